@@ -1,0 +1,27 @@
+package fr.coffre.health;
+
+import io.smallrye.health.api.AsyncHealthCheck;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+@Readiness
+@ApplicationScoped
+public class PostgresReadinessCheck implements AsyncHealthCheck {
+
+    private final Pool pool;
+    private final String url;
+
+    public PostgresReadinessCheck(Pool pool, @ConfigProperty(name = "quarkus.datasource.reactive.url") String url) {
+        this.pool = pool;
+        this.url = url;
+    }
+
+    @Override
+    public Uni<HealthCheckResponse> call() {
+        return ReadinessProbe.probe("postgresql", url, pool.query("SELECT 1").execute());
+    }
+}

@@ -1,0 +1,20 @@
+package fr.coffre.storage;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Where document bytes live: any S3 API server (MinIO in production, S3Proxy locally). */
+@ConfigMapping(prefix = "coffre.storage")
+public interface ObjectStorageConfig {
+
+    String endpoint();
+
+    String accessKey();
+
+    String secretKey();
+
+    @WithDefault("us-east-1")
+    String region();
+
+    String bucket();
+}

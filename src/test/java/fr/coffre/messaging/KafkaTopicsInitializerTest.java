@@ -1,0 +1,96 @@
+package fr.coffre.messaging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class KafkaTopicsInitializerTest {
+
+    @Inject
+    Admin admin;
+
+    @Inject
+    KafkaTopicsConfig config;
+
+    @Inject
+    KafkaTopicsInitializer initializer;
+
+    @Test
+    void everyConfiguredTopicExistsWithItsPartitionsAndRetention() throws Exception {
+        assertFalse(config.topics().isEmpty());
+        for (KafkaTopicsConfig.Topic topic : config.topics().values()) {
+            assertTopic(topic.name(), topic.partitions(), topic.retention());
+        }
+    }
+
+    @Test
+    void createsAMissingTopicFromConfiguration() throws Exception {
+        String name = "coffre.test.bootstrap-" + UUID.randomUUID();
+        KafkaTopicsConfig.Topic topic = topic(name, 5, Duration.ofHours(2));
+        Set<String> before = admin.listTopics().names().get(10, TimeUnit.SECONDS);
+        assertFalse(before.contains(name));
+        try {
+            initializer.ensureTopics(List.of(topic));
+            assertTopic(name, 5, Duration.ofHours(2));
+            // A second start finds it and leaves it alone.
+            initializer.ensureTopics(List.of(topic));
+            assertTopic(name, 5, Duration.ofHours(2));
+        } finally {
+            admin.deleteTopics(List.of(name)).all().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private void assertTopic(String name, int partitions, Duration retention) throws Exception {
+        TopicDescription description = admin.describeTopics(List.of(name)).allTopicNames()
+                .get(10, TimeUnit.SECONDS).get(name);
+        assertEquals(partitions, description.partitions().size(), name + " partitions");
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, name);
+        Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(resource)).all().get(10, TimeUnit.SECONDS);
+        assertEquals(Long.toString(retention.toMillis()), configs.get(resource).get(TopicConfig.RETENTION_MS_CONFIG).value(),
+                name + " retention.ms");
+    }
+
+    private static KafkaTopicsConfig.Topic topic(String name, int partitions, Duration retention) {
+        return new KafkaTopicsConfig.Topic() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public int partitions() {
+                return partitions;
+            }
+
+            @Override
+            public short replicationFactor() {
+                return 1;
+            }
+
+            @Override
+            public int minInsyncReplicas() {
+                return 1;
+            }
+
+            @Override
+            public Duration retention() {
+                return retention;
+            }
+        };
+    }
+}
