@@ -17,4 +17,11 @@ public interface ObjectStorageConfig {
     String region();
 
     String bucket();
+
+    /**
+     * Bytes buffered per upload: the head read before storing, and each part of a multipart
+     * upload (S3 requires at least 5 MiB). Documents no larger than this go up in one PUT.
+     */
+    @WithDefault("5242880")
+    int partSize();
 }

@@ -1,0 +1,49 @@
+package fr.coffre.ingest;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+@ConfigMapping(prefix = "coffre.ingest")
+public interface IngestConfig {
+
+    /** Largest document accepted; crossing it mid-stream answers 413 at once. */
+    @WithDefault("268435456")
+    long maxDocumentSize();
+
+    /** Largest metadata or manifest part, in bytes. */
+    @WithDefault("1048576")
+    int maxMetadataSize();
+
+    /** Uploads handled at once by one instance; past it, 503 with Retry-After. */
+    @WithDefault("32")
+    int maxInFlightUploads();
+
+    /** Bytes of upload buffers held at once by one instance; past it, 503 with Retry-After. */
+    @WithDefault("167772160")
+    long maxInFlightBytes();
+
+    /** Documents per second one producer may send, sustained. */
+    @WithDefault("100")
+    double producerRate();
+
+    /** Documents one producer may send in a burst above its rate. */
+    @WithDefault("500")
+    int producerBurst();
+
+    /** Documents accepted but not yet indexed past which uploads are refused (503). */
+    @WithDefault("100000")
+    long maxBacklog();
+
+    /** How often the backlog is measured. */
+    @WithDefault("PT2S")
+    Duration backlogSampleInterval();
+
+    /** Retry-After sent with a 503 for overload. */
+    @WithDefault("PT5S")
+    Duration retryAfter();
+
+    /** Objects stored without a committed row are deleted once they are this old. */
+    @WithDefault("PT1H")
+    Duration orphanGracePeriod();
+}

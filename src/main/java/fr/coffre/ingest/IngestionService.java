@@ -1,0 +1,260 @@
+package fr.coffre.ingest;
+
+import fr.coffre.document.Document;
+import fr.coffre.document.DocumentRepository;
+import fr.coffre.document.DocumentStatus;
+import fr.coffre.document.Identifier;
+import fr.coffre.extraction.ContentKind;
+import fr.coffre.extraction.ContentSniffer;
+import fr.coffre.messaging.KafkaTopicsConfig;
+import fr.coffre.outbox.OutboxRelay;
+import fr.coffre.outbox.OutboxRepository;
+import fr.coffre.problem.ProblemException;
+import fr.coffre.problem.ProblemType;
+import fr.coffre.storage.DocumentHead;
+import fr.coffre.storage.DocumentObjectStore;
+import fr.coffre.storage.HashingInputStream.SizeLimitExceededException;
+import fr.coffre.storage.ObjectStorageConfig;
+import fr.coffre.storage.PendingObjectRepository;
+import fr.coffre.storage.StoredObject;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.pgclient.PgException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Accepts one document: checks it from its first bytes, streams it to object storage, then
+ * commits its row and its event together. The caller gets an answer only after that commit, so
+ * an acknowledged document survives any crash. Blocking: runs on a virtual or worker thread.
+ */
+@ApplicationScoped
+public class IngestionService {
+
+    private static final Logger LOG = Logger.getLogger(IngestionService.class);
+    private static final Duration DB_TIMEOUT = Duration.ofSeconds(30);
+
+    private final IngestConfig config;
+    private final int headSize;
+    private final DocumentObjectStore store;
+    private final DocumentRepository documents;
+    private final PendingObjectRepository pendingObjects;
+    private final OutboxRepository outbox;
+    private final OutboxRelay relay;
+    private final ContentInspector inspector;
+    private final Pool pool;
+    private final String storedTopic;
+
+    public IngestionService(IngestConfig config, ObjectStorageConfig storage, DocumentObjectStore store,
+            DocumentRepository documents, PendingObjectRepository pendingObjects, OutboxRepository outbox,
+            OutboxRelay relay, ContentInspector inspector, Pool pool, KafkaTopicsConfig topics) {
+        this.config = config;
+        this.headSize = Math.max(storage.partSize(), ContentSniffer.SNIFF_BYTES);
+        this.store = store;
+        this.documents = documents;
+        this.pendingObjects = pendingObjects;
+        this.outbox = outbox;
+        this.relay = relay;
+        this.inspector = inspector;
+        this.pool = pool;
+        this.storedTopic = topics.topics().get("documents-stored").name();
+    }
+
+    /** The document, and whether this call created it (false: the very same one existed). */
+    public record Outcome(Document document, boolean created) {
+    }
+
+    public Outcome ingest(Producer producer, DocumentMetadata declared, String partContentType, InputStream content,
+            UUID submissionId) {
+        DocumentHead head = readHead(content);
+        if (head.length() == 0) {
+            throw new ProblemException(ProblemType.EMPTY_DOCUMENT, "The document has no bytes.");
+        }
+        var sniffed = ContentSniffer.sniff(head.bytes(), head.length());
+        String mediaType = MediaTypePolicy.essence(declared.mediaType() != null ? declared.mediaType() : partContentType);
+        ContentKind kind = MediaTypePolicy.check(mediaType, sniffed);
+        ContentFacts facts = inspector.inspect(kind, head);
+        ResolvedMetadata metadata = ResolvedMetadata.resolve(declared, facts);
+
+        if (head.complete()) {
+            Optional<Outcome> known = existing(producer, metadata, head.sha256());
+            if (known.isPresent()) {
+                return known.get();
+            }
+        }
+
+        String key = store.newKey();
+        await(pendingObjects.record(key));
+        StoredObject stored;
+        try {
+            stored = store.put(key, head, mediaType);
+        } catch (Exception e) {
+            discard(key);
+            throw storeFailure(e);
+        }
+        if (metadata.sha256() != null && !metadata.sha256().equalsIgnoreCase(stored.sha256())) {
+            discard(key);
+            throw new ProblemException(ProblemType.HASH_MISMATCH, "The content's sha256 is " + stored.sha256()
+                    + ", not the declared " + metadata.sha256() + ".");
+        }
+        if (!head.complete()) {
+            Optional<Outcome> known = existing(producer, metadata, stored.sha256());
+            if (known.isPresent()) {
+                discard(key);
+                return known.get();
+            }
+        }
+
+        Document document = metadata.toDocument(UUID.randomUUID(), producer, mediaType, stored, submissionId,
+                DocumentRepository.now().truncatedTo(ChronoUnit.MICROS));
+        try {
+            await(commit(producer, document));
+        } catch (PgException e) {
+            if ("23505".equals(e.getSqlState())) {
+                // A concurrent upload of the same unique id committed first.
+                discard(key);
+                return existing(producer, metadata, stored.sha256())
+                        .orElseThrow(() -> new ProblemException(ProblemType.UNIQUE_ID_CONFLICT,
+                                "Another upload of unique id " + metadata.uniqueId() + " is in progress; retry it."));
+            }
+            discard(key);
+            throw e;
+        } catch (RuntimeException e) {
+            discard(key);
+            throw e;
+        }
+        relay.wakeUp();
+        return new Outcome(document, true);
+    }
+
+    private DocumentHead readHead(InputStream content) {
+        try {
+            return DocumentHead.read(content, headSize, config.maxDocumentSize());
+        } catch (SizeLimitExceededException e) {
+            throw tooLarge();
+        } catch (IOException e) {
+            throw new ProblemException(ProblemType.MALFORMED_REQUEST, "The request body could not be read to its end: " + e.getMessage());
+        }
+    }
+
+    private ProblemException tooLarge() {
+        return new ProblemException(ProblemType.DOCUMENT_TOO_LARGE,
+                "A document may have at most " + config.maxDocumentSize() + " bytes.");
+    }
+
+    private RuntimeException storeFailure(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SizeLimitExceededException) {
+                return tooLarge();
+            }
+            if (t instanceof fr.coffre.ingest.MalformedMultipartException m) {
+                return m;
+            }
+        }
+        LOG.warnf("Object storage refused a document: %s", e.toString());
+        return ProblemException.retryLater(ProblemType.DEPENDENCY_UNAVAILABLE,
+                "The document could not be written to object storage; nothing was kept. Retry later.", config.retryAfter());
+    }
+
+    /**
+     * The outcome when this producer already has a live document under this unique id: the same
+     * bytes are a retry (200 with the original), other bytes a conflict unless they replace it.
+     */
+    private Optional<Outcome> existing(Producer producer, ResolvedMetadata metadata, String sha256) {
+        Optional<Document> live = await(documents.findLive(producer.id(), metadata.uniqueId()));
+        if (live.isEmpty()) {
+            return Optional.empty();
+        }
+        Document found = live.get();
+        if (found.sha256().equalsIgnoreCase(sha256)) {
+            return Optional.of(new Outcome(found, false));
+        }
+        if (found.id().equals(metadata.replaces())) {
+            return Optional.empty();
+        }
+        throw new ProblemException(ProblemType.UNIQUE_ID_CONFLICT, "Unique id " + metadata.uniqueId()
+                + " already names document " + found.id() + " with other content. To publish a new version, send it with"
+                + " \"replaces\": \"" + found.id() + "\".");
+    }
+
+    private Uni<Void> commit(Producer producer, Document document) {
+        return pool.withTransaction(connection -> {
+            Uni<Void> superseded = Uni.createFrom().voidItem();
+            if (document.replaces() != null) {
+                superseded = documents.lock(connection, document.replaces()).flatMap(old -> {
+                    if (old.isEmpty() || !old.get().producerId().equals(producer.id())) {
+                        return Uni.createFrom().failure(new ProblemException(ProblemType.REPLACEMENT_CONFLICT,
+                                "You have no document " + document.replaces() + " to replace."));
+                    }
+                    Document previous = old.get();
+                    if (previous.status() == DocumentStatus.SUPERSEDED || previous.status() == DocumentStatus.DELETED) {
+                        return Uni.createFrom().failure(new ProblemException(ProblemType.REPLACEMENT_CONFLICT,
+                                "Document " + previous.id() + " is " + previous.status() + " and cannot be replaced."));
+                    }
+                    if (!previous.patient().equals(document.patient())) {
+                        return Uni.createFrom().failure(new ProblemException(ProblemType.REPLACEMENT_CONFLICT,
+                                "A replacement must concern the same patient as the document it replaces."));
+                    }
+                    return documents.setStatus(connection, previous.id(), DocumentStatus.SUPERSEDED,
+                            "replaced by " + document.id());
+                });
+            }
+            return superseded
+                    .chain(() -> documents.insert(connection, document))
+                    .chain(() -> outbox.append(connection, storedTopic, patientKey(document.patient()), storedEvent(document)))
+                    .chain(() -> pendingObjects.forget(connection, document.objectKey()));
+        });
+    }
+
+    static JsonObject storedEvent(Document d) {
+        return new JsonObject()
+                .put("type", "document-stored")
+                .put("documentId", d.id().toString())
+                .put("producerId", d.producerId())
+                .put("objectKey", d.objectKey())
+                .put("mediaType", d.mediaType())
+                .put("sha256", d.sha256())
+                .put("size", d.size())
+                .put("replaces", d.replaces() == null ? null : d.replaces().toString())
+                .put("receivedAt", d.receivedAt().toString());
+    }
+
+    /**
+     * Records are keyed by patient so one patient's documents stay in order on one partition; the
+     * key is a digest so the INS itself never appears in Kafka keys, metrics or broker logs.
+     */
+    public static String patientKey(Identifier patient) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] hash = digest.digest((patient.system() + "|" + patient.value()).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // Best effort: what is not deleted now stays recorded as pending and the sweeper deletes it.
+    private void discard(String key) {
+        try {
+            store.delete(key);
+            await(pendingObjects.forget(key));
+        } catch (Exception e) {
+            LOG.warnf("Could not delete object %s yet; the orphan sweeper will: %s", key, e.toString());
+        }
+    }
+
+    private static <T> T await(Uni<T> uni) {
+        return uni.await().atMost(DB_TIMEOUT);
+    }
+}

@@ -1,0 +1,95 @@
+package fr.coffre.outbox;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.jboss.logging.Logger;
+
+/**
+ * Moves committed events from the outbox table to Kafka, oldest first, and deletes them once
+ * Kafka has acknowledged them (acks=all, idempotent producer). A relay that dies in between
+ * sends them again: consumers are idempotent on the document id. Instances share the work
+ * through SKIP LOCKED.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    static final int BATCH = 256;
+
+    private final Pool pool;
+    private final OutboxRepository outbox;
+    private final MutinyEmitter<String> emitter;
+    private final Vertx vertx;
+    private final long intervalMillis;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicBoolean again = new AtomicBoolean();
+    private long timer = -1;
+    private long lastFailureLog;
+
+    public OutboxRelay(Pool pool, OutboxRepository outbox,
+            @Channel("outbox") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 2 * BATCH) MutinyEmitter<String> emitter,
+            Vertx vertx, @ConfigProperty(name = "coffre.outbox.poll-interval", defaultValue = "500") long intervalMillis) {
+        this.pool = pool;
+        this.outbox = outbox;
+        this.emitter = emitter;
+        this.vertx = vertx;
+        this.intervalMillis = intervalMillis;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        timer = vertx.setPeriodic(intervalMillis, id -> wakeUp());
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+    }
+
+    /** Relays now rather than at the next tick; a call during a pass makes it run once more. */
+    public void wakeUp() {
+        if (!running.compareAndSet(false, true)) {
+            again.set(true);
+            return;
+        }
+        pool.withTransaction(connection -> outbox.lockOldest(connection, BATCH).flatMap(events -> {
+            if (events.isEmpty()) {
+                return Uni.createFrom().item(0);
+            }
+            List<Uni<Void>> sends = events.stream().map(this::send).toList();
+            return Uni.join().all(sends).andFailFast()
+                    .chain(() -> outbox.delete(connection, events.stream().map(OutboxRepository.OutboxEvent::id).toList()))
+                    .replaceWith(events.size());
+        })).subscribe().with(relayed -> {
+            running.set(false);
+            if (relayed == BATCH || again.getAndSet(false)) {
+                wakeUp();
+            }
+        }, failure -> {
+            running.set(false);
+            long now = System.currentTimeMillis();
+            if (now - lastFailureLog > 60_000) {
+                lastFailureLog = now;
+                LOG.warnf("Outbox relay paused, events wait in PostgreSQL: %s", failure.toString());
+            }
+        });
+    }
+
+    private Uni<Void> send(OutboxRepository.OutboxEvent event) {
+        var metadata = OutgoingKafkaRecordMetadata.<String>builder().withTopic(event.topic()).withKey(event.key()).build();
+        return emitter.sendMessage(Message.of(event.payload().encode()).addMetadata(metadata));
+    }
+}

@@ -1,0 +1,32 @@
+package fr.coffre.problem;
+
+import java.time.Duration;
+
+/** Thrown anywhere to answer with a problem; carries Retry-After for 429 and 503. */
+public class ProblemException extends RuntimeException {
+
+    private final transient Problem problem;
+    private final Duration retryAfter;
+
+    public ProblemException(ProblemType type, String detail) {
+        this(Problem.of(type, detail), null);
+    }
+
+    public ProblemException(Problem problem, Duration retryAfter) {
+        super(problem.detail(), null, false, false);
+        this.problem = problem;
+        this.retryAfter = retryAfter;
+    }
+
+    public static ProblemException retryLater(ProblemType type, String detail, Duration retryAfter) {
+        return new ProblemException(Problem.of(type, detail), retryAfter);
+    }
+
+    public Problem problem() {
+        return problem;
+    }
+
+    public Duration retryAfter() {
+        return retryAfter;
+    }
+}

@@ -1,0 +1,85 @@
+package fr.coffre.problem;
+
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.NotSupportedException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * Maps every failure to an RFC 9457 answer. A client's mistake is never a 500; an unexpected
+ * error is logged with its stack trace, and the client gets no detail from it.
+ */
+public class ProblemResponses {
+
+    private static final Logger LOG = Logger.getLogger(ProblemResponses.class);
+
+    public static Response toResponse(ProblemException e) {
+        Response.ResponseBuilder builder = Response.status(e.problem().status())
+                .type(Problem.MEDIA_TYPE)
+                .entity(e.problem());
+        if (e.retryAfter() != null) {
+            builder.header("Retry-After", Math.max(1, e.retryAfter().toSeconds()));
+        }
+        if (e.problem().status() == 401) {
+            builder.header("WWW-Authenticate", "Bearer");
+        }
+        return builder.build();
+    }
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e) {
+        return toResponse(e);
+    }
+
+    @ServerExceptionMapper({ UnauthorizedException.class, AuthenticationFailedException.class })
+    public Response unauthenticated(RuntimeException e) {
+        return toResponse(new ProblemException(ProblemType.UNAUTHENTICATED,
+                "Send a valid bearer token issued by Coffre's identity provider for the coffre-api audience."));
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return toResponse(new ProblemException(ProblemType.FORBIDDEN, "Your token's roles do not allow this operation."));
+    }
+
+    @ServerExceptionMapper
+    public Response notFound(NotFoundException e) {
+        return toResponse(new ProblemException(ProblemType.NOT_FOUND, "No such resource."));
+    }
+
+    @ServerExceptionMapper
+    public Response notAllowed(NotAllowedException e) {
+        return toResponse(new ProblemException(ProblemType.METHOD_NOT_ALLOWED, "This resource does not accept that method."));
+    }
+
+    @ServerExceptionMapper
+    public Response unsupported(NotSupportedException e) {
+        return toResponse(new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                "This resource does not accept that Content-Type."));
+    }
+
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        if (status >= 500) {
+            return unexpected(e);
+        }
+        Problem problem = new Problem(Problem.TYPE_BASE + "http-" + status,
+                Response.Status.fromStatusCode(status) == null ? "Client error" : Response.Status.fromStatusCode(status).getReasonPhrase(),
+                status, e.getMessage(), null, java.util.Map.of());
+        return Response.status(status).type(Problem.MEDIA_TYPE).entity(problem).build();
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e) {
+        LOG.error("Unexpected error while serving a request", e);
+        return toResponse(new ProblemException(ProblemType.INTERNAL_ERROR,
+                "The service failed to handle this request. It has been logged; retrying may succeed."));
+    }
+}

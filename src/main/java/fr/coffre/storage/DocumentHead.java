@@ -1,0 +1,77 @@
+package fr.coffre.storage;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PushbackInputStream;
+import java.io.SequenceInputStream;
+
+/**
+ * The first bytes of a document, read before anything is stored so that its type, header and
+ * patient can be checked first. It holds at most one upload part, never the whole of a larger
+ * document: {@link #whole()} streams the head followed by the rest of the body.
+ */
+public final class DocumentHead {
+
+    private final HashingInputStream hashing;
+    private final InputStream rest;
+    private final byte[] bytes;
+    private final int length;
+    private final boolean complete;
+
+    private DocumentHead(HashingInputStream hashing, InputStream rest, byte[] bytes, int length, boolean complete) {
+        this.hashing = hashing;
+        this.rest = rest;
+        this.bytes = bytes;
+        this.length = length;
+        this.complete = complete;
+    }
+
+    public static DocumentHead read(InputStream body, int headSize, long maxSize) throws IOException {
+        HashingInputStream hashing = new HashingInputStream(body, maxSize);
+        PushbackInputStream rest = new PushbackInputStream(hashing, 1);
+        byte[] bytes = new byte[headSize];
+        int length = rest.readNBytes(bytes, 0, headSize);
+        boolean complete = true;
+        if (length == headSize) {
+            int next = rest.read();
+            if (next >= 0) {
+                rest.unread(next);
+                complete = false;
+            }
+        }
+        return new DocumentHead(hashing, rest, bytes, length, complete);
+    }
+
+    public byte[] bytes() {
+        return bytes;
+    }
+
+    public int length() {
+        return length;
+    }
+
+    /** True when the head is the whole document. */
+    public boolean complete() {
+        return complete;
+    }
+
+    public InputStream headStream() {
+        return new ByteArrayInputStream(bytes, 0, length);
+    }
+
+    /** The whole document: the head, then whatever of the body is left. */
+    public InputStream whole() {
+        return complete ? headStream() : new SequenceInputStream(headStream(), rest);
+    }
+
+    /** Bytes read from the body so far; the size once {@link #whole()} has been read to its end. */
+    public long count() {
+        return hashing.count();
+    }
+
+    /** The SHA-256 of the body, once it has been read to its end (at once for a complete head). */
+    public String sha256() {
+        return hashing.sha256();
+    }
+}

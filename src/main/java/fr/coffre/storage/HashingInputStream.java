@@ -1,0 +1,85 @@
+package fr.coffre.storage;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** Hashes (SHA-256) and counts the bytes read through it, and stops a stream past its size limit. */
+public final class HashingInputStream extends FilterInputStream {
+
+    private final MessageDigest digest;
+    private final long limit;
+    private long count;
+    private String sha256;
+
+    public HashingInputStream(InputStream in, long limit) {
+        super(in);
+        this.limit = limit;
+        try {
+            this.digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+
+    @Override
+    public int read() throws IOException {
+        int b = super.read();
+        if (b >= 0) {
+            digest.update((byte) b);
+            counted(1);
+        }
+        return b;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+        int n = super.read(buffer, offset, length);
+        if (n > 0) {
+            digest.update(buffer, offset, n);
+            counted(n);
+        }
+        return n;
+    }
+
+    private void counted(int n) throws SizeLimitExceededException {
+        count += n;
+        if (count > limit) {
+            throw new SizeLimitExceededException(limit);
+        }
+    }
+
+    public long count() {
+        return count;
+    }
+
+    /** The hex SHA-256 of everything read; once asked, the stream must not be read further. */
+    public String sha256() {
+        if (sha256 == null) {
+            sha256 = HexFormat.of().formatHex(digest.digest());
+        }
+        return sha256;
+    }
+
+    @Override
+    public boolean markSupported() {
+        return false;
+    }
+
+    /** Raised as soon as a stream crosses its limit, before the excess is stored anywhere. */
+    public static final class SizeLimitExceededException extends IOException {
+        private final long limit;
+
+        public SizeLimitExceededException(long limit) {
+            super("more than " + limit + " bytes");
+            this.limit = limit;
+        }
+
+        public long limit() {
+            return limit;
+        }
+    }
+}

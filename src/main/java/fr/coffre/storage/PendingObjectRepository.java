@@ -1,0 +1,49 @@
+package fr.coffre.storage;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Objects written whose document is not committed yet (see V2__pending_objects.sql). */
+@ApplicationScoped
+public class PendingObjectRepository {
+
+    private final Pool pool;
+
+    public PendingObjectRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Committed on its own, before the first byte of the object is written. */
+    public Uni<Void> record(String objectKey) {
+        return pool.preparedQuery("INSERT INTO pending_object (object_key) VALUES ($1)")
+                .execute(Tuple.of(objectKey)).replaceWithVoid();
+    }
+
+    /** In the transaction that commits the object's document. */
+    public Uni<Void> forget(SqlConnection connection, String objectKey) {
+        return connection.preparedQuery("DELETE FROM pending_object WHERE object_key = $1")
+                .execute(Tuple.of(objectKey)).replaceWithVoid();
+    }
+
+    public Uni<Void> forget(String objectKey) {
+        return pool.preparedQuery("DELETE FROM pending_object WHERE object_key = $1")
+                .execute(Tuple.of(objectKey)).replaceWithVoid();
+    }
+
+    public Uni<List<String>> olderThan(Duration age, int limit) {
+        return pool.preparedQuery("SELECT object_key FROM pending_object "
+                        + "WHERE created_at < now() - make_interval(secs => $1) ORDER BY created_at LIMIT $2")
+                .execute(Tuple.of((double) age.toSeconds(), limit))
+                .map(rows -> {
+                    List<String> keys = new ArrayList<>();
+                    rows.forEach(row -> keys.add(row.getString(0)));
+                    return keys;
+                });
+    }
+}
