@@ -1,5 +1,15 @@
 package fr.coffre.document;
 
-/** An identifier in a system: an OID (bare, without urn:oid:) or a URI, and a value. */
+import java.util.Objects;
+
+/**
+ * An identifier issued by an authority: {@code system} names the authority (a bare OID such as
+ * {@code 1.2.250.1.213.1.4.8}, or a URI), {@code value} is the identifier within it.
+ */
 public record Identifier(String system, String value) {
+
+    public Identifier {
+        Objects.requireNonNull(system, "system");
+        Objects.requireNonNull(value, "value");
+    }
 }
