@@ -26,6 +26,11 @@ public final class Ins {
         return system != null && SYSTEMS.containsKey(stripUrnOid(system));
     }
 
+    /** The first identifier, in the given order, issued under an INS OID. */
+    public static Optional<Identifier> firstIns(java.util.List<Identifier> identifiers) {
+        return identifiers.stream().filter(id -> isInsSystem(id.system())).findFirst();
+    }
+
     public static String stripUrnOid(String system) {
         return system != null && system.startsWith("urn:oid:") ? system.substring("urn:oid:".length()) : system;
     }

@@ -51,7 +51,7 @@ public record CdaHeader(
 
     /** The patient's national health identifier (INS), if the header carries one. */
     public Optional<Identifier> ins() {
-        return InsOids.firstIns(patientIds);
+        return fr.coffre.document.Ins.firstIns(patientIds);
     }
 
     /**

@@ -31,6 +31,6 @@ public record FhirDocumentInfo(
 
     /** The patient's national health identifier (INS), if one was found. */
     public Optional<Identifier> ins() {
-        return InsOids.firstIns(patientIds);
+        return fr.coffre.document.Ins.firstIns(patientIds);
     }
 }

@@ -54,7 +54,7 @@ class CdaHeaderReaderTest {
         CdaHeader header = read(row.file());
 
         Identifier expectedPatient = new Identifier(row.patientIdSystem(), row.patientId());
-        if (InsOids.isIns(row.patientIdSystem())) {
+        if (fr.coffre.document.Ins.isInsSystem(row.patientIdSystem())) {
             assertEquals(Optional.of(expectedPatient), header.ins());
         } else {
             assertEquals(Optional.empty(), header.ins(), "a foreign CDA carries no INS");

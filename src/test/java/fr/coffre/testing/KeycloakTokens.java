@@ -20,6 +20,10 @@ public final class KeycloakTokens {
         return clientCredentials("labo-biomed-sil", "labo-biomed-local-secret");
     }
 
+    public static String radiology() {
+        return clientCredentials("imagerie-sud-ris", "imagerie-sud-local-secret");
+    }
+
     public static String clientCredentials(String clientId, String secret) {
         return given()
                 .formParam("grant_type", "client_credentials")
