@@ -14,7 +14,7 @@ import java.util.UUID;
 @ApplicationScoped
 public class DocumentRepository {
 
-    static final String COLUMNS = "id, producer_id, unique_id, patient_id, patient_system, type_code, type_code_system, "
+    public static final String COLUMNS = "id, producer_id, unique_id, patient_id, patient_system, type_code, type_code_system, "
             + "type_display, class_code, title, creation_time, service_start_time, service_stop_time, confidentiality, "
             + "media_type, author, sha256, size_bytes, object_key, submission_id, replaces, status, status_reason, received_at";
 
@@ -71,7 +71,7 @@ public class DocumentRepository {
                 .replaceWithVoid();
     }
 
-    static Document map(Row row) {
+    public static Document map(Row row) {
         JsonObject author = (JsonObject) row.getValue("author");
         return new Document(
                 row.getUUID("id"),

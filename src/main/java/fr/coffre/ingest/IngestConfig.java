@@ -11,9 +11,20 @@ public interface IngestConfig {
     @WithDefault("268435456")
     long maxDocumentSize();
 
-    /** Largest metadata or manifest part, in bytes. */
+    /** Largest metadata part, in bytes. */
     @WithDefault("1048576")
     int maxMetadataSize();
+
+    /** Largest manifest part of a submission, in bytes. */
+    @WithDefault("16777216")
+    int maxManifestSize();
+
+    /**
+     * Documents one submission may hold. The manifest and the answer are held in memory, so a
+     * migration of millions of documents is sent as many submissions.
+     */
+    @WithDefault("10000")
+    int maxSubmissionDocuments();
 
     /** Uploads handled at once by one instance; past it, 503 with Retry-After. */
     @WithDefault("32")

@@ -53,12 +53,14 @@ public class IngestionService {
     private final OutboxRepository outbox;
     private final OutboxRelay relay;
     private final ContentInspector inspector;
+    private final SubmissionRepository submissions;
     private final Pool pool;
     private final String storedTopic;
 
     public IngestionService(IngestConfig config, ObjectStorageConfig storage, DocumentObjectStore store,
             DocumentRepository documents, PendingObjectRepository pendingObjects, OutboxRepository outbox,
-            OutboxRelay relay, ContentInspector inspector, Pool pool, KafkaTopicsConfig topics) {
+            OutboxRelay relay, ContentInspector inspector, SubmissionRepository submissions, Pool pool,
+            KafkaTopicsConfig topics) {
         this.config = config;
         this.headSize = Math.max(storage.partSize(), ContentSniffer.SNIFF_BYTES);
         this.store = store;
@@ -67,6 +69,7 @@ public class IngestionService {
         this.outbox = outbox;
         this.relay = relay;
         this.inspector = inspector;
+        this.submissions = submissions;
         this.pool = pool;
         this.storedTopic = topics.topics().get("documents-stored").name();
     }
@@ -76,7 +79,7 @@ public class IngestionService {
     }
 
     public Outcome ingest(Producer producer, DocumentMetadata declared, String partContentType, InputStream content,
-            UUID submissionId) {
+            SubmissionSlot slot) {
         DocumentHead head = readHead(content);
         if (head.length() == 0) {
             throw new ProblemException(ProblemType.EMPTY_DOCUMENT, "The document has no bytes.");
@@ -116,10 +119,10 @@ public class IngestionService {
             }
         }
 
-        Document document = metadata.toDocument(UUID.randomUUID(), producer, mediaType, stored, submissionId,
+        Document document = metadata.toDocument(UUID.randomUUID(), producer, mediaType, stored, slot.submissionId(),
                 DocumentRepository.now().truncatedTo(ChronoUnit.MICROS));
         try {
-            await(commit(producer, document));
+            await(commit(producer, document, slot));
         } catch (PgException e) {
             if ("23505".equals(e.getSqlState())) {
                 // A concurrent upload of the same unique id committed first.
@@ -188,7 +191,7 @@ public class IngestionService {
                 + " \"replaces\": \"" + found.id() + "\".");
     }
 
-    private Uni<Void> commit(Producer producer, Document document) {
+    private Uni<Void> commit(Producer producer, Document document, SubmissionSlot slot) {
         return pool.withTransaction(connection -> {
             Uni<Void> superseded = Uni.createFrom().voidItem();
             if (document.replaces() != null) {
@@ -212,6 +215,7 @@ public class IngestionService {
             }
             return superseded
                     .chain(() -> documents.insert(connection, document))
+                    .chain(() -> submissions.recordCreated(connection, slot, document))
                     .chain(() -> outbox.append(connection, storedTopic, patientKey(document.patient()), storedEvent(document)))
                     .chain(() -> pendingObjects.forget(connection, document.objectKey()));
         });

@@ -21,23 +21,25 @@ public class MetadataReader {
     private final ObjectReader metadata;
     private final ObjectReader manifest;
     private final int maxSize;
+    private final int maxManifestSize;
 
     public MetadataReader(ObjectMapper mapper, IngestConfig config) {
         ObjectMapper strict = mapper.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         this.metadata = strict.readerFor(DocumentMetadata.class);
         this.manifest = strict.readerFor(DocumentMetadata[].class);
         this.maxSize = config.maxMetadataSize();
+        this.maxManifestSize = config.maxManifestSize();
     }
 
     public DocumentMetadata metadata(InputStream part) {
-        return read(metadata, part, "metadata");
+        return read(metadata, part, "metadata", maxSize);
     }
 
     public DocumentMetadata[] manifest(InputStream part) {
-        return read(manifest, part, "manifest");
+        return read(manifest, part, "manifest", maxManifestSize);
     }
 
-    private <T> T read(ObjectReader reader, InputStream part, String what) {
+    private static <T> T read(ObjectReader reader, InputStream part, String what, int maxSize) {
         byte[] bytes;
         try {
             bytes = part.readNBytes(maxSize + 1);

@@ -65,9 +65,7 @@ public class UploadAdmission {
             throw ProblemException.retryLater(ProblemType.OVERLOADED, "Indexing is " + backlog.get()
                     + " documents behind, more than the " + config.maxBacklog() + " allowed; retry later.", config.retryAfter());
         }
-        TokenBucket bucket = quotas.computeIfAbsent(producer.id(),
-                id -> new TokenBucket(config.producerRate(), config.producerBurst()));
-        Duration wait = bucket.take();
+        Duration wait = bucket(producer).take();
         if (!wait.isZero()) {
             throw ProblemException.retryLater(ProblemType.QUOTA_EXCEEDED, "Your organisation may send "
                     + config.producerRate() + " documents per second (bursts of " + config.producerBurst() + "); retry later.", wait);
@@ -79,6 +77,27 @@ public class UploadAdmission {
                     "This instance is handling as many uploads as it may; retry later.", config.retryAfter());
         }
         return this::release;
+    }
+
+    /**
+     * Within a submission already admitted: waits for the producer's next token, so that a large
+     * batch is read at its producer's rate and leaves the rest of the instance to the others.
+     */
+    public void pace(Producer producer) {
+        TokenBucket bucket = bucket(producer);
+        for (Duration wait = bucket.take(); !wait.isZero(); wait = bucket.take()) {
+            try {
+                Thread.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw ProblemException.retryLater(ProblemType.OVERLOADED, "The service is stopping; retry later.",
+                        config.retryAfter());
+            }
+        }
+    }
+
+    private TokenBucket bucket(Producer producer) {
+        return quotas.computeIfAbsent(producer.id(), id -> new TokenBucket(config.producerRate(), config.producerBurst()));
     }
 
     private void release() {

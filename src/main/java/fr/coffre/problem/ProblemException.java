@@ -22,6 +22,15 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(Problem.of(type, detail), retryAfter);
     }
 
+    public boolean is(ProblemType type) {
+        return problem.type().equals(Problem.TYPE_BASE + type.slug());
+    }
+
+    /** The same problem with one more member, e.g. the submission it happened in. */
+    public ProblemException with(String name, Object value) {
+        return new ProblemException(problem.with(name, value), retryAfter);
+    }
+
     public Problem problem() {
         return problem;
     }

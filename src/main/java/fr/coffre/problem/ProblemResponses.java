@@ -18,6 +18,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ProblemResponses {
 
     private static final Logger LOG = Logger.getLogger(ProblemResponses.class);
+    private static final java.time.Duration DEPENDENCY_RETRY_AFTER = java.time.Duration.ofSeconds(5);
 
     public static Response toResponse(ProblemException e) {
         Response.ResponseBuilder builder = Response.status(e.problem().status())
@@ -78,8 +79,30 @@ public class ProblemResponses {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
+        if (dependencyUnreachable(e)) {
+            LOG.warnf("A dependency could not be reached while serving a request: %s", e.toString());
+            return toResponse(ProblemException.retryLater(ProblemType.DEPENDENCY_UNAVAILABLE,
+                    "A server Coffre depends on cannot be reached; nothing was kept from this request. Retry later.",
+                    DEPENDENCY_RETRY_AFTER));
+        }
         LOG.error("Unexpected error while serving a request", e);
         return toResponse(new ProblemException(ProblemType.INTERNAL_ERROR,
                 "The service failed to handle this request. It has been logged; retrying may succeed."));
+    }
+
+    // A database or broker that is down or restarting is the service's trouble, not the client's,
+    // and it passes: 503 with Retry-After, not 500.
+    static boolean dependencyUnreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof io.smallrye.mutiny.TimeoutException
+                    || t instanceof io.vertx.sqlclient.ClosedConnectionException
+                    || t instanceof java.nio.channels.ClosedChannelException) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
     }
 }

@@ -20,6 +20,8 @@ public enum ProblemType {
     MISSING_PATIENT(422, "missing-patient", "No patient identifier (INS) was found"),
     INVALID_INS(422, "invalid-ins", "The patient identifier is not a valid INS"),
     INVALID_CONTENT(422, "invalid-content", "The document's content is not acceptable"),
+    MISSING_PART(422, "missing-part", "The manifest names a part the request did not carry"),
+    UNEXPECTED_PART(422, "unexpected-part", "The request carries a part the manifest does not name"),
     HASH_MISMATCH(422, "hash-mismatch", "The content does not match the declared sha256"),
     QUOTA_EXCEEDED(429, "quota-exceeded", "This producer is sending faster than its quota"),
     INTERNAL_ERROR(500, "internal-error", "An unexpected error occurred"),

@@ -9,6 +9,7 @@ import fr.coffre.ingest.MetadataReader;
 import fr.coffre.ingest.MultipartStream;
 import fr.coffre.ingest.Producer;
 import fr.coffre.ingest.ProducerIdentity;
+import fr.coffre.ingest.SubmissionSlot;
 import fr.coffre.ingest.UploadAdmission;
 import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
@@ -72,7 +73,7 @@ public class DocumentResource {
             if (!part.name().equals("content")) {
                 throw malformed("Expected a part named content (after an optional metadata part), found " + part.name() + ".");
             }
-            var outcome = ingestion.ingest(producer, metadata, part.contentType(), part.body(), UUID.randomUUID());
+            var outcome = ingestion.ingest(producer, metadata, part.contentType(), part.body(), SubmissionSlot.single());
             if (multipart.next().isPresent()) {
                 throw malformed("Only metadata and content parts are expected; send several documents to /api/v1/submissions.");
             }

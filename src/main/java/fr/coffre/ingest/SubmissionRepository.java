@@ -1,0 +1,108 @@
+package fr.coffre.ingest;
+
+import fr.coffre.document.Document;
+import fr.coffre.document.DocumentRepository;
+import fr.coffre.problem.Problem;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Submission sets and the outcome of each document in them. */
+@ApplicationScoped
+public class SubmissionRepository {
+
+    public enum State { RECEIVING, COMPLETE, INCOMPLETE }
+
+    public enum Outcome { created, duplicate, rejected }
+
+    private final Pool pool;
+    private final DocumentRepository documents;
+
+    public SubmissionRepository(Pool pool, DocumentRepository documents) {
+        this.pool = pool;
+        this.documents = documents;
+    }
+
+    public Uni<Void> open(UUID id, String producerId, int expectedCount) {
+        return pool.preparedQuery("INSERT INTO submission (id, producer_id, state, expected_count) VALUES ($1, $2, 'RECEIVING', $3)")
+                .execute(Tuple.of(id, producerId, expectedCount))
+                .replaceWithVoid();
+    }
+
+    /** In the document's own transaction: a single upload's set is created with its only document. */
+    public Uni<Void> recordCreated(SqlClient client, SubmissionSlot slot, Document document) {
+        return client.preparedQuery("INSERT INTO submission (id, producer_id, state, expected_count, completed_at) "
+                        + "VALUES ($1, $2, 'COMPLETE', 1, now()) ON CONFLICT (id) DO NOTHING")
+                .execute(Tuple.of(slot.submissionId(), document.producerId()))
+                .chain(() -> insertEntry(client, slot, document.uniqueId(), Outcome.created, document.id(), null));
+    }
+
+    public Uni<Void> recordDuplicate(SubmissionSlot slot, Document original) {
+        return insertEntry(pool, slot, original.uniqueId(), Outcome.duplicate, original.id(), null);
+    }
+
+    public Uni<Void> recordRejected(SubmissionSlot slot, String uniqueId, Problem problem) {
+        return insertEntry(pool, slot, uniqueId, Outcome.rejected, null, JsonObject.mapFrom(problem));
+    }
+
+    private static Uni<Void> insertEntry(SqlClient client, SubmissionSlot slot, String uniqueId, Outcome outcome,
+            UUID documentId, JsonObject problem) {
+        return client.preparedQuery("INSERT INTO submission_entry (submission_id, ordinal, part, unique_id, outcome, "
+                        + "document_id, problem) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .execute(Tuple.from(new Object[] {slot.submissionId(), slot.ordinal(), slot.part(), uniqueId,
+                    outcome.name(), documentId, problem}))
+                .replaceWithVoid();
+    }
+
+    public Uni<Void> close(UUID id, State state) {
+        return pool.preparedQuery("UPDATE submission SET state = $2, completed_at = now() WHERE id = $1")
+                .execute(Tuple.of(id, state.name()))
+                .replaceWithVoid();
+    }
+
+    /** The set with every entry and the current state of its documents, if this producer sent it. */
+    public Uni<Optional<SubmissionView>> find(UUID id, String producerId) {
+        return pool.preparedQuery("SELECT id, state, expected_count, received_at, completed_at FROM submission "
+                        + "WHERE id = $1 AND producer_id = $2")
+                .execute(Tuple.of(id, producerId))
+                .chain(rows -> {
+                    if (rows.size() == 0) {
+                        return Uni.createFrom().item(Optional.<SubmissionView>empty());
+                    }
+                    Row set = rows.iterator().next();
+                    return entries(id).map(entries -> Optional.of(new SubmissionView(id,
+                            State.valueOf(set.getString("state")), set.getInteger("expected_count"),
+                            set.getOffsetDateTime("received_at"), set.getOffsetDateTime("completed_at"),
+                            SubmissionView.Counts.of(entries), entries)));
+                });
+    }
+
+    private Uni<List<SubmissionView.Entry>> entries(UUID id) {
+        return pool.preparedQuery("SELECT e.ordinal, e.part, e.unique_id, e.outcome, e.problem, d."
+                        + DocumentRepository.COLUMNS.replace(", ", ", d.")
+                        + " FROM submission_entry e LEFT JOIN document d ON d.id = e.document_id "
+                        + "WHERE e.submission_id = $1 ORDER BY e.ordinal")
+                .execute(Tuple.of(id))
+                .map(rows -> {
+                    List<SubmissionView.Entry> entries = new ArrayList<>(rows.size());
+                    for (Row row : rows) {
+                        JsonObject problem = (JsonObject) row.getValue("problem");
+                        Optional<Document> document = row.getUUID("id") == null ? Optional.empty()
+                                : Optional.of(DocumentRepository.map(row));
+                        entries.add(new SubmissionView.Entry(row.getString("part"), row.getString("unique_id"),
+                                Outcome.valueOf(row.getString("outcome")),
+                                document.map(DocumentView::of).orElse(null),
+                                problem == null ? null : problem.getMap()));
+                    }
+                    return entries;
+                });
+    }
+}

@@ -1,0 +1,83 @@
+package fr.coffre.ingest.rest;
+
+import fr.coffre.ingest.MultipartStream;
+import fr.coffre.ingest.Producer;
+import fr.coffre.ingest.ProducerIdentity;
+import fr.coffre.ingest.SubmissionRepository;
+import fr.coffre.ingest.SubmissionService;
+import fr.coffre.ingest.SubmissionView;
+import fr.coffre.ingest.UploadAdmission;
+import fr.coffre.problem.ProblemException;
+import fr.coffre.problem.ProblemType;
+import io.smallrye.common.annotation.RunOnVirtualThread;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/api/v1/submissions")
+@Tag(name = "Producer submissions")
+@RolesAllowed("producer")
+public class SubmissionResource {
+
+    private final ProducerIdentity identity;
+    private final UploadAdmission admission;
+    private final SubmissionService service;
+    private final SubmissionRepository submissions;
+
+    public SubmissionResource(ProducerIdentity identity, UploadAdmission admission, SubmissionService service,
+            SubmissionRepository submissions) {
+        this.identity = identity;
+        this.admission = admission;
+        this.service = service;
+        this.submissions = submissions;
+    }
+
+    @POST
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Produces(MediaType.APPLICATION_JSON)
+    @RunOnVirtualThread
+    @Operation(summary = "Upload a submission set of many documents", description = "multipart/form-data: a part "
+            + "`manifest` first (a JSON array of document metadata, each naming in `part` the part that holds its "
+            + "content), then the content parts in any order. Each document is accepted or refused on its own; the "
+            + "answer (201, Location of the submission) lists every document with its outcome: `created`, `duplicate` "
+            + "or `rejected` with a problem. The body is read as it streams, at the producer's rate.")
+    public Response submit(InputStream body, @HeaderParam("Content-Type") String contentType, @Context UriInfo uri) {
+        Producer producer = identity.current();
+        try (var permit = admission.admit(producer)) {
+            UUID id = service.receive(producer, new MultipartStream(body, contentType));
+            SubmissionView view = submissions.find(id, producer.id()).await().atMost(Duration.ofSeconds(30))
+                    .orElseThrow(() -> new IllegalStateException("submission " + id + " vanished"));
+            return Response.created(uri.getBaseUriBuilder().path("api/v1/submissions/{id}").build(id)).entity(view).build();
+        } catch (IOException e) {
+            throw new ProblemException(ProblemType.MALFORMED_REQUEST, "The request body could not be read: " + e.getMessage());
+        } catch (fr.coffre.ingest.MalformedMultipartException e) {
+            throw new ProblemException(ProblemType.MALFORMED_REQUEST, e.getMessage());
+        }
+    }
+
+    @GET
+    @Path("{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "A submission set you sent: each document's outcome and current processing status")
+    public Uni<SubmissionView> get(@PathParam("id") UUID id) {
+        Producer producer = identity.current();
+        return submissions.find(id, producer.id()).map(found -> found.orElseThrow(
+                () -> new ProblemException(ProblemType.NOT_FOUND, "You sent no submission " + id + ".")));
+    }
+}
