@@ -133,6 +133,9 @@ public class IngestionService {
             }
             discard(key);
             throw e;
+        } catch (PendingObjectRepository.ObjectSweptException e) {
+            throw ProblemException.retryLater(ProblemType.OVERLOADED, "The upload took so long that its bytes were "
+                    + "cleaned up as abandoned; nothing was kept. Retry it.", config.retryAfter());
         } catch (RuntimeException e) {
             discard(key);
             throw e;
@@ -251,7 +254,7 @@ public class IngestionService {
     // Best effort: what is not deleted now stays recorded as pending and the sweeper deletes it.
     private void discard(String key) {
         try {
-            store.delete(key);
+            await(store.delete(key));
             await(pendingObjects.forget(key));
         } catch (Exception e) {
             LOG.warnf("Could not delete object %s yet; the orphan sweeper will: %s", key, e.toString());

@@ -71,8 +71,17 @@ public class DocumentObjectStore {
         return new StoredObject(key, sha256, head.count());
     }
 
-    public void delete(String key) throws Exception {
-        await(client.removeObject(RemoveObjectArgs.builder().bucket(config.bucket()).object(key).build()));
+    /** Deleting an object that is not there succeeds: deletes are retried after crashes. */
+    public io.smallrye.mutiny.Uni<Void> delete(String key) {
+        return io.smallrye.mutiny.Uni.createFrom()
+                .completionStage(() -> {
+                    try {
+                        return client.removeObject(RemoveObjectArgs.builder().bucket(config.bucket()).object(key).build());
+                    } catch (Exception e) {
+                        return java.util.concurrent.CompletableFuture.failedFuture(e);
+                    }
+                })
+                .replaceWithVoid();
     }
 
     private static <T> T await(java.util.concurrent.CompletableFuture<T> future) throws Exception {

@@ -3,7 +3,9 @@ package fr.coffre.storage;
 import fr.coffre.ingest.IngestConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
@@ -24,10 +26,13 @@ public class OrphanObjectSweeper {
     private final DocumentObjectStore store;
     private final IngestConfig config;
     private final Vertx vertx;
+    private final Pool pool;
     private long timer = -1;
 
-    public OrphanObjectSweeper(PendingObjectRepository pending, DocumentObjectStore store, IngestConfig config, Vertx vertx) {
+    public OrphanObjectSweeper(PendingObjectRepository pending, DocumentObjectStore store, IngestConfig config, Vertx vertx,
+            Pool pool) {
         this.pending = pending;
+        this.pool = pool;
         this.store = store;
         this.config = config;
         this.vertx = vertx;
@@ -48,13 +53,19 @@ public class OrphanObjectSweeper {
     /** Blocking; returns how many orphans were deleted. */
     public int sweep(Duration olderThan) throws Exception {
         List<String> keys = pending.olderThan(olderThan, 500).await().atMost(Duration.ofSeconds(30));
+        int deleted = 0;
         for (String key : keys) {
-            store.delete(key);
-            pending.forget(key).await().atMost(Duration.ofSeconds(30));
+            // The record stays locked while its object is deleted, so a late commit of the same
+            // object waits, then finds the record gone and fails instead of pointing at nothing.
+            boolean swept = pool.withTransaction(connection -> pending.lockIfStale(connection, key, olderThan)
+                            .chain(stale -> !stale ? Uni.createFrom().item(false)
+                                    : store.delete(key).chain(() -> pending.forget(connection, key)).replaceWith(true)))
+                    .await().atMost(Duration.ofMinutes(1));
+            deleted += swept ? 1 : 0;
         }
-        if (!keys.isEmpty()) {
-            LOG.infof("Deleted %d objects stored without a committed document", keys.size());
+        if (deleted > 0) {
+            LOG.infof("Deleted %d objects stored without a committed document", deleted);
         }
-        return keys.size();
+        return deleted;
     }
 }

@@ -25,10 +25,34 @@ public class PendingObjectRepository {
                 .execute(Tuple.of(objectKey)).replaceWithVoid();
     }
 
-    /** In the transaction that commits the object's document. */
+    /**
+     * In the transaction that commits the object's document. Fails if the record is gone: the
+     * sweeper took the object for an orphan (an upload slower than the grace period), and a row
+     * must never point at a deleted object.
+     */
     public Uni<Void> forget(SqlConnection connection, String objectKey) {
         return connection.preparedQuery("DELETE FROM pending_object WHERE object_key = $1")
-                .execute(Tuple.of(objectKey)).replaceWithVoid();
+                .execute(Tuple.of(objectKey))
+                .invoke(rows -> {
+                    if (rows.rowCount() != 1) {
+                        throw new ObjectSweptException(objectKey);
+                    }
+                })
+                .replaceWithVoid();
+    }
+
+    /** In the sweeper's transaction: locks the record if it is older than the grace period and not locked. */
+    public Uni<Boolean> lockIfStale(SqlConnection connection, String objectKey, Duration age) {
+        return connection.preparedQuery("SELECT 1 FROM pending_object WHERE object_key = $1 "
+                        + "AND created_at < now() - make_interval(secs => $2) FOR UPDATE SKIP LOCKED")
+                .execute(Tuple.of(objectKey, (double) age.toSeconds()))
+                .map(rows -> rows.size() == 1);
+    }
+
+    public static final class ObjectSweptException extends RuntimeException {
+        ObjectSweptException(String key) {
+            super("object " + key + " was swept as an orphan before its document committed");
+        }
     }
 
     public Uni<Void> forget(String objectKey) {
