@@ -1,0 +1,96 @@
+package fr.coffre.ingest;
+
+import static fr.coffre.testing.Uploads.metadata;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import fr.coffre.testing.Corpus;
+import fr.coffre.testing.KeycloakTokens;
+import fr.coffre.testing.ServiceProcess;
+import fr.coffre.testing.StoredObjects;
+import fr.coffre.testing.Database;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** A document more than twice the size of the service's whole heap streams through it intact. */
+class LargeUploadIT {
+
+    static final int HEAP_MIB = 128;
+    static final long SIZE = 320L * 1024 * 1024;
+
+    @Test
+    void aDocumentLargerThanTheHeapIsStoredWhole() throws Exception {
+        try (ServiceProcess service = new ServiceProcess("large", 58192, List.of("-Xmx" + HEAP_MIB + "m"),
+                Map.of("COFFRE_MAX_DOCUMENT_SIZE", String.valueOf(1L << 30))).start()) {
+            String uniqueId = "large-" + UUID.randomUUID();
+            String boundary = "large-" + UUID.randomUUID();
+            byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"metadata\"\r\n"
+                    + "Content-Type: application/json\r\n\r\n" + metadata(uniqueId).encode() + "\r\n--" + boundary
+                    + "\r\nContent-Disposition: form-data; name=\"content\"; filename=\"scan.pdf\"\r\n"
+                    + "Content-Type: application/pdf\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+            byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+            MessageDigest sent = MessageDigest.getInstance("SHA-256");
+            InputStream content = new DigestInputStream(new GeneratedPdf(SIZE), sent);
+
+            var answer = service.post("/api/v1/documents", KeycloakTokens.hospital(), "multipart/form-data; boundary=" + boundary,
+                    new SequenceInputStream(java.util.Collections.enumeration(List.of(
+                            new ByteArrayInputStream(head), content, new ByteArrayInputStream(tail))))).get();
+
+            assertEquals(201, answer.statusCode(), answer.body());
+            JsonObject document = new JsonObject(answer.body());
+            String sha256 = HexFormat.of().formatHex(sent.digest());
+            assertEquals(SIZE, document.getLong("size"));
+            assertEquals(sha256, document.getString("sha256"));
+            String key = Database.strings("SELECT object_key FROM document WHERE id = ?::uuid", document.getString("id")).get(0);
+            assertEquals(sha256, StoredObjects.sha256(key));
+            assertTrue(service.isAlive(), "the service survived the upload");
+        }
+    }
+
+    /** A PDF header, then bytes made up on the fly: the test holds no more of it than the service does. */
+    static final class GeneratedPdf extends InputStream {
+        private final byte[] header = Corpus.bytes("pdf/CR-BIO_TSH_rendition.pdf");
+        private final long size;
+        private long position;
+        private long state = 0x9E3779B97F4A7C15L;
+
+        GeneratedPdf(long size) {
+            this.size = size;
+        }
+
+        @Override
+        public int read() {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] target, int offset, int length) {
+            if (position >= size) {
+                return -1;
+            }
+            int n = (int) Math.min(length, size - position);
+            for (int i = 0; i < n; i++, position++) {
+                if (position < header.length) {
+                    target[offset + i] = header[(int) position];
+                } else {
+                    state ^= state << 13;
+                    state ^= state >>> 7;
+                    state ^= state << 17;
+                    target[offset + i] = (byte) state;
+                }
+            }
+            return n;
+        }
+    }
+}

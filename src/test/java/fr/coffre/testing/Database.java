@@ -1,0 +1,49 @@
+package fr.coffre.testing;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The local stack's PostgreSQL, for tests that check what the service committed from outside it. */
+public final class Database {
+
+    private Database() {
+    }
+
+    public static Connection connect() throws SQLException {
+        String url = "jdbc:postgresql://" + env("COFFRE_PG_HOST", "127.0.0.1") + ":" + env("COFFRE_PG_PORT", "55432") + "/"
+                + env("COFFRE_PG_DB", "coffre");
+        return DriverManager.getConnection(url, env("COFFRE_PG_USER", "coffre"), env("COFFRE_PG_PASSWORD", "coffre-local"));
+    }
+
+    public static long count(String sql, Object... parameters) {
+        List<String> values = strings(sql, parameters);
+        return values.isEmpty() ? 0 : Long.parseLong(values.get(0));
+    }
+
+    /** The first column of every row, as text. */
+    public static List<String> strings(String sql, Object... parameters) {
+        try (Connection connection = connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            List<String> values = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    values.add(rows.getString(1));
+                }
+            }
+            return values;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String env(String name, String fallback) {
+        return System.getenv().getOrDefault(name, fallback);
+    }
+}

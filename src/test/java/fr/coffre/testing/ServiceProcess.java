@@ -1,0 +1,120 @@
+package fr.coffre.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged service (target/quarkus-app) run as its own process against the local stack, so
+ * that a test can cap its heap, kill it with SIGKILL at a chosen instant and start it again.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    // HTTP/1.1: an h2c upgrade attempt would queue every request behind a stalled first one.
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
+
+    private final String name;
+    private final int port;
+    private final List<String> jvmOptions;
+    private final Map<String, String> environment;
+    private Process process;
+    private int starts;
+
+    public ServiceProcess(String name, int port, List<String> jvmOptions, Map<String, String> environment) {
+        this.name = name;
+        this.port = port;
+        this.jvmOptions = List.copyOf(jvmOptions);
+        this.environment = Map.copyOf(environment);
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** Starts the service and returns once it is ready. */
+    public ServiceProcess start() {
+        if (!Files.exists(JAR)) {
+            throw new IllegalStateException(JAR + " is missing: integration tests run after mvnw package");
+        }
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(jvmOptions);
+        command.add("-jar");
+        command.add(JAR.toString());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        Path log = Path.of("target", "service-" + name + "-" + (++starts) + ".log");
+        builder.redirectOutput(log.toFile());
+        Map<String, String> env = new HashMap<>(builder.environment());
+        env.put("COFFRE_HTTP_PORT", String.valueOf(port));
+        env.put("COFFRE_HTTP_HOST", "127.0.0.1");
+        env.putAll(environment);
+        builder.environment().putAll(env);
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new IllegalStateException("could not start the service", e);
+        }
+        await("service " + name + " ready (log: " + log + ")").atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("the service exited with " + process.exitValue() + "; see " + log);
+                    }
+                    try {
+                        return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready")).build(),
+                                HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                    } catch (IOException e) {
+                        return false;
+                    }
+                });
+        return this;
+    }
+
+    /** Sends a body as it is read from {@code body}, as a producer's system streams a file. */
+    public CompletableFuture<HttpResponse<String>> post(String path, String token, String contentType, InputStream body) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", contentType)
+                .timeout(Duration.ofMinutes(5))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> body))
+                .build();
+        return HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, like a power cut or the OOM killer. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the service did not die");
+        }
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                kill();
+            }
+        }
+    }
+}
