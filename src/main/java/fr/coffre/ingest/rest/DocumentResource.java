@@ -31,6 +31,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Encoding;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/api/v1/documents")
@@ -60,6 +65,14 @@ public class DocumentResource {
     @Operation(summary = "Upload one document", description = "multipart/form-data: an optional part `metadata` (JSON), "
             + "then a part `content` with the document's bytes and media type. 201 when created, 200 when the very same "
             + "document (same unique id and bytes) was already accepted.")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.MULTIPART_FORM_DATA,
+            schema = @Schema(implementation = MultipartForms.DocumentUpload.class),
+            encoding = {@Encoding(name = "metadata", contentType = "application/json"),
+                @Encoding(name = "content", contentType = "application/octet-stream")}))
+    @APIResponse(responseCode = "201", description = "Stored and committed; Location names the document",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DocumentView.class)))
+    @APIResponse(responseCode = "200", description = "The very same document (unique id and bytes) was already accepted",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DocumentView.class)))
     public Response upload(InputStream body, @HeaderParam("Content-Type") String contentType, @Context UriInfo uri) {
         Producer producer = identity.current();
         try (var permit = admission.admit(producer)) {

@@ -28,6 +28,11 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Encoding;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/api/v1/submissions")
@@ -57,6 +62,12 @@ public class SubmissionResource {
             + "content), then the content parts in any order. Each document is accepted or refused on its own; the "
             + "answer (201, Location of the submission) lists every document with its outcome: `created`, `duplicate` "
             + "or `rejected` with a problem. The body is read as it streams, at the producer's rate.")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.MULTIPART_FORM_DATA,
+            schema = @Schema(implementation = MultipartForms.SubmissionUpload.class),
+            encoding = {@Encoding(name = "manifest", contentType = "application/json"),
+                @Encoding(name = "part", contentType = "application/octet-stream")}))
+    @APIResponse(responseCode = "201", description = "Every document's outcome; Location names the submission set",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SubmissionView.class)))
     public Response submit(InputStream body, @HeaderParam("Content-Type") String contentType, @Context UriInfo uri) {
         Producer producer = identity.current();
         try (var permit = admission.admit(producer)) {
