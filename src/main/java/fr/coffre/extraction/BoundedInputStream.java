@@ -23,6 +23,11 @@ final class BoundedInputStream extends FilterInputStream {
         return exceeded;
     }
 
+    /** Bytes read (or skipped) so far. */
+    long count() {
+        return count;
+    }
+
     @Override
     public int read() throws IOException {
         int b = super.read();

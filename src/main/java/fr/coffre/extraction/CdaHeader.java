@@ -26,6 +26,8 @@ import java.util.Optional;
  * @param serviceStart        effectiveTime/low of the first documentationOf/serviceEvent that has a period
  * @param serviceStop         effectiveTime/high of that same serviceEvent
  * @param replaces            the parentDocument/id of a relatedDocument of type RPLC, written like {@code uniqueId}
+ * @param serviceEventCode    the code of the first documentationOf/serviceEvent that has one (the act documented)
+ * @param relatedDocuments    every relatedDocument (RPLC, APND, XFRM) with its parentDocument/id, in document order
  */
 public record CdaHeader(
         String uniqueId,
@@ -43,10 +45,13 @@ public record CdaHeader(
         Identifier legalAuthenticator,
         OffsetDateTime serviceStart,
         OffsetDateTime serviceStop,
-        String replaces) {
+        String replaces,
+        CodedValue serviceEventCode,
+        List<RelatedDocument> relatedDocuments) {
 
     public CdaHeader {
         patientIds = List.copyOf(patientIds);
+        relatedDocuments = List.copyOf(relatedDocuments);
     }
 
     /** The patient's national health identifier (INS), if the header carries one. */
@@ -64,5 +69,12 @@ public record CdaHeader(
     }
 
     public record Organization(Identifier id, String name) {
+    }
+
+    /**
+     * @param typeCode   RPLC (replaces), APND (appends to) or XFRM (transforms)
+     * @param documentId the parent document's id, written like {@code uniqueId}
+     */
+    public record RelatedDocument(String typeCode, String documentId) {
     }
 }

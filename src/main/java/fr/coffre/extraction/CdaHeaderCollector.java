@@ -62,6 +62,11 @@ final class CdaHeaderCollector {
 
     private boolean inReplacement;
     private String replaces;
+    private String relatedTypeCode;
+    private boolean relatedIdFound;
+    private final List<CdaHeader.RelatedDocument> relatedDocuments = new ArrayList<>();
+    private CodedValue serviceEventCode;
+    private CodedValue candidateServiceEventCode;
 
     /** @return false when the element opens the body: the header is over */
     boolean start(XMLStreamReader reader) {
@@ -114,13 +119,29 @@ final class CdaHeaderCollector {
             case DOCUMENTATION_OF -> {
                 candidateServiceStart = null;
                 candidateServiceStop = null;
+                candidateServiceEventCode = null;
+            }
+            case DOCUMENTATION_OF + "/serviceEvent/code" -> {
+                if (candidateServiceEventCode == null && attribute(reader, "code") != null) {
+                    candidateServiceEventCode = new CodedValue(attribute(reader, "code"),
+                            attribute(reader, "codeSystem"), attribute(reader, "displayName"));
+                }
             }
             case SERVICE_TIME + "/low" -> candidateServiceStart = optionalTime(path, attribute(reader, "value"));
             case SERVICE_TIME + "/high" -> candidateServiceStop = optionalTime(path, attribute(reader, "value"));
-            case RELATED_DOCUMENT -> inReplacement = "RPLC".equals(attribute(reader, "typeCode"));
+            case RELATED_DOCUMENT -> {
+                relatedTypeCode = attribute(reader, "typeCode");
+                relatedIdFound = false;
+                inReplacement = "RPLC".equals(relatedTypeCode);
+            }
             case RELATED_DOCUMENT + "/parentDocument/id" -> {
+                String parentId = documentId(reader);
                 if (inReplacement) {
-                    replaces = firstNonNull(replaces, documentId(reader));
+                    replaces = firstNonNull(replaces, parentId);
+                }
+                if (parentId != null && !relatedIdFound) {
+                    relatedIdFound = true;
+                    relatedDocuments.add(new CdaHeader.RelatedDocument(relatedTypeCode, parentId));
                 }
             }
             default -> {
@@ -150,6 +171,7 @@ final class CdaHeaderCollector {
                     serviceStart = candidateServiceStart;
                     serviceStop = candidateServiceStop;
                 }
+                serviceEventCode = firstNonNull(serviceEventCode, candidateServiceEventCode);
             }
             case RELATED_DOCUMENT -> inReplacement = false;
             default -> {
@@ -161,7 +183,8 @@ final class CdaHeaderCollector {
     CdaHeader header() {
         return new CdaHeader(uniqueId, patientIds, code, title, effectiveTime, effectiveDateTime,
                 confidentialityCode, languageCode, setId, versionNumber, author(),
-                organization(custodianId, custodianName), legalAuthenticator, serviceStart, serviceStop, replaces);
+                organization(custodianId, custodianName), legalAuthenticator, serviceStart, serviceStop, replaces,
+                serviceEventCode, relatedDocuments);
     }
 
     private CdaHeader.Author author() {

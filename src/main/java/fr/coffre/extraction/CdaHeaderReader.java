@@ -39,25 +39,33 @@ public final class CdaHeaderReader {
      */
     public CdaHeader read(InputStream in) {
         try (SecureXmlStream xml = SecureXmlStream.open(in, maxDepth, maxHeaderBytes, "the CDA header")) {
-            XMLStreamReader reader = xml.reader();
-            CdaHeaderCollector collector = new CdaHeaderCollector();
-            while (xml.hasNext()) {
-                switch (xml.next()) {
-                    case XMLStreamConstants.START_ELEMENT -> {
-                        if (!collector.start(reader)) {
-                            return collector.header();
-                        }
-                    }
-                    case XMLStreamConstants.END_ELEMENT -> collector.end();
-                    case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE ->
-                            collector.text(reader);
-                    default -> {
-                        // comments and processing instructions carry nothing for the header
+            return readHeader(xml);
+        }
+    }
+
+    /**
+     * Reads the header from an opened stream, leaving it on the start of the body (the first
+     * {@code component} of ClinicalDocument), or at the end of a document without a body.
+     */
+    static CdaHeader readHeader(SecureXmlStream xml) {
+        XMLStreamReader reader = xml.reader();
+        CdaHeaderCollector collector = new CdaHeaderCollector();
+        while (xml.hasNext()) {
+            switch (xml.next()) {
+                case XMLStreamConstants.START_ELEMENT -> {
+                    if (!collector.start(reader)) {
+                        return collector.header();
                     }
                 }
+                case XMLStreamConstants.END_ELEMENT -> collector.end();
+                case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE ->
+                        collector.text(reader);
+                default -> {
+                    // comments and processing instructions carry nothing for the header
+                }
             }
-            return collector.header();
         }
+        return collector.header();
     }
 
     /**

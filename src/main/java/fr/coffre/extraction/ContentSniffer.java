@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,6 +25,44 @@ public final class ContentSniffer {
     }
 
     public record Sniffed(ContentKind kind, String mediaType) {
+    }
+
+    /** Office formats Coffre indexes, as Apache Tika names them. */
+    private static final Set<String> OFFICE_TYPES = Set.of(
+            "application/msword",
+            "application/vnd.ms-excel",
+            "application/vnd.ms-powerpoint",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            "application/vnd.oasis.opendocument.text",
+            "application/vnd.oasis.opendocument.spreadsheet",
+            "application/vnd.oasis.opendocument.presentation");
+
+    /**
+     * Combines what the first bytes say with Apache Tika's detection, which looks inside zip and
+     * OLE2 containers: a zip holding a Word document is an office document, a bare zip stays a zip,
+     * and an OLE2 file that is not a Word, Excel or PowerPoint document is of unknown kind. Other
+     * kinds keep what the sniffer found (Tika calls CDA and FHIR mere XML or text).
+     */
+    public static Sniffed refine(Sniffed fromBytes, String tikaMediaType) {
+        String tika = baseType(tikaMediaType);
+        return switch (fromBytes.kind()) {
+            case ZIP -> OFFICE_TYPES.contains(tika) ? new Sniffed(ContentKind.OFFICE, tika) : fromBytes;
+            case OFFICE -> OFFICE_TYPES.contains(tika)
+                    ? new Sniffed(ContentKind.OFFICE, tika)
+                    : new Sniffed(ContentKind.UNKNOWN, tika == null ? fromBytes.mediaType() : tika);
+            default -> fromBytes;
+        };
+    }
+
+    /** The media type without parameters, lower-case; null when absent or not a media type. */
+    public static String baseType(String mediaType) {
+        if (mediaType == null) {
+            return null;
+        }
+        org.apache.tika.mime.MediaType parsed = org.apache.tika.mime.MediaType.parse(mediaType.trim());
+        return parsed == null ? null : parsed.getBaseType().toString();
     }
 
     public static Sniffed sniff(byte[] bytes, int length) {

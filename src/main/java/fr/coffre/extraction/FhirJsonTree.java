@@ -34,7 +34,12 @@ final class FhirJsonTree {
     private final ObjectMapper mapper;
 
     FhirJsonTree(int maxDepth, long maxBytes) {
-        JsonFactory factory = JsonFactory.builder()
+        this.mapper = new ObjectMapper(factory(maxDepth, maxBytes));
+    }
+
+    /** A JSON factory that enforces the limits and leaves the caller's stream open. */
+    static JsonFactory factory(int maxDepth, long maxBytes) {
+        return JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(maxDepth)
                         .maxDocumentLength(maxBytes)
@@ -42,7 +47,6 @@ final class FhirJsonTree {
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
                 .build();
-        this.mapper = new ObjectMapper(factory);
     }
 
     JsonNode read(InputStream in) {
@@ -58,7 +62,9 @@ final class FhirJsonTree {
             }
             return tree;
         } catch (StreamConstraintsException e) {
-            throw new DocumentContentException("FHIR JSON exceeds the size or nesting limits", e);
+            throw new DocumentContentException(e.getMessage() != null && e.getMessage().contains("depth")
+                    ? QuarantineReason.TOO_DEEP : QuarantineReason.TOO_LARGE,
+                    "FHIR JSON exceeds the size or nesting limits", e);
         } catch (JsonProcessingException e) {
             throw new DocumentContentException("FHIR JSON is not well-formed" + position(e.getLocation()), e);
         } catch (IOException e) {

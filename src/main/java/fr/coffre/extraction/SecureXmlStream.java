@@ -97,12 +97,14 @@ final class SecureXmlStream implements AutoCloseable {
         }
         switch (event) {
             case XMLStreamConstants.DTD ->
-                    throw new DocumentContentException("DOCTYPE declarations are not allowed");
+                    throw new DocumentContentException(QuarantineReason.DOCTYPE_FORBIDDEN,
+                            "DOCTYPE declarations are not allowed");
             case XMLStreamConstants.ENTITY_REFERENCE ->
-                    throw new DocumentContentException("entity references are not allowed");
+                    throw new DocumentContentException(QuarantineReason.DOCTYPE_FORBIDDEN,
+                            "entity references are not allowed");
             case XMLStreamConstants.START_ELEMENT -> {
                 if (++depth > maxDepth) {
-                    throw new DocumentContentException(
+                    throw new DocumentContentException(QuarantineReason.TOO_DEEP,
                             "XML elements are nested deeper than " + maxDepth + " levels");
                 }
             }
@@ -133,18 +135,18 @@ final class SecureXmlStream implements AutoCloseable {
     private static RuntimeException failure(Exception e, BoundedInputStream bounded, Charset charset,
                                             long maxBytes, String what) {
         if (bounded.limitExceeded()) {
-            return new DocumentContentException(what + " is larger than " + maxBytes + " bytes");
+            return new DocumentContentException(QuarantineReason.TOO_LARGE, what + " is larger than " + maxBytes + " bytes");
         }
         if (hasCause(e, CharacterCodingException.class)) {
             String encoding = charset == null ? "the declared encoding" : charset.name();
-            return new DocumentContentException(
+            return new DocumentContentException(QuarantineReason.INVALID_ENCODING,
                     "the document is not valid " + encoding + " (invalid byte sequence)", e);
         }
         IOException io = cause(e, IOException.class);
         if (io != null) {
             return new UncheckedIOException(io);
         }
-        return new DocumentContentException("XML is not well-formed" + position(e), e);
+        return new DocumentContentException(QuarantineReason.MALFORMED_XML, "XML is not well-formed" + position(e), e);
     }
 
     private static String position(Exception e) {

@@ -71,11 +71,11 @@ final class XmlDecoding {
         try {
             charset = Charset.forName(m.group(2));
         } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
-            throw new DocumentContentException("the XML declaration names an unsupported encoding");
+            throw new DocumentContentException(QuarantineReason.INVALID_ENCODING, "the XML declaration names an unsupported encoding");
         }
         String name = charset.name();
         if (name.startsWith("UTF-16") || name.startsWith("UTF-32")) {
-            throw new DocumentContentException("the XML declaration's encoding does not match the document bytes");
+            throw new DocumentContentException(QuarantineReason.INVALID_ENCODING, "the XML declaration's encoding does not match the document bytes");
         }
         return charset;
     }

@@ -122,7 +122,7 @@ class CdaHeaderReaderTest {
                     <id root="1.2.250.1.71.4.2.1" extension="801234567897"/>
                     <representedOrganization><id root="1.2.250.1.71.4.2.2" extension="NOT-THIS"/></representedOrganization>
                   </assignedEntity></legalAuthenticator>
-                  <documentationOf><serviceEvent><code code="NO-PERIOD"/></serviceEvent></documentationOf>
+                  <documentationOf><serviceEvent><code code="NO-PERIOD" codeSystem="1.2.250.1.213.2.5"/></serviceEvent></documentationOf>
                   <documentationOf><serviceEvent><effectiveTime>
                     <low value="20240715090000"/><high value="20240715100000"/>
                   </effectiveTime></serviceEvent></documentationOf>
@@ -156,7 +156,10 @@ class CdaHeaderReaderTest {
                 doctor,
                 OffsetDateTime.parse("2024-07-15T09:00:00+02:00"),
                 OffsetDateTime.parse("2024-07-15T10:00:00+02:00"),
-                "1.2.3^DOC-0");
+                "1.2.3^DOC-0",
+                new CodedValue("NO-PERIOD", "1.2.250.1.213.2.5", null),
+                List.of(new CdaHeader.RelatedDocument("XFRM", "7.7.7^TRANSFORMED"),
+                        new CdaHeader.RelatedDocument("RPLC", "1.2.3^DOC-0")));
         assertEquals(expected, header);
         assertEquals(Optional.of(ins), header.ins());
     }

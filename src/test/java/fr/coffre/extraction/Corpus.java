@@ -18,7 +18,8 @@ final class Corpus {
 
     /** One line of manifest.tsv; {@code -} marks a value that does not apply. */
     record Row(String file, String patientId, String patientIdSystem, String docCode, String docCodeSystem,
-               String effectiveTime, String title, String authorId, String authorIdSystem) {
+               String effectiveTime, String title, String authorId, String authorIdSystem,
+               String mediaType, String kind, String expected, String observedTikaText) {
 
         static boolean applies(String value) {
             return !NOT_APPLICABLE.equals(value);
@@ -26,6 +27,21 @@ final class Corpus {
 
         InputStream open() {
             return Corpus.open(file);
+        }
+
+        Path path() {
+            return root().resolve(file);
+        }
+
+        /** The characters Tika 3.3.1 extracted, per observed_tika_text; -1 when it failed. */
+        int observedTikaChars() {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+) chars").matcher(observedTikaText);
+            return m.find() ? Integer.parseInt(m.group(1)) : -1;
+        }
+
+        @Override
+        public String toString() {
+            return file;
         }
     }
 
@@ -67,7 +83,9 @@ final class Corpus {
                         cells[column.get("patient_id_system")], cells[column.get("doc_code")],
                         cells[column.get("doc_code_system")], cells[column.get("effective_time")],
                         cells[column.get("title")], cells[column.get("author_id")],
-                        cells[column.get("author_id_system")]))
+                        cells[column.get("author_id_system")], cells[column.get("media_type")],
+                        cells[column.get("kind")], cells[column.get("expected")],
+                        cells[column.get("observed_tika_text")]))
                 .filter(row -> fileFilter.test(row.file()))
                 .toList();
     }

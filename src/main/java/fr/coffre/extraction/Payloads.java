@@ -1,0 +1,136 @@
+package fr.coffre.extraction;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.tika.io.TikaInputStream;
+
+/**
+ * Files a CDA or FHIR document carries as base64 (a level-1 CDA body, FHIR attachment data):
+ * decoded as a stream into a temporary file within a byte budget, then detected and, for the kinds
+ * Tika reads, parsed into the document's text (images: metadata only).
+ */
+final class Payloads {
+
+    /** Writes a payload's bytes. */
+    interface Writer {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    private final Scratch scratch;
+    private final ExtractionLimits limits;
+    private final TikaEngine tika;
+    private final TextCollector text;
+    private final List<String> warnings;
+    private final Map<String, String> properties;
+    private int count;
+
+    Payloads(Scratch scratch, ExtractionLimits limits, TikaEngine tika, TextCollector text, List<String> warnings,
+             Map<String, String> properties) {
+        this.scratch = scratch;
+        this.limits = limits;
+        this.tika = tika;
+        this.text = text;
+        this.warnings = warnings;
+        this.properties = properties;
+    }
+
+    /** Copies a decoded payload to a temporary file. */
+    Path spool(InputStream decoded, String where) throws IOException {
+        return spool(out -> decoded.transferTo(out), where);
+    }
+
+    Path spool(Writer writer, String where) throws IOException {
+        Path file = scratch.newFile();
+        try (OutputStream out = new BudgetOutputStream(Files.newOutputStream(file), limits.maxEmbeddedBytes(), where)) {
+            writer.writeTo(out);
+        }
+        return file;
+    }
+
+    /**
+     * Indexes a decoded payload: its text for PDF, text, RTF and office files, its metadata for
+     * images; anything else is left out with a warning.
+     *
+     * @param declaredMediaType the media type the carrying document gives it; may be null
+     */
+    void index(String declaredMediaType, Path file, String where) throws IOException {
+        int n = ++count;
+        if (Files.size(file) == 0) {
+            warnings.add(where + " is empty");
+            return;
+        }
+        byte[] head;
+        try (InputStream in = Files.newInputStream(file)) {
+            head = in.readNBytes(ContentSniffer.SNIFF_BYTES);
+        }
+        String detected;
+        try (TikaInputStream in = TikaInputStream.get(file)) {
+            detected = tika.detect(in);
+        }
+        ContentSniffer.Sniffed sniffed = ContentSniffer.refine(ContentSniffer.sniff(head, head.length), detected);
+        String prefix = "payload." + n + ".";
+        properties.put(prefix + "declaredMediaType", String.valueOf(declaredMediaType));
+        properties.put(prefix + "mediaType", sniffed.mediaType());
+        properties.put(prefix + "size", String.valueOf(Files.size(file)));
+        String declared = ContentSniffer.baseType(declaredMediaType);
+        if (declared != null && !declared.equals(sniffed.mediaType()) && !declared.equals(detected)) {
+            warnings.add(where + " is declared " + declared + " but its bytes are " + sniffed.mediaType());
+        }
+        boolean keepText;
+        switch (sniffed.kind()) {
+            case PDF, TEXT, RTF, OFFICE -> keepText = true;
+            case IMAGE -> keepText = false;
+            default -> {
+                warnings.add(where + " holds " + sniffed.mediaType() + ", which is not indexed");
+                return;
+            }
+        }
+        if (keepText) {
+            text.lineBreak();
+        }
+        try (TikaInputStream in = TikaInputStream.get(file)) {
+            TikaEngine.Parsed parsed = tika.parse(in, text, keepText);
+            parsed.metadata().forEach((name, value) -> properties.put(prefix + name, value));
+            parsed.warnings().forEach(warning -> warnings.add(where + ": " + warning));
+        }
+    }
+
+    /** Fails once more than the budget has been written: a payload that expands (compression) is a bomb. */
+    private static final class BudgetOutputStream extends FilterOutputStream {
+        private final long budget;
+        private final String where;
+        private long written;
+
+        BudgetOutputStream(OutputStream out, long budget, String where) {
+            super(out);
+            this.budget = budget;
+            this.where = where;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            count(1);
+            out.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            count(len);
+            out.write(b, off, len);
+        }
+
+        private void count(long n) {
+            written += n;
+            if (written > budget) {
+                throw new DocumentContentException(QuarantineReason.ZIP_BOMB,
+                        where + " decodes to more than " + budget + " bytes");
+            }
+        }
+    }
+}

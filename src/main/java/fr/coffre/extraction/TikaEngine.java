@@ -1,0 +1,335 @@
+package fr.coffre.extraction;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.nio.channels.ClosedByInterruptException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.tika.config.TikaConfig;
+import org.apache.tika.detect.Detector;
+import org.apache.tika.exception.EncryptedDocumentException;
+import org.apache.tika.exception.TikaException;
+import org.apache.tika.exception.TikaMemoryLimitException;
+import org.apache.tika.exception.WriteLimitReachedException;
+import org.apache.tika.exception.ZeroByteFileException;
+import org.apache.tika.extractor.EmbeddedDocumentExtractor;
+import org.apache.tika.extractor.ParsingEmbeddedDocumentExtractor;
+import org.apache.tika.io.TikaInputStream;
+import org.apache.tika.metadata.Metadata;
+import org.apache.tika.parser.AutoDetectParser;
+import org.apache.tika.parser.ParseContext;
+import org.apache.tika.parser.Parser;
+import org.apache.tika.parser.csv.TextAndCSVParser;
+import org.apache.tika.parser.image.ImageParser;
+import org.apache.tika.parser.image.JpegParser;
+import org.apache.tika.parser.image.TiffParser;
+import org.apache.tika.parser.microsoft.OfficeParser;
+import org.apache.tika.parser.microsoft.OfficeParserConfig;
+import org.apache.tika.parser.microsoft.ooxml.OOXMLParser;
+import org.apache.tika.parser.microsoft.rtf.RTFParser;
+import org.apache.tika.parser.odf.OpenDocumentParser;
+import org.apache.tika.parser.pdf.PDFParser;
+import org.apache.tika.parser.pdf.PDFParserConfig;
+import org.apache.tika.parser.pkg.PackageParser;
+import org.apache.tika.sax.BodyContentHandler;
+import org.xml.sax.Attributes;
+import org.xml.sax.ContentHandler;
+import org.xml.sax.SAXException;
+import org.xml.sax.helpers.DefaultHandler;
+
+/**
+ * Apache Tika, set up once (building it takes about a second) and shared: detection from content,
+ * and parsing of the kinds Coffre indexes with Tika (PDF, Word/Excel/PowerPoint old and new,
+ * OpenDocument, RTF, plain text, PNG/JPEG/TIFF/GIF images) and nothing else, with no OCR, no
+ * macros, no archive unpacking. Tika wraps output in its SecureContentHandler (expansion ratio,
+ * XHTML depth); documents embedded in documents go through {@link LimitedEmbeddedExtractor}.
+ * Parses run on the calling thread: the deadline is the caller's ({@link DocumentExtractor}).
+ * Thread-safe.
+ */
+final class TikaEngine {
+
+    private static final Set<String> BLOCK_ELEMENTS = Set.of(
+            "p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "title", "table", "ul", "ol");
+    /** Metadata kept for indexing; Tika reports many more, some of them large. */
+    private static final List<String> KEPT_METADATA = List.of(
+            "dc:title", "dc:creator", "dcterms:created", "dcterms:modified", "xmpTPg:NPages", "dc:language",
+            "tiff:ImageWidth", "tiff:ImageLength", "Content-Type");
+    private static final int MAX_METADATA_VALUE = 1000;
+
+    private final ExtractionLimits limits;
+    private final Detector detector;
+    private final AutoDetectParser parser;
+
+    TikaEngine(ExtractionLimits limits) {
+        this(limits, false);
+    }
+
+    /**
+     * @param withArchives also unpack zip and other archives (tests of the embedded limits only:
+     *                     Coffre never indexes archives)
+     */
+    TikaEngine(ExtractionLimits limits, boolean withArchives) {
+        this.limits = limits;
+        this.detector = TikaConfig.getDefaultConfig().getDetector();
+        List<Parser> parsers = new ArrayList<>(List.of(
+                new PDFParser(), new OOXMLParser(), new OfficeParser(), new OpenDocumentParser(), new RTFParser(),
+                new TextAndCSVParser(), new ImageParser(), new JpegParser(), new TiffParser()));
+        if (withArchives) {
+            parsers.add(new PackageParser());
+        }
+        this.parser = new AutoDetectParser(detector, parsers.toArray(Parser[]::new));
+    }
+
+    /** Tika's media type for the content, without its parameters; never reads more than detection needs. */
+    String detect(TikaInputStream in) throws IOException {
+        return detector.detect(in, new Metadata()).getBaseType().toString();
+    }
+
+    record Parsed(String mediaType, Map<String, String> metadata, List<String> warnings) {
+    }
+
+    /**
+     * Parses the document, adding its text to {@code text} unless {@code keepText} is false (images:
+     * metadata only). Stops early, without failing, when {@code text} is full.
+     *
+     * @throws DocumentContentException with the reason when the document cannot be parsed
+     * @throws InterruptedIOException   when the thread was interrupted (the deadline passed)
+     */
+    Parsed parse(TikaInputStream in, TextCollector text, boolean keepText) throws InterruptedIOException {
+        Metadata metadata = new Metadata();
+        ParseContext context = new ParseContext();
+        List<String> warnings = new ArrayList<>();
+        LimitedEmbeddedExtractor embedded = new LimitedEmbeddedExtractor(context, warnings);
+        context.set(Parser.class, parser);
+        context.set(EmbeddedDocumentExtractor.class, embedded);
+        context.set(PDFParserConfig.class, pdfConfig());
+        context.set(OfficeParserConfig.class, officeConfig());
+        TextHandler handler = new TextHandler(keepText ? text : null, embedded);
+        try {
+            parser.parse(in, new BodyContentHandler(handler), metadata, context);
+        } catch (OutOfMemoryError e) {
+            throw new DocumentContentException(QuarantineReason.TOO_LARGE,
+                    "the document needs more memory to parse than is available", null);
+        } catch (StackOverflowError e) {
+            throw new DocumentContentException(QuarantineReason.TOO_DEEP, "the document is nested too deeply to parse");
+        } catch (Exception e) {
+            if (embedded.violation != null) {
+                throw embedded.violation;
+            }
+            if (!WriteLimitReachedException.isWriteLimitReached(e) && !handler.stoppedAtLimit) {
+                throw failure(e);
+            }
+        }
+        if (embedded.violation != null) {
+            throw embedded.violation;
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedIOException("parse interrupted");
+        }
+        return new Parsed(metadata.get(Metadata.CONTENT_TYPE), kept(metadata), warnings);
+    }
+
+    private static Map<String, String> kept(Metadata metadata) {
+        Map<String, String> kept = new LinkedHashMap<>();
+        for (String name : KEPT_METADATA) {
+            String value = metadata.get(name);
+            if (value != null && !value.isBlank()) {
+                kept.put(name, value.length() > MAX_METADATA_VALUE ? value.substring(0, MAX_METADATA_VALUE) : value.strip());
+            }
+        }
+        return kept;
+    }
+
+    private static PDFParserConfig pdfConfig() {
+        PDFParserConfig config = new PDFParserConfig();
+        config.setOcrStrategy(PDFParserConfig.OCR_STRATEGY.NO_OCR);
+        config.setExtractInlineImages(false);
+        config.setExtractActions(false);
+        config.setExtractBookmarksText(true);
+        config.setExtractAnnotationText(true);
+        return config;
+    }
+
+    private static OfficeParserConfig officeConfig() {
+        OfficeParserConfig config = new OfficeParserConfig();
+        config.setExtractMacros(false);
+        // Stream .docx and .pptx instead of building their whole DOM in memory.
+        config.setUseSAXDocxExtractor(true);
+        config.setUseSAXPptxExtractor(true);
+        return config;
+    }
+
+    private static RuntimeException failure(Exception e) throws InterruptedIOException {
+        if (interrupted(e)) {
+            InterruptedIOException interrupted = new InterruptedIOException("parse interrupted");
+            interrupted.initCause(e);
+            throw interrupted;
+        }
+        if (has(e, EncryptedDocumentException.class)) {
+            return new DocumentContentException(QuarantineReason.ENCRYPTED,
+                    "the document is encrypted or password-protected", e);
+        }
+        if (has(e, ZeroByteFileException.class)) {
+            return new DocumentContentException(QuarantineReason.EMPTY, "the document is empty", e);
+        }
+        if (has(e, TikaMemoryLimitException.class)) {
+            return new DocumentContentException(QuarantineReason.TOO_LARGE,
+                    "parsing the document would need more memory than allowed", e);
+        }
+        String messages = messages(e);
+        if (messages.contains("levels of XML element nesting")) {
+            return new DocumentContentException(QuarantineReason.TOO_DEEP,
+                    "the document's structure is nested too deeply", e);
+        }
+        if (messages.contains("zip bomb") || messages.contains("Zip bomb")) {
+            return new DocumentContentException(QuarantineReason.ZIP_BOMB,
+                    "the document expands out of proportion to its size (suspected zip bomb)", e);
+        }
+        return new DocumentContentException(QuarantineReason.CORRUPT,
+                "the document could not be parsed: it is damaged or truncated (" + e.getClass().getSimpleName() + ")", e);
+    }
+
+    private static boolean interrupted(Throwable e) {
+        return Thread.currentThread().isInterrupted() || has(e, InterruptedIOException.class)
+                || has(e, ClosedByInterruptException.class) || has(e, InterruptedException.class);
+    }
+
+    private static boolean has(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null && c != c.getCause(); c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String messages(Throwable t) {
+        StringBuilder all = new StringBuilder();
+        for (Throwable c = t; c != null && c != c.getCause(); c = c.getCause()) {
+            all.append(c.getMessage()).append('\n');
+        }
+        return all.toString();
+    }
+
+    /** Tika's XHTML body to {@link TextCollector}: characters, with line breaks at block elements. */
+    private static final class TextHandler extends DefaultHandler {
+        private final TextCollector text;
+        private final LimitedEmbeddedExtractor embedded;
+        boolean stoppedAtLimit;
+
+        TextHandler(TextCollector text, LimitedEmbeddedExtractor embedded) {
+            this.text = text;
+            this.embedded = embedded;
+        }
+
+        @Override
+        public void startElement(String uri, String localName, String qName, Attributes attributes) throws SAXException {
+            check();
+            if (text != null && BLOCK_ELEMENTS.contains(localName)) {
+                text.lineBreak();
+            }
+        }
+
+        @Override
+        public void endElement(String uri, String localName, String qName) throws SAXException {
+            if (text != null && BLOCK_ELEMENTS.contains(localName)) {
+                text.lineBreak();
+            }
+        }
+
+        @Override
+        public void characters(char[] ch, int start, int length) throws SAXException {
+            check();
+            if (text != null) {
+                text.append(ch, start, length);
+                if (text.full()) {
+                    stoppedAtLimit = true;
+                    throw new WriteLimitReachedException(text.remaining());
+                }
+            }
+        }
+
+        @Override
+        public void ignorableWhitespace(char[] ch, int start, int length) throws SAXException {
+            if (text != null) {
+                text.space();
+            }
+        }
+
+        private void check() throws SAXException {
+            if (embedded.violation != null) {
+                throw new SAXException(embedded.violation.getMessage());
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                throw new SAXException(new InterruptedIOException("parse interrupted"));
+            }
+        }
+    }
+
+    /**
+     * Parses embedded documents (attachments, OLE objects, archive entries) to a depth and a count,
+     * reading at most a byte budget from all of them together. Going deeper or past the budget ends
+     * the whole parse as a zip bomb; past the count, the rest are skipped with a warning.
+     */
+    private final class LimitedEmbeddedExtractor implements EmbeddedDocumentExtractor {
+        private final ParsingEmbeddedDocumentExtractor delegate;
+        private final List<String> warnings;
+        private int depth;
+        private int parsed;
+        private long bytesRead;
+        volatile DocumentContentException violation;
+
+        LimitedEmbeddedExtractor(ParseContext context, List<String> warnings) {
+            this.delegate = new ParsingEmbeddedDocumentExtractor(context);
+            this.warnings = warnings;
+        }
+
+        @Override
+        public boolean shouldParseEmbedded(Metadata metadata) {
+            if (violation != null) {
+                return false;
+            }
+            if (parsed >= limits.maxEmbeddedDocuments()) {
+                if (parsed == limits.maxEmbeddedDocuments()) {
+                    warnings.add("more than " + limits.maxEmbeddedDocuments() + " embedded documents: the rest were not read");
+                    parsed++;
+                }
+                return false;
+            }
+            return delegate.shouldParseEmbedded(metadata);
+        }
+
+        @Override
+        public void parseEmbedded(InputStream stream, ContentHandler handler, Metadata metadata, boolean outputHtml)
+                throws SAXException, IOException {
+            if (violation != null) {
+                throw new SAXException(violation.getMessage());
+            }
+            if (depth + 1 > limits.maxEmbeddedDepth()) {
+                violation = new DocumentContentException(QuarantineReason.ZIP_BOMB,
+                        "embedded documents are nested deeper than " + limits.maxEmbeddedDepth() + " levels");
+                throw new SAXException(violation.getMessage());
+            }
+            parsed++;
+            depth++;
+            BoundedInputStream counted = new BoundedInputStream(stream, limits.maxEmbeddedBytes() - bytesRead);
+            try {
+                delegate.parseEmbedded(counted, handler, metadata, outputHtml);
+            } finally {
+                depth--;
+                bytesRead += counted.count();
+                if (counted.limitExceeded() && violation == null) {
+                    violation = new DocumentContentException(QuarantineReason.ZIP_BOMB,
+                            "embedded documents expand to more than " + limits.maxEmbeddedBytes() + " bytes");
+                }
+            }
+            if (violation != null) {
+                throw new SAXException(violation.getMessage());
+            }
+        }
+    }
+}
