@@ -14,7 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Writes document bytes to the object store. Blocking: call it from a worker or virtual thread,
+ * Writes and reads document bytes in the object store. Blocking: call it from a worker or virtual thread,
  * never from the event loop. Keys are random, carry no patient identity, and begin with a
  * two-hex-digit prefix so that writes spread over the store's partitions.
  */
@@ -69,6 +69,11 @@ public class DocumentObjectStore {
                 .userMetadata(metadata)
                 .build()));
         return new StoredObject(key, sha256, head.count());
+    }
+
+    /** The object's bytes as they stream from the store; blocking. The caller closes the stream. */
+    public java.io.InputStream open(String key) throws Exception {
+        return await(client.getObject(io.minio.GetObjectArgs.builder().bucket(config.bucket()).object(key).build()));
     }
 
     /** Deleting an object that is not there succeeds: deletes are retried after crashes. */

@@ -1,6 +1,8 @@
 package fr.coffre.ingest;
 
 import static org.hamcrest.Matchers.equalTo;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import fr.coffre.document.Ins;
@@ -10,6 +12,12 @@ import fr.coffre.testing.Uploads;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.UUID;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +27,16 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every file of ../shared/corpus uploaded as a producer would, answered as manifest.tsv expects. */
+/**
+ * Every file of ../shared/corpus uploaded as a producer would, answered as manifest.tsv expects;
+ * then, for those accepted, processed by the workers to the state it expects, with what the
+ * content says (patient, code, effective time, title) in the index.
+ */
 @QuarkusTest
 class CorpusIngestionTest {
+
+    @Inject
+    Pool pool;
 
     // Media types a producer declares for the hostile files (the manifest describes them in prose).
     private static final Map<String, String> DECLARED = Map.of(
@@ -56,12 +71,51 @@ class CorpusIngestionTest {
             if (!row.get("title").equals("-") && file.startsWith("cda/")) {
                 response.then().body("title", equalTo(row.get("title")));
             }
+            checkIndexed(row, response.path("id"));
         } else {
             List<Integer> allowed = rejectStatuses(file, expected);
             assertTrue(allowed.contains(status), file + ": expected one of " + allowed + ", got " + status + " " + response.asString());
             response.then().contentType("application/problem+json");
             assertTrue(!response.asString().contains("root:"), "no file content is echoed back");
         }
+    }
+
+    private void checkIndexed(Map<String, String> row, String id) {
+        String file = row.get("file");
+        String status = await().atMost(Duration.ofSeconds(90)).until(() -> statusOf(id), s -> !s.equals("STORED"));
+        // The manifest lets a truncated PDF be kept with its extraction failed and no text.
+        String expectedStatus = file.equals("bad/truncated.pdf") ? "FAILED" : "INDEXED";
+        assertEquals(expectedStatus, status, file + ": " + reasonOf(id));
+        if (!status.equals("INDEXED")) {
+            return;
+        }
+        Row index = pool.preparedQuery("SELECT content_patient_id, content_patient_system, content_code, content_title, "
+                        + "effective_time_value, detected_kind FROM document_index WHERE document_id = $1")
+                .execute(Tuple.of(UUID.fromString(id))).await().atMost(Duration.ofSeconds(10)).iterator().next();
+        expect(row, "patient_id", index.getString("content_patient_id"), file);
+        expect(row, "patient_id_system", index.getString("content_patient_system"), file);
+        expect(row, "doc_code", index.getString("content_code"), file);
+        expect(row, "effective_time", index.getString("effective_time_value"), file);
+        if (file.startsWith("cda/")) {
+            expect(row, "title", index.getString("content_title"), file);
+        }
+    }
+
+    private static void expect(Map<String, String> row, String column, String actual, String file) {
+        String listed = row.get(column);
+        if (listed != null && !listed.equals("-") && !listed.isBlank()) {
+            assertEquals(listed, actual, file + ": " + column);
+        }
+    }
+
+    private String statusOf(String id) {
+        return pool.preparedQuery("SELECT status FROM document WHERE id = $1").execute(Tuple.of(UUID.fromString(id)))
+                .await().atMost(Duration.ofSeconds(10)).iterator().next().getString(0);
+    }
+
+    private String reasonOf(String id) {
+        return pool.preparedQuery("SELECT status_reason FROM document WHERE id = $1").execute(Tuple.of(UUID.fromString(id)))
+                .await().atMost(Duration.ofSeconds(10)).iterator().next().getString(0);
     }
 
     /**

@@ -1,0 +1,122 @@
+package fr.coffre.index;
+
+import fr.coffre.document.Document;
+import fr.coffre.document.DocumentStatus;
+import fr.coffre.document.Identifier;
+import fr.coffre.extraction.ExtractedContent;
+import fr.coffre.ingest.IngestionService;
+import fr.coffre.messaging.KafkaTopicsConfig;
+import fr.coffre.outbox.OutboxRepository;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Ends a document's processing: its index entry, its new status and the event that announces it
+ * commit together, and only while the document is still STORED, so that an event delivered twice
+ * (a redelivery after a crash, a replayed dead letter) indexes it once and announces it once.
+ */
+@ApplicationScoped
+public class IndexRepository {
+
+    /** to_tsvector input is bounded: a tsvector must stay under 1 MB, and the tail adds little to ranking. */
+    static final int MAX_INDEXED_CHARS = 200_000;
+    static final int MAX_EXCERPT_CHARS = 20_000;
+
+    private final Pool pool;
+    private final OutboxRepository outbox;
+    private final String indexedTopic;
+
+    public IndexRepository(Pool pool, OutboxRepository outbox, KafkaTopicsConfig topics) {
+        this.pool = pool;
+        this.outbox = outbox;
+        this.indexedTopic = topics.topics().get("documents-indexed").name();
+    }
+
+    /** False when the document was no longer STORED: someone else concluded it first. */
+    public Uni<Boolean> index(Document document, ExtractedContent content, String note, boolean typeMismatch) {
+        return pool.withTransaction(connection -> conclude(connection, document, DocumentStatus.INDEXED, note)
+                .chain(concluded -> !concluded ? Uni.createFrom().item(false)
+                        : insertEntry(connection, document, content, typeMismatch)
+                                .chain(() -> announce(connection, document, DocumentStatus.INDEXED))
+                                .replaceWith(true)));
+    }
+
+    /** QUARANTINED or FAILED with its reason; false when the document was no longer STORED. */
+    public Uni<Boolean> setAside(Document document, DocumentStatus status, String reason) {
+        return pool.withTransaction(connection -> conclude(connection, document, status, reason));
+    }
+
+    /** Puts a FAILED document back in the queue (a replayed dead letter); false if it is in another state. */
+    public Uni<Boolean> requeue(SqlConnection connection, java.util.UUID documentId) {
+        return connection.preparedQuery("UPDATE document SET status = 'STORED', status_reason = 'replayed', updated_at = now() "
+                        + "WHERE id = $1 AND status = 'FAILED'")
+                .execute(Tuple.of(documentId))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    private static Uni<Boolean> conclude(SqlConnection connection, Document document, DocumentStatus status, String reason) {
+        return connection.preparedQuery("UPDATE document SET status = $2, status_reason = $3, updated_at = now() "
+                        + "WHERE id = $1 AND status = 'STORED'")
+                .execute(Tuple.of(document.id(), status.name(), reason))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    private static Uni<Void> insertEntry(SqlConnection connection, Document document, ExtractedContent content,
+            boolean typeMismatch) {
+        String text = content.text() == null ? "" : content.text();
+        String title = content.title() != null ? content.title() : document.title();
+        Identifier ins = content.ins().orElse(content.patientIds().isEmpty() ? null : content.patientIds().get(0));
+        String keyMetadata = Stream.of(
+                        document.title(),
+                        document.typeCode().display(),
+                        content.code() == null ? null : content.code().displayName(),
+                        document.author() == null ? null : document.author().name(),
+                        document.author() == null ? null : document.author().institution(),
+                        content.authorName(),
+                        content.authorOrganization())
+                .filter(v -> v != null && !v.isBlank())
+                .distinct()
+                .collect(Collectors.joining(" "));
+        Object[] values = {
+            document.id(), content.kind().name(), content.detectedMediaType(), typeMismatch,
+            ins == null ? null : ins.value(), ins == null ? null : ins.system(),
+            content.code() == null ? null : content.code().code(), content.code() == null ? null : content.code().codeSystem(),
+            content.title(), content.effectiveTime(), content.effectiveDateTime(),
+            content.authorId() == null ? null : content.authorId().value(),
+            truncate(text, MAX_EXCERPT_CHARS), content.textTruncated(),
+            title, keyMetadata, truncate(text, MAX_INDEXED_CHARS)
+        };
+        return connection.preparedQuery("INSERT INTO document_index (document_id, detected_kind, detected_media_type, "
+                        + "type_mismatch, content_patient_id, content_patient_system, content_code, content_code_system, "
+                        + "content_title, effective_time_value, effective_time, author_id, excerpt, text_truncated, search) "
+                        + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
+                        + "setweight(to_tsvector('coffre_fr', coalesce($15, '')), 'A') "
+                        + "|| setweight(to_tsvector('coffre_fr', coalesce($16, '')), 'B') "
+                        + "|| setweight(to_tsvector('coffre_fr', coalesce($17, '')), 'D'))")
+                .execute(Tuple.from(values))
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> announce(SqlConnection connection, Document document, DocumentStatus status) {
+        JsonObject event = new JsonObject()
+                .put("type", "document-indexed")
+                .put("documentId", document.id().toString())
+                .put("producerId", document.producerId())
+                .put("status", status.name());
+        return outbox.append(connection, indexedTopic, IngestionService.patientKey(document.patient()), event);
+    }
+
+    private static String truncate(String text, int max) {
+        if (text.length() <= max) {
+            return text;
+        }
+        int end = Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max;
+        return text.substring(0, end);
+    }
+}

@@ -1,0 +1,116 @@
+package fr.coffre.index;
+
+import fr.coffre.document.Document;
+import fr.coffre.document.DocumentRepository;
+import fr.coffre.document.DocumentStatus;
+import fr.coffre.extraction.CodedValue;
+import fr.coffre.extraction.ConsistencyCheck;
+import fr.coffre.extraction.DocumentContentException;
+import fr.coffre.extraction.DocumentExtractorHolder;
+import fr.coffre.extraction.ExtractedContent;
+import fr.coffre.extraction.QuarantineReason;
+import fr.coffre.storage.DocumentObjectStore;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * The asynchronous half of the pipeline for one document: reads its bytes back from the store,
+ * extracts its real type, text and metadata under limits, checks them against what the producer
+ * declared, and ends it INDEXED, QUARANTINED or FAILED. Blocking: runs on a worker thread.
+ */
+@ApplicationScoped
+public class IndexingService {
+
+    private static final Logger LOG = Logger.getLogger(IndexingService.class);
+    private static final Duration DB_TIMEOUT = Duration.ofSeconds(30);
+
+    public enum Result { INDEXED, QUARANTINED, FAILED, ALREADY_DONE }
+
+    private final DocumentRepository documents;
+    private final DocumentObjectStore store;
+    private final DocumentExtractorHolder extractor;
+    private final IndexRepository index;
+
+    public IndexingService(DocumentRepository documents, DocumentObjectStore store, DocumentExtractorHolder extractor,
+            IndexRepository index) {
+        this.documents = documents;
+        this.store = store;
+        this.extractor = extractor;
+        this.index = index;
+    }
+
+    public Result index(UUID documentId) throws TransientIndexingException {
+        Optional<Document> found;
+        try {
+            found = await(documents.findById(documentId));
+        } catch (RuntimeException e) {
+            throw new TransientIndexingException("the database could not be read", e);
+        }
+        if (found.isEmpty() || found.get().status() != DocumentStatus.STORED) {
+            return Result.ALREADY_DONE; // erased, or concluded by an earlier delivery of the same event
+        }
+        Document document = found.get();
+
+        ExtractedContent content;
+        try (InputStream bytes = store.open(document.objectKey())) {
+            content = extractor.extractor().extract(bytes);
+        } catch (DocumentContentException e) {
+            QuarantineReason reason = e.reason();
+            String why = reason == null ? "invalid-content" : reason.code();
+            DocumentStatus status = reason == null ? DocumentStatus.QUARANTINED : reason.status();
+            return setAside(document, status, why, why + ": " + e.getMessage());
+        } catch (Exception e) {
+            throw new TransientIndexingException("the document could not be read or parsed now: " + e, e);
+        }
+
+        ConsistencyCheck.Report report = ConsistencyCheck.check(new ConsistencyCheck.Declared(document.patient(),
+                new CodedValue(document.typeCode().code(), document.typeCode().system(), document.typeCode().display()),
+                document.mediaType()), content);
+        if (report.quarantine().isPresent()) {
+            QuarantineReason reason = report.quarantine().get();
+            return setAside(document, reason.status(), reason.code(), reason.code() + ": " + report.detail());
+        }
+        boolean typeMismatch = report.typeCodeDiffers() || report.mediaTypeDiffers();
+        String note = typeMismatch ? "type-mismatch: " + report.detail() : null;
+        try {
+            return await(index.index(document, content, note, typeMismatch)) ? Result.INDEXED : Result.ALREADY_DONE;
+        } catch (RuntimeException e) {
+            throw new TransientIndexingException("the index entry could not be written", e);
+        }
+    }
+
+    /** After the last retry: the document is FAILED with the reason, if the database can take it now. */
+    public void fail(UUID documentId, String reason) {
+        try {
+            Optional<Document> found = await(documents.findById(documentId));
+            if (found.isPresent()) {
+                await(index.setAside(found.get(), DocumentStatus.FAILED, reason));
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("Document %s is dead-lettered but could not be marked FAILED: %s", documentId, e.toString());
+        }
+    }
+
+    // The reason may name identifiers from the document: it goes to the database, only its code to the log.
+    private Result setAside(Document document, DocumentStatus status, String code, String reason)
+            throws TransientIndexingException {
+        try {
+            if (!await(index.setAside(document, status, reason))) {
+                return Result.ALREADY_DONE;
+            }
+        } catch (RuntimeException e) {
+            throw new TransientIndexingException("the status could not be written", e);
+        }
+        LOG.infof("Document %s set aside as %s: %s", document.id(), status, code);
+        return status == DocumentStatus.FAILED ? Result.FAILED : Result.QUARANTINED;
+    }
+
+    private static <T> T await(Uni<T> uni) {
+        return uni.await().atMost(DB_TIMEOUT);
+    }
+}

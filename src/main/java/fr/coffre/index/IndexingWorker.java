@@ -1,0 +1,139 @@
+package fr.coffre.index;
+
+import fr.coffre.messaging.KafkaTopicsConfig;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+/**
+ * Consumes ingestion events in the {@code coffre-indexer} group. Documents are indexed with a
+ * bounded concurrency (the {@code indexing} worker pool, one per core by default); an offset is
+ * committed once its record is handled, and when the pool is busy the consumer stops fetching.
+ * A document that fails for a passing reason goes to the retry topic with a due time, so it does
+ * not hold back the documents behind it; after the last attempt, to the dead-letter topic.
+ */
+@ApplicationScoped
+public class IndexingWorker {
+
+    private static final Logger LOG = Logger.getLogger(IndexingWorker.class);
+    static final String ATTEMPT = "coffre-attempt";
+    static final String NOT_BEFORE = "coffre-not-before";
+    static final String REASON = "coffre-reason";
+    private static final Duration SEND_RETRY = Duration.ofSeconds(5);
+
+    private final IndexingService indexing;
+    private final IndexingConfig config;
+    private final MutinyEmitter<String> redelivery;
+    private final String retryTopic;
+    private final String deadLetterTopic;
+
+    public IndexingWorker(IndexingService indexing, IndexingConfig config, KafkaTopicsConfig topics,
+            @Channel("redelivery") MutinyEmitter<String> redelivery) {
+        this.indexing = indexing;
+        this.config = config;
+        this.redelivery = redelivery;
+        this.retryTopic = topics.topics().get("documents-retry").name();
+        this.deadLetterTopic = topics.topics().get("documents-dead-letter").name();
+    }
+
+    @Incoming("indexing")
+    @Blocking(value = "indexing", ordered = false)
+    public void onStored(ConsumerRecord<String, String> record) {
+        handle(record, 0);
+    }
+
+    /** Retries wait for their due time here, on their own pool, away from fresh documents. */
+    @Incoming("indexing-retries")
+    @Blocking(value = "indexing-retries", ordered = false)
+    public void onRetry(ConsumerRecord<String, String> record) throws InterruptedException {
+        long wait = header(record, NOT_BEFORE, 0L) - System.currentTimeMillis();
+        if (wait > 0) {
+            Thread.sleep(Math.min(wait, config.maxRetryBackoff().toMillis()));
+        }
+        handle(record, (int) header(record, ATTEMPT, 1L));
+    }
+
+    void handle(ConsumerRecord<String, String> record, int attempt) {
+        UUID documentId = documentId(record);
+        if (documentId == null) {
+            return;
+        }
+        try {
+            indexing.index(documentId);
+        } catch (TransientIndexingException e) {
+            int next = attempt + 1;
+            String reason = e.getMessage();
+            if (next >= config.maxAttempts()) {
+                LOG.warnf("Document %s failed %d times, dead-lettered: %s", documentId, next, reason);
+                send(deadLetterTopic, record, next, 0, reason);
+                indexing.fail(documentId, "dead-lettered after " + next + " attempts: " + reason);
+            } else {
+                long delay = Math.min(config.retryBackoff().toMillis() << Math.min(attempt, 20), config.maxRetryBackoff().toMillis());
+                LOG.infof("Document %s will be retried in %d ms (attempt %d): %s", documentId, delay, next + 1, reason);
+                send(retryTopic, record, next, System.currentTimeMillis() + delay, reason);
+            }
+        }
+    }
+
+    private static UUID documentId(ConsumerRecord<String, String> record) {
+        try {
+            JsonObject event = new JsonObject(record.value());
+            if (!"document-stored".equals(event.getString("type"))) {
+                return null;
+            }
+            return UUID.fromString(event.getString("documentId"));
+        } catch (DecodeException | IllegalArgumentException | NullPointerException | ClassCastException e) {
+            LOG.errorf("Skipping an unreadable event at %s-%d@%d", record.topic(), record.partition(), record.offset());
+            return null;
+        }
+    }
+
+    // The record's offset is committed only after this returns, so it keeps trying while Kafka is away.
+    private void send(String topic, ConsumerRecord<String, String> record, int attempt, long notBefore, String reason) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(ATTEMPT, String.valueOf(attempt).getBytes(StandardCharsets.UTF_8));
+        headers.add(NOT_BEFORE, String.valueOf(notBefore).getBytes(StandardCharsets.UTF_8));
+        headers.add(REASON, reason.getBytes(StandardCharsets.UTF_8));
+        var metadata = OutgoingKafkaRecordMetadata.<String>builder().withTopic(topic).withKey(record.key())
+                .withHeaders(headers).build();
+        while (true) {
+            try {
+                redelivery.sendMessage(Message.of(record.value()).addMetadata(metadata)).await().atMost(Duration.ofMinutes(1));
+                return;
+            } catch (RuntimeException e) {
+                LOG.warnf("Could not send to %s yet, trying again: %s", topic, e.toString());
+                try {
+                    Thread.sleep(SEND_RETRY);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("stopping before the document could be passed on", interrupted);
+                }
+            }
+        }
+    }
+
+    static long header(ConsumerRecord<String, String> record, String name, long fallback) {
+        Header header = record.headers().lastHeader(name);
+        if (header == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(new String(header.value(), StandardCharsets.UTF_8));
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+}
