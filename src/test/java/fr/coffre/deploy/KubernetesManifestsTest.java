@@ -6,28 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import fr.coffre.deploy.StrictManifests.Manifest;
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
-import io.strimzi.api.kafka.model.topic.KafkaTopic;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -45,14 +33,6 @@ class KubernetesManifestsTest {
     static final Path BASE = K8S.resolve("base");
     static final Path OVERLAYS = K8S.resolve("overlays");
     static final String KUSTOMIZATION = "kustomization.yaml";
-
-    /** What each overlay promises beyond the shared rules: replication factor and instance counts. */
-    private record OverlayPromise(int replicationFactor, int minApiReplicas, int databaseInstances) {
-    }
-
-    private static final Map<String, OverlayPromise> PROMISES = Map.of(
-            "dev", new OverlayPromise(1, 1, 1),
-            "prod", new OverlayPromise(3, 3, 3));
 
     private final StrictManifests reader = new StrictManifests();
 
@@ -163,48 +143,6 @@ class KubernetesManifestsTest {
         assertTrue(undocumented.isEmpty(), "k8s/README.md must name every Secret and key the pods read: " + undocumented);
     }
 
-    @TestFactory
-    Stream<DynamicTest> everyOverlayRendersIntoResourcesThatFollowTheRules() {
-        return overlays().stream().map(overlay -> dynamicTest(overlay.getFileName().toString(), () -> {
-            Optional<String> rendered = Kustomize.render(overlay);
-            Assumptions.assumeTrue(rendered.isPresent(), "neither kubectl nor kustomize is installed: overlays checked by patch targets only");
-            List<Manifest> manifests = reader.read(overlay.resolve("(rendered)"), rendered.get());
-            List<String> problems = new ArrayList<>(rules(manifests).check());
-
-            String namespace = kustomization(overlay).namespace();
-            assertTrue(namespace != null && !namespace.isBlank(), overlay + " must set a namespace");
-            if (manifests.stream().noneMatch(m -> m.typed() instanceof Namespace && m.name().equals(namespace))) {
-                problems.add("no Namespace " + namespace + " in the overlay");
-            }
-            for (Manifest m : manifests) {
-                boolean clusterScoped = m.typed() instanceof Namespace;
-                String actual = m.tree().path("metadata").path("namespace").asText("");
-                if (!clusterScoped && !namespace.equals(actual)) {
-                    problems.add(m + " is in namespace '" + actual + "', not " + namespace);
-                }
-            }
-
-            OverlayPromise promise = PROMISES.get(overlay.getFileName().toString());
-            ConfigMap config = manifests.stream().map(Manifest::typed).filter(ConfigMap.class::isInstance).map(ConfigMap.class::cast)
-                    .filter(c -> c.getMetadata().getName().equals(ManifestRules.CONFIG_MAP)).findFirst().orElseThrow();
-            if (!String.valueOf(promise.replicationFactor()).equals(config.getData().get("COFFRE_KAFKA_REPLICATION_FACTOR"))) {
-                problems.add("replication factor " + config.getData().get("COFFRE_KAFKA_REPLICATION_FACTOR") + ", expected " + promise.replicationFactor());
-            }
-            for (Manifest m : manifests) {
-                if (m.typed() instanceof KafkaTopic topic && topic.getSpec().getReplicas() != promise.replicationFactor()) {
-                    problems.add(m + ": " + topic.getSpec().getReplicas() + " replicas, expected " + promise.replicationFactor());
-                }
-                if (m.typed() instanceof HorizontalPodAutoscaler hpa && hpa.getSpec().getMinReplicas() != promise.minApiReplicas()) {
-                    problems.add(m + ": minReplicas " + hpa.getSpec().getMinReplicas() + ", expected " + promise.minApiReplicas());
-                }
-                if (m.typed() instanceof CnpgCluster cluster && cluster.spec().instances() != promise.databaseInstances()) {
-                    problems.add(m + ": " + cluster.spec().instances() + " instances, expected " + promise.databaseInstances());
-                }
-            }
-            assertTrue(problems.isEmpty(), String.join("\n", problems));
-        }));
-    }
-
     // --- helpers ------------------------------------------------------------------------------
 
     private ManifestRules rules(List<Manifest> manifests) {
@@ -259,44 +197,4 @@ class KubernetesManifestsTest {
                 && (target.name() == null || Pattern.matches(target.name(), m.name()));
     }
 
-    /** Renders an overlay with `kubectl kustomize` or `kustomize build`, when either is installed. */
-    static final class Kustomize {
-
-        static Optional<String> render(Path dir) throws IOException, InterruptedException {
-            for (List<String> command : List.of(List.of("kubectl", "kustomize"), List.of("kustomize", "build"))) {
-                if (onPath(command.get(0))) {
-                    List<String> full = new ArrayList<>(command);
-                    full.add(dir.toString());
-                    Process process = new ProcessBuilder(full).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-                    CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
-                    CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
-                    if (!process.waitFor(120, TimeUnit.SECONDS)) {
-                        process.destroyForcibly();
-                        throw new AssertionError(String.join(" ", full) + " did not finish in 120 s");
-                    }
-                    if (process.exitValue() != 0) {
-                        throw new AssertionError(String.join(" ", full) + " failed:\n" + err.join());
-                    }
-                    return Optional.of(out.join());
-                }
-            }
-            return Optional.empty();
-        }
-
-        private static boolean onPath(String program) {
-            String path = System.getenv("PATH");
-            return path != null && Stream.of(path.split(java.io.File.pathSeparator))
-                    .anyMatch(dir -> !dir.isEmpty() && Files.isExecutable(Path.of(dir, program)));
-        }
-
-        private static String readAll(InputStream in) {
-            try (in) {
-                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                in.transferTo(bytes);
-                return bytes.toString(StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    }
 }
