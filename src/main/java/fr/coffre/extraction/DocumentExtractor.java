@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -133,15 +134,20 @@ public final class DocumentExtractor implements AutoCloseable {
                     + " abandoned extractions are still running; no new extraction until they end");
         }
         AtomicInteger state = new AtomicInteger(RUNNING);
-        Future<T> future = executor.submit(() -> {
-            try {
-                return job.call();
-            } finally {
-                if (!state.compareAndSet(RUNNING, DONE)) {
-                    abandonedRunning.decrementAndGet();
+        Future<T> future;
+        try {
+            future = executor.submit(() -> {
+                try {
+                    return job.call();
+                } finally {
+                    if (!state.compareAndSet(RUNNING, DONE)) {
+                        abandonedRunning.decrementAndGet();
+                    }
                 }
-            }
-        });
+            });
+        } catch (RejectedExecutionException e) {
+            throw new ExtractionUnavailableException("the extractor is closed");
+        }
         try {
             return future.get(limits.parseTimeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
