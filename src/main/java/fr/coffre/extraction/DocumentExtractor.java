@@ -1,16 +1,19 @@
 package fr.coffre.extraction;
 
+import fr.coffre.document.Identifier;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -20,6 +23,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.apache.tika.io.TikaInputStream;
 
 /**
@@ -249,8 +253,8 @@ public final class DocumentExtractor implements AutoCloseable {
             CdaHeader.Author author = header.author();
             if (author != null) {
                 result.authorId = author.id();
-                String name = String.join(" ", java.util.stream.Stream.of(author.givenName(), author.familyName())
-                        .filter(java.util.Objects::nonNull).toList());
+                String name = String.join(" ", Stream.of(author.givenName(), author.familyName())
+                        .filter(Objects::nonNull).toList());
                 result.authorName = name.isEmpty() ? null : name;
                 result.authorOrganization = author.organization() == null ? null : author.organization().name();
             }
@@ -297,13 +301,13 @@ public final class DocumentExtractor implements AutoCloseable {
         final List<String> warnings = new ArrayList<>();
         final Map<String, String> properties = new LinkedHashMap<>();
         String uniqueId;
-        List<fr.coffre.document.Identifier> patientIds = List.of();
+        List<Identifier> patientIds = List.of();
         CodedValue code;
         String title;
         String effectiveTime;
-        java.time.OffsetDateTime effectiveDateTime;
+        OffsetDateTime effectiveDateTime;
         String confidentialityCode;
-        fr.coffre.document.Identifier authorId;
+        Identifier authorId;
         String authorName;
         String authorOrganization;
         CdaHeader cdaHeader;
