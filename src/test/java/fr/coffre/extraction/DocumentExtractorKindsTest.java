@@ -74,6 +74,20 @@ class DocumentExtractorKindsTest {
     }
 
     @Test
+    void quarantinesAnOfficeDocumentThatInflatesLikeABomb() throws IOException {
+        ByteArrayOutputStream docx = new ByteArrayOutputStream();
+        try (XWPFDocument document = new XWPFDocument()) {
+            document.createParagraph().createRun().setText("a ".repeat(10_000_000));
+            document.write(docx);
+        }
+
+        DocumentContentException e = assertThrows(DocumentContentException.class,
+                () -> EXTRACTOR.extract(bytes(docx.toByteArray())));
+
+        assertEquals(QuarantineReason.ZIP_BOMB, e.reason(), e.getMessage());
+    }
+
+    @Test
     void neverUnpacksABareZip() throws IOException {
         ByteArrayOutputStream zip = new ByteArrayOutputStream();
         try (ZipOutputStream out = new ZipOutputStream(zip)) {
