@@ -1,24 +1,29 @@
 package fr.coffre.extraction;
 
+import fr.coffre.document.Identifier;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.apache.tika.io.TikaInputStream;
 
 /**
@@ -133,15 +138,20 @@ public final class DocumentExtractor implements AutoCloseable {
                     + " abandoned extractions are still running; no new extraction until they end");
         }
         AtomicInteger state = new AtomicInteger(RUNNING);
-        Future<T> future = executor.submit(() -> {
-            try {
-                return job.call();
-            } finally {
-                if (!state.compareAndSet(RUNNING, DONE)) {
-                    abandonedRunning.decrementAndGet();
+        Future<T> future;
+        try {
+            future = executor.submit(() -> {
+                try {
+                    return job.call();
+                } finally {
+                    if (!state.compareAndSet(RUNNING, DONE)) {
+                        abandonedRunning.decrementAndGet();
+                    }
                 }
-            }
-        });
+            });
+        } catch (RejectedExecutionException e) {
+            throw new ExtractionUnavailableException("the extractor is closed");
+        }
         try {
             return future.get(limits.parseTimeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
@@ -243,8 +253,8 @@ public final class DocumentExtractor implements AutoCloseable {
             CdaHeader.Author author = header.author();
             if (author != null) {
                 result.authorId = author.id();
-                String name = String.join(" ", java.util.stream.Stream.of(author.givenName(), author.familyName())
-                        .filter(java.util.Objects::nonNull).toList());
+                String name = String.join(" ", Stream.of(author.givenName(), author.familyName())
+                        .filter(Objects::nonNull).toList());
                 result.authorName = name.isEmpty() ? null : name;
                 result.authorOrganization = author.organization() == null ? null : author.organization().name();
             }
@@ -291,13 +301,13 @@ public final class DocumentExtractor implements AutoCloseable {
         final List<String> warnings = new ArrayList<>();
         final Map<String, String> properties = new LinkedHashMap<>();
         String uniqueId;
-        List<fr.coffre.document.Identifier> patientIds = List.of();
+        List<Identifier> patientIds = List.of();
         CodedValue code;
         String title;
         String effectiveTime;
-        java.time.OffsetDateTime effectiveDateTime;
+        OffsetDateTime effectiveDateTime;
         String confidentialityCode;
-        fr.coffre.document.Identifier authorId;
+        Identifier authorId;
         String authorName;
         String authorOrganization;
         CdaHeader cdaHeader;

@@ -2,6 +2,7 @@ package fr.coffre.extraction;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,6 +16,8 @@ import java.util.List;
  */
 final class Scratch implements AutoCloseable {
 
+    private static final int COPY_BUFFER = 64 * 1024;
+
     private final List<Path> files = new ArrayList<>();
 
     /**
@@ -25,7 +28,14 @@ final class Scratch implements AutoCloseable {
         Path file = newFile();
         BoundedInputStream bounded = new BoundedInputStream(in, maxBytes);
         try (OutputStream out = Files.newOutputStream(file)) {
-            bounded.transferTo(out);
+            byte[] buffer = new byte[COPY_BUFFER];
+            int n;
+            while ((n = bounded.read(buffer)) >= 0) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new InterruptedIOException("copy interrupted");
+                }
+                out.write(buffer, 0, n);
+            }
         } catch (IOException e) {
             if (bounded.limitExceeded()) {
                 throw new DocumentContentException(reason, what + " is larger than " + maxBytes + " bytes");

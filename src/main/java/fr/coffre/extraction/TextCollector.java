@@ -104,8 +104,10 @@ final class TextCollector {
         if (tokenMayBeBase64 && token.length() >= BASE64_RUN) {
             token.setLength(0);
             droppingBase64 = true;
+            if (!afterBase64) {
+                droppedBase64Runs++;
+            }
             afterBase64 = true;
-            droppedBase64Runs++;
         } else if (!tokenMayBeBase64 && token.length() >= MAX_HELD_TOKEN) {
             endToken();
         }

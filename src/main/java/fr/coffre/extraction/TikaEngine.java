@@ -21,6 +21,7 @@ import org.apache.tika.extractor.ParsingEmbeddedDocumentExtractor;
 import org.apache.tika.io.TikaInputStream;
 import org.apache.tika.metadata.Metadata;
 import org.apache.tika.parser.AutoDetectParser;
+import org.apache.tika.parser.AutoDetectParserConfig;
 import org.apache.tika.parser.ParseContext;
 import org.apache.tika.parser.Parser;
 import org.apache.tika.parser.csv.TextAndCSVParser;
@@ -59,6 +60,9 @@ final class TikaEngine {
             "dc:title", "dc:creator", "dcterms:created", "dcterms:modified", "xmpTPg:NPages", "dc:language",
             "tiff:ImageWidth", "tiff:ImageLength", "Content-Type");
     private static final int MAX_METADATA_VALUE = 1000;
+    private static final long SECURE_OUTPUT_THRESHOLD = 1_000_000;
+    private static final long SECURE_MAX_COMPRESSION_RATIO = 100;
+    private static final int SECURE_MAX_XHTML_DEPTH = 100;
 
     private final ExtractionLimits limits;
     private final Detector detector;
@@ -82,6 +86,12 @@ final class TikaEngine {
             parsers.add(new PackageParser());
         }
         this.parser = new AutoDetectParser(detector, parsers.toArray(Parser[]::new));
+        // Tika wraps every handler in a SecureContentHandler built from this: past a million
+        // characters of output, more than 100 characters per input byte is a bomb; XHTML nested
+        // deeper than 100 elements is refused.
+        this.parser.setAutoDetectParserConfig(new AutoDetectParserConfig(
+                null, SECURE_OUTPUT_THRESHOLD, SECURE_MAX_COMPRESSION_RATIO, SECURE_MAX_XHTML_DEPTH,
+                limits.maxEmbeddedDepth() + 1));
     }
 
     /** Tika's media type for the content, without its parameters; never reads more than detection needs. */
