@@ -224,7 +224,7 @@ public class IngestionService {
         });
     }
 
-    static JsonObject storedEvent(Document d) {
+    public static JsonObject storedEvent(Document d) {
         return new JsonObject()
                 .put("type", "document-stored")
                 .put("documentId", d.id().toString())

@@ -3,7 +3,6 @@ package fr.coffre.ingest;
 import static fr.coffre.testing.Uploads.metadata;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import fr.coffre.testing.Corpus;
@@ -14,6 +13,7 @@ import fr.coffre.testing.ServiceProcess;
 import fr.coffre.testing.StalledStream;
 import fr.coffre.testing.StoredObjects;
 import fr.coffre.testing.Submissions;
+import fr.coffre.testing.Topics;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
@@ -23,19 +23,13 @@ import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -168,7 +162,7 @@ class CrashRecoveryIT {
         service.start();
 
         await().atMost(DEADLINE).until(() -> Database.count("SELECT count(*) FROM outbox WHERE payload->>'documentId' = ?", id) == 0);
-        assertEquals(1, eventsAbout(id), "the acknowledged document is announced exactly once");
+        assertEquals(1, Topics.eventsAbout("coffre.documents.stored", id), "the acknowledged document is announced exactly once");
         String key = Database.strings("SELECT object_key FROM document WHERE id = ?::uuid", id).get(0);
         assertEquals(Database.strings("SELECT sha256 FROM document WHERE id = ?::uuid", id).get(0), StoredObjects.sha256(key));
 
@@ -198,31 +192,5 @@ class CrashRecoveryIT {
         Set<String> keys = pendingKeys();
         keys.removeAll(before);
         return keys;
-    }
-
-    /** Reads the whole topic up to its current end and counts the events for one document. */
-    static long eventsAbout(String documentId) {
-        Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, System.getenv().getOrDefault("COFFRE_KAFKA_BOOTSTRAP", "127.0.0.1:59092"));
-        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            consumer.partitionsFor("coffre.documents.stored").forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long found = 0;
-            long deadline = System.nanoTime() + DEADLINE.toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                assertFalse(System.nanoTime() > deadline, "the topic could not be read to its end in time");
-                for (var record : consumer.poll(Duration.ofMillis(500))) {
-                    if (documentId.equals(new JsonObject(record.value()).getString("documentId"))) {
-                        found++;
-                    }
-                }
-            }
-            return found;
-        }
     }
 }

@@ -1,0 +1,198 @@
+package fr.coffre.index;
+
+import static fr.coffre.testing.Uploads.metadata;
+import static fr.coffre.testing.Uploads.upload;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import fr.coffre.document.Code;
+import fr.coffre.document.Document;
+import fr.coffre.document.DocumentRepository;
+import fr.coffre.document.DocumentStatus;
+import fr.coffre.document.Identifier;
+import fr.coffre.ingest.IngestionService;
+import fr.coffre.messaging.KafkaTopicsConfig;
+import fr.coffre.outbox.OutboxRelay;
+import fr.coffre.outbox.OutboxRepository;
+import fr.coffre.storage.DocumentObjectStore;
+import fr.coffre.storage.ObjectStorageConfig;
+import fr.coffre.testing.Corpus;
+import fr.coffre.testing.KeycloakTokens;
+import fr.coffre.testing.Topics;
+import io.minio.MinioAsyncClient;
+import io.minio.PutObjectArgs;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class IndexingTest {
+
+    static final Duration DEADLINE = Duration.ofSeconds(90);
+    static final String CDA = "cda/BIO-CR-BIO_2024.01_TSH_1.xml";
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    DocumentRepository documents;
+
+    @Inject
+    OutboxRepository outbox;
+
+    @Inject
+    OutboxRelay relay;
+
+    @Inject
+    DocumentObjectStore store;
+
+    @Inject
+    MinioAsyncClient s3;
+
+    @Inject
+    ObjectStorageConfig storage;
+
+    @Inject
+    KafkaTopicsConfig topics;
+
+    @Test
+    void aDocumentIsFoundByItsWordsWithoutAccentsOrEndingsAndAnnouncedOnce() {
+        String text = "Échographie abdominale réalisée le 3 mars : foie homogène, vésicule alithiasique.";
+        String id = upload(KeycloakTokens.hospital(), metadata("text-" + UUID.randomUUID()).put("title", "Compte rendu d'échographie"),
+                text.getBytes(StandardCharsets.UTF_8), "text/plain").then().statusCode(201).extract().path("id");
+
+        assertEquals("INDEXED", awaitConcluded(id));
+        assertEquals(1, matches(id, "echographie abdominale"), "accents are ignored");
+        assertEquals(1, matches(id, "réalisées"), "French endings are stemmed");
+        assertEquals(1, matches(id, "vesicules"));
+        assertEquals(0, matches(id, "scanner"));
+        Row entry = indexEntry(id);
+        assertEquals("TEXT", entry.getString("detected_kind"));
+        assertTrue(entry.getString("excerpt").contains("vésicule alithiasique"));
+        await().atMost(DEADLINE).until(() -> Topics.relayed(id));
+        assertEquals(1, Topics.eventsAbout(topics.topics().get("documents-indexed").name(), id),
+                "the document-indexed event is committed with the status, and relayed once");
+    }
+
+    @Test
+    void titlesRankAboveBodyText() {
+        String word = "zygomatique" + UUID.randomUUID().toString().replaceAll("[^a-f]", "").substring(0, 4);
+        String inBody = upload(KeycloakTokens.hospital(), metadata("rank-" + UUID.randomUUID()).put("title", "Compte rendu"),
+                ("Une fracture " + word + " est notée.").getBytes(StandardCharsets.UTF_8), "text/plain")
+                .then().statusCode(201).extract().path("id");
+        String inTitle = upload(KeycloakTokens.hospital(), metadata("rank-" + UUID.randomUUID()).put("title", "Fracture " + word),
+                "Compte rendu sans rapport.".getBytes(StandardCharsets.UTF_8), "text/plain").then().statusCode(201).extract().path("id");
+        awaitConcluded(inTitle);
+        awaitConcluded(inBody);
+        List<String> ranked = new ArrayList<>();
+        pool.preparedQuery("SELECT document_id FROM document_index WHERE search @@ plainto_tsquery('coffre_fr', $1) "
+                        + "ORDER BY ts_rank(search, plainto_tsquery('coffre_fr', $1)) DESC")
+                .execute(Tuple.of(word)).await().atMost(DEADLINE).forEach(row -> ranked.add(row.getUUID(0).toString()));
+        assertEquals(List.of(inTitle, inBody), ranked);
+    }
+
+    @Test
+    void aDocumentWhoseContentNamesAnotherPatientIsQuarantined() throws Exception {
+        // The upload refuses such a document; this one stands for a row filed wrongly by other means.
+        Document wrong = insertStored(new Identifier("1.2.250.1.213.1.4.10", "180057512345627"), Corpus.bytes(CDA), "text/xml");
+        assertEquals("QUARANTINED", awaitConcluded(wrong.id().toString()));
+        assertTrue(reason(wrong.id().toString()).startsWith("patient-mismatch"), reason(wrong.id().toString()));
+        assertEquals(0L, pool.preparedQuery("SELECT count(*) FROM document_index WHERE document_id = $1")
+                .execute(Tuple.of(wrong.id())).await().atMost(DEADLINE).iterator().next().getLong(0));
+    }
+
+    @Test
+    void aPoisonDocumentDoesNotHoldBackTheOthersAndIsDeadLetteredThenReplayed() throws Exception {
+        Identifier patient = new Identifier("1.2.250.1.213.1.4.10", "279035121518989");
+        // Its object is missing: every attempt fails, as if the store had lost it.
+        Document poison = insertStored(patient, null, "application/pdf");
+        List<String> behind = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            behind.add(upload(KeycloakTokens.hospital(), metadata("behind-" + UUID.randomUUID()),
+                    ("Résultat " + i).getBytes(StandardCharsets.UTF_8), "text/plain").then().statusCode(201).extract().path("id"));
+        }
+        // Same patient, so same partition: the documents behind it are indexed while it waits for its retries.
+        for (String id : behind) {
+            assertEquals("INDEXED", awaitConcluded(id));
+        }
+        assertEquals("STORED", status(poison.id().toString()), "the poison is still being retried");
+
+        assertEquals("FAILED", awaitConcluded(poison.id().toString()));
+        assertTrue(reason(poison.id().toString()).startsWith("dead-lettered after 3 attempts"), reason(poison.id().toString()));
+
+        byte[] pdf = Corpus.bytes("pdf/CR-BIO_TSH_rendition.pdf");
+        s3.putObject(PutObjectArgs.builder().bucket(storage.bucket()).object(poison.objectKey())
+                .stream(new ByteArrayInputStream(pdf), pdf.length, -1).build()).get(30, TimeUnit.SECONDS);
+        String operator = KeycloakTokens.user("operator.ops");
+        given().auth().oauth2(KeycloakTokens.hospital()).post("/api/v1/operations/dead-letters/replay").then().statusCode(403);
+        // The dead letter may still be on its way to Kafka when the status is written: replay until it is seen.
+        await().atMost(DEADLINE).untilAsserted(() -> given().auth().oauth2(operator)
+                .post("/api/v1/operations/dead-letters/replay").then().statusCode(200)
+                .body("documents.documentId", hasItem(poison.id().toString())));
+        assertEquals("INDEXED", awaitConcluded(poison.id().toString()), "replayed once its object is back");
+        given().auth().oauth2(operator).post("/api/v1/operations/dead-letters/replay").then().statusCode(200)
+                .body("replayed", equalTo(0));
+    }
+
+    Document insertStored(Identifier patient, byte[] content, String mediaType) throws Exception {
+        String key = store.newKey();
+        if (content != null) {
+            s3.putObject(PutObjectArgs.builder().bucket(storage.bucket()).object(key)
+                    .stream(new ByteArrayInputStream(content), content.length, -1).build()).get(30, TimeUnit.SECONDS);
+        }
+        UUID submission = UUID.randomUUID();
+        Document document = new Document(UUID.randomUUID(), "690781810", "direct-" + UUID.randomUUID(), patient,
+                new Code("11502-2", "2.16.840.1.113883.6.1", "CR d'examens biologiques"), null, "Compte rendu",
+                OffsetDateTime.now(), null, null, null, mediaType, null,
+                "0".repeat(64), content == null ? 1000 : content.length, key, submission, null, DocumentStatus.STORED, null,
+                DocumentRepository.now());
+        pool.withTransaction(connection -> connection.preparedQuery("INSERT INTO submission (id, producer_id) VALUES ($1, $2)")
+                        .execute(Tuple.of(submission, document.producerId()))
+                        .chain(() -> documents.insert(connection, document))
+                        .chain(() -> outbox.append(connection, topics.topics().get("documents-stored").name(),
+                                IngestionService.patientKey(patient), IngestionService.storedEvent(document))))
+                .await().atMost(DEADLINE);
+        relay.wakeUp();
+        return document;
+    }
+
+    String awaitConcluded(String id) {
+        return await().atMost(DEADLINE).until(() -> status(id), s -> !s.equals("STORED"));
+    }
+
+    String status(String id) {
+        return pool.preparedQuery("SELECT status FROM document WHERE id = $1").execute(Tuple.of(UUID.fromString(id)))
+                .await().atMost(DEADLINE).iterator().next().getString(0);
+    }
+
+    String reason(String id) {
+        return pool.preparedQuery("SELECT status_reason FROM document WHERE id = $1").execute(Tuple.of(UUID.fromString(id)))
+                .await().atMost(DEADLINE).iterator().next().getString(0);
+    }
+
+    long matches(String id, String query) {
+        return pool.preparedQuery("SELECT count(*) FROM document_index WHERE document_id = $1 "
+                        + "AND search @@ plainto_tsquery('coffre_fr', $2)")
+                .execute(Tuple.of(UUID.fromString(id), query)).await().atMost(DEADLINE).iterator().next().getLong(0);
+    }
+
+    Row indexEntry(String id) {
+        return pool.preparedQuery("SELECT * FROM document_index WHERE document_id = $1").execute(Tuple.of(UUID.fromString(id)))
+                .await().atMost(DEADLINE).iterator().next();
+    }
+}
