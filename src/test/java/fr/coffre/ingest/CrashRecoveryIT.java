@@ -51,7 +51,7 @@ class CrashRecoveryIT {
     @BeforeAll
     static void start() {
         // A short grace period so the test sees orphans swept; the commit refuses a swept object anyway.
-        service = new ServiceProcess("crash", 58191, List.of("-Xmx256m"),
+        service = new ServiceProcess("crash", 18191, List.of("-Xmx256m"),
                 Map.of("COFFRE_INGEST_ORPHAN_GRACE_PERIOD", "PT5S")).start();
         hospital = KeycloakTokens.hospital();
     }

@@ -30,7 +30,7 @@ class LargeUploadIT {
 
     @Test
     void aDocumentLargerThanTheHeapIsStoredWhole() throws Exception {
-        try (ServiceProcess service = new ServiceProcess("large", 58192, List.of("-Xmx" + HEAP_MIB + "m"),
+        try (ServiceProcess service = new ServiceProcess("large", 18192, List.of("-Xmx" + HEAP_MIB + "m"),
                 Map.of("COFFRE_MAX_DOCUMENT_SIZE", String.valueOf(1L << 30))).start()) {
             String uniqueId = "large-" + UUID.randomUUID();
             String boundary = "large-" + UUID.randomUUID();

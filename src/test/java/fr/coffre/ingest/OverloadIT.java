@@ -35,7 +35,7 @@ class OverloadIT {
 
     @Test
     void uploadsBeyondTheInstanceCapacityAreRefusedAtOnce() throws Exception {
-        try (ServiceProcess service = new ServiceProcess("capacity", 58193, List.of(),
+        try (ServiceProcess service = new ServiceProcess("capacity", 18193, List.of(),
                 Map.of("COFFRE_MAX_IN_FLIGHT_UPLOADS", "2")).start()) {
             String token = KeycloakTokens.radiology();
             CountDownLatch gate = new CountDownLatch(1);
@@ -69,7 +69,7 @@ class OverloadIT {
 
     @Test
     void aProducerOverItsQuotaGets429WhileOthersGoOn() throws Exception {
-        try (ServiceProcess service = new ServiceProcess("quota", 58194, List.of(),
+        try (ServiceProcess service = new ServiceProcess("quota", 18194, List.of(),
                 Map.of("COFFRE_PRODUCER_RATE", "1", "COFFRE_PRODUCER_BURST", "5")).start()) {
             String greedy = KeycloakTokens.laboratory();
             List<CompletableFuture<HttpResponse<String>>> burst = new ArrayList<>();
@@ -98,7 +98,7 @@ class OverloadIT {
 
     @Test
     void uploadsAreRefusedWhileIndexingLagsBehindTheBacklogLimit() throws Exception {
-        try (ServiceProcess service = new ServiceProcess("backlog", 58195, List.of(),
+        try (ServiceProcess service = new ServiceProcess("backlog", 18195, List.of(),
                 Map.of("COFFRE_MAX_BACKLOG", "0", "COFFRE_INGEST_BACKLOG_SAMPLE_INTERVAL", "PT0.2S")).start()) {
             String token = KeycloakTokens.hospital();
             // With the limit at zero, the first document waiting to be indexed closes the gate.

@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The packaged service (target/quarkus-app) run as its own process against the local stack, so
  * that a test can cap its heap, kill it with SIGKILL at a chosen instant and start it again.
+ * Tests give it a port below Linux's ephemeral range (32768 and up), where an outgoing
+ * connection could already hold it.
  */
 public final class ServiceProcess implements AutoCloseable {
 

@@ -1,0 +1,28 @@
+package fr.coffre.roles;
+
+import fr.coffre.problem.ProblemException;
+import fr.coffre.problem.ProblemResponses;
+import fr.coffre.problem.ProblemType;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+/** An instance running only as a worker serves health and metrics, not the API. */
+public class ApiRoleFilter {
+
+    private final boolean apiEnabled;
+
+    public ApiRoleFilter(@ConfigProperty(name = "coffre.api.enabled", defaultValue = "true") boolean apiEnabled) {
+        this.apiEnabled = apiEnabled;
+    }
+
+    @ServerRequestFilter(preMatching = true)
+    public Response refuseApiOnWorkers(ContainerRequestContext request) {
+        if (apiEnabled || !request.getUriInfo().getPath().startsWith("/api/")) {
+            return null;
+        }
+        return ProblemResponses.toResponse(new ProblemException(ProblemType.NOT_FOUND,
+                "This instance runs as a worker only (COFFRE_ROLES); the API is served by the api instances."));
+    }
+}

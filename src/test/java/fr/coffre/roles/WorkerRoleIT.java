@@ -1,0 +1,33 @@
+package fr.coffre.roles;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import fr.coffre.testing.KeycloakTokens;
+import fr.coffre.testing.ServiceProcess;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The packaged service started with COFFRE_ROLES=worker: ready, but no API. */
+class WorkerRoleIT {
+
+    @Test
+    void aWorkerInstanceServesHealthButNotTheApi() throws Exception {
+        try (ServiceProcess worker = new ServiceProcess("worker-role", 18197, List.of(), Map.of("COFFRE_ROLES", "worker")).start()) {
+            HttpResponse<String> refused = worker.post("/api/v1/documents", KeycloakTokens.hospital(),
+                    "multipart/form-data; boundary=x", new ByteArrayInputStream(new byte[0])).get();
+            assertEquals(404, refused.statusCode(), refused.body());
+            assertTrue(refused.body().contains("worker only"), refused.body());
+            HttpResponse<String> health = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
+                    HttpRequest.newBuilder(URI.create(worker.baseUrl() + "/q/health/ready")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, health.statusCode(), health.body());
+        }
+    }
+}
