@@ -107,6 +107,22 @@ class IndexingTest {
     }
 
     @Test
+    void aDeclaredTypeThatDisagreesWithTheContentIsFlaggedNotRefused() {
+        // A fresh ClinicalDocument/id, so this is a new document and not a retry of the corpus one.
+        String cda = new String(Corpus.bytes(CDA), StandardCharsets.UTF_8).replace(
+                "<id root=\"1.2.250.1.213.1.1.1.55.2024.9.1\"/>", "<id root=\"1.2.250.1.213.1.1.1.55.2024.9.1\" extension=\""
+                        + UUID.randomUUID() + "\"/>");
+        var declared = new io.vertx.core.json.JsonObject().put("typeCode", new io.vertx.core.json.JsonObject()
+                .put("code", "11488-4").put("system", "2.16.840.1.113883.6.1").put("display", "Consultation note"));
+        String id = upload(KeycloakTokens.radiology(), declared, cda.getBytes(StandardCharsets.UTF_8), "text/xml")
+                .then().statusCode(201).extract().path("id");
+        assertEquals("INDEXED", awaitConcluded(id));
+        assertTrue(indexEntry(id).getBoolean("type_mismatch"));
+        assertEquals("11502-2", indexEntry(id).getString("content_code"));
+        assertTrue(reason(id).startsWith("type-mismatch"), reason(id));
+    }
+
+    @Test
     void aDocumentWhoseContentNamesAnotherPatientIsQuarantined() throws Exception {
         // The upload refuses such a document; this one stands for a row filed wrongly by other means.
         Document wrong = insertStored(new Identifier("1.2.250.1.213.1.4.10", "180057512345627"), Corpus.bytes(CDA), "text/xml");

@@ -63,6 +63,23 @@ class WorkerRecoveryIT {
         }
     }
 
+    @Test
+    void aWorkerKilledWhileIndexingLosesNothingAndIndexesNothingTwice() throws Exception {
+        ServiceProcess service = new ServiceProcess("killed-worker", 18198, List.of(), Map.of()).start();
+        try {
+            List<String> accepted = upload(service, KeycloakTokens.radiology(), 12);
+            service.kill(); // some documents indexed, some in the workers' hands, some not fetched yet
+            service.start();
+            await().atMost(DEADLINE).pollInterval(Duration.ofSeconds(1)).until(() -> accepted.stream()
+                    .allMatch(id -> "INDEXED".equals(Database.strings("SELECT status FROM document WHERE id = ?::uuid", id).get(0))));
+            for (String id : accepted) {
+                assertEquals(1, Database.count("SELECT count(*) FROM document_index WHERE document_id = ?::uuid", id));
+            }
+        } finally {
+            service.close();
+        }
+    }
+
     /** Uploads until n documents are accepted; the service may ask to retry while a server comes back. */
     static List<String> upload(ServiceProcess service, String token, int n) {
         List<String> ids = new ArrayList<>();
