@@ -45,7 +45,12 @@ public class KafkaTopicsInitializer {
             admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
             missing.forEach(t -> LOG.infof("Created topic %s with %d partitions", t.name(), t.numPartitions()));
         }
-        warnAboutPartitionDrift(topics);
+        // Topics created just now have the configured partitions, and the broker may not describe
+        // them yet (UnknownTopicOrPartition right after creation): check only those that existed.
+        List<KafkaTopicsConfig.Topic> present = topics.stream().filter(t -> existing.contains(t.name())).toList();
+        if (!present.isEmpty()) {
+            warnAboutPartitionDrift(present);
+        }
     }
 
     private static NewTopic newTopic(KafkaTopicsConfig.Topic topic) {
