@@ -58,6 +58,13 @@ public class DocumentRepository {
                 .replaceWithVoid();
     }
 
+    /** Visibility flags set at acceptance, in the document's own transaction. */
+    public Uni<Void> setFlags(SqlConnection connection, UUID id, boolean withheldFromPatient, boolean patientAuthored) {
+        return connection.preparedQuery("UPDATE document SET withheld_from_patient = $2, patient_authored = $3 WHERE id = $1")
+                .execute(Tuple.of(id, withheldFromPatient, patientAuthored))
+                .replaceWithVoid();
+    }
+
     /** Locks a document for the rest of the transaction. */
     public Uni<Optional<Document>> lock(SqlConnection connection, UUID id) {
         return connection.preparedQuery("SELECT " + COLUMNS + " FROM document WHERE id = $1 FOR UPDATE")

@@ -10,6 +10,7 @@ import java.util.UUID;
  * The metadata a producer sends with a document (IHE XDS / CI-SIS names). For a CDA whose header
  * carries them, uniqueId, patient, typeCode, title and creationTime may be left out. In a
  * submission's manifest, {@code part} names the multipart part that holds the content.
+ * {@code withheldFromPatient} keeps the document from the patient until the producer releases it.
  */
 public record DocumentMetadata(
         String uniqueId,
@@ -25,8 +26,14 @@ public record DocumentMetadata(
         Author author,
         String sha256,
         UUID replaces,
-        String part) {
+        String part,
+        Boolean withheldFromPatient) {
 
     public static final DocumentMetadata NONE = new DocumentMetadata(null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null);
+            null, null, null, null, null, null, null);
+
+    /** The producer keeps it from the patient until it has been explained in person; released later. */
+    public boolean withheld() {
+        return Boolean.TRUE.equals(withheldFromPatient);
+    }
 }

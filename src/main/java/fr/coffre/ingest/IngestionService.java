@@ -80,13 +80,22 @@ public class IngestionService {
 
     public Outcome ingest(Producer producer, DocumentMetadata declared, String partContentType, InputStream content,
             SubmissionSlot slot) {
-        DocumentHead head = readHead(content);
+        return ingest(producer, declared, partContentType, content, slot, Intake.producer(config));
+    }
+
+    public Outcome ingest(Producer producer, DocumentMetadata declared, String partContentType, InputStream content,
+            SubmissionSlot slot, Intake intake) {
+        DocumentHead head = readHead(content, intake.maxSize());
         if (head.length() == 0) {
             throw new ProblemException(ProblemType.EMPTY_DOCUMENT, "The document has no bytes.");
         }
         var sniffed = ContentSniffer.sniff(head.bytes(), head.length());
         String mediaType = MediaTypePolicy.essence(declared.mediaType() != null ? declared.mediaType() : partContentType);
         ContentKind kind = MediaTypePolicy.check(mediaType, sniffed);
+        if (!intake.accepts(kind)) {
+            throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE, "Documents of this kind (" + mediaType
+                    + ") are not accepted here.");
+        }
         ContentFacts facts = inspector.inspect(kind, head);
         ResolvedMetadata metadata = ResolvedMetadata.resolve(declared, facts);
 
@@ -104,7 +113,7 @@ public class IngestionService {
             stored = store.put(key, head, mediaType);
         } catch (Exception e) {
             discard(key);
-            throw storeFailure(e);
+            throw storeFailure(e, intake.maxSize());
         }
         if (metadata.sha256() != null && !metadata.sha256().equalsIgnoreCase(stored.sha256())) {
             discard(key);
@@ -122,7 +131,7 @@ public class IngestionService {
         Document document = metadata.toDocument(UUID.randomUUID(), producer, mediaType, stored, slot.submissionId(),
                 DocumentRepository.now().truncatedTo(ChronoUnit.MICROS));
         try {
-            await(commit(producer, document, slot));
+            await(commit(producer, document, slot, declared.withheld(), intake.patientAuthored()));
         } catch (PgException e) {
             if ("23505".equals(e.getSqlState())) {
                 // A concurrent upload of the same unique id committed first.
@@ -144,25 +153,24 @@ public class IngestionService {
         return new Outcome(document, true);
     }
 
-    private DocumentHead readHead(InputStream content) {
+    private DocumentHead readHead(InputStream content, long maxSize) {
         try {
-            return DocumentHead.read(content, headSize, config.maxDocumentSize());
+            return DocumentHead.read(content, headSize, maxSize);
         } catch (SizeLimitExceededException e) {
-            throw tooLarge();
+            throw tooLarge(maxSize);
         } catch (IOException e) {
             throw new ProblemException(ProblemType.MALFORMED_REQUEST, "The request body could not be read to its end: " + e.getMessage());
         }
     }
 
-    private ProblemException tooLarge() {
-        return new ProblemException(ProblemType.DOCUMENT_TOO_LARGE,
-                "A document may have at most " + config.maxDocumentSize() + " bytes.");
+    private static ProblemException tooLarge(long maxSize) {
+        return new ProblemException(ProblemType.DOCUMENT_TOO_LARGE, "A document may have at most " + maxSize + " bytes.");
     }
 
-    private RuntimeException storeFailure(Exception e) {
+    private RuntimeException storeFailure(Exception e, long maxSize) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SizeLimitExceededException) {
-                return tooLarge();
+                return tooLarge(maxSize);
             }
             if (t instanceof fr.coffre.ingest.MalformedMultipartException m) {
                 return m;
@@ -194,7 +202,8 @@ public class IngestionService {
                 + " \"replaces\": \"" + found.id() + "\".");
     }
 
-    private Uni<Void> commit(Producer producer, Document document, SubmissionSlot slot) {
+    private Uni<Void> commit(Producer producer, Document document, SubmissionSlot slot, boolean withheld,
+            boolean patientAuthored) {
         return pool.withTransaction(connection -> {
             Uni<Void> superseded = Uni.createFrom().voidItem();
             if (document.replaces() != null) {
@@ -218,6 +227,9 @@ public class IngestionService {
             }
             return superseded
                     .chain(() -> documents.insert(connection, document))
+                    .chain(() -> withheld || patientAuthored
+                            ? documents.setFlags(connection, document.id(), withheld, patientAuthored)
+                            : Uni.createFrom().voidItem())
                     .chain(() -> submissions.recordCreated(connection, slot, document))
                     .chain(() -> outbox.append(connection, storedTopic, patientKey(document.patient()), storedEvent(document)))
                     .chain(() -> pendingObjects.forget(connection, document.objectKey()));

@@ -45,7 +45,7 @@ public class ProblemOpenApiFilter implements OASFilter {
         for (ProblemType type : ProblemType.values()) {
             boolean applies = switch (type.status()) {
                 case 401, 403, 500, 503 -> true;
-                case 404 -> method == PathItem.HttpMethod.GET;
+                case 404, 416 -> method == PathItem.HttpMethod.GET;
                 default -> method != PathItem.HttpMethod.GET;
             };
             if (!applies || type == ProblemType.METHOD_NOT_ALLOWED || type == ProblemType.NOT_ACCEPTABLE) {

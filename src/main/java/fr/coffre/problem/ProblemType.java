@@ -11,6 +11,8 @@ public enum ProblemType {
     UNIQUE_ID_CONFLICT(409, "unique-id-conflict", "This unique id was already used for other content"),
     PATIENT_CONFLICT(409, "patient-conflict", "The declared patient differs from the document's"),
     REPLACEMENT_CONFLICT(409, "replacement-conflict", "The document to replace cannot be replaced"),
+    RANGE_NOT_SATISFIABLE(416, "range-not-satisfiable", "The requested range lies outside the document"),
+    EMERGENCY_ACCESS_REFUSED(403, "emergency-access-refused", "The patient refuses emergency access"),
     DOCUMENT_TOO_LARGE(413, "document-too-large", "The document is larger than allowed"),
     REQUEST_TOO_LARGE(413, "request-too-large", "The request is larger than allowed"),
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "This media type is not accepted"),

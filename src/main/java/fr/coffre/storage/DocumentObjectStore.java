@@ -76,6 +76,12 @@ public class DocumentObjectStore {
         return await(client.getObject(io.minio.GetObjectArgs.builder().bucket(config.bucket()).object(key).build()));
     }
 
+    /** A byte range of the object, {@code length} bytes from {@code offset}; blocking. */
+    public java.io.InputStream open(String key, long offset, long length) throws Exception {
+        return await(client.getObject(io.minio.GetObjectArgs.builder().bucket(config.bucket()).object(key)
+                .offset(offset).length(length).build()));
+    }
+
     /** Deleting an object that is not there succeeds: deletes are retried after crashes. */
     public io.smallrye.mutiny.Uni<Void> delete(String key) {
         return io.smallrye.mutiny.Uni.createFrom()

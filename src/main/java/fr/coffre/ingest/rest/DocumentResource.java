@@ -1,34 +1,35 @@
 package fr.coffre.ingest.rest;
 
-import fr.coffre.document.DocumentRepository;
-import fr.coffre.ingest.DocumentMetadata;
+import fr.coffre.access.ContentResponses;
+import fr.coffre.access.ProducerActions;
+import fr.coffre.access.Reader;
 import fr.coffre.ingest.DocumentView;
-import fr.coffre.ingest.IngestionService;
-import fr.coffre.ingest.MalformedMultipartException;
-import fr.coffre.ingest.MetadataReader;
-import fr.coffre.ingest.MultipartStream;
+import fr.coffre.ingest.IngestConfig;
+import fr.coffre.ingest.Intake;
 import fr.coffre.ingest.Producer;
 import fr.coffre.ingest.ProducerIdentity;
-import fr.coffre.ingest.SubmissionSlot;
-import fr.coffre.ingest.UploadAdmission;
+import fr.coffre.ingest.SingleUpload;
 import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import jakarta.ws.rs.core.Context;
-import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -44,18 +45,21 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class DocumentResource {
 
     private final ProducerIdentity identity;
-    private final UploadAdmission admission;
-    private final MetadataReader metadataReader;
-    private final IngestionService ingestion;
-    private final DocumentRepository documents;
+    private final SingleUpload singleUpload;
+    private final IngestConfig config;
+    private final ProducerActions actions;
+    private final ContentResponses content;
 
-    public DocumentResource(ProducerIdentity identity, UploadAdmission admission, MetadataReader metadataReader,
-            IngestionService ingestion, DocumentRepository documents) {
+    public DocumentResource(ProducerIdentity identity, SingleUpload singleUpload, IngestConfig config, ProducerActions actions,
+            ContentResponses content) {
         this.identity = identity;
-        this.admission = admission;
-        this.metadataReader = metadataReader;
-        this.ingestion = ingestion;
-        this.documents = documents;
+        this.singleUpload = singleUpload;
+        this.config = config;
+        this.actions = actions;
+        this.content = content;
+    }
+
+    public record PatientVisibility(Boolean withheld) {
     }
 
     @POST
@@ -75,47 +79,55 @@ public class DocumentResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DocumentView.class)))
     public Response upload(InputStream body, @HeaderParam("Content-Type") String contentType, @Context UriInfo uri) {
         Producer producer = identity.current();
-        try (var permit = admission.admit(producer)) {
-            MultipartStream multipart = new MultipartStream(body, contentType);
-            var part = multipart.next().orElseThrow(() -> malformed("The request has no parts."));
-            DocumentMetadata metadata = DocumentMetadata.NONE;
-            if (part.name().equals("metadata")) {
-                metadata = metadataReader.metadata(part.body());
-                part = multipart.next().orElseThrow(() -> malformed("A part named content must follow metadata."));
-            }
-            if (!part.name().equals("content")) {
-                throw malformed("Expected a part named content (after an optional metadata part), found " + part.name() + ".");
-            }
-            var outcome = ingestion.ingest(producer, metadata, part.contentType(), part.body(), SubmissionSlot.single());
-            if (multipart.next().isPresent()) {
-                throw malformed("Only metadata and content parts are expected; send several documents to /api/v1/submissions.");
-            }
-            DocumentView view = DocumentView.of(outcome.document());
-            if (outcome.created()) {
-                return Response.created(uri.getBaseUriBuilder().path("api/v1/documents/{id}").build(view.id()))
-                        .entity(view).build();
-            }
-            return Response.ok(view).build();
-        } catch (IOException e) {
-            throw malformed("The request body could not be read: " + e.getMessage());
-        } catch (MalformedMultipartException e) {
-            throw malformed(e.getMessage());
+        var outcome = singleUpload.receive(producer, producer, body, contentType, declared -> declared, Intake.producer(config));
+        DocumentView view = DocumentView.of(outcome.document());
+        if (outcome.created()) {
+            return Response.created(uri.getBaseUriBuilder().path("api/v1/documents/{id}").build(view.id())).entity(view).build();
         }
+        return Response.ok(view).build();
     }
 
     @GET
     @Path("{id}")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "A document you sent: metadata and processing status")
+    @Operation(summary = "A document you sent: metadata and processing status", description = "The read is recorded in "
+            + "the patient's access log.")
     public Uni<DocumentView> get(@PathParam("id") UUID id) {
-        Producer producer = identity.current();
-        return documents.findById(id).map(found -> found
-                .filter(d -> d.producerId().equals(producer.id()))
-                .map(DocumentView::of)
-                .orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "You sent no document " + id + ".")));
+        return actions.read(id, reader(), "metadata").map(DocumentView::of);
     }
 
-    private static ProblemException malformed(String detail) {
-        return new ProblemException(ProblemType.MALFORMED_REQUEST, detail);
+    @GET
+    @Path("{id}/content")
+    @RunOnVirtualThread
+    @Operation(summary = "The bytes of a document you sent", description = "Recorded in the patient's access log before "
+            + "any byte is sent. ETag / If-None-Match and one Range, as for patients.")
+    public Response content(@PathParam("id") UUID id, @Context HttpHeaders headers) {
+        return content.send(actions.read(id, reader(), "content").await().atMost(Duration.ofSeconds(30)), headers);
+    }
+
+    @DELETE
+    @Path("{id}")
+    @Operation(summary = "Delete a document you sent", description = "Logical: the document becomes DELETED, is shown to "
+            + "nobody, and the deletion is recorded in the patient's access log.")
+    public Uni<Response> delete(@PathParam("id") UUID id) {
+        return actions.delete(id, reader()).replaceWith(Response.noContent().build());
+    }
+
+    @PUT
+    @Path("{id}/patient-visibility")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Withhold a document from its patient, or release it", description = "{\"withheld\": true} until "
+            + "it has been explained in person, then {\"withheld\": false}. Professionals are not affected. Recorded.")
+    public Uni<DocumentView> setPatientVisibility(@PathParam("id") UUID id, PatientVisibility request) {
+        if (request == null || request.withheld() == null) {
+            throw new ProblemException(ProblemType.INVALID_METADATA, "Send {\"withheld\": true} or false.");
+        }
+        return actions.withhold(id, reader(), request.withheld()).chain(() -> get(id));
+    }
+
+    private Reader reader() {
+        Producer producer = identity.current();
+        return new Reader("producer", producer.id(), producer.name(), "producer");
     }
 }

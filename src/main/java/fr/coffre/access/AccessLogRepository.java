@@ -1,0 +1,65 @@
+package fr.coffre.access;
+
+import fr.coffre.document.Identifier;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** Who read, changed or deleted which of a patient's documents, when, and how. */
+@ApplicationScoped
+public class AccessLogRepository {
+
+    public record Entry(Identifier patient, UUID documentId, Reader reader, String action, boolean emergency, String reason) {
+    }
+
+    /** As the patient sees it. */
+    public record View(long id, UUID documentId, String accessorKind, String accessorId, String organisation, String role,
+            String action, boolean emergency, String reason, OffsetDateTime at) {
+    }
+
+    private final Pool pool;
+
+    public AccessLogRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Committed before the caller sends anything of the documents. */
+    public Uni<Void> record(List<Entry> entries) {
+        if (entries.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Tuple> rows = new ArrayList<>(entries.size());
+        for (Entry e : entries) {
+            rows.add(Tuple.from(new Object[] {e.patient().system(), e.patient().value(), e.documentId(), e.reader().kind(),
+                e.reader().id(), e.reader().organisation(), e.reader().role(), e.action(), e.emergency(), e.reason()}));
+        }
+        return pool.preparedQuery("INSERT INTO access_log (patient_system, patient_id, document_id, accessor_kind, "
+                        + "accessor_id, organisation, role, action, emergency, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+                .executeBatch(rows)
+                .replaceWithVoid();
+    }
+
+    /** Newest first; {@code before} is the id of the last entry of the previous page. */
+    public Uni<List<View>> forPatient(Identifier patient, Long before, int limit) {
+        return pool.preparedQuery("SELECT id, document_id, accessor_kind, accessor_id, organisation, role, action, emergency, "
+                        + "reason, accessed_at FROM access_log WHERE patient_system = $1 AND patient_id = $2 "
+                        + "AND ($3::bigint IS NULL OR id < $3) ORDER BY id DESC LIMIT $4")
+                .execute(Tuple.of(patient.system(), patient.value(), before, limit))
+                .map(rows -> {
+                    List<View> views = new ArrayList<>();
+                    for (Row row : rows) {
+                        views.add(new View(row.getLong("id"), row.getUUID("document_id"), row.getString("accessor_kind"),
+                                row.getString("accessor_id"), row.getString("organisation"), row.getString("role"),
+                                row.getString("action"), row.getBoolean("emergency"), row.getString("reason"),
+                                row.getOffsetDateTime("accessed_at")));
+                    }
+                    return views;
+                });
+    }
+}

@@ -1,0 +1,38 @@
+package fr.coffre.access;
+
+import fr.coffre.document.Identifier;
+import fr.coffre.document.Ins;
+import fr.coffre.problem.ProblemException;
+import fr.coffre.problem.ProblemType;
+import jakarta.enterprise.context.RequestScoped;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/** Patients and professionals as their tokens name them; the request never says who calls. */
+@RequestScoped
+public class CallerIdentity {
+
+    private final JsonWebToken token;
+
+    public CallerIdentity(JsonWebToken token) {
+        this.token = token;
+    }
+
+    /** The calling patient's INS, from the {@code ins} and {@code ins_system} claims. */
+    public Identifier patient() {
+        String ins = token.getClaim("ins");
+        String system = token.getClaim("ins_system");
+        if (ins == null || system == null || !Ins.isInsSystem(system)) {
+            throw new ProblemException(ProblemType.FORBIDDEN, "Your token names no patient (ins and ins_system claims).");
+        }
+        return new Identifier(system, ins);
+    }
+
+    /** The calling professional, from the {@code rpps} and {@code organisation} claims. */
+    public Reader professional() {
+        String rpps = token.getClaim("rpps");
+        if (rpps == null || rpps.isBlank()) {
+            throw new ProblemException(ProblemType.FORBIDDEN, "Your token names no health professional (rpps claim).");
+        }
+        return new Reader("professional", rpps, token.getClaim("organisation"), "professional");
+    }
+}

@@ -1,0 +1,157 @@
+package fr.coffre.access;
+
+import fr.coffre.document.DocumentRepository;
+import fr.coffre.document.Identifier;
+import fr.coffre.problem.ProblemException;
+import fr.coffre.problem.ProblemType;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * One patient's documents as an audience may see them: listed newest first (by the document's
+ * own date, its reception when it has none) or, with a search, best match first; filtered; in
+ * pages whose cursor is opaque to the caller.
+ */
+@ApplicationScoped
+public class PatientDocumentRepository {
+
+    public record Filter(String typeCode, String classCode, OffsetDateTime from, OffsetDateTime to, String producer, String q) {
+    }
+
+    private static final String SORT_DATE = "coalesce(d.creation_time, d.received_at)";
+    private static final String COLUMNS = "d." + DocumentRepository.COLUMNS.replace(", ", ", d.")
+            + ", d.hidden_from_professionals, d.withheld_from_patient, d.patient_authored, " + SORT_DATE + " AS sort_date";
+
+    private final Pool pool;
+
+    public PatientDocumentRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    /**
+     * @param patientId the INS number
+     * @param systems   the INS systems it may be filed under: the patient's own, or every INS OID
+     *                  for a professional who names the patient by number
+     */
+    public Uni<DocumentPage<VisibleDocument>> list(String patientId, List<String> systems, Audience audience, Filter filter,
+            String cursor, int limit) {
+        List<Object> params = new ArrayList<>(List.of(patientId, systems.toArray(String[]::new)));
+        StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS);
+        boolean search = filter.q() != null && !filter.q().isBlank();
+        if (search) {
+            params.add(filter.q());
+            int q = params.size();
+            sql.append(", ts_rank(i.search, websearch_to_tsquery('coffre_fr', $").append(q).append(")) AS rank")
+                    // Escaped before highlighting, so a document's text cannot inject markup into a page.
+                    .append(", ts_headline('coffre_fr', replace(replace(replace(coalesce(i.excerpt, ''), '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), ")
+                    .append("websearch_to_tsquery('coffre_fr', $").append(q)
+                    .append("), 'StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWords=12, MaxFragments=2') AS snippet");
+        }
+        sql.append(" FROM document d JOIN document_index i ON i.document_id = d.id")
+                .append(" WHERE d.patient_id = $1 AND d.patient_system = ANY($2) AND ").append(audience.predicate);
+        if (search) {
+            sql.append(" AND i.search @@ websearch_to_tsquery('coffre_fr', $3)");
+        }
+        condition(sql, params, "d.type_code = $", filter.typeCode());
+        condition(sql, params, "d.class_code = $", filter.classCode());
+        condition(sql, params, "d.producer_id = $", filter.producer());
+        condition(sql, params, SORT_DATE + " >= $", filter.from());
+        condition(sql, params, SORT_DATE + " < $", filter.to());
+        Cursor position = Cursor.decode(cursor, search);
+        if (!search && position.date() != null) {
+            params.add(position.date());
+            params.add(position.id());
+            sql.append(" AND (").append(SORT_DATE).append(", d.id) < ($").append(params.size() - 1).append(", $")
+                    .append(params.size()).append(")");
+        }
+        sql.append(search ? " ORDER BY rank DESC, sort_date DESC, d.id DESC" : " ORDER BY sort_date DESC, d.id DESC");
+        params.add(limit + 1);
+        sql.append(" LIMIT $").append(params.size());
+        if (search) {
+            params.add(position.offset());
+            sql.append(" OFFSET $").append(params.size());
+        }
+        return pool.preparedQuery(sql.toString()).execute(Tuple.from(params)).map(rows -> {
+            List<VisibleDocument> items = new ArrayList<>();
+            Row last = null;
+            for (Row row : rows) {
+                if (items.size() == limit) {
+                    String next = search ? Cursor.offset(position.offset() + limit)
+                            : Cursor.keyset(last.getOffsetDateTime("sort_date"), last.getUUID("id"));
+                    return new DocumentPage<>(items, next);
+                }
+                items.add(map(row, search));
+                last = row;
+            }
+            return new DocumentPage<>(items, null);
+        });
+    }
+
+    /** The document if it is this patient's and this audience may see it; nothing tells it apart from a missing one. */
+    public Uni<Optional<VisibleDocument>> find(UUID id, String patientId, List<String> systems, Audience audience) {
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM document d WHERE d.id = $1 AND d.patient_id = $2 "
+                        + "AND d.patient_system = ANY($3) AND " + audience.predicate)
+                .execute(Tuple.of(id, patientId, systems.toArray(String[]::new)))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(map(rows.iterator().next(), false)));
+    }
+
+    private static void condition(StringBuilder sql, List<Object> params, String clause, Object value) {
+        if (value != null && !(value instanceof String s && s.isBlank())) {
+            params.add(value);
+            sql.append(" AND ").append(clause).append(params.size());
+        }
+    }
+
+    private static VisibleDocument map(Row row, boolean search) {
+        return new VisibleDocument(DocumentRepository.map(row), row.getBoolean("hidden_from_professionals"),
+                row.getBoolean("withheld_from_patient"), row.getBoolean("patient_authored"),
+                search ? row.getString("snippet") : null);
+    }
+
+    /** Where a page starts: after a (date, id) when listing, at an offset when ranking a search. */
+    record Cursor(OffsetDateTime date, UUID id, int offset) {
+
+        static String keyset(OffsetDateTime date, UUID id) {
+            return encode("k|" + date.toInstant().truncatedTo(ChronoUnit.MICROS) + "|" + id);
+        }
+
+        static String offset(int offset) {
+            return encode("o|" + offset);
+        }
+
+        static Cursor decode(String cursor, boolean search) {
+            if (cursor == null || cursor.isBlank()) {
+                return new Cursor(null, null, 0);
+            }
+            try {
+                String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|");
+                if (search && parts[0].equals("o") && parts.length == 2) {
+                    return new Cursor(null, null, Math.max(0, Integer.parseInt(parts[1])));
+                }
+                if (!search && parts[0].equals("k") && parts.length == 3) {
+                    return new Cursor(java.time.Instant.parse(parts[1]).atOffset(ZoneOffset.UTC), UUID.fromString(parts[2]), 0);
+                }
+            } catch (RuntimeException e) {
+                // answered below
+            }
+            throw new ProblemException(ProblemType.MALFORMED_REQUEST, "The cursor is not one this list gave, or belongs to "
+                    + "another query; start again without it.");
+        }
+
+        private static String encode(String value) {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(value.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package fr.coffre.access;
+
+import fr.coffre.document.Code;
+import fr.coffre.document.Identifier;
+import fr.coffre.document.PatientRef;
+import fr.coffre.extraction.ContentKind;
+import fr.coffre.ingest.DocumentMetadata;
+import fr.coffre.ingest.DocumentView;
+import fr.coffre.ingest.IngestionService;
+import fr.coffre.ingest.Intake;
+import fr.coffre.ingest.Producer;
+import fr.coffre.ingest.SingleUpload;
+import fr.coffre.problem.ProblemException;
+import fr.coffre.problem.ProblemType;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.InputStream;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * A document a patient adds to their own record: a few kinds, 5 MiB at most, filed under the
+ * token's INS whatever the metadata says, marked patient-authored, then checked and indexed like
+ * any other. Each patient is a producer of their own, so their unique ids never meet another's.
+ */
+@ApplicationScoped
+public class PatientUploads {
+
+    static final long MAX_SIZE = 5L * 1024 * 1024;
+    static final Set<ContentKind> KINDS = Set.of(ContentKind.PDF, ContentKind.IMAGE, ContentKind.RTF, ContentKind.TEXT);
+    /** LOINC "Patient Note", when the patient gives no type. */
+    static final Code PATIENT_NOTE = new Code("51855-5", "2.16.840.1.113883.6.1", "Patient Note");
+
+    private final SingleUpload upload;
+
+    public PatientUploads(SingleUpload upload) {
+        this.upload = upload;
+    }
+
+    public DocumentView add(Identifier patient, InputStream body, String contentType) {
+        Producer self = new Producer("patient:" + IngestionService.patientKey(patient), "Patient");
+        IngestionService.Outcome outcome = upload.receive(self, self, body, contentType, declared -> {
+            if (declared.patient() != null && !declared.patient().identifier().equals(patient)) {
+                throw new ProblemException(ProblemType.FORBIDDEN, "You may add documents to your own record only.");
+            }
+            return new DocumentMetadata(
+                    declared.uniqueId() != null ? declared.uniqueId() : UUID.randomUUID().toString(),
+                    PatientRef.of(patient),
+                    declared.typeCode() != null ? declared.typeCode() : PATIENT_NOTE,
+                    declared.classCode(), declared.title(), declared.creationTime(), declared.serviceStartTime(),
+                    declared.serviceStopTime(), declared.confidentiality(), declared.mediaType(), declared.author(),
+                    declared.sha256(), null, null, null);
+        }, new Intake(MAX_SIZE, KINDS, true));
+        return DocumentView.of(outcome.document());
+    }
+}

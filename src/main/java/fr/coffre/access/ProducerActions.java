@@ -1,0 +1,65 @@
+package fr.coffre.access;
+
+import fr.coffre.document.Document;
+import fr.coffre.document.DocumentRepository;
+import fr.coffre.problem.ProblemException;
+import fr.coffre.problem.ProblemType;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * What a producer may do to its own documents beyond sending them: read them (recorded), delete
+ * them (logically, recorded) and withhold them from the patient or release them (recorded).
+ */
+@ApplicationScoped
+public class ProducerActions {
+
+    private final Pool pool;
+    private final DocumentRepository documents;
+    private final AccessLogRepository accessLog;
+
+    public ProducerActions(Pool pool, DocumentRepository documents, AccessLogRepository accessLog) {
+        this.pool = pool;
+        this.documents = documents;
+        this.accessLog = accessLog;
+    }
+
+    /** The producer's own document, not deleted; its read recorded before it is returned. */
+    public Uni<Document> read(UUID id, Reader producer, String action) {
+        return own(id, producer, true).call(d -> accessLog.record(List.of(
+                new AccessLogRepository.Entry(d.patient(), d.id(), producer, action, false, null))));
+    }
+
+    public Uni<Void> delete(UUID id, Reader producer) {
+        return change(id, producer, "delete", "UPDATE document SET status = 'DELETED', status_reason = 'deleted by its producer', "
+                + "updated_at = now() WHERE id = $1 AND status <> 'DELETED'");
+    }
+
+    public Uni<Void> withhold(UUID id, Reader producer, boolean withheld) {
+        return change(id, producer, withheld ? "withhold" : "release",
+                "UPDATE document SET withheld_from_patient = " + withheld + ", updated_at = now() WHERE id = $1");
+    }
+
+    private Uni<Void> change(UUID id, Reader producer, String action, String update) {
+        return own(id, producer, false).chain(d -> pool.withTransaction(connection -> connection.preparedQuery(update)
+                .execute(Tuple.of(id))
+                .chain(() -> connection.preparedQuery("INSERT INTO access_log (patient_system, patient_id, document_id, "
+                                + "accessor_kind, accessor_id, organisation, role, action) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+                        .execute(Tuple.from(new Object[] {d.patient().system(), d.patient().value(), d.id(), producer.kind(),
+                            producer.id(), producer.organisation(), producer.role(), action})))
+                .replaceWithVoid()));
+    }
+
+    // Another producer's document and a missing one get the same answer; a deleted one can be
+    // looked at (its status says so) but not changed.
+    private Uni<Document> own(UUID id, Reader producer, boolean deletedToo) {
+        return documents.findById(id).map(found -> found
+                .filter(d -> d.producerId().equals(producer.id())
+                        && (deletedToo || d.status() != fr.coffre.document.DocumentStatus.DELETED))
+                .orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "You sent no document " + id + ".")));
+    }
+}
