@@ -35,10 +35,19 @@ public final class KeycloakTokens {
     }
 
     public static String user(String username) {
+        return password("coffre-portal", "portal-local-secret", username);
+    }
+
+    /** A user's token that expires one second after it is issued (client coffre-portal-short-lived). */
+    public static String shortLived(String username) {
+        return password("coffre-portal-short-lived", "portal-short-lived-local-secret", username);
+    }
+
+    private static String password(String clientId, String secret, String username) {
         return given()
                 .formParam("grant_type", "password")
-                .formParam("client_id", "coffre-portal")
-                .formParam("client_secret", "portal-local-secret")
+                .formParam("client_id", clientId)
+                .formParam("client_secret", secret)
                 .formParam("username", username)
                 .formParam("password", PASSWORD)
                 .when().post(REALM_URL + "/protocol/openid-connect/token")
