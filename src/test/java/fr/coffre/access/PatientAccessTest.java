@@ -217,6 +217,15 @@ class PatientAccessTest {
     }
 
     @Test
+    void aProducerLookingAtItsSubmissionIsRecordedToo() {
+        String id = indexed(hospital, DOMINIQUE, typeCode(), "Note", "note", "2026-01-05T09:00:00+01:00", null);
+        String submission = given().auth().oauth2(hospital).get("/api/v1/documents/" + id).path("submissionId");
+        long before = count("SELECT count(*) FROM access_log WHERE document_id = $1", UUID.fromString(id));
+        given().auth().oauth2(hospital).get("/api/v1/submissions/" + submission).then().statusCode(200);
+        assertEquals(before + 1, count("SELECT count(*) FROM access_log WHERE document_id = $1", UUID.fromString(id)));
+    }
+
+    @Test
     void aPatientAddsADocumentOfTheirOwn() {
         byte[] pdf = Corpus.bytes("pdf/CR-BIO_TSH_rendition.pdf");
         Response added = given().auth().oauth2(dominique)

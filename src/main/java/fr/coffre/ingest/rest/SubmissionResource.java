@@ -44,13 +44,15 @@ public class SubmissionResource {
     private final UploadAdmission admission;
     private final SubmissionService service;
     private final SubmissionRepository submissions;
+    private final fr.coffre.access.AccessLogRepository accessLog;
 
     public SubmissionResource(ProducerIdentity identity, UploadAdmission admission, SubmissionService service,
-            SubmissionRepository submissions) {
+            SubmissionRepository submissions, fr.coffre.access.AccessLogRepository accessLog) {
         this.identity = identity;
         this.admission = admission;
         this.service = service;
         this.submissions = submissions;
+        this.accessLog = accessLog;
     }
 
     @POST
@@ -88,7 +90,14 @@ public class SubmissionResource {
     @Operation(summary = "A submission set you sent: each document's outcome and current processing status")
     public Uni<SubmissionView> get(@PathParam("id") UUID id) {
         Producer producer = identity.current();
+        var reader = new fr.coffre.access.Reader("producer", producer.id(), producer.name(), "producer");
         return submissions.find(id, producer.id()).map(found -> found.orElseThrow(
-                () -> new ProblemException(ProblemType.NOT_FOUND, "You sent no submission " + id + ".")));
+                        () -> new ProblemException(ProblemType.NOT_FOUND, "You sent no submission " + id + ".")))
+                // Showing the documents' metadata is a read like any other: recorded first.
+                .call(view -> accessLog.record(view.documents().stream()
+                        .filter(entry -> entry.document() != null)
+                        .map(entry -> new fr.coffre.access.AccessLogRepository.Entry(
+                                entry.document().patient().identifier(), entry.document().id(), reader, "metadata", false, null))
+                        .toList()));
     }
 }
