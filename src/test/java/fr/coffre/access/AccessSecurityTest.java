@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import fr.coffre.testing.Database;
 import fr.coffre.testing.ForgedTokens;
 import fr.coffre.testing.KeycloakTokens;
 import io.quarkus.test.junit.QuarkusTest;
@@ -214,8 +215,7 @@ class AccessSecurityTest {
                 .put("title", "Note");
         String id = upload(token, metadata, "note de suivi".getBytes(StandardCharsets.UTF_8), "text/plain")
                 .then().statusCode(201).extract().path("id");
-        await().atMost(DEADLINE).until(() -> pool.preparedQuery("SELECT status FROM document WHERE id = $1")
-                .execute(Tuple.of(UUID.fromString(id))).await().atMost(DEADLINE).iterator().next().getString(0).equals("INDEXED"));
+        assertEquals("INDEXED", Database.awaitConcluded(id));
         return id;
     }
 }

@@ -2,7 +2,6 @@ package fr.coffre.access;
 
 import static fr.coffre.testing.Uploads.upload;
 import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -15,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import fr.coffre.testing.Corpus;
+import fr.coffre.testing.Database;
 import fr.coffre.testing.KeycloakTokens;
 import fr.coffre.testing.StoredObjects;
 import io.quarkus.test.junit.QuarkusTest;
@@ -65,7 +65,7 @@ class PatientAccessTest {
         }
         String id = upload(token, metadata, text.getBytes(StandardCharsets.UTF_8), "text/plain")
                 .then().statusCode(201).extract().path("id");
-        await().atMost(DEADLINE).until(() -> status(id).equals("INDEXED"));
+        assertEquals("INDEXED", Database.awaitConcluded(id));
         return id;
     }
 
@@ -234,7 +234,7 @@ class PatientAccessTest {
                 .post("/api/v1/me/documents");
         added.then().statusCode(201).body("patient.id", equalTo(DOMINIQUE)).body("typeCode.code", equalTo("51855-5"));
         String id = added.path("id");
-        await().atMost(DEADLINE).until(() -> status(id).equals("INDEXED"));
+        assertEquals("INDEXED", Database.awaitConcluded(id));
         given().auth().oauth2(dominique).get("/api/v1/me/documents/" + id).then().statusCode(200)
                 .body("patientAuthored", equalTo(true)).body("title", equalTo("Mon ordonnance"));
 
@@ -273,10 +273,6 @@ class PatientAccessTest {
         assertFalse(StoredObjects.exists(keys.get(0)));
     }
 
-    String status(String id) {
-        return pool.preparedQuery("SELECT status FROM document WHERE id = $1").execute(Tuple.of(UUID.fromString(id)))
-                .await().atMost(DEADLINE).iterator().next().getString(0);
-    }
 
     String objectKey(String id) {
         return pool.preparedQuery("SELECT object_key FROM document WHERE id = $1").execute(Tuple.of(UUID.fromString(id)))

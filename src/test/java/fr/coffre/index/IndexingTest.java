@@ -21,6 +21,7 @@ import fr.coffre.outbox.OutboxRepository;
 import fr.coffre.storage.DocumentObjectStore;
 import fr.coffre.storage.ObjectStorageConfig;
 import fr.coffre.testing.Corpus;
+import fr.coffre.testing.Database;
 import fr.coffre.testing.KeycloakTokens;
 import fr.coffre.testing.Topics;
 import io.minio.MinioAsyncClient;
@@ -76,7 +77,7 @@ class IndexingTest {
         String id = upload(KeycloakTokens.hospital(), metadata("text-" + UUID.randomUUID()).put("title", "Compte rendu d'échographie"),
                 text.getBytes(StandardCharsets.UTF_8), "text/plain").then().statusCode(201).extract().path("id");
 
-        assertEquals("INDEXED", awaitConcluded(id));
+        assertEquals("INDEXED", Database.awaitConcluded(id));
         assertEquals(1, matches(id, "echographie abdominale"), "accents are ignored");
         assertEquals(1, matches(id, "réalisées"), "French endings are stemmed");
         assertEquals(1, matches(id, "vesicules"));
@@ -97,8 +98,8 @@ class IndexingTest {
                 .then().statusCode(201).extract().path("id");
         String inTitle = upload(KeycloakTokens.hospital(), metadata("rank-" + UUID.randomUUID()).put("title", "Fracture " + word),
                 "Compte rendu sans rapport.".getBytes(StandardCharsets.UTF_8), "text/plain").then().statusCode(201).extract().path("id");
-        awaitConcluded(inTitle);
-        awaitConcluded(inBody);
+        Database.awaitConcluded(inTitle);
+        Database.awaitConcluded(inBody);
         List<String> ranked = new ArrayList<>();
         pool.preparedQuery("SELECT document_id FROM document_index WHERE search @@ plainto_tsquery('coffre_fr', $1) "
                         + "ORDER BY ts_rank(search, plainto_tsquery('coffre_fr', $1)) DESC")
@@ -116,18 +117,18 @@ class IndexingTest {
                 .put("code", "11488-4").put("system", "2.16.840.1.113883.6.1").put("display", "Consultation note"));
         String id = upload(KeycloakTokens.radiology(), declared, cda.getBytes(StandardCharsets.UTF_8), "text/xml")
                 .then().statusCode(201).extract().path("id");
-        assertEquals("INDEXED", awaitConcluded(id));
+        assertEquals("INDEXED", Database.awaitConcluded(id));
         assertTrue(indexEntry(id).getBoolean("type_mismatch"));
         assertEquals("11502-2", indexEntry(id).getString("content_code"));
-        assertTrue(reason(id).startsWith("type-mismatch"), reason(id));
+        assertTrue(Database.statusReason(id).startsWith("type-mismatch"), Database.statusReason(id));
     }
 
     @Test
     void aDocumentWhoseContentNamesAnotherPatientIsQuarantined() throws Exception {
         // The upload refuses such a document; this one stands for a row filed wrongly by other means.
         Document wrong = insertStored(new Identifier("1.2.250.1.213.1.4.10", "180057512345627"), Corpus.bytes(CDA), "text/xml");
-        assertEquals("QUARANTINED", awaitConcluded(wrong.id().toString()));
-        assertTrue(reason(wrong.id().toString()).startsWith("patient-mismatch"), reason(wrong.id().toString()));
+        assertEquals("QUARANTINED", Database.awaitConcluded(wrong.id().toString()));
+        assertTrue(Database.statusReason(wrong.id().toString()).startsWith("patient-mismatch"), Database.statusReason(wrong.id().toString()));
         assertEquals(0L, pool.preparedQuery("SELECT count(*) FROM document_index WHERE document_id = $1")
                 .execute(Tuple.of(wrong.id())).await().atMost(DEADLINE).iterator().next().getLong(0));
     }
@@ -144,12 +145,12 @@ class IndexingTest {
         }
         // Same patient, so same partition: the documents behind it are indexed while it waits for its retries.
         for (String id : behind) {
-            assertEquals("INDEXED", awaitConcluded(id));
+            assertEquals("INDEXED", Database.awaitConcluded(id));
         }
-        assertEquals("STORED", status(poison.id().toString()), "the poison is still being retried");
+        assertEquals("STORED", Database.status(poison.id().toString()), "the poison is still being retried");
 
-        assertEquals("FAILED", awaitConcluded(poison.id().toString()));
-        assertTrue(reason(poison.id().toString()).startsWith("dead-lettered after 3 attempts"), reason(poison.id().toString()));
+        assertEquals("FAILED", Database.awaitConcluded(poison.id().toString()));
+        assertTrue(Database.statusReason(poison.id().toString()).startsWith("dead-lettered after 3 attempts"), Database.statusReason(poison.id().toString()));
 
         byte[] pdf = Corpus.bytes("pdf/CR-BIO_TSH_rendition.pdf");
         s3.putObject(PutObjectArgs.builder().bucket(storage.bucket()).object(poison.objectKey())
@@ -160,7 +161,7 @@ class IndexingTest {
         await().atMost(DEADLINE).untilAsserted(() -> given().auth().oauth2(operator)
                 .post("/api/v1/operations/dead-letters/replay").then().statusCode(200)
                 .body("documents.documentId", hasItem(poison.id().toString())));
-        assertEquals("INDEXED", awaitConcluded(poison.id().toString()), "replayed once its object is back");
+        assertEquals("INDEXED", Database.awaitConcluded(poison.id().toString()), "replayed once its object is back");
         given().auth().oauth2(operator).post("/api/v1/operations/dead-letters/replay").then().statusCode(200)
                 .body("replayed", equalTo(0));
     }
@@ -187,19 +188,8 @@ class IndexingTest {
         return document;
     }
 
-    String awaitConcluded(String id) {
-        return await().atMost(DEADLINE).until(() -> status(id), s -> !s.equals("STORED"));
-    }
 
-    String status(String id) {
-        return pool.preparedQuery("SELECT status FROM document WHERE id = $1").execute(Tuple.of(UUID.fromString(id)))
-                .await().atMost(DEADLINE).iterator().next().getString(0);
-    }
 
-    String reason(String id) {
-        return pool.preparedQuery("SELECT status_reason FROM document WHERE id = $1").execute(Tuple.of(UUID.fromString(id)))
-                .await().atMost(DEADLINE).iterator().next().getString(0);
-    }
 
     long matches(String id, String query) {
         return pool.preparedQuery("SELECT count(*) FROM document_index WHERE document_id = $1 "

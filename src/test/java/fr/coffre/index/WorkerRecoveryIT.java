@@ -52,7 +52,7 @@ class WorkerRecoveryIT {
             accepted.addAll(upload(service, token, 5));
 
             await().atMost(DEADLINE).pollInterval(Duration.ofSeconds(1)).until(() -> accepted.stream()
-                    .allMatch(id -> "INDEXED".equals(Database.strings("SELECT status FROM document WHERE id = ?::uuid", id).get(0))));
+                    .allMatch(id -> "INDEXED".equals(Database.status(id))));
             await().atMost(DEADLINE).until(() -> accepted.stream().allMatch(Topics::relayed));
             for (String id : accepted) {
                 assertEquals(1, Database.count("SELECT count(*) FROM document_index WHERE document_id = ?::uuid", id));
@@ -71,7 +71,7 @@ class WorkerRecoveryIT {
             service.kill(); // some documents indexed, some in the workers' hands, some not fetched yet
             service.start();
             await().atMost(DEADLINE).pollInterval(Duration.ofSeconds(1)).until(() -> accepted.stream()
-                    .allMatch(id -> "INDEXED".equals(Database.strings("SELECT status FROM document WHERE id = ?::uuid", id).get(0))));
+                    .allMatch(id -> "INDEXED".equals(Database.status(id))));
             for (String id : accepted) {
                 assertEquals(1, Database.count("SELECT count(*) FROM document_index WHERE document_id = ?::uuid", id));
             }

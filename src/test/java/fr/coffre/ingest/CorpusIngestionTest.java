@@ -1,12 +1,12 @@
 package fr.coffre.ingest;
 
 import static org.hamcrest.Matchers.equalTo;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import fr.coffre.document.Ins;
 import fr.coffre.testing.Corpus;
+import fr.coffre.testing.Database;
 import fr.coffre.testing.KeycloakTokens;
 import fr.coffre.testing.Uploads;
 import io.quarkus.test.junit.QuarkusTest;
@@ -82,10 +82,10 @@ class CorpusIngestionTest {
 
     private void checkIndexed(Map<String, String> row, String id) {
         String file = row.get("file");
-        String status = await().atMost(Duration.ofSeconds(90)).until(() -> statusOf(id), s -> !s.equals("STORED"));
+        String status = Database.awaitConcluded(id);
         // The manifest lets a truncated PDF be kept with its extraction failed and no text.
         String expectedStatus = file.equals("bad/truncated.pdf") ? "FAILED" : "INDEXED";
-        assertEquals(expectedStatus, status, file + ": " + reasonOf(id));
+        assertEquals(expectedStatus, status, file + ": " + Database.statusReason(id));
         if (!status.equals("INDEXED")) {
             return;
         }
@@ -108,15 +108,7 @@ class CorpusIngestionTest {
         }
     }
 
-    private String statusOf(String id) {
-        return pool.preparedQuery("SELECT status FROM document WHERE id = $1").execute(Tuple.of(UUID.fromString(id)))
-                .await().atMost(Duration.ofSeconds(10)).iterator().next().getString(0);
-    }
 
-    private String reasonOf(String id) {
-        return pool.preparedQuery("SELECT status_reason FROM document WHERE id = $1").execute(Tuple.of(UUID.fromString(id)))
-                .await().atMost(Duration.ofSeconds(10)).iterator().next().getString(0);
-    }
 
     /**
      * A CDA naming its patient by INS needs no metadata at all. Other documents (PDF, images, US

@@ -43,6 +43,20 @@ public final class Database {
         }
     }
 
+    public static String status(String documentId) {
+        return strings("SELECT status FROM document WHERE id = ?::uuid", documentId).get(0);
+    }
+
+    public static String statusReason(String documentId) {
+        return strings("SELECT status_reason FROM document WHERE id = ?::uuid", documentId).get(0);
+    }
+
+    /** Waits until the workers are done with the document, and says how it ended. */
+    public static String awaitConcluded(String documentId) {
+        return org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(90))
+                .until(() -> status(documentId), s -> !s.equals("STORED"));
+    }
+
     private static String env(String name, String fallback) {
         return System.getenv().getOrDefault(name, fallback);
     }
