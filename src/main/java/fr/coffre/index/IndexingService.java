@@ -9,6 +9,7 @@ import fr.coffre.extraction.DocumentContentException;
 import fr.coffre.extraction.DocumentExtractorHolder;
 import fr.coffre.extraction.ExtractedContent;
 import fr.coffre.extraction.QuarantineReason;
+import fr.coffre.observability.LogSafe;
 import fr.coffre.storage.DocumentObjectStore;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -65,7 +66,8 @@ public class IndexingService {
             DocumentStatus status = reason == null ? DocumentStatus.QUARANTINED : reason.status();
             return setAside(document, status, why, why + ": " + e.getMessage());
         } catch (Exception e) {
-            throw new TransientIndexingException("the document could not be read or parsed now: " + e, e);
+            // The reason is logged and sent with the retry: no exception message, which may quote the document.
+            throw new TransientIndexingException("the document could not be read or parsed now: " + LogSafe.describe(e), e);
         }
 
         ConsistencyCheck.Report report = ConsistencyCheck.check(new ConsistencyCheck.Declared(document.patient(),
@@ -92,7 +94,7 @@ public class IndexingService {
                 await(index.setAside(found.get(), DocumentStatus.FAILED, reason));
             }
         } catch (RuntimeException e) {
-            LOG.warnf("Document %s is dead-lettered but could not be marked FAILED: %s", documentId, e.toString());
+            LOG.warnf("Document %s is dead-lettered but could not be marked FAILED: %s", documentId, LogSafe.describe(e));
         }
     }
 

@@ -1,6 +1,7 @@
 package fr.coffre.index;
 
 import fr.coffre.messaging.KafkaTopicsConfig;
+import fr.coffre.observability.LogSafe;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -114,7 +115,7 @@ public class IndexingWorker {
                 redelivery.sendMessage(Message.of(record.value()).addMetadata(metadata)).await().atMost(Duration.ofMinutes(1));
                 return;
             } catch (RuntimeException e) {
-                LOG.warnf("Could not send to %s yet, trying again: %s", topic, e.toString());
+                LOG.warnf("Could not send to %s yet, trying again: %s", topic, LogSafe.describe(e));
                 try {
                     Thread.sleep(SEND_RETRY);
                 } catch (InterruptedException interrupted) {

@@ -7,6 +7,7 @@ import fr.coffre.document.Identifier;
 import fr.coffre.extraction.ContentKind;
 import fr.coffre.extraction.ContentSniffer;
 import fr.coffre.messaging.KafkaTopicsConfig;
+import fr.coffre.observability.LogSafe;
 import fr.coffre.outbox.OutboxRelay;
 import fr.coffre.outbox.OutboxRepository;
 import fr.coffre.problem.ProblemException;
@@ -168,7 +169,7 @@ public class IngestionService {
                 return m;
             }
         }
-        LOG.warnf("Object storage refused a document: %s", e.toString());
+        LOG.warnf("Object storage refused a document: %s", LogSafe.describe(e));
         return ProblemException.retryLater(ProblemType.DEPENDENCY_UNAVAILABLE,
                 "The document could not be written to object storage; nothing was kept. Retry later.", config.retryAfter());
     }
@@ -257,7 +258,7 @@ public class IngestionService {
             await(store.delete(key));
             await(pendingObjects.forget(key));
         } catch (Exception e) {
-            LOG.warnf("Could not delete object %s yet; the orphan sweeper will: %s", key, e.toString());
+            LOG.warnf("Could not delete object %s yet; the orphan sweeper will: %s", key, LogSafe.describe(e));
         }
     }
 

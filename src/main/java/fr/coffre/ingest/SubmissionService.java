@@ -1,6 +1,7 @@
 package fr.coffre.ingest;
 
 import fr.coffre.ingest.MultipartStream.Part;
+import fr.coffre.observability.LogSafe;
 import fr.coffre.ingest.SubmissionRepository.State;
 import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
@@ -140,7 +141,7 @@ public class SubmissionService {
         try {
             await(submissions.close(id, State.INCOMPLETE));
         } catch (RuntimeException e) {
-            LOG.warnf("Could not mark submission %s incomplete: %s", id, e.toString());
+            LOG.warnf("Could not mark submission %s incomplete: %s", id, LogSafe.describe(e));
         }
     }
 

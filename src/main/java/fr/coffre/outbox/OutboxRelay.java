@@ -1,5 +1,6 @@
 package fr.coffre.outbox;
 
+import fr.coffre.observability.LogSafe;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -83,7 +84,7 @@ public class OutboxRelay {
             long now = System.currentTimeMillis();
             if (now - lastFailureLog > 60_000) {
                 lastFailureLog = now;
-                LOG.warnf("Outbox relay paused, events wait in PostgreSQL: %s", failure.toString());
+                LOG.warnf("Outbox relay paused, events wait in PostgreSQL: %s", LogSafe.describe(failure));
             }
         });
     }
