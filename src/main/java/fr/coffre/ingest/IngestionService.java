@@ -57,11 +57,12 @@ public class IngestionService {
     private final SubmissionRepository submissions;
     private final Pool pool;
     private final String storedTopic;
+    private final UploadMetrics metrics;
 
     public IngestionService(IngestConfig config, ObjectStorageConfig storage, DocumentObjectStore store,
             DocumentRepository documents, PendingObjectRepository pendingObjects, OutboxRepository outbox,
             OutboxRelay relay, ContentInspector inspector, SubmissionRepository submissions, Pool pool,
-            KafkaTopicsConfig topics) {
+            KafkaTopicsConfig topics, UploadMetrics metrics) {
         this.config = config;
         this.headSize = Math.max(storage.partSize(), ContentSniffer.SNIFF_BYTES);
         this.store = store;
@@ -73,6 +74,7 @@ public class IngestionService {
         this.submissions = submissions;
         this.pool = pool;
         this.storedTopic = topics.topics().get("documents-stored").name();
+        this.metrics = metrics;
     }
 
     /** The document, and whether this call created it (false: the very same one existed). */
@@ -81,6 +83,21 @@ public class IngestionService {
 
     public Outcome ingest(Producer producer, DocumentMetadata declared, String partContentType, InputStream content,
             SubmissionSlot slot) {
+        long started = System.nanoTime();
+        UUID id = UUID.randomUUID();
+        try {
+            Outcome outcome = accept(id, producer, declared, partContentType, content, slot);
+            metrics.accepted(outcome.created(), outcome.document().size(), started);
+            return outcome;
+        } catch (RuntimeException e) {
+            metrics.refusedDocument(e, started);
+            throw e;
+        }
+    }
+
+    /** Ingests the document under that id, unless it is a retry of one already accepted. */
+    private Outcome accept(UUID id, Producer producer, DocumentMetadata declared, String partContentType,
+            InputStream content, SubmissionSlot slot) {
         DocumentHead head = readHead(content);
         if (head.length() == 0) {
             throw new ProblemException(ProblemType.EMPTY_DOCUMENT, "The document has no bytes.");
@@ -120,7 +137,7 @@ public class IngestionService {
             }
         }
 
-        Document document = metadata.toDocument(UUID.randomUUID(), producer, mediaType, stored, slot.submissionId(),
+        Document document = metadata.toDocument(id, producer, mediaType, stored, slot.submissionId(),
                 DocumentRepository.now().truncatedTo(ChronoUnit.MICROS));
         try {
             await(commit(producer, document, slot));

@@ -92,6 +92,17 @@ public class ProblemResponses {
                 "The service failed to handle this request. It has been logged; retrying may succeed."));
     }
 
+    /**
+     * The slug of the problem a failure is answered with (for metrics): its own for a problem,
+     * {@code dependency-unavailable} or {@code internal-error} for anything else, as {@link #unexpected}.
+     */
+    public static String slugOf(Throwable e) {
+        if (e instanceof ProblemException problem) {
+            return problem.slug();
+        }
+        return (dependencyUnreachable(e) ? ProblemType.DEPENDENCY_UNAVAILABLE : ProblemType.INTERNAL_ERROR).slug();
+    }
+
     // A database or broker that is down or restarting is the service's trouble, not the client's,
     // and it passes: 503 with Retry-After, not 500.
     static boolean dependencyUnreachable(Throwable e) {

@@ -11,6 +11,7 @@ import fr.coffre.ingest.Producer;
 import fr.coffre.ingest.ProducerIdentity;
 import fr.coffre.ingest.SubmissionSlot;
 import fr.coffre.ingest.UploadAdmission;
+import fr.coffre.ingest.UploadMetrics;
 import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
 import io.smallrye.common.annotation.RunOnVirtualThread;
@@ -48,14 +49,16 @@ public class DocumentResource {
     private final MetadataReader metadataReader;
     private final IngestionService ingestion;
     private final DocumentRepository documents;
+    private final UploadMetrics metrics;
 
     public DocumentResource(ProducerIdentity identity, UploadAdmission admission, MetadataReader metadataReader,
-            IngestionService ingestion, DocumentRepository documents) {
+            IngestionService ingestion, DocumentRepository documents, UploadMetrics metrics) {
         this.identity = identity;
         this.admission = admission;
         this.metadataReader = metadataReader;
         this.ingestion = ingestion;
         this.documents = documents;
+        this.metrics = metrics;
     }
 
     @POST
@@ -74,6 +77,15 @@ public class DocumentResource {
     @APIResponse(responseCode = "200", description = "The very same document (unique id and bytes) was already accepted",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DocumentView.class)))
     public Response upload(InputStream body, @HeaderParam("Content-Type") String contentType, @Context UriInfo uri) {
+        try {
+            return receive(body, contentType, uri);
+        } catch (RuntimeException e) {
+            metrics.rejection(e);
+            throw e;
+        }
+    }
+
+    private Response receive(InputStream body, String contentType, UriInfo uri) {
         Producer producer = identity.current();
         try (var permit = admission.admit(producer)) {
             MultipartStream multipart = new MultipartStream(body, contentType);
