@@ -7,7 +7,9 @@ import fr.coffre.document.Identifier;
 import fr.coffre.extraction.ContentKind;
 import fr.coffre.extraction.ContentSniffer;
 import fr.coffre.messaging.KafkaTopicsConfig;
+import fr.coffre.observability.DocumentTelemetry;
 import fr.coffre.observability.LogSafe;
+import fr.coffre.observability.Traceparent;
 import fr.coffre.outbox.OutboxRelay;
 import fr.coffre.outbox.OutboxRepository;
 import fr.coffre.problem.ProblemException;
@@ -18,6 +20,9 @@ import fr.coffre.storage.HashingInputStream.SizeLimitExceededException;
 import fr.coffre.storage.ObjectStorageConfig;
 import fr.coffre.storage.PendingObjectRepository;
 import fr.coffre.storage.StoredObject;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -45,6 +50,7 @@ public class IngestionService {
 
     private static final Logger LOG = Logger.getLogger(IngestionService.class);
     private static final Duration DB_TIMEOUT = Duration.ofSeconds(30);
+    private static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("coffre.upload.outcome");
 
     private final IngestConfig config;
     private final int headSize;
@@ -81,15 +87,19 @@ public class IngestionService {
     public record Outcome(Document document, boolean created) {
     }
 
+    @WithSpan("ingest document")
     public Outcome ingest(Producer producer, DocumentMetadata declared, String partContentType, InputStream content,
             SubmissionSlot slot) {
         long started = System.nanoTime();
         UUID id = UUID.randomUUID();
-        try {
+        try (var log = DocumentTelemetry.inLogs(id)) {
             Outcome outcome = accept(id, producer, declared, partContentType, content, slot);
+            Span.current().setAttribute(DocumentTelemetry.ATTRIBUTE, outcome.document().id().toString());
+            Span.current().setAttribute(OUTCOME, outcome.created() ? UploadMetrics.CREATED : UploadMetrics.DUPLICATE);
             metrics.accepted(outcome.created(), outcome.document().size(), started);
             return outcome;
         } catch (RuntimeException e) {
+            Span.current().setAttribute(OUTCOME, UploadMetrics.REJECTED);
             metrics.refusedDocument(e, started);
             throw e;
         }
@@ -213,6 +223,8 @@ public class IngestionService {
     }
 
     private Uni<Void> commit(Producer producer, Document document, SubmissionSlot slot) {
+        // Taken here, on the request's thread: the worker that indexes the document continues this trace.
+        String traceparent = Traceparent.current();
         return pool.withTransaction(connection -> {
             Uni<Void> superseded = Uni.createFrom().voidItem();
             if (document.replaces() != null) {
@@ -237,7 +249,8 @@ public class IngestionService {
             return superseded
                     .chain(() -> documents.insert(connection, document))
                     .chain(() -> submissions.recordCreated(connection, slot, document))
-                    .chain(() -> outbox.append(connection, storedTopic, patientKey(document.patient()), storedEvent(document)))
+                    .chain(() -> outbox.append(connection, storedTopic, patientKey(document.patient()), storedEvent(document),
+                            traceparent))
                     .chain(() -> pendingObjects.forget(connection, document.objectKey()));
         });
     }
