@@ -22,7 +22,9 @@ import fr.coffre.storage.PendingObjectRepository;
 import fr.coffre.storage.StoredObject;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -51,6 +53,7 @@ public class IngestionService {
     private static final Logger LOG = Logger.getLogger(IngestionService.class);
     private static final Duration DB_TIMEOUT = Duration.ofSeconds(30);
     private static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("coffre.upload.outcome");
+    private static final AttributeKey<String> PROBLEM = AttributeKey.stringKey("coffre.upload.problem");
 
     private final IngestConfig config;
     private final int headSize;
@@ -64,11 +67,12 @@ public class IngestionService {
     private final Pool pool;
     private final String storedTopic;
     private final UploadMetrics metrics;
+    private final Tracer tracer;
 
     public IngestionService(IngestConfig config, ObjectStorageConfig storage, DocumentObjectStore store,
             DocumentRepository documents, PendingObjectRepository pendingObjects, OutboxRepository outbox,
             OutboxRelay relay, ContentInspector inspector, SubmissionRepository submissions, Pool pool,
-            KafkaTopicsConfig topics, UploadMetrics metrics) {
+            KafkaTopicsConfig topics, UploadMetrics metrics, Tracer tracer) {
         this.config = config;
         this.headSize = Math.max(storage.partSize(), ContentSniffer.SNIFF_BYTES);
         this.store = store;
@@ -81,27 +85,37 @@ public class IngestionService {
         this.pool = pool;
         this.storedTopic = topics.topics().get("documents-stored").name();
         this.metrics = metrics;
+        this.tracer = tracer;
     }
 
     /** The document, and whether this call created it (false: the very same one existed). */
     public record Outcome(Document document, boolean created) {
     }
 
-    @WithSpan("ingest document")
+    /**
+     * Ingests one document in its own span (within the request's), with its id in the log MDC. A
+     * refusal marks the span with its problem slug only: problem details may quote the metadata or
+     * an INS, so they are not recorded on the span.
+     */
     public Outcome ingest(Producer producer, DocumentMetadata declared, String partContentType, InputStream content,
             SubmissionSlot slot) {
         long started = System.nanoTime();
         UUID id = UUID.randomUUID();
-        try (var log = DocumentTelemetry.inLogs(id)) {
+        Span span = tracer.spanBuilder("ingest document").startSpan();
+        try (Scope scope = span.makeCurrent(); var log = DocumentTelemetry.inLogs(id)) {
             Outcome outcome = accept(id, producer, declared, partContentType, content, slot);
-            Span.current().setAttribute(DocumentTelemetry.ATTRIBUTE, outcome.document().id().toString());
-            Span.current().setAttribute(OUTCOME, outcome.created() ? UploadMetrics.CREATED : UploadMetrics.DUPLICATE);
+            span.setAttribute(DocumentTelemetry.ATTRIBUTE, outcome.document().id().toString());
+            span.setAttribute(OUTCOME, outcome.created() ? UploadMetrics.CREATED : UploadMetrics.DUPLICATE);
             metrics.accepted(outcome.created(), outcome.document().size(), started);
             return outcome;
         } catch (RuntimeException e) {
-            Span.current().setAttribute(OUTCOME, UploadMetrics.REJECTED);
-            metrics.refusedDocument(e, started);
+            String problem = metrics.refusedDocument(e, started);
+            span.setAttribute(OUTCOME, UploadMetrics.REJECTED);
+            span.setAttribute(PROBLEM, problem);
+            span.setStatus(StatusCode.ERROR, problem);
             throw e;
+        } finally {
+            span.end();
         }
     }
 

@@ -55,10 +55,14 @@ public class UploadMetrics {
                 .record(bytes);
     }
 
-    /** A document refused while it was being ingested (its refusal is counted by whoever answers it). */
-    public void refusedDocument(Throwable failure, long startedNanos) {
-        duration(REJECTED, slugOf(failure))
-                .record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
+    /**
+     * A document refused while it was being ingested (its refusal is counted by whoever answers it);
+     * answers the problem slug it was refused with.
+     */
+    public String refusedDocument(Throwable failure, long startedNanos) {
+        String problem = slugOf(failure);
+        duration(REJECTED, problem).record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
+        return problem;
     }
 
     /** A refusal sent to a producer: a whole request, or one document of a submission. */

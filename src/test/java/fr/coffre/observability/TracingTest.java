@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import fr.coffre.testing.KeycloakTokens;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.test.junit.QuarkusTest;
@@ -48,7 +50,7 @@ class TracingTest {
         SpanData indexing = await().atMost(DEADLINE).until(() -> find("index document", id), Optional::isPresent).get();
         assertEquals(traceId, indexing.getTraceId(), "the worker continues the upload's trace");
         assertEquals(SpanKind.CONSUMER, indexing.getKind());
-        assertEquals("INDEXED", indexing.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey("coffre.indexing.result")));
+        assertEquals("INDEXED", indexing.getAttributes().get(AttributeKey.stringKey("coffre.indexing.result")));
 
         SpanData ingestion = find("ingest document", id).orElseThrow();
         assertEquals(traceId, ingestion.getTraceId());
@@ -70,6 +72,32 @@ class TracingTest {
         assertEquals(ingestion.getSpanId(), indexing.getParentSpanId());
         assertTrue(indexing.getAttributes().asMap().keySet().stream().noneMatch(k -> k.getKey().contains("patient")),
                 "no patient attribute on spans");
+    }
+
+    @Test
+    void aRefusalIsTracedByItsProblemWithoutItsDetail() {
+        String traceId = randomHex(16);
+        String wrongIns = "279035121518988"; // its key does not check, and the problem detail quotes it
+        var metadata = metadata("trace-" + UUID.randomUUID());
+        metadata.getJsonObject("patient").put("id", wrongIns);
+        given().auth().oauth2(KeycloakTokens.hospital())
+                .header("traceparent", "00-" + traceId + "-" + randomHex(8) + "-01")
+                .multiPart("metadata", "metadata.json", metadata.encode().getBytes(), "application/json")
+                .multiPart("content", "document", "Compte rendu refusé.".getBytes(StandardCharsets.UTF_8), "text/plain")
+                .when().post("/api/v1/documents")
+                .then().statusCode(422);
+
+        SpanData ingestion = await().atMost(DEADLINE).until(() -> finished().stream()
+                .filter(s -> s.getTraceId().equals(traceId) && s.getName().equals("ingest document")).findFirst(),
+                Optional::isPresent).get();
+        assertEquals("invalid-ins", ingestion.getAttributes().get(AttributeKey.stringKey("coffre.upload.problem")));
+        assertEquals(StatusCode.ERROR, ingestion.getStatus().getStatusCode());
+        await().atMost(DEADLINE).until(() -> finished().stream()
+                .anyMatch(s -> s.getTraceId().equals(traceId) && s.getKind() == SpanKind.SERVER));
+        for (SpanData span : finished().stream().filter(s -> s.getTraceId().equals(traceId)).toList()) {
+            String everything = span.getName() + span.getAttributes() + span.getEvents() + span.getStatus();
+            assertTrue(!everything.contains(wrongIns), "a span holds the INS: " + span);
+        }
     }
 
     private Optional<SpanData> find(String name, String documentId) {
