@@ -8,6 +8,8 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -41,6 +43,16 @@ public class DocumentRepository {
     public Uni<Long> countAwaitingIndexing() {
         return pool.query("SELECT count(*) FROM document WHERE status = 'STORED'").execute()
                 .map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    /** How many documents are in each status (statuses with none are left out). Scans the table. */
+    public Uni<Map<DocumentStatus, Long>> countByStatus() {
+        return pool.query("SELECT status, count(*) FROM document GROUP BY status").execute()
+                .map(rows -> {
+                    Map<DocumentStatus, Long> counts = new EnumMap<>(DocumentStatus.class);
+                    rows.forEach(row -> counts.put(DocumentStatus.valueOf(row.getString(0)), row.getLong(1)));
+                    return counts;
+                });
     }
 
     public Uni<Void> insert(SqlConnection connection, Document d) {

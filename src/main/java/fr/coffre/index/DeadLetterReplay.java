@@ -1,6 +1,7 @@
 package fr.coffre.index;
 
 import fr.coffre.messaging.KafkaTopicsConfig;
+import fr.coffre.observability.Traceparent;
 import fr.coffre.outbox.OutboxRelay;
 import fr.coffre.outbox.OutboxRepository;
 import io.vertx.core.json.JsonObject;
@@ -88,9 +89,11 @@ public class DeadLetterReplay {
                         continue; // arrived during this replay: the next one takes it
                     }
                     UUID documentId = UUID.fromString(new JsonObject(record.value()).getString("documentId"));
+                    // The replayed document goes on in its own trace, the one its upload started.
+                    String traceparent = IndexingWorker.text(record, Traceparent.HEADER);
                     boolean requeued = pool.withTransaction(connection -> index.requeue(connection, documentId)
                                     .call(again -> again ? outbox.append(connection, storedTopic, record.key(),
-                                            new JsonObject(record.value())) : io.smallrye.mutiny.Uni.createFrom().voidItem()))
+                                            new JsonObject(record.value()), traceparent) : io.smallrye.mutiny.Uni.createFrom().voidItem()))
                             .await().atMost(DEADLINE);
                     if (requeued) {
                         var reason = record.headers().lastHeader(IndexingWorker.REASON);

@@ -6,6 +6,7 @@ import fr.coffre.document.Identifier;
 import fr.coffre.extraction.ExtractedContent;
 import fr.coffre.ingest.IngestionService;
 import fr.coffre.messaging.KafkaTopicsConfig;
+import fr.coffre.observability.Traceparent;
 import fr.coffre.outbox.OutboxRepository;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
@@ -40,10 +41,12 @@ public class IndexRepository {
 
     /** False when the document was no longer STORED: someone else concluded it first. */
     public Uni<Boolean> index(Document document, ExtractedContent content, String note, boolean typeMismatch) {
+        // Taken on the worker's thread: consumers of the announcement continue the indexing's trace.
+        String traceparent = Traceparent.current();
         return pool.withTransaction(connection -> conclude(connection, document, DocumentStatus.INDEXED, note)
                 .chain(concluded -> !concluded ? Uni.createFrom().item(false)
                         : insertEntry(connection, document, content, typeMismatch)
-                                .chain(() -> announce(connection, document, DocumentStatus.INDEXED))
+                                .chain(() -> announce(connection, document, DocumentStatus.INDEXED, traceparent))
                                 .replaceWith(true)));
     }
 
@@ -103,13 +106,13 @@ public class IndexRepository {
                 .replaceWithVoid();
     }
 
-    private Uni<Void> announce(SqlConnection connection, Document document, DocumentStatus status) {
+    private Uni<Void> announce(SqlConnection connection, Document document, DocumentStatus status, String traceparent) {
         JsonObject event = new JsonObject()
                 .put("type", "document-indexed")
                 .put("documentId", document.id().toString())
                 .put("producerId", document.producerId())
                 .put("status", status.name());
-        return outbox.append(connection, indexedTopic, IngestionService.patientKey(document.patient()), event);
+        return outbox.append(connection, indexedTopic, IngestionService.patientKey(document.patient()), event, traceparent);
     }
 
     private static String truncate(String text, int max) {

@@ -5,17 +5,22 @@ import fr.coffre.document.DocumentRepository;
 import fr.coffre.document.DocumentStatus;
 import fr.coffre.extraction.CodedValue;
 import fr.coffre.extraction.ConsistencyCheck;
+import fr.coffre.extraction.ContentKind;
 import fr.coffre.extraction.DocumentContentException;
 import fr.coffre.extraction.DocumentExtractorHolder;
 import fr.coffre.extraction.ExtractedContent;
 import fr.coffre.extraction.QuarantineReason;
+import fr.coffre.observability.LogSafe;
 import fr.coffre.storage.DocumentObjectStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -28,6 +33,12 @@ public class IndexingService {
 
     private static final Logger LOG = Logger.getLogger(IndexingService.class);
     private static final Duration DB_TIMEOUT = Duration.ofSeconds(30);
+    private static final String UNKNOWN_KIND = ContentKind.UNKNOWN.name();
+    private static final Duration[] EXTRACTION_BUCKETS = {
+        Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5),
+        Duration.ofSeconds(10), Duration.ofSeconds(30)
+    };
 
     public enum Result { INDEXED, QUARANTINED, FAILED, ALREADY_DONE }
 
@@ -35,13 +46,15 @@ public class IndexingService {
     private final DocumentObjectStore store;
     private final DocumentExtractorHolder extractor;
     private final IndexRepository index;
+    private final MeterRegistry registry;
 
     public IndexingService(DocumentRepository documents, DocumentObjectStore store, DocumentExtractorHolder extractor,
-            IndexRepository index) {
+            IndexRepository index, MeterRegistry registry) {
         this.documents = documents;
         this.store = store;
         this.extractor = extractor;
         this.index = index;
+        this.registry = registry;
     }
 
     public Result index(UUID documentId) throws TransientIndexingException {
@@ -57,15 +70,20 @@ public class IndexingService {
         Document document = found.get();
 
         ExtractedContent content;
+        long started = System.nanoTime();
         try (InputStream bytes = store.open(document.objectKey())) {
             content = extractor.extractor().extract(bytes);
+            extractionTime(content.kind().name(), "extracted", started);
         } catch (DocumentContentException e) {
             QuarantineReason reason = e.reason();
             String why = reason == null ? "invalid-content" : reason.code();
+            extractionTime(UNKNOWN_KIND, "refused", started);
             DocumentStatus status = reason == null ? DocumentStatus.QUARANTINED : reason.status();
             return setAside(document, status, why, why + ": " + e.getMessage());
         } catch (Exception e) {
-            throw new TransientIndexingException("the document could not be read or parsed now: " + e, e);
+            extractionTime(UNKNOWN_KIND, "error", started);
+            // The reason is logged and sent with the retry: no exception message, which may quote the document.
+            throw new TransientIndexingException("the document could not be read or parsed now: " + LogSafe.describe(e), e);
         }
 
         ConsistencyCheck.Report report = ConsistencyCheck.check(new ConsistencyCheck.Declared(document.patient(),
@@ -92,7 +110,7 @@ public class IndexingService {
                 await(index.setAside(found.get(), DocumentStatus.FAILED, reason));
             }
         } catch (RuntimeException e) {
-            LOG.warnf("Document %s is dead-lettered but could not be marked FAILED: %s", documentId, e.toString());
+            LOG.warnf("Document %s is dead-lettered but could not be marked FAILED: %s", documentId, LogSafe.describe(e));
         }
     }
 
@@ -108,6 +126,22 @@ public class IndexingService {
         }
         LOG.infof("Document %s set aside as %s: %s", document.id(), status, code);
         return status == DocumentStatus.FAILED ? Result.FAILED : Result.QUARANTINED;
+    }
+
+    /**
+     * {@code coffre_extraction_duration_seconds{kind, outcome}}: reading a document back from the
+     * store and extracting it, by the kind its bytes turned out to be ({@code UNKNOWN} when
+     * extraction did not get that far) and {@code extracted}, {@code refused} (quarantined or
+     * failed for its content) or {@code error} (to be retried).
+     */
+    private void extractionTime(String kind, String outcome, long startedNanos) {
+        Timer.builder("coffre.extraction.duration")
+                .description("Time to read back and extract one document")
+                .tag("kind", kind)
+                .tag("outcome", outcome)
+                .serviceLevelObjectives(EXTRACTION_BUCKETS)
+                .register(registry)
+                .record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
     }
 
     private static <T> T await(Uni<T> uni) {

@@ -1,6 +1,15 @@
 package fr.coffre.index;
 
 import fr.coffre.messaging.KafkaTopicsConfig;
+import fr.coffre.observability.DocumentTelemetry;
+import fr.coffre.observability.LogSafe;
+import fr.coffre.observability.Traceparent;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -13,6 +22,7 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -33,18 +43,28 @@ public class IndexingWorker {
     static final String NOT_BEFORE = "coffre-not-before";
     static final String REASON = "coffre-reason";
     private static final Duration SEND_RETRY = Duration.ofSeconds(5);
+    private static final AttributeKey<String> MESSAGING_SYSTEM = AttributeKey.stringKey("messaging.system");
+    private static final AttributeKey<String> MESSAGING_DESTINATION = AttributeKey.stringKey("messaging.destination.name");
+    private static final AttributeKey<String> MESSAGING_GROUP = AttributeKey.stringKey("messaging.consumer.group.name");
+    private static final AttributeKey<Long> ATTEMPT_ATTRIBUTE = AttributeKey.longKey("coffre.indexing.attempt");
+    private static final AttributeKey<String> RESULT_ATTRIBUTE = AttributeKey.stringKey("coffre.indexing.result");
 
     private final IndexingService indexing;
     private final IndexingConfig config;
     private final MutinyEmitter<String> redelivery;
     private final String retryTopic;
     private final String deadLetterTopic;
+    private final Tracer tracer;
+    private final String groupId;
 
     public IndexingWorker(IndexingService indexing, IndexingConfig config, KafkaTopicsConfig topics,
-            @Channel("redelivery") MutinyEmitter<String> redelivery) {
+            @Channel("redelivery") MutinyEmitter<String> redelivery, Tracer tracer,
+            @ConfigProperty(name = "mp.messaging.incoming.indexing.group.id") String groupId) {
         this.indexing = indexing;
         this.config = config;
         this.redelivery = redelivery;
+        this.tracer = tracer;
+        this.groupId = groupId;
         this.retryTopic = topics.topics().get("documents-retry").name();
         this.deadLetterTopic = topics.topics().get("documents-dead-letter").name();
     }
@@ -66,21 +86,45 @@ public class IndexingWorker {
         handle(record, (int) header(record, ATTEMPT, 1L));
     }
 
+    /**
+     * Indexes the record's document in a span that continues the upload's trace (the record's
+     * traceparent header, set by the outbox relay), with the document id in the log MDC.
+     */
     void handle(ConsumerRecord<String, String> record, int attempt) {
         UUID documentId = documentId(record);
         if (documentId == null) {
             return;
         }
+        Span span = tracer.spanBuilder("index document")
+                .setParent(Traceparent.parent(text(record, Traceparent.HEADER)))
+                .setSpanKind(SpanKind.CONSUMER)
+                .setAttribute(MESSAGING_SYSTEM, "kafka")
+                .setAttribute(MESSAGING_DESTINATION, record.topic())
+                .setAttribute(MESSAGING_GROUP, groupId)
+                .setAttribute(DocumentTelemetry.ATTRIBUTE, documentId.toString())
+                .setAttribute(ATTEMPT_ATTRIBUTE, attempt + 1L)
+                .startSpan();
+        try (Scope scope = span.makeCurrent(); var log = DocumentTelemetry.inLogs(documentId)) {
+            attempt(record, documentId, attempt, span);
+        } finally {
+            span.end();
+        }
+    }
+
+    private void attempt(ConsumerRecord<String, String> record, UUID documentId, int attempt, Span span) {
         try {
-            indexing.index(documentId);
+            span.setAttribute(RESULT_ATTRIBUTE, indexing.index(documentId).name());
         } catch (TransientIndexingException e) {
             int next = attempt + 1;
             String reason = e.getMessage();
+            span.setStatus(StatusCode.ERROR, reason);
             if (next >= config.maxAttempts()) {
+                span.setAttribute(RESULT_ATTRIBUTE, "DEAD_LETTERED");
                 LOG.warnf("Document %s failed %d times, dead-lettered: %s", documentId, next, reason);
                 send(deadLetterTopic, record, next, 0, reason);
                 indexing.fail(documentId, "dead-lettered after " + next + " attempts: " + reason);
             } else {
+                span.setAttribute(RESULT_ATTRIBUTE, "RETRY");
                 long delay = Math.min(config.retryBackoff().toMillis() << Math.min(attempt, 20), config.maxRetryBackoff().toMillis());
                 LOG.infof("Document %s will be retried in %d ms (attempt %d): %s", documentId, delay, next + 1, reason);
                 send(retryTopic, record, next, System.currentTimeMillis() + delay, reason);
@@ -107,6 +151,11 @@ public class IndexingWorker {
         headers.add(ATTEMPT, String.valueOf(attempt).getBytes(StandardCharsets.UTF_8));
         headers.add(NOT_BEFORE, String.valueOf(notBefore).getBytes(StandardCharsets.UTF_8));
         headers.add(REASON, reason.getBytes(StandardCharsets.UTF_8));
+        // The next attempt (or a replay) continues this attempt's trace.
+        String traceparent = Traceparent.current();
+        if (traceparent != null) {
+            headers.add(Traceparent.HEADER, traceparent.getBytes(StandardCharsets.UTF_8));
+        }
         var metadata = OutgoingKafkaRecordMetadata.<String>builder().withTopic(topic).withKey(record.key())
                 .withHeaders(headers).build();
         while (true) {
@@ -114,7 +163,7 @@ public class IndexingWorker {
                 redelivery.sendMessage(Message.of(record.value()).addMetadata(metadata)).await().atMost(Duration.ofMinutes(1));
                 return;
             } catch (RuntimeException e) {
-                LOG.warnf("Could not send to %s yet, trying again: %s", topic, e.toString());
+                LOG.warnf("Could not send to %s yet, trying again: %s", topic, LogSafe.describe(e));
                 try {
                     Thread.sleep(SEND_RETRY);
                 } catch (InterruptedException interrupted) {
@@ -123,6 +172,12 @@ public class IndexingWorker {
                 }
             }
         }
+    }
+
+    /** The last value of a header as text, or null. */
+    static String text(ConsumerRecord<String, String> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     static long header(ConsumerRecord<String, String> record, String name, long fallback) {

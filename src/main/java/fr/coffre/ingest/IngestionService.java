@@ -7,6 +7,9 @@ import fr.coffre.document.Identifier;
 import fr.coffre.extraction.ContentKind;
 import fr.coffre.extraction.ContentSniffer;
 import fr.coffre.messaging.KafkaTopicsConfig;
+import fr.coffre.observability.DocumentTelemetry;
+import fr.coffre.observability.LogSafe;
+import fr.coffre.observability.Traceparent;
 import fr.coffre.outbox.OutboxRelay;
 import fr.coffre.outbox.OutboxRepository;
 import fr.coffre.problem.ProblemException;
@@ -17,6 +20,11 @@ import fr.coffre.storage.HashingInputStream.SizeLimitExceededException;
 import fr.coffre.storage.ObjectStorageConfig;
 import fr.coffre.storage.PendingObjectRepository;
 import fr.coffre.storage.StoredObject;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -44,6 +52,8 @@ public class IngestionService {
 
     private static final Logger LOG = Logger.getLogger(IngestionService.class);
     private static final Duration DB_TIMEOUT = Duration.ofSeconds(30);
+    private static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("coffre.upload.outcome");
+    private static final AttributeKey<String> PROBLEM = AttributeKey.stringKey("coffre.upload.problem");
 
     private final IngestConfig config;
     private final int headSize;
@@ -56,11 +66,13 @@ public class IngestionService {
     private final SubmissionRepository submissions;
     private final Pool pool;
     private final String storedTopic;
+    private final UploadMetrics metrics;
+    private final Tracer tracer;
 
     public IngestionService(IngestConfig config, ObjectStorageConfig storage, DocumentObjectStore store,
             DocumentRepository documents, PendingObjectRepository pendingObjects, OutboxRepository outbox,
             OutboxRelay relay, ContentInspector inspector, SubmissionRepository submissions, Pool pool,
-            KafkaTopicsConfig topics) {
+            KafkaTopicsConfig topics, UploadMetrics metrics, Tracer tracer) {
         this.config = config;
         this.headSize = Math.max(storage.partSize(), ContentSniffer.SNIFF_BYTES);
         this.store = store;
@@ -72,12 +84,19 @@ public class IngestionService {
         this.submissions = submissions;
         this.pool = pool;
         this.storedTopic = topics.topics().get("documents-stored").name();
+        this.metrics = metrics;
+        this.tracer = tracer;
     }
 
     /** The document, and whether this call created it (false: the very same one existed). */
     public record Outcome(Document document, boolean created) {
     }
 
+    /**
+     * Ingests one document in its own span (within the request's), with its id in the log MDC. A
+     * refusal marks the span with its problem slug only: problem details may quote the metadata or
+     * an INS, so they are not recorded on the span.
+     */
     public Outcome ingest(Producer producer, DocumentMetadata declared, String partContentType, InputStream content,
             SubmissionSlot slot) {
         return ingest(producer, declared, partContentType, content, slot, Intake.producer(config));
@@ -85,6 +104,29 @@ public class IngestionService {
 
     public Outcome ingest(Producer producer, DocumentMetadata declared, String partContentType, InputStream content,
             SubmissionSlot slot, Intake intake) {
+        long started = System.nanoTime();
+        UUID id = UUID.randomUUID();
+        Span span = tracer.spanBuilder("ingest document").startSpan();
+        try (Scope scope = span.makeCurrent(); var log = DocumentTelemetry.inLogs(id)) {
+            Outcome outcome = accept(id, producer, declared, partContentType, content, slot, intake);
+            span.setAttribute(DocumentTelemetry.ATTRIBUTE, outcome.document().id().toString());
+            span.setAttribute(OUTCOME, outcome.created() ? UploadMetrics.CREATED : UploadMetrics.DUPLICATE);
+            metrics.accepted(outcome.created(), outcome.document().size(), started);
+            return outcome;
+        } catch (RuntimeException e) {
+            String problem = metrics.refusedDocument(e, started);
+            span.setAttribute(OUTCOME, UploadMetrics.REJECTED);
+            span.setAttribute(PROBLEM, problem);
+            span.setStatus(StatusCode.ERROR, problem);
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    /** Ingests the document under that id, unless it is a retry of one already accepted. */
+    private Outcome accept(UUID id, Producer producer, DocumentMetadata declared, String partContentType,
+            InputStream content, SubmissionSlot slot, Intake intake) {
         DocumentHead head = readHead(content, intake.maxSize());
         if (head.length() == 0) {
             throw new ProblemException(ProblemType.EMPTY_DOCUMENT, "The document has no bytes.");
@@ -128,7 +170,7 @@ public class IngestionService {
             }
         }
 
-        Document document = metadata.toDocument(UUID.randomUUID(), producer, mediaType, stored, slot.submissionId(),
+        Document document = metadata.toDocument(id, producer, mediaType, stored, slot.submissionId(),
                 DocumentRepository.now().truncatedTo(ChronoUnit.MICROS));
         try {
             await(commit(producer, document, slot, declared.withheld(), intake.patientAuthored()));
@@ -176,7 +218,7 @@ public class IngestionService {
                 return m;
             }
         }
-        LOG.warnf("Object storage refused a document: %s", e.toString());
+        LOG.warnf("Object storage refused a document: %s", LogSafe.describe(e));
         return ProblemException.retryLater(ProblemType.DEPENDENCY_UNAVAILABLE,
                 "The document could not be written to object storage; nothing was kept. Retry later.", config.retryAfter());
     }
@@ -204,6 +246,8 @@ public class IngestionService {
 
     private Uni<Void> commit(Producer producer, Document document, SubmissionSlot slot, boolean withheld,
             boolean patientAuthored) {
+        // Taken here, on the request's thread: the worker that indexes the document continues this trace.
+        String traceparent = Traceparent.current();
         return pool.withTransaction(connection -> {
             Uni<Void> superseded = Uni.createFrom().voidItem();
             if (document.replaces() != null) {
@@ -231,7 +275,8 @@ public class IngestionService {
                             ? documents.setFlags(connection, document.id(), withheld, patientAuthored)
                             : Uni.createFrom().voidItem())
                     .chain(() -> submissions.recordCreated(connection, slot, document))
-                    .chain(() -> outbox.append(connection, storedTopic, patientKey(document.patient()), storedEvent(document)))
+                    .chain(() -> outbox.append(connection, storedTopic, patientKey(document.patient()), storedEvent(document),
+                            traceparent))
                     .chain(() -> pendingObjects.forget(connection, document.objectKey()));
         });
     }
@@ -269,7 +314,7 @@ public class IngestionService {
             await(store.delete(key));
             await(pendingObjects.forget(key));
         } catch (Exception e) {
-            LOG.warnf("Could not delete object %s yet; the orphan sweeper will: %s", key, e.toString());
+            LOG.warnf("Could not delete object %s yet; the orphan sweeper will: %s", key, LogSafe.describe(e));
         }
     }
 

@@ -17,11 +17,14 @@ public class SingleUpload {
     private final UploadAdmission admission;
     private final MetadataReader metadataReader;
     private final IngestionService ingestion;
+    private final UploadMetrics metrics;
 
-    public SingleUpload(UploadAdmission admission, MetadataReader metadataReader, IngestionService ingestion) {
+    public SingleUpload(UploadAdmission admission, MetadataReader metadataReader, IngestionService ingestion,
+            UploadMetrics metrics) {
         this.admission = admission;
         this.metadataReader = metadataReader;
         this.ingestion = ingestion;
+        this.metrics = metrics;
     }
 
     /**
@@ -30,6 +33,16 @@ public class SingleUpload {
      */
     public IngestionService.Outcome receive(Producer producer, Producer admittedAs, InputStream body, String contentType,
             UnaryOperator<DocumentMetadata> adjust, Intake intake) {
+        try {
+            return receiveCounted(producer, admittedAs, body, contentType, adjust, intake);
+        } catch (RuntimeException e) {
+            metrics.rejection(e);
+            throw e;
+        }
+    }
+
+    private IngestionService.Outcome receiveCounted(Producer producer, Producer admittedAs, InputStream body,
+            String contentType, UnaryOperator<DocumentMetadata> adjust, Intake intake) {
         try (var permit = admission.admit(admittedAs)) {
             MultipartStream multipart = new MultipartStream(body, contentType);
             var part = multipart.next().orElseThrow(() -> malformed("The request has no parts."));

@@ -1,6 +1,7 @@
 package fr.coffre.ingest;
 
 import fr.coffre.ingest.MultipartStream.Part;
+import fr.coffre.observability.LogSafe;
 import fr.coffre.ingest.SubmissionRepository.State;
 import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
@@ -31,14 +32,16 @@ public class SubmissionService {
     private final MetadataReader metadataReader;
     private final UploadAdmission admission;
     private final IngestConfig config;
+    private final UploadMetrics metrics;
 
     public SubmissionService(IngestionService ingestion, SubmissionRepository submissions, MetadataReader metadataReader,
-            UploadAdmission admission, IngestConfig config) {
+            UploadAdmission admission, IngestConfig config, UploadMetrics metrics) {
         this.ingestion = ingestion;
         this.submissions = submissions;
         this.metadataReader = metadataReader;
         this.admission = admission;
         this.config = config;
+        this.metrics = metrics;
     }
 
     /** Reads the whole submission; answers its id once every document's outcome is recorded. */
@@ -59,9 +62,9 @@ public class SubmissionService {
                 Part part = next.get();
                 Integer ordinal = awaited.remove(part.name());
                 if (ordinal == null) {
-                    await(submissions.recordRejected(new SubmissionSlot(id, unexpected++, part.name()), null,
+                    reject(new SubmissionSlot(id, unexpected++, part.name()), null,
                             problem(ProblemType.UNEXPECTED_PART, "The manifest names no part " + part.name()
-                                    + ", or names it once and it came again; its content was ignored.")));
+                                    + ", or names it once and it came again; its content was ignored."));
                     continue;
                 }
                 if (!admitted) {
@@ -71,9 +74,9 @@ public class SubmissionService {
                 ingestOne(producer, manifest[ordinal], part, new SubmissionSlot(id, ordinal, part.name()));
             }
             for (var missing : new TreeMap<>(invert(awaited)).entrySet()) {
-                await(submissions.recordRejected(new SubmissionSlot(id, missing.getKey(), missing.getValue()),
+                reject(new SubmissionSlot(id, missing.getKey(), missing.getValue()),
                         manifest[missing.getKey()].uniqueId(), problem(ProblemType.MISSING_PART,
-                                "The manifest names part " + missing.getValue() + " but the request did not carry it.")));
+                                "The manifest names part " + missing.getValue() + " but the request did not carry it."));
             }
             await(submissions.close(id, State.COMPLETE));
             return id;
@@ -102,8 +105,14 @@ public class SubmissionService {
             if (e.is(ProblemType.MALFORMED_REQUEST)) {
                 throw e; // the body itself broke: no later part can be read
             }
-            await(submissions.recordRejected(slot, metadata.uniqueId(), e.problem()));
+            reject(slot, metadata.uniqueId(), e.problem());
         }
+    }
+
+    // One document of the set refused: recorded in the set, and counted as a refusal.
+    private void reject(SubmissionSlot slot, String uniqueId, fr.coffre.problem.Problem problem) {
+        await(submissions.recordRejected(slot, uniqueId, problem));
+        metrics.rejection(problem.slug());
     }
 
     /** Each manifest entry's part name and position; the manifest must name each part once. */
@@ -140,7 +149,7 @@ public class SubmissionService {
         try {
             await(submissions.close(id, State.INCOMPLETE));
         } catch (RuntimeException e) {
-            LOG.warnf("Could not mark submission %s incomplete: %s", id, e.toString());
+            LOG.warnf("Could not mark submission %s incomplete: %s", id, LogSafe.describe(e));
         }
     }
 

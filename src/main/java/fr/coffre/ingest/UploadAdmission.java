@@ -1,6 +1,7 @@
 package fr.coffre.ingest;
 
 import fr.coffre.document.DocumentRepository;
+import fr.coffre.observability.Sampler;
 import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
 import fr.coffre.storage.ObjectStorageConfig;
@@ -12,7 +13,6 @@ import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.jboss.logging.Logger;
 
 /**
  * Decides, before a byte is read, whether an upload may start: refuses early and cheaply (503 or
@@ -23,8 +23,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class UploadAdmission {
 
-    private static final Logger LOG = Logger.getLogger(UploadAdmission.class);
-
     private final IngestConfig config;
     private final long bytesPerUpload;
     private final DocumentRepository documents;
@@ -33,7 +31,7 @@ public class UploadAdmission {
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicLong backlog = new AtomicLong();
     private final ConcurrentHashMap<String, TokenBucket> quotas = new ConcurrentHashMap<>();
-    private long backlogTimer = -1;
+    private Sampler<Long> backlogSampler;
 
     public UploadAdmission(IngestConfig config, ObjectStorageConfig storage, DocumentRepository documents, Vertx vertx) {
         this.config = config;
@@ -44,19 +42,14 @@ public class UploadAdmission {
     }
 
     void onStart(@Observes StartupEvent event) {
-        sampleBacklog();
-        backlogTimer = vertx.setPeriodic(config.backlogSampleInterval().toMillis(), id -> sampleBacklog());
+        backlogSampler = Sampler.every(vertx, config.backlogSampleInterval(), "the indexing backlog",
+                documents::countAwaitingIndexing, backlog::set);
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        if (backlogTimer >= 0) {
-            vertx.cancelTimer(backlogTimer);
+        if (backlogSampler != null) {
+            backlogSampler.close();
         }
-    }
-
-    private void sampleBacklog() {
-        documents.countAwaitingIndexing().subscribe().with(backlog::set,
-                failure -> LOG.debugf("Could not measure the indexing backlog: %s", failure.getMessage()));
     }
 
     /** A permit to hold while the upload runs; closing it frees its share of the instance. */

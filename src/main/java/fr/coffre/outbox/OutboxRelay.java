@@ -1,5 +1,7 @@
 package fr.coffre.outbox;
 
+import fr.coffre.observability.LogSafe;
+import fr.coffre.observability.Traceparent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -9,8 +11,10 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -83,13 +87,20 @@ public class OutboxRelay {
             long now = System.currentTimeMillis();
             if (now - lastFailureLog > 60_000) {
                 lastFailureLog = now;
-                LOG.warnf("Outbox relay paused, events wait in PostgreSQL: %s", failure.toString());
+                LOG.warnf("Outbox relay paused, events wait in PostgreSQL: %s", LogSafe.describe(failure));
             }
         });
     }
 
+    // The trace context of the request that wrote the event travels as the record's W3C traceparent
+    // header (this channel's own tracing is off, so nothing else sets it).
     private Uni<Void> send(OutboxRepository.OutboxEvent event) {
-        var metadata = OutgoingKafkaRecordMetadata.<String>builder().withTopic(event.topic()).withKey(event.key()).build();
-        return emitter.sendMessage(Message.of(event.payload().encode()).addMetadata(metadata));
+        var metadata = OutgoingKafkaRecordMetadata.<String>builder().withTopic(event.topic()).withKey(event.key());
+        if (event.traceparent() != null) {
+            RecordHeaders headers = new RecordHeaders();
+            headers.add(Traceparent.HEADER, event.traceparent().getBytes(StandardCharsets.UTF_8));
+            metadata = metadata.withHeaders(headers);
+        }
+        return emitter.sendMessage(Message.of(event.payload().encode()).addMetadata(metadata.build()));
     }
 }

@@ -18,6 +18,12 @@ public record Problem(String type, String title, int status, String detail, Stri
         return new Problem(TYPE_BASE + type.slug(), type.title(), type.status(), detail, null, Map.of());
     }
 
+    /** The last part of the type URI (e.g. {@code invalid-ins}), as problem types are named in metrics. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public String slug() {
+        return type.startsWith(TYPE_BASE) ? type.substring(TYPE_BASE.length()) : type;
+    }
+
     public Problem with(String name, Object value) {
         Map<String, Object> more = new LinkedHashMap<>(extensions);
         more.put(name, value);

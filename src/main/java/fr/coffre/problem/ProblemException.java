@@ -31,6 +31,11 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(problem.with(name, value), retryAfter);
     }
 
+    /** The problem's slug, the last part of its type URI (e.g. {@code invalid-ins}). */
+    public String slug() {
+        return problem.slug();
+    }
+
     public Problem problem() {
         return problem;
     }

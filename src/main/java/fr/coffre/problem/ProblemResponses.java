@@ -1,5 +1,6 @@
 package fr.coffre.problem;
 
+import fr.coffre.observability.LogSafe;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -80,14 +81,26 @@ public class ProblemResponses {
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
         if (dependencyUnreachable(e)) {
-            LOG.warnf("A dependency could not be reached while serving a request: %s", e.toString());
+            LOG.warnf("A dependency could not be reached while serving a request: %s", LogSafe.describe(e));
             return toResponse(ProblemException.retryLater(ProblemType.DEPENDENCY_UNAVAILABLE,
                     "A server Coffre depends on cannot be reached; nothing was kept from this request. Retry later.",
                     DEPENDENCY_RETRY_AFTER));
         }
-        LOG.error("Unexpected error while serving a request", e);
+        // Classes and frames only: a message may quote the request or the document.
+        LOG.error("Unexpected error while serving a request", LogSafe.redacted(e));
         return toResponse(new ProblemException(ProblemType.INTERNAL_ERROR,
                 "The service failed to handle this request. It has been logged; retrying may succeed."));
+    }
+
+    /**
+     * The slug of the problem a failure is answered with (for metrics): its own for a problem,
+     * {@code dependency-unavailable} or {@code internal-error} for anything else, as {@link #unexpected}.
+     */
+    public static String slugOf(Throwable e) {
+        if (e instanceof ProblemException problem) {
+            return problem.slug();
+        }
+        return (dependencyUnreachable(e) ? ProblemType.DEPENDENCY_UNAVAILABLE : ProblemType.INTERNAL_ERROR).slug();
     }
 
     // A database or broker that is down or restarting is the service's trouble, not the client's,

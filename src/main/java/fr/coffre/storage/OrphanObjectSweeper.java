@@ -1,5 +1,6 @@
 package fr.coffre.storage;
 
+import fr.coffre.observability.LogSafe;
 import fr.coffre.ingest.IngestConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -41,7 +42,7 @@ public class OrphanObjectSweeper {
     void onStart(@Observes StartupEvent event) {
         long every = Math.max(1000, config.orphanGracePeriod().toMillis() / 4);
         timer = vertx.setPeriodic(every, id -> vertx.executeBlocking(() -> sweep(config.orphanGracePeriod()), false)
-                .subscribe().with(n -> { }, failure -> LOG.warnf("Orphan sweep failed: %s", failure.toString())));
+                .subscribe().with(n -> { }, failure -> LOG.warnf("Orphan sweep failed: %s", LogSafe.describe(failure))));
     }
 
     void onStop(@Observes ShutdownEvent event) {

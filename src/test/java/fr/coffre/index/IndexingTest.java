@@ -182,7 +182,7 @@ class IndexingTest {
                         .execute(Tuple.of(submission, document.producerId()))
                         .chain(() -> documents.insert(connection, document))
                         .chain(() -> outbox.append(connection, topics.topics().get("documents-stored").name(),
-                                IngestionService.patientKey(patient), IngestionService.storedEvent(document))))
+                                IngestionService.patientKey(patient), IngestionService.storedEvent(document), null)))
                 .await().atMost(DEADLINE);
         relay.wakeUp();
         return document;

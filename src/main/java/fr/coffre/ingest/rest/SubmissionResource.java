@@ -7,6 +7,7 @@ import fr.coffre.ingest.SubmissionRepository;
 import fr.coffre.ingest.SubmissionService;
 import fr.coffre.ingest.SubmissionView;
 import fr.coffre.ingest.UploadAdmission;
+import fr.coffre.ingest.UploadMetrics;
 import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
 import io.smallrye.common.annotation.RunOnVirtualThread;
@@ -45,14 +46,16 @@ public class SubmissionResource {
     private final SubmissionService service;
     private final SubmissionRepository submissions;
     private final fr.coffre.access.AccessLogRepository accessLog;
+    private final UploadMetrics metrics;
 
     public SubmissionResource(ProducerIdentity identity, UploadAdmission admission, SubmissionService service,
-            SubmissionRepository submissions, fr.coffre.access.AccessLogRepository accessLog) {
+            SubmissionRepository submissions, fr.coffre.access.AccessLogRepository accessLog, UploadMetrics metrics) {
         this.identity = identity;
         this.admission = admission;
         this.service = service;
         this.submissions = submissions;
         this.accessLog = accessLog;
+        this.metrics = metrics;
     }
 
     @POST
@@ -71,6 +74,15 @@ public class SubmissionResource {
     @APIResponse(responseCode = "201", description = "Every document's outcome; Location names the submission set",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SubmissionView.class)))
     public Response submit(InputStream body, @HeaderParam("Content-Type") String contentType, @Context UriInfo uri) {
+        try {
+            return receive(body, contentType, uri);
+        } catch (RuntimeException e) {
+            metrics.rejection(e);
+            throw e;
+        }
+    }
+
+    private Response receive(InputStream body, String contentType, UriInfo uri) {
         Producer producer = identity.current();
         try (var permit = admission.admit(producer)) {
             UUID id = service.receive(producer, new MultipartStream(body, contentType));

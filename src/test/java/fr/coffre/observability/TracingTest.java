@@ -1,0 +1,124 @@
+package fr.coffre.observability;
+
+import static fr.coffre.testing.Uploads.metadata;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import fr.coffre.testing.KeycloakTokens;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The trace of an upload reaches the worker that indexes the document, although the event
+ * leaves through the outbox after the request has ended: HTTP request, then the ingestion span,
+ * then (through the outbox row and the Kafka record's traceparent header) the indexing span.
+ */
+@QuarkusTest
+class TracingTest {
+
+    static final Duration DEADLINE = Duration.ofSeconds(90);
+
+    @Inject
+    InMemorySpanExporter spans;
+
+    @Test
+    void theUploadsTraceReachesTheWorkersSpan() {
+        String traceId = randomHex(16);
+        String callerSpanId = randomHex(8);
+        String id = given().auth().oauth2(KeycloakTokens.hospital())
+                .header("traceparent", "00-" + traceId + "-" + callerSpanId + "-01")
+                .multiPart("metadata", "metadata.json", metadata("trace-" + UUID.randomUUID()).encode().getBytes(), "application/json")
+                .multiPart("content", "document", "Compte rendu tracé.".getBytes(StandardCharsets.UTF_8), "text/plain")
+                .when().post("/api/v1/documents")
+                .then().statusCode(201).extract().path("id");
+
+        SpanData indexing = await().atMost(DEADLINE).until(() -> find("index document", id), Optional::isPresent).get();
+        assertEquals(traceId, indexing.getTraceId(), "the worker continues the upload's trace");
+        assertEquals(SpanKind.CONSUMER, indexing.getKind());
+        assertEquals("INDEXED", indexing.getAttributes().get(AttributeKey.stringKey("coffre.indexing.result")));
+
+        SpanData ingestion = find("ingest document", id).orElseThrow();
+        assertEquals(traceId, ingestion.getTraceId());
+        assertEquals(ingestion.getSpanId(), indexing.getParentSpanId(), "indexing is a child of the upload's ingestion span");
+
+        SpanData request = await().atMost(DEADLINE).until(() -> byId(ingestion.getParentSpanId()), Optional::isPresent).get();
+        assertEquals(SpanKind.SERVER, request.getKind(), "ingestion runs within the HTTP request's span");
+        assertEquals(callerSpanId, request.getParentSpanId(), "which continues the caller's traceparent");
+    }
+
+    @Test
+    void anUploadWithoutTraceStartsOneThatStillReachesTheWorker() {
+        String id = fr.coffre.testing.Uploads.upload(KeycloakTokens.hospital(), metadata("trace-" + UUID.randomUUID()),
+                        "Compte rendu sans trace reçue.".getBytes(StandardCharsets.UTF_8), "text/plain")
+                .then().statusCode(201).extract().path("id");
+        SpanData indexing = await().atMost(DEADLINE).until(() -> find("index document", id), Optional::isPresent).get();
+        SpanData ingestion = find("ingest document", id).orElseThrow();
+        assertEquals(ingestion.getTraceId(), indexing.getTraceId());
+        assertEquals(ingestion.getSpanId(), indexing.getParentSpanId());
+        assertTrue(indexing.getAttributes().asMap().keySet().stream().noneMatch(k -> k.getKey().contains("patient")),
+                "no patient attribute on spans");
+    }
+
+    @Test
+    void aRefusalIsTracedByItsProblemWithoutItsDetail() {
+        String traceId = randomHex(16);
+        String wrongIns = "279035121518988"; // its key does not check, and the problem detail quotes it
+        var metadata = metadata("trace-" + UUID.randomUUID());
+        metadata.getJsonObject("patient").put("id", wrongIns);
+        given().auth().oauth2(KeycloakTokens.hospital())
+                .header("traceparent", "00-" + traceId + "-" + randomHex(8) + "-01")
+                .multiPart("metadata", "metadata.json", metadata.encode().getBytes(), "application/json")
+                .multiPart("content", "document", "Compte rendu refusé.".getBytes(StandardCharsets.UTF_8), "text/plain")
+                .when().post("/api/v1/documents")
+                .then().statusCode(422);
+
+        SpanData ingestion = await().atMost(DEADLINE).until(() -> finished().stream()
+                .filter(s -> s.getTraceId().equals(traceId) && s.getName().equals("ingest document")).findFirst(),
+                Optional::isPresent).get();
+        assertEquals("invalid-ins", ingestion.getAttributes().get(AttributeKey.stringKey("coffre.upload.problem")));
+        assertEquals(StatusCode.ERROR, ingestion.getStatus().getStatusCode());
+        await().atMost(DEADLINE).until(() -> finished().stream()
+                .anyMatch(s -> s.getTraceId().equals(traceId) && s.getKind() == SpanKind.SERVER));
+        for (SpanData span : finished().stream().filter(s -> s.getTraceId().equals(traceId)).toList()) {
+            String everything = span.getName() + span.getAttributes() + span.getEvents() + span.getStatus();
+            assertTrue(!everything.contains(wrongIns), "a span holds the INS: " + span);
+        }
+    }
+
+    private Optional<SpanData> find(String name, String documentId) {
+        return finished().stream()
+                .filter(s -> s.getName().equals(name))
+                .filter(s -> documentId.equals(s.getAttributes().get(DocumentTelemetry.ATTRIBUTE)))
+                .findFirst();
+    }
+
+    private Optional<SpanData> byId(String spanId) {
+        return finished().stream().filter(s -> s.getSpanId().equals(spanId)).findFirst();
+    }
+
+    private List<SpanData> finished() {
+        return spans.getFinishedSpanItems();
+    }
+
+    private static String randomHex(int bytes) {
+        byte[] value = new byte[bytes];
+        ThreadLocalRandom.current().nextBytes(value);
+        value[0] |= 1; // never all zeros, which W3C forbids
+        return HexFormat.of().formatHex(value);
+    }
+}
