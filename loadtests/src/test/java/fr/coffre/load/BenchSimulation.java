@@ -52,12 +52,14 @@ public class BenchSimulation extends Simulation {
         final AtomicLong bytes = new AtomicLong();
         final AtomicLong first = new AtomicLong(Long.MAX_VALUE);
         final AtomicLong last = new AtomicLong();
+        /** Measured around the request here too, should the report's table ever be unreadable. */
+        final Latencies latencies = new Latencies();
 
         ChainBuilder upload(String name, Tokens tokens, Iterator<Map<String, Object>> feed) {
             return io.gatling.javaapi.core.CoreDsl.feed(feed)
                     .exec(session -> {
                         first.accumulateAndGet(System.currentTimeMillis(), Math::min);
-                        return session;
+                        return session.set("sentAt", System.nanoTime());
                     })
                     .exec(Coffre.upload(name, tokens))
                     .exec(this::count);
@@ -69,6 +71,7 @@ public class BenchSimulation extends Simulation {
             } else {
                 accepted.incrementAndGet();
                 bytes.addAndGet(session.getInt("size"));
+                latencies.add((System.nanoTime() - session.getLong("sentAt")) / 1_000_000);
             }
             last.accumulateAndGet(System.currentTimeMillis(), Math::max);
             return session.remove("body");
@@ -80,6 +83,9 @@ public class BenchSimulation extends Simulation {
             out.setProperty(prefix + ".bytes", Long.toString(bytes.get()));
             out.setProperty(prefix + ".startMillis", Long.toString(first.get() == Long.MAX_VALUE ? 0 : first.get()));
             out.setProperty(prefix + ".endMillis", Long.toString(last.get()));
+            out.setProperty(prefix + ".client.p50", Long.toString(latencies.percentile(50)));
+            out.setProperty(prefix + ".client.p95", Long.toString(latencies.percentile(95)));
+            out.setProperty(prefix + ".client.p99", Long.toString(latencies.percentile(99)));
         }
     }
 
