@@ -1,0 +1,56 @@
+package fr.coffre.load;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BenchReportTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void rowsGoAboveTheMarkerAndEarlierRowsStay() throws Exception {
+        Path md = dir.resolve("benchmarks.md");
+        Files.writeString(md, "# B\n\n| a | b |\n|---|---|\n| old | 1 |\n" + BenchReport.ROWS_END + "\n\nafter\n");
+        BenchReport.appendRow(md, BenchReport.ROWS_END, "| new | 2 |");
+        assertEquals("# B\n\n| a | b |\n|---|---|\n| old | 1 |\n| new | 2 |\n" + BenchReport.ROWS_END + "\n\nafter\n",
+                Files.readString(md));
+    }
+
+    @Test
+    void theDocsFileHasBothMarkers() throws Exception {
+        String docs = Files.readString(Path.of("../docs/benchmarks.md"));
+        assertTrue(docs.contains(BenchReport.ROWS_END));
+        assertTrue(docs.contains(BenchReport.LARGE_ROWS_END));
+    }
+
+    @Test
+    void gatlingsStatisticsAreReadFromItsReportTable() throws Exception {
+        // The shape of a row of index.html's statistics table in Gatling 3.15.
+        String row = """
+                <span onmouseover="isEllipsed('x')" id="x" class="ellipsed-name">upload (saturation)</span>
+                </a></div></td>
+                <td class="value total col-2">1,204</td>
+                <td class="value ok col-3">1200</td>
+                <td class="value ko col-4">4</td>
+                <td class="value ko col-5">0.33</td>
+                <td class="value total col-6">20.1</td>
+                <td class="value total col-7">12</td>
+                <td class="value total col-8">80</td>
+                <td class="value total col-9">95</td>
+                <td class="value total col-10">180</td>
+                <td class="value total col-11">240</td>
+                <td class="value total col-12">900</td>
+                </tr>
+                """;
+        Files.writeString(dir.resolve("index.html"), "<html>" + row + "</html>");
+        GatlingReport stats = GatlingReport.read(dir, "upload (saturation)").orElseThrow();
+        assertEquals(new GatlingReport(1204, 1200, 4, 80, 95, 180, 240, 900), stats);
+        assertTrue(GatlingReport.read(dir, "upload (fixed rate)").isEmpty());
+    }
+}
