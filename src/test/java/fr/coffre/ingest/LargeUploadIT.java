@@ -30,6 +30,19 @@ class LargeUploadIT {
 
     @Test
     void aDocumentLargerThanTheHeapIsStoredWhole() throws Exception {
+        upload(null);
+    }
+
+    /**
+     * Java's HttpClient asks by default to upgrade to cleartext HTTP/2 (Upgrade: h2c); a server
+     * that accepted would buffer the whole body first. The service speaks HTTP/1.1 only.
+     */
+    @Test
+    void aClientAskingForAnHttp2UpgradeStillStreams() throws Exception {
+        upload(java.net.http.HttpClient.newHttpClient());
+    }
+
+    void upload(java.net.http.HttpClient client) throws Exception {
         try (ServiceProcess service = new ServiceProcess("large", 18192, List.of("-Xmx" + HEAP_MIB + "m"),
                 Map.of("COFFRE_MAX_DOCUMENT_SIZE", String.valueOf(1L << 30))).start()) {
             String uniqueId = "large-" + UUID.randomUUID();
@@ -42,9 +55,14 @@ class LargeUploadIT {
             MessageDigest sent = MessageDigest.getInstance("SHA-256");
             InputStream content = new DigestInputStream(new GeneratedPdf(SIZE), sent);
 
-            var answer = service.post("/api/v1/documents", KeycloakTokens.hospital(), "multipart/form-data; boundary=" + boundary,
-                    new SequenceInputStream(java.util.Collections.enumeration(List.of(
-                            new ByteArrayInputStream(head), content, new ByteArrayInputStream(tail))))).get();
+            InputStream body = new SequenceInputStream(java.util.Collections.enumeration(List.of(
+                    new ByteArrayInputStream(head), content, new ByteArrayInputStream(tail))));
+            String type = "multipart/form-data; boundary=" + boundary;
+            var answer = client == null ? service.post("/api/v1/documents", KeycloakTokens.hospital(), type, body).get()
+                    : client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(service.baseUrl() + "/api/v1/documents"))
+                            .header("Authorization", "Bearer " + KeycloakTokens.hospital()).header("Content-Type", type)
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> body)).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
 
             assertEquals(201, answer.statusCode(), answer.body());
             JsonObject document = new JsonObject(answer.body());
