@@ -348,7 +348,10 @@ class DocumentExtractorLimitsTest {
 
             release.countDown();
             awaitNoAbandonedParse(extractor);
-            assertFalse(extractor.extract(Corpus.root().resolve("pdf/TLM-CR_rendition.pdf")).text().isBlank());
+            // Work is taken again; a small text keeps the check clear of the 200 ms deadline, which
+            // a first, cold PDF parse can exceed.
+            assertEquals("back to work", extractor.extract(
+                    new java.io.ByteArrayInputStream("back to work".getBytes(java.nio.charset.StandardCharsets.UTF_8))).text());
         }
     }
 
@@ -378,16 +381,8 @@ class DocumentExtractorLimitsTest {
     }
 
     private static void awaitNoAbandonedParse(DocumentExtractor extractor) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (extractor.abandonedParsesRunning() > 0 && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        assertEquals(0, extractor.abandonedParsesRunning(), "the abandoned thread ended");
+        org.awaitility.Awaitility.await("the abandoned thread ended").atMost(Duration.ofSeconds(10))
+                .until(() -> extractor.abandonedParsesRunning() == 0);
     }
 
     private static PDDocument pdfWithPages(int pages) throws IOException {

@@ -1,5 +1,6 @@
 package fr.coffre.load;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,10 +38,7 @@ class TokensTest {
             assertEquals(1, issued.get(), "fetched once when registered, not per request");
             assertTrue(forms.get(0).contains("grant_type=client_credentials"));
             assertTrue(forms.get(0).contains("client_id=labo-biomed-sil"));
-            long deadline = System.currentTimeMillis() + 10_000;
-            while (issued.get() < 2 && System.currentTimeMillis() < deadline) {
-                Thread.sleep(100);
-            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> issued.get() >= 2);
             assertEquals(2, issued.get(), "fetched again before expiry");
             assertNotEquals("token-1", tokens.get("labo-biomed-sil"));
         } finally {
