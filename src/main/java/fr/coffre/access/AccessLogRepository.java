@@ -4,6 +4,7 @@ import fr.coffre.document.Identifier;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
@@ -31,6 +32,11 @@ public class AccessLogRepository {
 
     /** Committed before the caller sends anything of the documents. */
     public Uni<Void> record(List<Entry> entries) {
+        return record(pool, entries);
+    }
+
+    /** In the caller's transaction: the change and its record commit together. */
+    public Uni<Void> record(SqlClient client, List<Entry> entries) {
         if (entries.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
@@ -39,7 +45,7 @@ public class AccessLogRepository {
             rows.add(Tuple.from(new Object[] {e.patient().system(), e.patient().value(), e.documentId(), e.reader().kind(),
                 e.reader().id(), e.reader().organisation(), e.reader().role(), e.action(), e.emergency(), e.reason()}));
         }
-        return pool.preparedQuery("INSERT INTO access_log (patient_system, patient_id, document_id, accessor_kind, "
+        return client.preparedQuery("INSERT INTO access_log (patient_system, patient_id, document_id, accessor_kind, "
                         + "accessor_id, organisation, role, action, emergency, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
                 .executeBatch(rows)
                 .replaceWithVoid();

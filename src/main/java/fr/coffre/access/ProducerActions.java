@@ -47,10 +47,8 @@ public class ProducerActions {
     private Uni<Void> change(UUID id, Reader producer, String action, String update) {
         return own(id, producer, false).chain(d -> pool.withTransaction(connection -> connection.preparedQuery(update)
                 .execute(Tuple.of(id))
-                .chain(() -> connection.preparedQuery("INSERT INTO access_log (patient_system, patient_id, document_id, "
-                                + "accessor_kind, accessor_id, organisation, role, action) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-                        .execute(Tuple.from(new Object[] {d.patient().system(), d.patient().value(), d.id(), producer.kind(),
-                            producer.id(), producer.organisation(), producer.role(), action})))
+                .chain(() -> accessLog.record(connection, List.of(
+                        new AccessLogRepository.Entry(d.patient(), d.id(), producer, action, false, null))))
                 .replaceWithVoid()));
     }
 

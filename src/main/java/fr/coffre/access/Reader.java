@@ -9,4 +9,9 @@ package fr.coffre.access;
  * @param role         the token's role that allowed the read
  */
 public record Reader(String kind, String id, String organisation, String role) {
+
+    /** A producer reading or changing its own documents. */
+    public static Reader producer(fr.coffre.ingest.Producer producer) {
+        return new Reader("producer", producer.id(), producer.name(), "producer");
+    }
 }

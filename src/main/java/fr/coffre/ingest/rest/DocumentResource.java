@@ -127,7 +127,6 @@ public class DocumentResource {
     }
 
     private Reader reader() {
-        Producer producer = identity.current();
-        return new Reader("producer", producer.id(), producer.name(), "producer");
+        return Reader.producer(identity.current());
     }
 }

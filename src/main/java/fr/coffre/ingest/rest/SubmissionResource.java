@@ -102,7 +102,7 @@ public class SubmissionResource {
     @Operation(summary = "A submission set you sent: each document's outcome and current processing status")
     public Uni<SubmissionView> get(@PathParam("id") UUID id) {
         Producer producer = identity.current();
-        var reader = new fr.coffre.access.Reader("producer", producer.id(), producer.name(), "producer");
+        var reader = fr.coffre.access.Reader.producer(producer);
         return submissions.find(id, producer.id()).map(found -> found.orElseThrow(
                         () -> new ProblemException(ProblemType.NOT_FOUND, "You sent no submission " + id + ".")))
                 // Showing the documents' metadata is a read like any other: recorded first.
