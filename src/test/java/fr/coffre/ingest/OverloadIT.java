@@ -60,10 +60,13 @@ class OverloadIT {
             for (var upload : stalled) {
                 upload.handle((response, failure) -> null).get(30, TimeUnit.SECONDS);
             }
-            Submissions after = upload();
-            HttpResponse<String> accepted = service.post("/api/v1/documents", token, after.contentType(),
-                    new ByteArrayInputStream(after.bytes())).get(30, TimeUnit.SECONDS);
-            assertEquals(201, accepted.statusCode(), "capacity is given back when uploads end: " + accepted.body());
+            // The client giving up is seen by the server a moment later, when its read of the body fails.
+            await("capacity is given back when uploads end").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                Submissions after = upload();
+                HttpResponse<String> accepted = service.post("/api/v1/documents", token, after.contentType(),
+                        new ByteArrayInputStream(after.bytes())).get(30, TimeUnit.SECONDS);
+                assertEquals(201, accepted.statusCode(), accepted.body());
+            });
         }
     }
 
