@@ -5,6 +5,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
@@ -67,5 +68,12 @@ public class AccessLogRepository {
                     }
                     return views;
                 });
+    }
+
+    /** Erasure: the patient's whole log, in the erasure's transaction. */
+    public Uni<Void> erase(SqlConnection connection, Identifier patient) {
+        return connection.preparedQuery("DELETE FROM access_log WHERE patient_system = $1 AND patient_id = $2")
+                .execute(Tuple.of(patient.system(), patient.value()))
+                .replaceWithVoid();
     }
 }

@@ -1,77 +1,72 @@
 package fr.coffre.access;
 
+import fr.coffre.document.DocumentRepository;
+import fr.coffre.document.DocumentRepository.PatientDocuments;
 import fr.coffre.document.Identifier;
+import fr.coffre.ingest.SubmissionRepository;
+import fr.coffre.outbox.OutboxRepository;
 import fr.coffre.storage.DocumentObjectStore;
 import fr.coffre.storage.PendingObjectRepository;
-import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
- * Erases a patient who closes their account: every document's row, index entry, submission
- * outcome, unsent event, the access log and preferences go in one transaction, which also hands
- * the objects to the orphan sweeper; the objects are then deleted at once, and whatever a crash
- * leaves behind the sweeper deletes on its next pass. Blocking.
+ * Erases a patient who closes their account. In one transaction, each table's owner erases its
+ * own rows for the patient's documents: the objects are handed to the orphan sweeper, then the
+ * submission outcomes, unsent events, documents (with their index entries), the access log and
+ * the preferences go. The objects are then deleted at once, and whatever a crash leaves behind the
+ * sweeper deletes on its next pass. Blocking.
  */
 @ApplicationScoped
 public class ErasureService {
 
     private static final Logger LOG = Logger.getLogger(ErasureService.class);
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
-    private static final String DOCUMENTS = "SELECT id FROM document WHERE patient_system = $1 AND patient_id = $2";
 
     private final Pool pool;
-    private final DocumentObjectStore store;
+    private final DocumentRepository documents;
+    private final SubmissionRepository submissions;
+    private final OutboxRepository outbox;
+    private final AccessLogRepository accessLog;
+    private final PatientPreferenceRepository preferences;
     private final PendingObjectRepository pending;
+    private final DocumentObjectStore store;
 
-    public ErasureService(Pool pool, DocumentObjectStore store, PendingObjectRepository pending) {
+    public ErasureService(Pool pool, DocumentRepository documents, SubmissionRepository submissions, OutboxRepository outbox,
+            AccessLogRepository accessLog, PatientPreferenceRepository preferences, PendingObjectRepository pending,
+            DocumentObjectStore store) {
         this.pool = pool;
-        this.store = store;
+        this.documents = documents;
+        this.submissions = submissions;
+        this.outbox = outbox;
+        this.accessLog = accessLog;
+        this.preferences = preferences;
         this.pending = pending;
+        this.store = store;
     }
 
     /** How many documents were erased. */
     public int erase(Identifier patient) {
-        Tuple who = Tuple.of(patient.system(), patient.value());
-        List<String> keys = pool.withTransaction(connection -> connection.preparedQuery(
-                        // Backdated past any grace period: the sweeper takes them on its next pass.
-                        "INSERT INTO pending_object (object_key, created_at) SELECT object_key, now() - interval '100 years' "
-                                + "FROM document WHERE patient_system = $1 AND patient_id = $2 "
-                                + "ON CONFLICT (object_key) DO UPDATE SET created_at = EXCLUDED.created_at RETURNING object_key")
-                .execute(who)
-                .chain(inserted -> connection.preparedQuery("DELETE FROM submission_entry WHERE document_id IN (" + DOCUMENTS + ")")
-                        .execute(who)
-                        .chain(() -> connection.preparedQuery("DELETE FROM outbox WHERE (payload->>'documentId')::uuid IN ("
-                                + DOCUMENTS + ")").execute(who))
-                        .chain(() -> connection.preparedQuery("DELETE FROM document WHERE patient_system = $1 AND patient_id = $2")
-                                .execute(who))
-                        .chain(() -> connection.preparedQuery("DELETE FROM access_log WHERE patient_system = $1 AND patient_id = $2")
-                                .execute(who))
-                        .chain(() -> connection.preparedQuery("DELETE FROM patient_preference WHERE patient_system = $1 "
-                                + "AND patient_id = $2").execute(who))
-                        .map(ignored -> {
-                            List<String> objects = new ArrayList<>();
-                            for (Row row : inserted) {
-                                objects.add(row.getString(0));
-                            }
-                            return objects;
-                        })))
+        PatientDocuments erased = pool.withTransaction(connection -> documents.lockAllOf(connection, patient)
+                        .call(found -> pending.handOver(connection, found.objectKeys()))
+                        .call(found -> submissions.eraseEntriesOf(connection, found.ids()))
+                        .call(found -> outbox.eraseAbout(connection, found.ids()))
+                        .call(found -> documents.erase(connection, found.ids()))
+                        .call(() -> accessLog.erase(connection, patient))
+                        .call(() -> preferences.erase(connection, patient)))
                 .await().atMost(TIMEOUT);
         int left = 0;
-        for (String key : keys) {
+        for (String key : erased.objectKeys()) {
             try {
                 store.delete(key).chain(() -> pending.forget(key)).await().atMost(TIMEOUT);
             } catch (RuntimeException e) {
                 left++;
             }
         }
-        LOG.infof("Erased a patient's %d documents%s", keys.size(), left == 0 ? "" : "; " + left + " objects left to the sweeper");
-        return keys.size();
+        LOG.infof("Erased a patient's %d documents%s", erased.ids().size(),
+                left == 0 ? "" : "; " + left + " objects left to the sweeper");
+        return erased.ids().size();
     }
 }

@@ -3,29 +3,22 @@ package fr.coffre.access;
 import fr.coffre.document.Identifier;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.UUID;
+import java.util.List;
 
-/** The patient's and the producer's say over who sees a document, and the patient's say over emergencies. */
+/** The {@code patient_preference} table's owner: what a patient decided for their whole record (emergency access). */
 @ApplicationScoped
-public class VisibilityRepository {
+public class PatientPreferenceRepository {
 
     private final Pool pool;
 
-    public VisibilityRepository(Pool pool) {
+    public PatientPreferenceRepository(Pool pool) {
         this.pool = pool;
     }
 
-    /** False when the patient has no such document to show or hide. */
-    public Uni<Boolean> hideFromProfessionals(UUID id, Identifier patient, boolean hidden) {
-        return pool.preparedQuery("UPDATE document SET hidden_from_professionals = $4, updated_at = now() WHERE id = $1 "
-                        + "AND patient_system = $2 AND patient_id = $3 AND status = 'INDEXED' AND NOT withheld_from_patient")
-                .execute(Tuple.of(id, patient.system(), patient.value(), hidden))
-                .map(rows -> rows.rowCount() == 1);
-    }
-
-    public Uni<Boolean> refusesEmergencyAccess(String patientId, java.util.List<String> systems) {
+    public Uni<Boolean> refusesEmergencyAccess(String patientId, List<String> systems) {
         return pool.preparedQuery("SELECT bool_or(refuses_emergency_access) FROM patient_preference "
                         + "WHERE patient_id = $1 AND patient_system = ANY($2)")
                 .execute(Tuple.of(patientId, systems.toArray(String[]::new)))
@@ -36,6 +29,13 @@ public class VisibilityRepository {
         return pool.preparedQuery("INSERT INTO patient_preference (patient_system, patient_id, refuses_emergency_access) "
                         + "VALUES ($1, $2, $3) ON CONFLICT (patient_system, patient_id) DO UPDATE SET refuses_emergency_access = $3")
                 .execute(Tuple.of(patient.system(), patient.value(), refuses))
+                .replaceWithVoid();
+    }
+
+    /** Erasure: the patient's preferences, in the erasure's transaction. */
+    public Uni<Void> erase(SqlConnection connection, Identifier patient) {
+        return connection.preparedQuery("DELETE FROM patient_preference WHERE patient_system = $1 AND patient_id = $2")
+                .execute(Tuple.of(patient.system(), patient.value()))
                 .replaceWithVoid();
     }
 }

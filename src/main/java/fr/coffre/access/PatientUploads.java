@@ -3,6 +3,7 @@ package fr.coffre.access;
 import fr.coffre.document.Code;
 import fr.coffre.document.Identifier;
 import fr.coffre.document.PatientRef;
+import fr.coffre.event.PatientKey;
 import fr.coffre.extraction.ContentKind;
 import fr.coffre.ingest.DocumentMetadata;
 import fr.coffre.ingest.DocumentView;
@@ -37,7 +38,7 @@ public class PatientUploads {
     }
 
     public DocumentView add(Identifier patient, InputStream body, String contentType) {
-        Producer self = new Producer("patient:" + IngestionService.patientKey(patient), "Patient");
+        Producer self = new Producer("patient:" + PatientKey.of(patient), "Patient");
         IngestionService.Outcome outcome = upload.receive(self, self, body, contentType, declared -> {
             if (declared.patient() != null && !declared.patient().identifier().equals(patient)) {
                 throw new ProblemException(ProblemType.FORBIDDEN, "You may add documents to your own record only.");

@@ -2,14 +2,16 @@ package fr.coffre.access;
 
 import fr.coffre.document.Document;
 import fr.coffre.document.DocumentRepository;
+import fr.coffre.document.DocumentStatus;
 import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * What a producer may do to its own documents beyond sending them: read them (recorded), delete
@@ -35,18 +37,15 @@ public class ProducerActions {
     }
 
     public Uni<Void> delete(UUID id, Reader producer) {
-        return change(id, producer, "delete", "UPDATE document SET status = 'DELETED', status_reason = 'deleted by its producer', "
-                + "updated_at = now() WHERE id = $1 AND status <> 'DELETED'");
+        return change(id, producer, "delete", connection -> documents.markDeleted(connection, id).replaceWithVoid());
     }
 
     public Uni<Void> withhold(UUID id, Reader producer, boolean withheld) {
-        return change(id, producer, withheld ? "withhold" : "release",
-                "UPDATE document SET withheld_from_patient = " + withheld + ", updated_at = now() WHERE id = $1");
+        return change(id, producer, withheld ? "withhold" : "release", connection -> documents.withhold(connection, id, withheld));
     }
 
-    private Uni<Void> change(UUID id, Reader producer, String action, String update) {
-        return own(id, producer, false).chain(d -> pool.withTransaction(connection -> connection.preparedQuery(update)
-                .execute(Tuple.of(id))
+    private Uni<Void> change(UUID id, Reader producer, String action, Function<SqlConnection, Uni<Void>> update) {
+        return own(id, producer, false).chain(d -> pool.withTransaction(connection -> update.apply(connection)
                 .chain(() -> accessLog.record(connection, List.of(
                         new AccessLogRepository.Entry(d.patient(), d.id(), producer, action, false, null))))
                 .replaceWithVoid()));
@@ -57,7 +56,7 @@ public class ProducerActions {
     private Uni<Document> own(UUID id, Reader producer, boolean deletedToo) {
         return documents.findById(id).map(found -> found
                 .filter(d -> d.producerId().equals(producer.id())
-                        && (deletedToo || d.status() != fr.coffre.document.DocumentStatus.DELETED))
+                        && (deletedToo || d.status() != DocumentStatus.DELETED))
                 .orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "You sent no document " + id + ".")));
     }
 }

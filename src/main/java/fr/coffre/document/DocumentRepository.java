@@ -8,11 +8,19 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+/**
+ * The {@code document} table's one owner: its only column list and mapper, its reads by id, and
+ * every change to it, each status transition guarded by the status it leaves. Other packages call
+ * it; none writes the table themselves.
+ */
 @ApplicationScoped
 public class DocumentRepository {
 
@@ -84,9 +92,85 @@ public class DocumentRepository {
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(map(rows.iterator().next())));
     }
 
-    public Uni<Void> setStatus(SqlConnection connection, UUID id, DocumentStatus status, String reason) {
-        return connection.preparedQuery("UPDATE document SET status = $2, status_reason = $3, updated_at = now() WHERE id = $1")
-                .execute(Tuple.of(id, status.name(), reason))
+    // --- status transitions: each guarded by the status it leaves, false when the document was elsewhere ---
+
+    /** STORED to INDEXED, QUARANTINED or FAILED: a worker concludes. Only once, whoever comes second. */
+    public Uni<Boolean> conclude(SqlConnection connection, UUID id, DocumentStatus status, String reason) {
+        if (status != DocumentStatus.INDEXED && status != DocumentStatus.QUARANTINED && status != DocumentStatus.FAILED) {
+            throw new IllegalArgumentException("a worker does not conclude a document as " + status);
+        }
+        return transition(connection, id, status, reason, "status = 'STORED'");
+    }
+
+    /** FAILED back to STORED: a replayed dead letter. */
+    public Uni<Boolean> requeue(SqlConnection connection, UUID id) {
+        return transition(connection, id, DocumentStatus.STORED, "replayed", "status = 'FAILED'");
+    }
+
+    /** A live version (neither superseded nor deleted) to SUPERSEDED, by the document that replaces it. */
+    public Uni<Boolean> supersede(SqlConnection connection, UUID id, UUID by) {
+        return transition(connection, id, DocumentStatus.SUPERSEDED, "replaced by " + by,
+                "status NOT IN ('SUPERSEDED', 'DELETED')");
+    }
+
+    /** Any status but DELETED to DELETED: its producer deleted it; the row stays as a record. */
+    public Uni<Boolean> markDeleted(SqlConnection connection, UUID id) {
+        return transition(connection, id, DocumentStatus.DELETED, "deleted by its producer", "status <> 'DELETED'");
+    }
+
+    private static Uni<Boolean> transition(SqlConnection connection, UUID id, DocumentStatus to, String reason, String from) {
+        return connection.preparedQuery("UPDATE document SET status = $2, status_reason = $3, updated_at = now() "
+                        + "WHERE id = $1 AND " + from)
+                .execute(Tuple.of(id, to.name(), reason))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    // --- visibility ---
+
+    /** The producer keeps it from the patient (true) or releases it (false). */
+    public Uni<Void> withhold(SqlConnection connection, UUID id, boolean withheld) {
+        return connection.preparedQuery("UPDATE document SET withheld_from_patient = $2, updated_at = now() WHERE id = $1")
+                .execute(Tuple.of(id, withheld))
+                .replaceWithVoid();
+    }
+
+    /**
+     * The patient hides an indexed document of theirs from professionals, or shows it again; false
+     * when the patient has no such document to show or hide (another's, withheld, not indexed).
+     */
+    public Uni<Boolean> hideFromProfessionals(UUID id, Identifier patient, boolean hidden) {
+        return pool.preparedQuery("UPDATE document SET hidden_from_professionals = $4, updated_at = now() WHERE id = $1 "
+                        + "AND patient_system = $2 AND patient_id = $3 AND status = 'INDEXED' AND NOT withheld_from_patient")
+                .execute(Tuple.of(id, patient.system(), patient.value(), hidden))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    // --- erasure ---
+
+    /** A patient's documents as an erasure finds them: their ids and their objects' keys. */
+    public record PatientDocuments(List<UUID> ids, List<String> objectKeys) {
+    }
+
+    /** Locks a patient's every document for the erasure's transaction, so that none changes meanwhile. */
+    public Uni<PatientDocuments> lockAllOf(SqlConnection connection, Identifier patient) {
+        return connection.preparedQuery("SELECT id, object_key FROM document WHERE patient_system = $1 AND patient_id = $2 "
+                        + "FOR UPDATE")
+                .execute(Tuple.of(patient.system(), patient.value()))
+                .map(rows -> {
+                    List<UUID> ids = new ArrayList<>();
+                    List<String> keys = new ArrayList<>();
+                    for (Row row : rows) {
+                        ids.add(row.getUUID("id"));
+                        keys.add(row.getString("object_key"));
+                    }
+                    return new PatientDocuments(ids, keys);
+                });
+    }
+
+    /** Deletes these rows; their index entries go with them (ON DELETE CASCADE). */
+    public Uni<Void> erase(SqlConnection connection, List<UUID> ids) {
+        return connection.preparedQuery("DELETE FROM document WHERE id = ANY($1)")
+                .execute(Tuple.of(ids.toArray(UUID[]::new)))
                 .replaceWithVoid();
     }
 
@@ -117,6 +201,6 @@ public class DocumentRepository {
     }
 
     public static OffsetDateTime now() {
-        return OffsetDateTime.now(java.time.ZoneOffset.UTC);
+        return OffsetDateTime.now(ZoneOffset.UTC);
     }
 }

@@ -1,11 +1,11 @@
 package fr.coffre.health;
 
+import fr.coffre.messaging.KafkaConnection;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
@@ -16,9 +16,9 @@ public class KafkaReadinessCheck implements AsyncHealthCheck {
     private final Admin admin;
     private final String bootstrapServers;
 
-    public KafkaReadinessCheck(Admin admin, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+    public KafkaReadinessCheck(Admin admin, KafkaConnection kafka) {
         this.admin = admin;
-        this.bootstrapServers = bootstrapServers;
+        this.bootstrapServers = kafka.bootstrapServers();
     }
 
     @Override

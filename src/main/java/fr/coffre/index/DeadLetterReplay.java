@@ -1,19 +1,23 @@
 package fr.coffre.index;
 
+import fr.coffre.document.DocumentRepository;
+import fr.coffre.event.DocumentStored;
+import fr.coffre.event.EventCodec;
+import fr.coffre.event.Redelivery;
+import fr.coffre.event.UnreadableEventException;
+import fr.coffre.messaging.KafkaConnection;
 import fr.coffre.messaging.KafkaTopicsConfig;
 import fr.coffre.observability.Traceparent;
 import fr.coffre.outbox.OutboxRelay;
 import fr.coffre.outbox.OutboxRepository;
-import io.vertx.core.json.JsonObject;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -21,7 +25,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -37,22 +40,22 @@ public class DeadLetterReplay {
     private static final Duration DEADLINE = Duration.ofMinutes(2);
 
     private final Pool pool;
-    private final IndexRepository index;
+    private final DocumentRepository documents;
     private final OutboxRepository outbox;
     private final OutboxRelay relay;
     private final String deadLetterTopic;
     private final String storedTopic;
-    private final String bootstrap;
+    private final KafkaConnection kafka;
 
-    public DeadLetterReplay(Pool pool, IndexRepository index, OutboxRepository outbox, OutboxRelay relay,
-            KafkaTopicsConfig topics, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+    public DeadLetterReplay(Pool pool, DocumentRepository documents, OutboxRepository outbox, OutboxRelay relay,
+            KafkaTopicsConfig topics, KafkaConnection kafka) {
         this.pool = pool;
-        this.index = index;
+        this.documents = documents;
         this.outbox = outbox;
         this.relay = relay;
-        this.deadLetterTopic = topics.topics().get("documents-dead-letter").name();
-        this.storedTopic = topics.topics().get("documents-stored").name();
-        this.bootstrap = bootstrap;
+        this.deadLetterTopic = topics.topics().documentsDeadLetter().name();
+        this.storedTopic = topics.topics().documentsStored().name();
+        this.kafka = kafka;
     }
 
     /** What a replay did: documents put back in the queue, and dead letters whose document had moved on. */
@@ -64,8 +67,7 @@ public class DeadLetterReplay {
 
     /** Replays every dead letter up to the topic's current end; one replay at a time. */
     public synchronized Outcome replay() {
-        Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Map<String, Object> config = kafka.consumer();
         config.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -88,17 +90,9 @@ public class DeadLetterReplay {
                     if (record.offset() >= end.get(new TopicPartition(record.topic(), record.partition()))) {
                         continue; // arrived during this replay: the next one takes it
                     }
-                    UUID documentId = UUID.fromString(new JsonObject(record.value()).getString("documentId"));
-                    // The replayed document goes on in its own trace, the one its upload started.
-                    String traceparent = IndexingWorker.text(record, Traceparent.HEADER);
-                    boolean requeued = pool.withTransaction(connection -> index.requeue(connection, documentId)
-                                    .call(again -> again ? outbox.append(connection, storedTopic, record.key(),
-                                            new JsonObject(record.value()), traceparent) : io.smallrye.mutiny.Uni.createFrom().voidItem()))
-                            .await().atMost(DEADLINE);
-                    if (requeued) {
-                        var reason = record.headers().lastHeader(IndexingWorker.REASON);
-                        replayed.add(new Replayed(documentId, reason == null ? null
-                                : new String(reason.value(), StandardCharsets.UTF_8)));
+                    DocumentStored stored = storedEvent(record);
+                    if (stored != null && requeue(stored, record)) {
+                        replayed.add(new Replayed(stored.documentId(), Redelivery.readFrom(record.headers()).reason()));
                     } else {
                         skipped++;
                     }
@@ -112,5 +106,24 @@ public class DeadLetterReplay {
         relay.wakeUp();
         LOG.infof("Dead letters replayed: %d put back in the queue, %d skipped", replayed.size(), skipped);
         return new Outcome(replayed.size(), skipped, replayed);
+    }
+
+    // The replayed document goes on in its own trace, the one its upload started.
+    private boolean requeue(DocumentStored stored, ConsumerRecord<String, String> record) {
+        String traceparent = Redelivery.text(record.headers(), Traceparent.HEADER);
+        return pool.withTransaction(connection -> documents.requeue(connection, stored.documentId())
+                        .call(again -> again ? outbox.append(connection, storedTopic, record.key(), stored, traceparent)
+                                : Uni.createFrom().voidItem()))
+                .await().atMost(DEADLINE);
+    }
+
+    /** Null for a record that is no document-stored event: skipped, as a worker would skip it. */
+    private static DocumentStored storedEvent(ConsumerRecord<String, String> record) {
+        try {
+            return EventCodec.decode(record.value()) instanceof DocumentStored stored ? stored : null;
+        } catch (UnreadableEventException e) {
+            LOG.errorf("Skipping an unreadable dead letter at %s-%d@%d", record.topic(), record.partition(), record.offset());
+            return null;
+        }
     }
 }

@@ -1,15 +1,16 @@
 package fr.coffre.index;
 
 import fr.coffre.document.Document;
+import fr.coffre.document.DocumentRepository;
 import fr.coffre.document.DocumentStatus;
 import fr.coffre.document.Identifier;
+import fr.coffre.event.DocumentIndexed;
+import fr.coffre.event.PatientKey;
 import fr.coffre.extraction.ExtractedContent;
-import fr.coffre.ingest.IngestionService;
 import fr.coffre.messaging.KafkaTopicsConfig;
 import fr.coffre.observability.Traceparent;
 import fr.coffre.outbox.OutboxRepository;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -30,20 +31,22 @@ public class IndexRepository {
     static final int MAX_EXCERPT_CHARS = 20_000;
 
     private final Pool pool;
+    private final DocumentRepository documents;
     private final OutboxRepository outbox;
     private final String indexedTopic;
 
-    public IndexRepository(Pool pool, OutboxRepository outbox, KafkaTopicsConfig topics) {
+    public IndexRepository(Pool pool, DocumentRepository documents, OutboxRepository outbox, KafkaTopicsConfig topics) {
         this.pool = pool;
+        this.documents = documents;
         this.outbox = outbox;
-        this.indexedTopic = topics.topics().get("documents-indexed").name();
+        this.indexedTopic = topics.topics().documentsIndexed().name();
     }
 
     /** False when the document was no longer STORED: someone else concluded it first. */
     public Uni<Boolean> index(Document document, ExtractedContent content, String note, boolean typeMismatch) {
         // Taken on the worker's thread: consumers of the announcement continue the indexing's trace.
         String traceparent = Traceparent.current();
-        return pool.withTransaction(connection -> conclude(connection, document, DocumentStatus.INDEXED, note)
+        return pool.withTransaction(connection -> documents.conclude(connection, document.id(), DocumentStatus.INDEXED, note)
                 .chain(concluded -> !concluded ? Uni.createFrom().item(false)
                         : insertEntry(connection, document, content, typeMismatch)
                                 .chain(() -> announce(connection, document, DocumentStatus.INDEXED, traceparent))
@@ -52,22 +55,7 @@ public class IndexRepository {
 
     /** QUARANTINED or FAILED with its reason; false when the document was no longer STORED. */
     public Uni<Boolean> setAside(Document document, DocumentStatus status, String reason) {
-        return pool.withTransaction(connection -> conclude(connection, document, status, reason));
-    }
-
-    /** Puts a FAILED document back in the queue (a replayed dead letter); false if it is in another state. */
-    public Uni<Boolean> requeue(SqlConnection connection, java.util.UUID documentId) {
-        return connection.preparedQuery("UPDATE document SET status = 'STORED', status_reason = 'replayed', updated_at = now() "
-                        + "WHERE id = $1 AND status = 'FAILED'")
-                .execute(Tuple.of(documentId))
-                .map(rows -> rows.rowCount() == 1);
-    }
-
-    private static Uni<Boolean> conclude(SqlConnection connection, Document document, DocumentStatus status, String reason) {
-        return connection.preparedQuery("UPDATE document SET status = $2, status_reason = $3, updated_at = now() "
-                        + "WHERE id = $1 AND status = 'STORED'")
-                .execute(Tuple.of(document.id(), status.name(), reason))
-                .map(rows -> rows.rowCount() == 1);
+        return pool.withTransaction(connection -> documents.conclude(connection, document.id(), status, reason));
     }
 
     private static Uni<Void> insertEntry(SqlConnection connection, Document document, ExtractedContent content,
@@ -107,12 +95,8 @@ public class IndexRepository {
     }
 
     private Uni<Void> announce(SqlConnection connection, Document document, DocumentStatus status, String traceparent) {
-        JsonObject event = new JsonObject()
-                .put("type", "document-indexed")
-                .put("documentId", document.id().toString())
-                .put("producerId", document.producerId())
-                .put("status", status.name());
-        return outbox.append(connection, indexedTopic, IngestionService.patientKey(document.patient()), event, traceparent);
+        return outbox.append(connection, indexedTopic, PatientKey.of(document.patient()),
+                new DocumentIndexed(document.id(), document.producerId(), status), traceparent);
     }
 
     private static String truncate(String text, int max) {

@@ -51,8 +51,8 @@ public class IndexingLagMetrics {
         this.config = config;
         this.vertx = vertx;
         this.group = group;
-        for (String role : List.of("documents-stored", "documents-retry")) {
-            String topic = topics.topics().get(role).name();
+        for (KafkaTopicsConfig.Topic consumed : List.of(topics.topics().documentsStored(), topics.topics().documentsRetry())) {
+            String topic = consumed.name();
             AtomicLong records = new AtomicLong();
             lag.put(topic, records);
             Gauge.builder(NAME, records, AtomicLong::get)

@@ -7,7 +7,6 @@ import fr.coffre.extraction.CodedValue;
 import fr.coffre.extraction.ConsistencyCheck;
 import fr.coffre.extraction.ContentKind;
 import fr.coffre.extraction.DocumentContentException;
-import fr.coffre.extraction.DocumentExtractorHolder;
 import fr.coffre.extraction.ExtractedContent;
 import fr.coffre.extraction.QuarantineReason;
 import fr.coffre.observability.LogSafe;

@@ -1,5 +1,10 @@
 package fr.coffre.index;
 
+import fr.coffre.event.DocumentEvent;
+import fr.coffre.event.DocumentStored;
+import fr.coffre.event.EventCodec;
+import fr.coffre.event.Redelivery;
+import fr.coffre.event.UnreadableEventException;
 import fr.coffre.messaging.KafkaTopicsConfig;
 import fr.coffre.observability.DocumentTelemetry;
 import fr.coffre.observability.LogSafe;
@@ -13,14 +18,11 @@ import io.opentelemetry.context.Scope;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -39,9 +41,6 @@ import org.jboss.logging.Logger;
 public class IndexingWorker {
 
     private static final Logger LOG = Logger.getLogger(IndexingWorker.class);
-    static final String ATTEMPT = "coffre-attempt";
-    static final String NOT_BEFORE = "coffre-not-before";
-    static final String REASON = "coffre-reason";
     private static final Duration SEND_RETRY = Duration.ofSeconds(5);
     private static final AttributeKey<String> MESSAGING_SYSTEM = AttributeKey.stringKey("messaging.system");
     private static final AttributeKey<String> MESSAGING_DESTINATION = AttributeKey.stringKey("messaging.destination.name");
@@ -65,8 +64,8 @@ public class IndexingWorker {
         this.redelivery = redelivery;
         this.tracer = tracer;
         this.groupId = groupId;
-        this.retryTopic = topics.topics().get("documents-retry").name();
-        this.deadLetterTopic = topics.topics().get("documents-dead-letter").name();
+        this.retryTopic = topics.topics().documentsRetry().name();
+        this.deadLetterTopic = topics.topics().documentsDeadLetter().name();
     }
 
     @Incoming("indexing")
@@ -79,11 +78,12 @@ public class IndexingWorker {
     @Incoming("indexing-retries")
     @Blocking(value = "indexing-retries", ordered = false)
     public void onRetry(ConsumerRecord<String, String> record) throws InterruptedException {
-        long wait = header(record, NOT_BEFORE, 0L) - System.currentTimeMillis();
+        Redelivery redelivery = Redelivery.readFrom(record.headers());
+        long wait = redelivery.notBefore() - System.currentTimeMillis();
         if (wait > 0) {
             Thread.sleep(Math.min(wait, config.maxRetryBackoff().toMillis()));
         }
-        handle(record, (int) header(record, ATTEMPT, 1L));
+        handle(record, redelivery.attempt());
     }
 
     /**
@@ -91,12 +91,12 @@ public class IndexingWorker {
      * traceparent header, set by the outbox relay), with the document id in the log MDC.
      */
     void handle(ConsumerRecord<String, String> record, int attempt) {
-        UUID documentId = documentId(record);
-        if (documentId == null) {
+        if (!(read(record) instanceof DocumentStored stored)) {
             return;
         }
+        UUID documentId = stored.documentId();
         Span span = tracer.spanBuilder("index document")
-                .setParent(Traceparent.parent(text(record, Traceparent.HEADER)))
+                .setParent(Traceparent.parent(Redelivery.text(record.headers(), Traceparent.HEADER)))
                 .setSpanKind(SpanKind.CONSUMER)
                 .setAttribute(MESSAGING_SYSTEM, "kafka")
                 .setAttribute(MESSAGING_DESTINATION, record.topic())
@@ -132,14 +132,10 @@ public class IndexingWorker {
         }
     }
 
-    private static UUID documentId(ConsumerRecord<String, String> record) {
+    private static DocumentEvent read(ConsumerRecord<String, String> record) {
         try {
-            JsonObject event = new JsonObject(record.value());
-            if (!"document-stored".equals(event.getString("type"))) {
-                return null;
-            }
-            return UUID.fromString(event.getString("documentId"));
-        } catch (DecodeException | IllegalArgumentException | NullPointerException | ClassCastException e) {
+            return EventCodec.decode(record.value());
+        } catch (UnreadableEventException e) {
             LOG.errorf("Skipping an unreadable event at %s-%d@%d", record.topic(), record.partition(), record.offset());
             return null;
         }
@@ -148,9 +144,7 @@ public class IndexingWorker {
     // The record's offset is committed only after this returns, so it keeps trying while Kafka is away.
     private void send(String topic, ConsumerRecord<String, String> record, int attempt, long notBefore, String reason) {
         RecordHeaders headers = new RecordHeaders();
-        headers.add(ATTEMPT, String.valueOf(attempt).getBytes(StandardCharsets.UTF_8));
-        headers.add(NOT_BEFORE, String.valueOf(notBefore).getBytes(StandardCharsets.UTF_8));
-        headers.add(REASON, reason.getBytes(StandardCharsets.UTF_8));
+        new Redelivery(attempt, notBefore, reason).writeTo(headers);
         // The next attempt (or a replay) continues this attempt's trace.
         String traceparent = Traceparent.current();
         if (traceparent != null) {
@@ -171,24 +165,6 @@ public class IndexingWorker {
                     throw new IllegalStateException("stopping before the document could be passed on", interrupted);
                 }
             }
-        }
-    }
-
-    /** The last value of a header as text, or null. */
-    static String text(ConsumerRecord<String, String> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-    }
-
-    static long header(ConsumerRecord<String, String> record, String name, long fallback) {
-        Header header = record.headers().lastHeader(name);
-        if (header == null) {
-            return fallback;
-        }
-        try {
-            return Long.parseLong(new String(header.value(), StandardCharsets.UTF_8));
-        } catch (NumberFormatException e) {
-            return fallback;
         }
     }
 }

@@ -53,8 +53,4 @@ public interface IngestConfig {
     /** Retry-After sent with a 503 for overload. */
     @WithDefault("PT5S")
     Duration retryAfter();
-
-    /** Objects stored without a committed row are deleted once they are this old. */
-    @WithDefault("PT1H")
-    Duration orphanGracePeriod();
 }

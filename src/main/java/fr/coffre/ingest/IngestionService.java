@@ -3,7 +3,8 @@ package fr.coffre.ingest;
 import fr.coffre.document.Document;
 import fr.coffre.document.DocumentRepository;
 import fr.coffre.document.DocumentStatus;
-import fr.coffre.document.Identifier;
+import fr.coffre.event.DocumentStored;
+import fr.coffre.event.PatientKey;
 import fr.coffre.extraction.ContentKind;
 import fr.coffre.extraction.ContentSniffer;
 import fr.coffre.messaging.KafkaTopicsConfig;
@@ -26,18 +27,13 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -83,7 +79,7 @@ public class IngestionService {
         this.inspector = inspector;
         this.submissions = submissions;
         this.pool = pool;
-        this.storedTopic = topics.topics().get("documents-stored").name();
+        this.storedTopic = topics.topics().documentsStored().name();
         this.metrics = metrics;
         this.tracer = tracer;
     }
@@ -265,8 +261,7 @@ public class IngestionService {
                         return Uni.createFrom().failure(new ProblemException(ProblemType.REPLACEMENT_CONFLICT,
                                 "A replacement must concern the same patient as the document it replaces."));
                     }
-                    return documents.setStatus(connection, previous.id(), DocumentStatus.SUPERSEDED,
-                            "replaced by " + document.id());
+                    return documents.supersede(connection, previous.id(), document.id()).replaceWithVoid();
                 });
             }
             return superseded
@@ -275,37 +270,10 @@ public class IngestionService {
                             ? documents.setFlags(connection, document.id(), withheld, patientAuthored)
                             : Uni.createFrom().voidItem())
                     .chain(() -> submissions.recordCreated(connection, slot, document))
-                    .chain(() -> outbox.append(connection, storedTopic, patientKey(document.patient()), storedEvent(document),
-                            traceparent))
+                    .chain(() -> outbox.append(connection, storedTopic, PatientKey.of(document.patient()),
+                            DocumentStored.of(document), traceparent))
                     .chain(() -> pendingObjects.forget(connection, document.objectKey()));
         });
-    }
-
-    public static JsonObject storedEvent(Document d) {
-        return new JsonObject()
-                .put("type", "document-stored")
-                .put("documentId", d.id().toString())
-                .put("producerId", d.producerId())
-                .put("objectKey", d.objectKey())
-                .put("mediaType", d.mediaType())
-                .put("sha256", d.sha256())
-                .put("size", d.size())
-                .put("replaces", d.replaces() == null ? null : d.replaces().toString())
-                .put("receivedAt", d.receivedAt().toString());
-    }
-
-    /**
-     * Records are keyed by patient so one patient's documents stay in order on one partition; the
-     * key is a digest so the INS itself never appears in Kafka keys, metrics or broker logs.
-     */
-    public static String patientKey(Identifier patient) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            byte[] hash = digest.digest((patient.system() + "|" + patient.value()).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(hash, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     // Best effort: what is not deleted now stays recorded as pending and the sweeper deletes it.

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -104,5 +105,12 @@ public class SubmissionRepository {
                     }
                     return entries;
                 });
+    }
+
+    /** Erasure: the outcomes that name these documents (a rejected entry names none and stays with its set). */
+    public Uni<Void> eraseEntriesOf(SqlConnection connection, List<UUID> documentIds) {
+        return connection.preparedQuery("DELETE FROM submission_entry WHERE document_id = ANY($1)")
+                .execute(Tuple.of(documentIds.toArray(UUID[]::new)))
+                .replaceWithVoid();
     }
 }

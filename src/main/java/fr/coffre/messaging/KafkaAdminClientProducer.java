@@ -7,19 +7,18 @@ import jakarta.inject.Singleton;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 @ApplicationScoped
 public class KafkaAdminClientProducer {
 
     @Produces
     @Singleton
-    Admin kafkaAdmin(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
-        return Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.CLIENT_ID_CONFIG, "coffre-admin",
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000));
+    Admin kafkaAdmin(KafkaConnection connection) {
+        Map<String, Object> settings = connection.admin();
+        settings.put(AdminClientConfig.CLIENT_ID_CONFIG, "coffre-admin");
+        settings.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        settings.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000);
+        return Admin.create(settings);
     }
 
     void close(@Disposes Admin admin) {

@@ -3,7 +3,7 @@ package fr.coffre.messaging;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
-import java.util.Map;
+import java.util.List;
 
 /**
  * The topics Coffre owns. They are created at start from this configuration, never by the
@@ -12,8 +12,25 @@ import java.util.Map;
 @ConfigMapping(prefix = "coffre.kafka")
 public interface KafkaTopicsConfig {
 
-    /** Keyed by the topic's role (documents-stored, documents-retry, ...). */
-    Map<String, Topic> topics();
+    Topics topics();
+
+    interface Topics {
+        /** {@code document-stored} events, from the outbox to the indexing workers. */
+        Topic documentsStored();
+
+        /** The same events again, with a due time, for a document whose indexing failed for a passing reason. */
+        Topic documentsRetry();
+
+        /** The same events once the attempts are spent; an operator replays them. */
+        Topic documentsDeadLetter();
+
+        /** {@code document-indexed} events, for notifications. */
+        Topic documentsIndexed();
+
+        default List<Topic> all() {
+            return List.of(documentsStored(), documentsRetry(), documentsDeadLetter(), documentsIndexed());
+        }
+    }
 
     interface Topic {
         String name();

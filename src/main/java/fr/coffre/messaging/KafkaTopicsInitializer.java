@@ -30,7 +30,7 @@ public class KafkaTopicsInitializer {
     }
 
     void onStart(@Observes StartupEvent event) throws Exception {
-        ensureTopics(config.topics().values());
+        ensureTopics(config.topics().all());
     }
 
     void ensureTopics(Collection<KafkaTopicsConfig.Topic> topics) throws Exception {

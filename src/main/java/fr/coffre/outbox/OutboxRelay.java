@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
@@ -45,12 +44,12 @@ public class OutboxRelay {
 
     public OutboxRelay(Pool pool, OutboxRepository outbox,
             @Channel("outbox") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 2 * BATCH) MutinyEmitter<String> emitter,
-            Vertx vertx, @ConfigProperty(name = "coffre.outbox.poll-interval", defaultValue = "500") long intervalMillis) {
+            Vertx vertx, OutboxConfig config) {
         this.pool = pool;
         this.outbox = outbox;
         this.emitter = emitter;
         this.vertx = vertx;
-        this.intervalMillis = intervalMillis;
+        this.intervalMillis = config.pollInterval();
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -101,6 +100,6 @@ public class OutboxRelay {
             headers.add(Traceparent.HEADER, event.traceparent().getBytes(StandardCharsets.UTF_8));
             metadata = metadata.withHeaders(headers);
         }
-        return emitter.sendMessage(Message.of(event.payload().encode()).addMetadata(metadata.build()));
+        return emitter.sendMessage(Message.of(event.payload()).addMetadata(metadata.build()));
     }
 }

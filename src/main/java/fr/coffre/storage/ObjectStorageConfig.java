@@ -2,6 +2,7 @@ package fr.coffre.storage;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 
 /** Where document bytes live: any S3 API server (MinIO in production, S3Proxy locally). */
 @ConfigMapping(prefix = "coffre.storage")
@@ -24,4 +25,8 @@ public interface ObjectStorageConfig {
      */
     @WithDefault("5242880")
     int partSize();
+
+    /** Objects stored without a committed row are deleted once they are this old. */
+    @WithDefault("PT1H")
+    Duration orphanGracePeriod();
 }

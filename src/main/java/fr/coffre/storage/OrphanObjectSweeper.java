@@ -1,7 +1,6 @@
 package fr.coffre.storage;
 
 import fr.coffre.observability.LogSafe;
-import fr.coffre.ingest.IngestConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -25,12 +24,12 @@ public class OrphanObjectSweeper {
 
     private final PendingObjectRepository pending;
     private final DocumentObjectStore store;
-    private final IngestConfig config;
+    private final ObjectStorageConfig config;
     private final Vertx vertx;
     private final Pool pool;
     private long timer = -1;
 
-    public OrphanObjectSweeper(PendingObjectRepository pending, DocumentObjectStore store, IngestConfig config, Vertx vertx,
+    public OrphanObjectSweeper(PendingObjectRepository pending, DocumentObjectStore store, ObjectStorageConfig config, Vertx vertx,
             Pool pool) {
         this.pending = pending;
         this.pool = pool;

@@ -70,4 +70,16 @@ public class PendingObjectRepository {
                     return keys;
                 });
     }
+
+    /**
+     * Erasure: hands these objects to the sweeper in the erasure's transaction, backdated past any
+     * grace period, so that what is not deleted at once goes on its next pass.
+     */
+    public Uni<Void> handOver(SqlConnection connection, List<String> objectKeys) {
+        return connection.preparedQuery("INSERT INTO pending_object (object_key, created_at) "
+                        + "SELECT unnest($1::text[]), now() - interval '100 years' "
+                        + "ON CONFLICT (object_key) DO UPDATE SET created_at = EXCLUDED.created_at")
+                .execute(Tuple.of(objectKeys.toArray(String[]::new)))
+                .replaceWithVoid();
+    }
 }

@@ -14,7 +14,8 @@ import fr.coffre.document.Document;
 import fr.coffre.document.DocumentRepository;
 import fr.coffre.document.DocumentStatus;
 import fr.coffre.document.Identifier;
-import fr.coffre.ingest.IngestionService;
+import fr.coffre.event.DocumentStored;
+import fr.coffre.event.PatientKey;
 import fr.coffre.messaging.KafkaTopicsConfig;
 import fr.coffre.outbox.OutboxRelay;
 import fr.coffre.outbox.OutboxRepository;
@@ -86,7 +87,7 @@ class IndexingTest {
         assertEquals("TEXT", entry.getString("detected_kind"));
         assertTrue(entry.getString("excerpt").contains("vésicule alithiasique"));
         await().atMost(DEADLINE).until(() -> Topics.relayed(id));
-        assertEquals(1, Topics.eventsAbout(topics.topics().get("documents-indexed").name(), id),
+        assertEquals(1, Topics.eventsAbout(topics.topics().documentsIndexed().name(), id),
                 "the document-indexed event is committed with the status, and relayed once");
     }
 
@@ -181,8 +182,8 @@ class IndexingTest {
         pool.withTransaction(connection -> connection.preparedQuery("INSERT INTO submission (id, producer_id) VALUES ($1, $2)")
                         .execute(Tuple.of(submission, document.producerId()))
                         .chain(() -> documents.insert(connection, document))
-                        .chain(() -> outbox.append(connection, topics.topics().get("documents-stored").name(),
-                                IngestionService.patientKey(patient), IngestionService.storedEvent(document), null)))
+                        .chain(() -> outbox.append(connection, topics.topics().documentsStored().name(),
+                                PatientKey.of(patient), DocumentStored.of(document), null)))
                 .await().atMost(DEADLINE);
         relay.wakeUp();
         return document;

@@ -52,7 +52,7 @@ class CrashRecoveryIT {
     static void start() {
         // A short grace period so the test sees orphans swept; the commit refuses a swept object anyway.
         service = new ServiceProcess("crash", 18191, List.of("-Xmx256m"),
-                Map.of("COFFRE_INGEST_ORPHAN_GRACE_PERIOD", "PT5S")).start();
+                Map.of("COFFRE_STORAGE_ORPHAN_GRACE_PERIOD", "PT5S")).start();
         hospital = KeycloakTokens.hospital();
     }
 

@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import fr.coffre.event.EventCodec;
 import fr.coffre.storage.ObjectStorageConfig;
 import fr.coffre.testing.Corpus;
 import fr.coffre.testing.KeycloakTokens;
@@ -102,7 +103,7 @@ class DocumentUploadTest {
             consumer.subscribe(List.of("coffre.documents.stored"));
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 for (var record : consumer.poll(Duration.ofMillis(500))) {
-                    if (new JsonObject(record.value()).getString("documentId").equals(id)) {
+                    if (EventCodec.decode(record.value()).documentId().toString().equals(id)) {
                         assertTrue(!record.key().contains("279035121518989"), "record keys carry no INS");
                         return true;
                     }

@@ -32,8 +32,8 @@ class KafkaTopicsInitializerTest {
 
     @Test
     void everyConfiguredTopicExistsWithItsPartitionsAndRetention() throws Exception {
-        assertFalse(config.topics().isEmpty());
-        for (KafkaTopicsConfig.Topic topic : config.topics().values()) {
+        assertFalse(config.topics().all().isEmpty());
+        for (KafkaTopicsConfig.Topic topic : config.topics().all()) {
             assertTopic(topic.name(), topic.partitions(), topic.retention());
         }
     }

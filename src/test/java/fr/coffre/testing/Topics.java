@@ -1,6 +1,6 @@
 package fr.coffre.testing;
 
-import io.vertx.core.json.JsonObject;
+import fr.coffre.event.EventCodec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +38,7 @@ public final class Topics {
                     throw new AssertionError(topic + " could not be read to its end in " + DEADLINE);
                 }
                 for (var record : consumer.poll(Duration.ofMillis(500))) {
-                    if (documentId.equals(new JsonObject(record.value()).getString("documentId"))) {
+                    if (documentId.equals(EventCodec.decode(record.value()).documentId().toString())) {
                         found++;
                     }
                 }

@@ -8,9 +8,10 @@ import fr.coffre.access.DocumentPage;
 import fr.coffre.access.DocumentSummary;
 import fr.coffre.access.ErasureService;
 import fr.coffre.access.PatientDocumentRepository;
+import fr.coffre.access.PatientPreferenceRepository;
 import fr.coffre.access.PatientUploads;
-import fr.coffre.access.VisibilityRepository;
 import fr.coffre.access.VisibleDocument;
+import fr.coffre.document.DocumentRepository;
 import fr.coffre.document.Identifier;
 import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
@@ -50,17 +51,20 @@ public class MeResource {
 
     private final CallerIdentity caller;
     private final PatientDocumentRepository documents;
-    private final VisibilityRepository visibility;
+    private final PatientPreferenceRepository preferences;
+    private final DocumentRepository documentTable;
     private final AccessLogRepository accessLog;
     private final ContentResponses content;
     private final ErasureService erasure;
     private final PatientUploads uploads;
 
-    public MeResource(CallerIdentity caller, PatientDocumentRepository documents, VisibilityRepository visibility,
-            AccessLogRepository accessLog, ContentResponses content, ErasureService erasure, PatientUploads uploads) {
+    public MeResource(CallerIdentity caller, PatientDocumentRepository documents, PatientPreferenceRepository preferences,
+            DocumentRepository documentTable, AccessLogRepository accessLog, ContentResponses content, ErasureService erasure,
+            PatientUploads uploads) {
         this.caller = caller;
         this.documents = documents;
-        this.visibility = visibility;
+        this.preferences = preferences;
+        this.documentTable = documentTable;
         this.accessLog = accessLog;
         this.content = content;
         this.erasure = erasure;
@@ -118,7 +122,7 @@ public class MeResource {
             throw new ProblemException(ProblemType.INVALID_METADATA, "Send {\"hiddenFromProfessionals\": true} or false.");
         }
         Identifier me = caller.patient();
-        return visibility.hideFromProfessionals(id, me, request.hiddenFromProfessionals())
+        return documentTable.hideFromProfessionals(id, me, request.hiddenFromProfessionals())
                 .chain(changed -> {
                     if (!changed) {
                         throw notFound(id);
@@ -146,7 +150,7 @@ public class MeResource {
         if (request == null || request.refused() == null) {
             throw new ProblemException(ProblemType.INVALID_METADATA, "Send {\"refused\": true} or false.");
         }
-        return visibility.setRefusesEmergencyAccess(caller.patient(), request.refused()).replaceWith(request);
+        return preferences.setRefusesEmergencyAccess(caller.patient(), request.refused()).replaceWith(request);
     }
 
     @POST

@@ -8,7 +8,7 @@ import fr.coffre.access.DocumentPage;
 import fr.coffre.access.DocumentSummary;
 import fr.coffre.access.PatientDocumentRepository;
 import fr.coffre.access.Reader;
-import fr.coffre.access.VisibilityRepository;
+import fr.coffre.access.PatientPreferenceRepository;
 import fr.coffre.access.VisibleDocument;
 import fr.coffre.document.Ins;
 import fr.coffre.problem.ProblemException;
@@ -48,15 +48,15 @@ public class PatientDocumentsResource {
 
     private final CallerIdentity caller;
     private final PatientDocumentRepository documents;
-    private final VisibilityRepository visibility;
+    private final PatientPreferenceRepository preferences;
     private final AccessLogRepository accessLog;
     private final ContentResponses content;
 
-    public PatientDocumentsResource(CallerIdentity caller, PatientDocumentRepository documents, VisibilityRepository visibility,
+    public PatientDocumentsResource(CallerIdentity caller, PatientDocumentRepository documents, PatientPreferenceRepository preferences,
             AccessLogRepository accessLog, ContentResponses content) {
         this.caller = caller;
         this.documents = documents;
-        this.visibility = visibility;
+        this.preferences = preferences;
         this.accessLog = accessLog;
         this.content = content;
     }
@@ -119,7 +119,7 @@ public class PatientDocumentsResource {
             throw new ProblemException(ProblemType.MALFORMED_REQUEST, "An emergency access must state its reason in "
                     + EMERGENCY_HEADER + ".");
         }
-        return visibility.refusesEmergencyAccess(ins, INS_SYSTEMS).map(refused -> {
+        return preferences.refusesEmergencyAccess(ins, INS_SYSTEMS).map(refused -> {
             if (refused) {
                 throw new ProblemException(ProblemType.EMERGENCY_ACCESS_REFUSED,
                         "This patient refuses emergency access to their documents.");

@@ -1,0 +1,27 @@
+package fr.coffre.event;
+
+import fr.coffre.document.Identifier;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The Kafka key of a patient's events: one patient's documents stay in order on one partition,
+ * and the key is a digest so that the INS itself never appears in keys, metrics or broker logs.
+ */
+public final class PatientKey {
+
+    private PatientKey() {
+    }
+
+    public static String of(Identifier patient) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] hash = digest.digest((patient.system() + "|" + patient.value()).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package fr.coffre.document;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import fr.coffre.event.DocumentStored;
+import fr.coffre.event.PatientKey;
+import fr.coffre.outbox.OutboxRepository;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/** The document table's one owner: every status transition leaves only the status it names. */
+@QuarkusTest
+class DocumentRepositoryTest {
+
+    static final Duration DEADLINE = Duration.ofSeconds(30);
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    DocumentRepository documents;
+
+    @Inject
+    OutboxRepository outbox;
+
+    @Test
+    void aWorkerConcludesAStoredDocumentOnceWhoeverComesSecond() {
+        UUID id = stored(patient());
+        assertTrue(in(c -> documents.conclude(c, id, DocumentStatus.INDEXED, null)));
+        assertFalse(in(c -> documents.conclude(c, id, DocumentStatus.QUARANTINED, "too-deep")), "already concluded");
+        assertEquals(DocumentStatus.INDEXED, status(id));
+    }
+
+    @Test
+    void aWorkerCannotConcludeADocumentAsAnythingButIndexedQuarantinedOrFailed() {
+        UUID id = stored(patient());
+        for (DocumentStatus other : List.of(DocumentStatus.STORED, DocumentStatus.SUPERSEDED, DocumentStatus.DELETED)) {
+            assertThrows(IllegalArgumentException.class, () -> documents.conclude(null, id, other, null));
+        }
+        assertTrue(in(c -> documents.markDeleted(c, id)));
+    }
+
+    @Test
+    void onlyAFailedDocumentGoesBackToTheQueue() {
+        UUID id = stored(patient());
+        assertFalse(in(c -> documents.requeue(c, id)), "a STORED document is not requeued");
+        assertTrue(in(c -> documents.conclude(c, id, DocumentStatus.FAILED, "dead-lettered")));
+        assertTrue(in(c -> documents.requeue(c, id)));
+        assertEquals(DocumentStatus.STORED, status(id));
+        assertFalse(in(c -> documents.requeue(c, id)));
+        assertTrue(in(c -> documents.markDeleted(c, id)));
+    }
+
+    @Test
+    void aDeletedOrSupersededDocumentIsNotSupersededAgainAndADeletionHappensOnce() {
+        UUID replaced = stored(patient());
+        assertTrue(in(c -> documents.supersede(c, replaced, UUID.randomUUID())));
+        assertFalse(in(c -> documents.supersede(c, replaced, UUID.randomUUID())), "already superseded");
+        assertTrue(in(c -> documents.markDeleted(c, replaced)));
+        assertFalse(in(c -> documents.markDeleted(c, replaced)), "already deleted");
+        assertFalse(in(c -> documents.supersede(c, replaced, UUID.randomUUID())), "a deleted document stays deleted");
+        assertEquals(DocumentStatus.DELETED, status(replaced));
+    }
+
+    @Test
+    void erasureFindsEveryDocumentOfThePatientAndTheirUnsentEventsGoWithThem() {
+        Identifier patient = patient();
+        UUID other = stored(patient());
+        long left = pool.withTransaction(c -> {
+            Document first = document(patient);
+            Document second = document(patient);
+            return documents.insert(c, first)
+                    .chain(() -> documents.insert(c, second))
+                    .chain(() -> outbox.append(c, "coffre.test.erasure", PatientKey.of(patient), DocumentStored.of(first), null))
+                    .chain(() -> documents.lockAllOf(c, patient))
+                    .invoke(found -> {
+                        assertEquals(List.of(first.id(), second.id()).stream().sorted().toList(),
+                                found.ids().stream().sorted().toList());
+                        assertEquals(List.of(first.objectKey(), second.objectKey()).stream().sorted().toList(),
+                                found.objectKeys().stream().sorted().toList());
+                    })
+                    .call(found -> outbox.eraseAbout(c, found.ids()))
+                    .call(found -> documents.erase(c, found.ids()))
+                    .chain(() -> c.preparedQuery("SELECT (SELECT count(*) FROM document WHERE patient_id = $1) "
+                                    + "+ (SELECT count(*) FROM outbox WHERE document_id = ANY($2))")
+                            .execute(Tuple.of(patient.value(), new UUID[] {first.id(), second.id()})))
+                    .map(rows -> rows.iterator().next().getLong(0));
+        }).await().atMost(DEADLINE);
+        assertEquals(0, left);
+        assertEquals(DocumentStatus.STORED, status(other), "another patient's document is untouched");
+        assertTrue(in(c -> documents.markDeleted(c, other)));
+    }
+
+    private static Identifier patient() {
+        return new Identifier("1.2.250.1.213.1.4.10", "test-" + UUID.randomUUID());
+    }
+
+    private UUID stored(Identifier patient) {
+        Document document = document(patient);
+        pool.withTransaction(c -> documents.insert(c, document)).await().atMost(DEADLINE);
+        return document.id();
+    }
+
+    private static Document document(Identifier patient) {
+        UUID id = UUID.randomUUID();
+        return new Document(id, "test-producer", "repository-test-" + id, patient,
+                new Code("11502-2", "2.16.840.1.113883.6.1", null), null, null, null, null, null, null, "text/plain", null,
+                "0".repeat(64), 1, "documents/test/" + id, UUID.randomUUID(), null, DocumentStatus.STORED, null,
+                DocumentRepository.now().truncatedTo(ChronoUnit.MICROS));
+    }
+
+    private boolean in(Function<SqlConnection, Uni<Boolean>> change) {
+        return pool.withTransaction(change).await().atMost(DEADLINE);
+    }
+
+    private DocumentStatus status(UUID id) {
+        return documents.findById(id).await().atMost(DEADLINE).orElseThrow().status();
+    }
+}
