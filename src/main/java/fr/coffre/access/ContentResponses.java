@@ -12,7 +12,9 @@ import jakarta.ws.rs.core.StreamingOutput;
 import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -41,7 +43,7 @@ public class ContentResponses {
     public Response send(Document document, HttpHeaders headers) {
         String etag = "\"" + document.sha256() + "\"";
         String ifNoneMatch = headers.getHeaderString(HttpHeaders.IF_NONE_MATCH);
-        if (ifNoneMatch != null && (ifNoneMatch.trim().equals("*") || java.util.Arrays.stream(ifNoneMatch.split(","))
+        if (ifNoneMatch != null && (ifNoneMatch.trim().equals("*") || Arrays.stream(ifNoneMatch.split(","))
                 .map(String::trim).map(t -> t.startsWith("W/") ? t.substring(2) : t).anyMatch(etag::equals))) {
             return Response.notModified().header(HttpHeaders.ETAG, etag).build();
         }
@@ -100,7 +102,7 @@ public class ContentResponses {
     /** A name from the title, cut to letters, digits and a few marks, so no client or filesystem can misread it. */
     static String disposition(Document document) {
         String title = document.title() == null || document.title().isBlank() ? "document" : document.title();
-        String ascii = java.text.Normalizer.normalize(title, java.text.Normalizer.Form.NFD).replaceAll("\\p{M}", "")
+        String ascii = Normalizer.normalize(title, Normalizer.Form.NFD).replaceAll("\\p{M}", "")
                 .replaceAll("[^A-Za-z0-9 ._-]", "_").replaceAll("[ _]+", "_").replaceAll("^[._]+", "");
         if (ascii.isEmpty()) {
             ascii = "document";

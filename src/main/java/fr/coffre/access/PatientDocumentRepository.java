@@ -10,6 +10,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -141,7 +142,7 @@ public class PatientDocumentRepository {
                     return new Cursor(null, null, Math.max(0, Integer.parseInt(parts[1])));
                 }
                 if (!search && parts[0].equals("k") && parts.length == 3) {
-                    return new Cursor(java.time.Instant.parse(parts[1]).atOffset(ZoneOffset.UTC), UUID.fromString(parts[2]), 0);
+                    return new Cursor(Instant.parse(parts[1]).atOffset(ZoneOffset.UTC), UUID.fromString(parts[2]), 0);
                 }
             } catch (RuntimeException e) {
                 // answered below

@@ -1,5 +1,7 @@
 package fr.coffre.access;
 
+import fr.coffre.ingest.Producer;
+
 /**
  * Someone other than the patient reading a patient's documents, as their token names them.
  *
@@ -11,7 +13,7 @@ package fr.coffre.access;
 public record Reader(String kind, String id, String organisation, String role) {
 
     /** A producer reading or changing its own documents. */
-    public static Reader producer(fr.coffre.ingest.Producer producer) {
+    public static Reader producer(Producer producer) {
         return new Reader("producer", producer.id(), producer.name(), "producer");
     }
 }

@@ -1,5 +1,6 @@
 package fr.coffre.document;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -27,7 +28,7 @@ public final class Ins {
     }
 
     /** The first identifier, in the given order, issued under an INS OID. */
-    public static Optional<Identifier> firstIns(java.util.List<Identifier> identifiers) {
+    public static Optional<Identifier> firstIns(List<Identifier> identifiers) {
         return identifiers.stream().filter(id -> isInsSystem(id.system())).findFirst();
     }
 

@@ -7,10 +7,12 @@ import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
+import java.util.zip.ZipException;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamReader;
 
@@ -163,11 +165,11 @@ final class CdaBodyReader {
                 Path file;
                 try {
                     file = payloads.spool(decoded, "the CDA nonXMLBody");
-                } catch (java.util.zip.ZipException e) {
+                } catch (ZipException e) {
                     throw new DocumentContentException(QuarantineReason.CORRUPT,
                             "the CDA nonXMLBody is not valid " + compression + " compressed data", e);
                 } catch (IOException e) {
-                    if (e.getMessage() != null && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("base64")) {
+                    if (e.getMessage() != null && e.getMessage().toLowerCase(Locale.ROOT).contains("base64")) {
                         throw new DocumentContentException(QuarantineReason.CORRUPT,
                                 "the CDA nonXMLBody is not valid base64", e);
                     }

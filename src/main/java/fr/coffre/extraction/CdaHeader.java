@@ -1,6 +1,7 @@
 package fr.coffre.extraction;
 
 import fr.coffre.document.Identifier;
+import fr.coffre.document.Ins;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
@@ -56,7 +57,7 @@ public record CdaHeader(
 
     /** The patient's national health identifier (INS), if the header carries one. */
     public Optional<Identifier> ins() {
-        return fr.coffre.document.Ins.firstIns(patientIds);
+        return Ins.firstIns(patientIds);
     }
 
     /**

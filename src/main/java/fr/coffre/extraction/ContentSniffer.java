@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.tika.mime.MediaType;
 
 /**
  * Tells a document's kind from its first bytes: magic numbers, then for XML the root element and
@@ -61,7 +62,7 @@ public final class ContentSniffer {
         if (mediaType == null) {
             return null;
         }
-        org.apache.tika.mime.MediaType parsed = org.apache.tika.mime.MediaType.parse(mediaType.trim());
+        MediaType parsed = MediaType.parse(mediaType.trim());
         return parsed == null ? null : parsed.getBaseType().toString();
     }
 

@@ -1,6 +1,7 @@
 package fr.coffre.extraction;
 
 import fr.coffre.document.Identifier;
+import fr.coffre.document.Ins;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +63,6 @@ public record ExtractedContent(
 
     /** The patient's national health identifier (INS), if the document states one. */
     public Optional<Identifier> ins() {
-        return fr.coffre.document.Ins.firstIns(patientIds);
+        return Ins.firstIns(patientIds);
     }
 }

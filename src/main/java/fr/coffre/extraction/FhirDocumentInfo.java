@@ -1,6 +1,7 @@
 package fr.coffre.extraction;
 
 import fr.coffre.document.Identifier;
+import fr.coffre.document.Ins;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
@@ -31,6 +32,6 @@ public record FhirDocumentInfo(
 
     /** The patient's national health identifier (INS), if one was found. */
     public Optional<Identifier> ins() {
-        return fr.coffre.document.Ins.firstIns(patientIds);
+        return Ins.firstIns(patientIds);
     }
 }

@@ -210,7 +210,7 @@ public class IngestionService {
             if (t instanceof SizeLimitExceededException) {
                 return tooLarge(maxSize);
             }
-            if (t instanceof fr.coffre.ingest.MalformedMultipartException m) {
+            if (t instanceof MalformedMultipartException m) {
                 return m;
             }
         }

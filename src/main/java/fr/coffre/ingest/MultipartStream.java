@@ -2,6 +2,7 @@ package fr.coffre.ingest;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -220,7 +221,7 @@ public final class MultipartStream {
         }
 
         @Override
-        public long transferTo(java.io.OutputStream out) throws IOException {
+        public long transferTo(OutputStream out) throws IOException {
             byte[] chunk = new byte[8192];
             long total = 0;
             int n;
@@ -232,7 +233,7 @@ public final class MultipartStream {
         }
     }
 
-    private static final class OutputStreamSink extends java.io.OutputStream {
+    private static final class OutputStreamSink extends OutputStream {
         static final OutputStreamSink INSTANCE = new OutputStreamSink();
 
         @Override

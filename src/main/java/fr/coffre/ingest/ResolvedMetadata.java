@@ -10,6 +10,7 @@ import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
 import fr.coffre.storage.StoredObject;
 import java.time.OffsetDateTime;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -56,7 +57,7 @@ public record ResolvedMetadata(
                 first(declared.creationTime(), facts.creationTime()), start, stop,
                 limited("confidentiality", first(declared.confidentiality(), facts.confidentiality())),
                 first(declared.author(), facts.author()),
-                declared.sha256() == null ? null : declared.sha256().toLowerCase(java.util.Locale.ROOT),
+                declared.sha256() == null ? null : declared.sha256().toLowerCase(Locale.ROOT),
                 declared.replaces());
     }
 

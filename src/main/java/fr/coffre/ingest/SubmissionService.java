@@ -3,6 +3,7 @@ package fr.coffre.ingest;
 import fr.coffre.ingest.MultipartStream.Part;
 import fr.coffre.observability.LogSafe;
 import fr.coffre.ingest.SubmissionRepository.State;
+import fr.coffre.problem.Problem;
 import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
 import io.smallrye.mutiny.Uni;
@@ -110,7 +111,7 @@ public class SubmissionService {
     }
 
     // One document of the set refused: recorded in the set, and counted as a refusal.
-    private void reject(SubmissionSlot slot, String uniqueId, fr.coffre.problem.Problem problem) {
+    private void reject(SubmissionSlot slot, String uniqueId, Problem problem) {
         await(submissions.recordRejected(slot, uniqueId, problem));
         metrics.rejection(problem.slug());
     }
@@ -153,8 +154,8 @@ public class SubmissionService {
         }
     }
 
-    private static fr.coffre.problem.Problem problem(ProblemType type, String detail) {
-        return fr.coffre.problem.Problem.of(type, detail);
+    private static Problem problem(ProblemType type, String detail) {
+        return Problem.of(type, detail);
     }
 
     private static ProblemException malformed(String detail) {

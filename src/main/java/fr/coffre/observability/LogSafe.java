@@ -1,5 +1,7 @@
 package fr.coffre.observability;
 
+import io.minio.errors.ErrorResponseException;
+import io.vertx.pgclient.PgException;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -69,10 +71,10 @@ public final class LogSafe {
     }
 
     private static String safeMessage(Throwable t) {
-        if (t instanceof io.vertx.pgclient.PgException pg) {
+        if (t instanceof PgException pg) {
             return "SQLSTATE " + pg.getSqlState();
         }
-        if (t instanceof io.minio.errors.ErrorResponseException s3 && s3.errorResponse() != null) {
+        if (t instanceof ErrorResponseException s3 && s3.errorResponse() != null) {
             return "S3 " + s3.errorResponse().code();
         }
         String type = t.getClass().getName();

@@ -1,6 +1,7 @@
 package fr.coffre.problem;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -8,7 +9,7 @@ import java.util.Map;
 /** An RFC 9457 problem details object, as sent with {@code application/problem+json}. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Problem(String type, String title, int status, String detail, String instance,
-        @com.fasterxml.jackson.annotation.JsonIgnore Map<String, Object> extensions) {
+        @JsonIgnore Map<String, Object> extensions) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
     /** Problem types are identifiers, not pages: {@code https://coffre.example/problems/<slug>}. */
@@ -19,7 +20,7 @@ public record Problem(String type, String title, int status, String detail, Stri
     }
 
     /** The last part of the type URI (e.g. {@code invalid-ins}), as problem types are named in metrics. */
-    @com.fasterxml.jackson.annotation.JsonIgnore
+    @JsonIgnore
     public String slug() {
         return type.startsWith(TYPE_BASE) ? type.substring(TYPE_BASE.length()) : type;
     }

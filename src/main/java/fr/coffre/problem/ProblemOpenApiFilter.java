@@ -1,5 +1,6 @@
 package fr.coffre.problem;
 
+import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
@@ -23,12 +24,12 @@ public class ProblemOpenApiFilter implements OASFilter {
         }
         openAPI.getComponents().addSchema(SCHEMA, OASFactory.createSchema()
                 .description("RFC 9457 problem details; `type` is https://coffre.example/problems/<slug>")
-                .type(java.util.List.of(Schema.SchemaType.OBJECT))
-                .addProperty("type", OASFactory.createSchema().type(java.util.List.of(Schema.SchemaType.STRING)).format("uri"))
-                .addProperty("title", OASFactory.createSchema().type(java.util.List.of(Schema.SchemaType.STRING)))
-                .addProperty("status", OASFactory.createSchema().type(java.util.List.of(Schema.SchemaType.INTEGER)))
-                .addProperty("detail", OASFactory.createSchema().type(java.util.List.of(Schema.SchemaType.STRING)))
-                .addProperty("submissionId", OASFactory.createSchema().type(java.util.List.of(Schema.SchemaType.STRING))
+                .type(List.of(Schema.SchemaType.OBJECT))
+                .addProperty("type", OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING)).format("uri"))
+                .addProperty("title", OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING)))
+                .addProperty("status", OASFactory.createSchema().type(List.of(Schema.SchemaType.INTEGER)))
+                .addProperty("detail", OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING)))
+                .addProperty("submissionId", OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING))
                         .format("uuid").description("For a submission that broke off: the set holding what was kept")));
         if (openAPI.getPaths() == null) {
             return;

@@ -4,11 +4,17 @@ import fr.coffre.observability.LogSafe;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.smallrye.mutiny.TimeoutException;
+import io.vertx.sqlclient.ClosedConnectionException;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
+import java.net.ConnectException;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.Map;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -19,7 +25,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ProblemResponses {
 
     private static final Logger LOG = Logger.getLogger(ProblemResponses.class);
-    private static final java.time.Duration DEPENDENCY_RETRY_AFTER = java.time.Duration.ofSeconds(5);
+    private static final Duration DEPENDENCY_RETRY_AFTER = Duration.ofSeconds(5);
 
     public static Response toResponse(ProblemException e) {
         Response.ResponseBuilder builder = Response.status(e.problem().status())
@@ -74,7 +80,7 @@ public class ProblemResponses {
         }
         Problem problem = new Problem(Problem.TYPE_BASE + "http-" + status,
                 Response.Status.fromStatusCode(status) == null ? "Client error" : Response.Status.fromStatusCode(status).getReasonPhrase(),
-                status, e.getMessage(), null, java.util.Map.of());
+                status, e.getMessage(), null, Map.of());
         return Response.status(status).type(Problem.MEDIA_TYPE).entity(problem).build();
     }
 
@@ -107,9 +113,9 @@ public class ProblemResponses {
     // and it passes: 503 with Retry-After, not 500.
     static boolean dependencyUnreachable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.net.ConnectException || t instanceof io.smallrye.mutiny.TimeoutException
-                    || t instanceof io.vertx.sqlclient.ClosedConnectionException
-                    || t instanceof java.nio.channels.ClosedChannelException) {
+            if (t instanceof ConnectException || t instanceof TimeoutException
+                    || t instanceof ClosedConnectionException
+                    || t instanceof ClosedChannelException) {
                 return true;
             }
             if (t.getCause() == t) {

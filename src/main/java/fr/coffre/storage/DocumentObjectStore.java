@@ -3,13 +3,17 @@ package fr.coffre.storage;
 import io.minio.CopyObjectArgs;
 import io.minio.CopySource;
 import io.minio.Directive;
+import io.minio.GetObjectArgs;
 import io.minio.MinioAsyncClient;
 import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.InputStream;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -72,30 +76,30 @@ public class DocumentObjectStore {
     }
 
     /** The object's bytes as they stream from the store; blocking. The caller closes the stream. */
-    public java.io.InputStream open(String key) throws Exception {
-        return await(client.getObject(io.minio.GetObjectArgs.builder().bucket(config.bucket()).object(key).build()));
+    public InputStream open(String key) throws Exception {
+        return await(client.getObject(GetObjectArgs.builder().bucket(config.bucket()).object(key).build()));
     }
 
     /** A byte range of the object, {@code length} bytes from {@code offset}; blocking. */
-    public java.io.InputStream open(String key, long offset, long length) throws Exception {
-        return await(client.getObject(io.minio.GetObjectArgs.builder().bucket(config.bucket()).object(key)
+    public InputStream open(String key, long offset, long length) throws Exception {
+        return await(client.getObject(GetObjectArgs.builder().bucket(config.bucket()).object(key)
                 .offset(offset).length(length).build()));
     }
 
     /** Deleting an object that is not there succeeds: deletes are retried after crashes. */
-    public io.smallrye.mutiny.Uni<Void> delete(String key) {
-        return io.smallrye.mutiny.Uni.createFrom()
+    public Uni<Void> delete(String key) {
+        return Uni.createFrom()
                 .completionStage(() -> {
                     try {
                         return client.removeObject(RemoveObjectArgs.builder().bucket(config.bucket()).object(key).build());
                     } catch (Exception e) {
-                        return java.util.concurrent.CompletableFuture.failedFuture(e);
+                        return CompletableFuture.failedFuture(e);
                     }
                 })
                 .replaceWithVoid();
     }
 
-    private static <T> T await(java.util.concurrent.CompletableFuture<T> future) throws Exception {
+    private static <T> T await(CompletableFuture<T> future) throws Exception {
         try {
             return future.get(10, TimeUnit.MINUTES);
         } catch (ExecutionException e) {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -87,7 +88,7 @@ class KubernetesManifestsTest {
     void everyOverlayPatchTargetsAResourceOfItsBase() throws IOException {
         List<String> problems = new ArrayList<>();
         List<Path> overlays = overlays();
-        assertEquals(Set.of("dev", "prod"), overlays.stream().map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet()));
+        assertEquals(Set.of("dev", "prod"), overlays.stream().map(p -> p.getFileName().toString()).collect(Collectors.toSet()));
         for (Path overlay : overlays) {
             Kustomization kustomization = kustomization(overlay);
             List<Manifest> inventory = resources(overlay);

@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -252,7 +253,7 @@ final class ManifestRules {
         }
 
         // Spread over zones and nodes.
-        var spread = Objects.requireNonNullElse(pod.getTopologySpreadConstraints(), List.<io.fabric8.kubernetes.api.model.TopologySpreadConstraint>of());
+        var spread = Objects.requireNonNullElse(pod.getTopologySpreadConstraints(), List.<TopologySpreadConstraint>of());
         if (spread.isEmpty()) {
             problem(name + ": no topologySpreadConstraints");
         }

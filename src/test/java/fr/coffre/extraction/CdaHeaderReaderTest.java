@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import fr.coffre.document.Identifier;
+import fr.coffre.document.Ins;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -54,7 +55,7 @@ class CdaHeaderReaderTest {
         CdaHeader header = read(row.file());
 
         Identifier expectedPatient = new Identifier(row.patientIdSystem(), row.patientId());
-        if (fr.coffre.document.Ins.isInsSystem(row.patientIdSystem())) {
+        if (Ins.isInsSystem(row.patientIdSystem())) {
             assertEquals(Optional.of(expectedPatient), header.ins());
         } else {
             assertEquals(Optional.empty(), header.ins(), "a foreign CDA carries no INS");

@@ -10,6 +10,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The shared test corpus, read in place (its licences forbid copying it into the repository). */
 final class Corpus {
@@ -35,7 +37,7 @@ final class Corpus {
 
         /** The characters Tika 3.3.1 extracted, per observed_tika_text; -1 when it failed. */
         int observedTikaChars() {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+) chars").matcher(observedTikaText);
+            Matcher m = Pattern.compile("^(\\d+) chars").matcher(observedTikaText);
             return m.find() ? Integer.parseInt(m.group(1)) : -1;
         }
 

@@ -13,12 +13,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every file of the shared corpus through the extractor, checked against manifest.tsv. */
@@ -52,7 +55,7 @@ class DocumentExtractorCorpusTest {
                 assertEquals(Optional.empty(), content.ins());
             }
         } else {
-            assertEquals(java.util.List.of(), content.patientIds());
+            assertEquals(List.of(), content.patientIds());
         }
         if (Corpus.Row.applies(row.docCode())) {
             assertEquals(row.docCode(), content.code().code());
@@ -114,12 +117,12 @@ class DocumentExtractorCorpusTest {
         assertTrue(fromCda.text().contains(fromPdf.text()), "the embedded PDF's text is the CDA's text");
     }
 
-    static Stream<org.junit.jupiter.params.provider.Arguments> levelOneRenditions() {
+    static Stream<Arguments> levelOneRenditions() {
         return Stream.of(
-                org.junit.jupiter.params.provider.Arguments.of(
+                Arguments.of(
                         "cda/IMG_CR_IMG_2024.01_CDA-R2-Niveau-1.xml", "pdf/CR-IMG_N1_rendition.pdf"),
-                org.junit.jupiter.params.provider.Arguments.of("cda/TLM-CR_2022.01.xml", "pdf/TLM-CR_rendition.pdf"),
-                org.junit.jupiter.params.provider.Arguments.of(
+                Arguments.of("cda/TLM-CR_2022.01.xml", "pdf/TLM-CR_rendition.pdf"),
+                Arguments.of(
                         "cda/HL7-CCDA_Unstructured_Document_embedded_PDF.xml", "pdf/HL7-CCDA_UD_sample.pdf"));
     }
 
@@ -287,6 +290,6 @@ class DocumentExtractorCorpusTest {
 
     /** The manifest's notes on documents whose (embedded) PDF has no text layer. */
     private static boolean imageOnly(Corpus.Row row) {
-        return row.expected().toLowerCase(java.util.Locale.ROOT).contains("image-only");
+        return row.expected().toLowerCase(Locale.ROOT).contains("image-only");
     }
 }

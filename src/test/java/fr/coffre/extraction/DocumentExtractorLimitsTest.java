@@ -1,22 +1,27 @@
 package fr.coffre.extraction;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import fr.coffre.document.DocumentStatus;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
+import java.util.zip.GZIPOutputStream;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
@@ -128,7 +133,7 @@ class DocumentExtractorLimitsTest {
     @Test
     void refusesALevelOneBodyThatInflatesBeyondTheBudget() {
         ByteArrayOutputStream compressed = new ByteArrayOutputStream();
-        try (var gzip = new java.util.zip.GZIPOutputStream(compressed)) {
+        try (var gzip = new GZIPOutputStream(compressed)) {
             byte[] zeros = new byte[1 << 20];
             for (int i = 0; i < 16; i++) {
                 gzip.write(zeros);
@@ -239,7 +244,7 @@ class DocumentExtractorLimitsTest {
         DocumentContentException e = assertThrows(DocumentContentException.class, () -> EXTRACTOR.extract(pdf));
 
         assertEquals(QuarantineReason.ENCRYPTED, e.reason(), e.getMessage());
-        assertEquals(fr.coffre.document.DocumentStatus.QUARANTINED, e.reason().status());
+        assertEquals(DocumentStatus.QUARANTINED, e.reason().status());
     }
 
     @Test
@@ -248,7 +253,7 @@ class DocumentExtractorLimitsTest {
             ExtractedContent pdf = small.extract(Corpus.root().resolve("pdf/HL7-CCDA_UD_sample.pdf"));
             ExtractedContent cda = small.extract(Corpus.root().resolve("cda/LDL-SES_2022.01.xml"));
 
-            for (ExtractedContent content : java.util.List.of(pdf, cda)) {
+            for (ExtractedContent content : List.of(pdf, cda)) {
                 assertTrue(content.textTruncated());
                 assertEquals(200, content.text().length());
                 assertTrue(content.warnings().contains("the text was cut at the limit of 200 characters"));
@@ -291,7 +296,7 @@ class DocumentExtractorLimitsTest {
                     try {
                         Thread.sleep(100);
                     } catch (InterruptedException e) {
-                        throw new java.io.InterruptedIOException("interrupted");
+                        throw new InterruptedIOException("interrupted");
                     }
                     return '%';
                 }
@@ -351,7 +356,7 @@ class DocumentExtractorLimitsTest {
             // Work is taken again; a small text keeps the check clear of the 200 ms deadline, which
             // a first, cold PDF parse can exceed.
             assertEquals("back to work", extractor.extract(
-                    new java.io.ByteArrayInputStream("back to work".getBytes(java.nio.charset.StandardCharsets.UTF_8))).text());
+                    new ByteArrayInputStream("back to work".getBytes(StandardCharsets.UTF_8))).text());
         }
     }
 
@@ -381,7 +386,7 @@ class DocumentExtractorLimitsTest {
     }
 
     private static void awaitNoAbandonedParse(DocumentExtractor extractor) {
-        org.awaitility.Awaitility.await("the abandoned thread ended").atMost(Duration.ofSeconds(10))
+        await("the abandoned thread ended").atMost(Duration.ofSeconds(10))
                 .until(() -> extractor.abandonedParsesRunning() == 0);
     }
 

@@ -28,6 +28,7 @@ import fr.coffre.testing.Topics;
 import io.minio.MinioAsyncClient;
 import io.minio.PutObjectArgs;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -114,7 +115,7 @@ class IndexingTest {
         String cda = new String(Corpus.bytes(CDA), StandardCharsets.UTF_8).replace(
                 "<id root=\"1.2.250.1.213.1.1.1.55.2024.9.1\"/>", "<id root=\"1.2.250.1.213.1.1.1.55.2024.9.1\" extension=\""
                         + UUID.randomUUID() + "\"/>");
-        var declared = new io.vertx.core.json.JsonObject().put("typeCode", new io.vertx.core.json.JsonObject()
+        var declared = new JsonObject().put("typeCode", new JsonObject()
                 .put("code", "11488-4").put("system", "2.16.840.1.113883.6.1").put("display", "Consultation note"));
         String id = upload(KeycloakTokens.radiology(), declared, cda.getBytes(StandardCharsets.UTF_8), "text/xml")
                 .then().statusCode(201).extract().path("id");

@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -178,7 +179,7 @@ class CrashRecoveryIT {
 
     static byte[] pdfOf(int size) {
         byte[] bytes = new byte[size];
-        new java.util.Random(42).nextBytes(bytes);
+        new Random(42).nextBytes(bytes);
         byte[] head = Corpus.bytes(PDF);
         System.arraycopy(head, 0, bytes, 0, head.length);
         return bytes;

@@ -4,6 +4,7 @@ import static fr.coffre.testing.Uploads.metadata;
 import static fr.coffre.testing.Uploads.upload;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.oneOf;
 import static org.hamcrest.Matchers.startsWith;
@@ -223,7 +224,7 @@ class DocumentUploadTest {
     @Test
     void anUnknownMetadataFieldIsReportedNotIgnored() {
         upload(hospital, metadata(uniqueId()).put("patientt", "x"), Corpus.bytes(PDF), "application/pdf")
-                .then().statusCode(422).body("detail", org.hamcrest.Matchers.containsString("patientt"));
+                .then().statusCode(422).body("detail", containsString("patientt"));
     }
 
     @Test

@@ -13,9 +13,14 @@ import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -39,10 +44,10 @@ class LargeUploadIT {
      */
     @Test
     void aClientAskingForAnHttp2UpgradeStillStreams() throws Exception {
-        upload(java.net.http.HttpClient.newHttpClient());
+        upload(HttpClient.newHttpClient());
     }
 
-    void upload(java.net.http.HttpClient client) throws Exception {
+    void upload(HttpClient client) throws Exception {
         try (ServiceProcess service = new ServiceProcess("large", 18192, List.of("-Xmx" + HEAP_MIB + "m"),
                 Map.of("COFFRE_MAX_DOCUMENT_SIZE", String.valueOf(1L << 30))).start()) {
             String uniqueId = "large-" + UUID.randomUUID();
@@ -55,14 +60,14 @@ class LargeUploadIT {
             MessageDigest sent = MessageDigest.getInstance("SHA-256");
             InputStream content = new DigestInputStream(new GeneratedPdf(SIZE), sent);
 
-            InputStream body = new SequenceInputStream(java.util.Collections.enumeration(List.of(
+            InputStream body = new SequenceInputStream(Collections.enumeration(List.of(
                     new ByteArrayInputStream(head), content, new ByteArrayInputStream(tail))));
             String type = "multipart/form-data; boundary=" + boundary;
             var answer = client == null ? service.post("/api/v1/documents", KeycloakTokens.hospital(), type, body).get()
-                    : client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(service.baseUrl() + "/api/v1/documents"))
+                    : client.send(HttpRequest.newBuilder(URI.create(service.baseUrl() + "/api/v1/documents"))
                             .header("Authorization", "Bearer " + KeycloakTokens.hospital()).header("Content-Type", type)
-                            .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> body)).build(),
-                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> body)).build(),
+                            HttpResponse.BodyHandlers.ofString());
 
             assertEquals(201, answer.statusCode(), answer.body());
             JsonObject document = new JsonObject(answer.body());

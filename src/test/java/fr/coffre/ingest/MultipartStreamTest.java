@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -74,7 +75,7 @@ class MultipartStreamTest {
     @Test
     void aBodyCutShortIsMalformed() throws IOException {
         byte[] whole = body("", new byte[1000]);
-        byte[] cut = java.util.Arrays.copyOf(whole, whole.length - 30);
+        byte[] cut = Arrays.copyOf(whole, whole.length - 30);
         MultipartStream multipart = new MultipartStream(new ByteArrayInputStream(cut), CT);
         multipart.next();
         var content = multipart.next().orElseThrow();

@@ -1,6 +1,7 @@
 package fr.coffre.ingest;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.notNullValue;
@@ -15,18 +16,18 @@ class OpenApiTest {
     void theUploadEndpointsDescribeTheirPartsAndAnswers() {
         var api = given().queryParam("format", "json").get("/q/openapi").then().statusCode(200).extract().jsonPath();
         String upload = "paths.'/api/v1/documents'.post.";
-        org.hamcrest.MatcherAssert.assertThat(api.get(upload + "requestBody.content.'multipart/form-data'.encoding.metadata.contentType"),
+        assertThat(api.get(upload + "requestBody.content.'multipart/form-data'.encoding.metadata.contentType"),
                 equalTo("application/json"));
-        org.hamcrest.MatcherAssert.assertThat(api.getMap("components.schemas.DocumentUpload.properties").keySet(),
+        assertThat(api.getMap("components.schemas.DocumentUpload.properties").keySet(),
                 hasItems("metadata", "content"));
-        org.hamcrest.MatcherAssert.assertThat(api.getMap(upload + "responses").keySet(),
+        assertThat(api.getMap(upload + "responses").keySet(),
                 hasItems("200", "201", "400", "401", "403", "409", "413", "415", "422", "429", "503"));
-        org.hamcrest.MatcherAssert.assertThat(api.get(upload + "responses.'415'.content.'application/problem+json'.schema.'$ref'"),
+        assertThat(api.get(upload + "responses.'415'.content.'application/problem+json'.schema.'$ref'"),
                 equalTo("#/components/schemas/Problem"));
-        org.hamcrest.MatcherAssert.assertThat(api.getMap("components.schemas.SubmissionUpload.properties").keySet(),
+        assertThat(api.getMap("components.schemas.SubmissionUpload.properties").keySet(),
                 hasItems("manifest"));
-        org.hamcrest.MatcherAssert.assertThat(api.get("paths.'/api/v1/submissions/{id}'.get.responses.'404'"), notNullValue());
-        org.hamcrest.MatcherAssert.assertThat(api.getMap("components.schemas.DocumentMetadata.properties").keySet(),
+        assertThat(api.get("paths.'/api/v1/submissions/{id}'.get.responses.'404'"), notNullValue());
+        assertThat(api.getMap("components.schemas.DocumentMetadata.properties").keySet(),
                 hasItems("uniqueId", "patient", "typeCode", "creationTime", "sha256", "replaces", "part"));
     }
 }

@@ -3,6 +3,8 @@ package fr.coffre.ingest;
 import static fr.coffre.testing.Uploads.metadata;
 import static fr.coffre.testing.Uploads.upload;
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
@@ -74,7 +76,7 @@ class SubmissionTest {
                 .send(hospital);
 
         answer.then().statusCode(201)
-                .header("Location", org.hamcrest.Matchers.endsWith("/api/v1/submissions/" + answer.path("id")))
+                .header("Location", endsWith("/api/v1/submissions/" + answer.path("id")))
                 .body("state", equalTo("COMPLETE"))
                 .body("expected", equalTo(6))
                 .body("documents", hasSize(7))
@@ -180,15 +182,15 @@ class SubmissionTest {
                 .then().statusCode(422)
                 .contentType("application/problem+json")
                 .body("type", equalTo("https://coffre.example/problems/invalid-metadata"))
-                .body("detail", org.hamcrest.Matchers.containsString("part x"));
+                .body("detail", containsString("part x"));
         Submissions.withManifest(new JsonArray().add(new JsonObject().put("part", "y").put("uniqeId", "typo")))
                 .part("y", "application/pdf", Corpus.bytes(PDF))
                 .send(hospital)
                 .then().statusCode(422)
-                .body("detail", org.hamcrest.Matchers.containsString("uniqeId"));
+                .body("detail", containsString("uniqeId"));
         new Submissions().part("content", "application/pdf", Corpus.bytes(PDF)).send(hospital)
                 .then().statusCode(400)
-                .body("detail", org.hamcrest.Matchers.containsString("manifest"));
+                .body("detail", containsString("manifest"));
         assertEquals(0, count("SELECT count(*) FROM document WHERE unique_id = ANY($1)", new String[] {unique}));
     }
 

@@ -2,6 +2,7 @@ package fr.coffre.observability;
 
 import static fr.coffre.testing.Uploads.metadata;
 import static fr.coffre.testing.Uploads.upload;
+import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,6 +15,7 @@ import fr.coffre.testing.Uploads;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -42,7 +44,7 @@ class MetricsTest {
         wrongIns.getJsonObject("patient").put("id", "279035121518988"); // its NIR key does not check
         upload(token, wrongIns, text, "text/plain").then().statusCode(422);
         await().atMost(DEADLINE).until(() -> Database.strings("SELECT status FROM document WHERE id = ?::uuid", id),
-                statuses -> statuses.equals(java.util.List.of("INDEXED")));
+                statuses -> statuses.equals(List.of("INDEXED")));
 
         PrometheusScrape after = PrometheusScrape.now();
         assertEquals(1, delta(before, after, "coffre_upload_duration_seconds_count", CREATED));
@@ -59,7 +61,7 @@ class MetricsTest {
         assertTrue(after.has("coffre_indexing_lag_records", Map.of("topic", "coffre.documents.stored")),
                 "the indexing group's lag is measured");
         await().atMost(DEADLINE).until(() -> PrometheusScrape.now().value("coffre_documents", Map.of("status", "INDEXED")) >= 1);
-        for (String status : java.util.List.of("STORED", "INDEXED", "QUARANTINED", "FAILED", "SUPERSEDED", "DELETED")) {
+        for (String status : List.of("STORED", "INDEXED", "QUARANTINED", "FAILED", "SUPERSEDED", "DELETED")) {
             assertTrue(after.has("coffre_documents", Map.of("status", status)), "documents by status: " + status);
         }
 
@@ -74,7 +76,7 @@ class MetricsTest {
     @Test
     void aRefusedRequestCountsAsARejectionByItsProblem() {
         PrometheusScrape before = PrometheusScrape.now();
-        io.restassured.RestAssured.given().auth().oauth2(KeycloakTokens.hospital())
+        given().auth().oauth2(KeycloakTokens.hospital())
                 .contentType("multipart/form-data; boundary=nothing-here").body("not multipart at all".getBytes(StandardCharsets.UTF_8))
                 .when().post("/api/v1/documents").then().statusCode(400);
         PrometheusScrape after = PrometheusScrape.now();

@@ -1,6 +1,7 @@
 package fr.coffre.observability;
 
 import static fr.coffre.testing.Uploads.metadata;
+import static fr.coffre.testing.Uploads.upload;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -63,7 +64,7 @@ class TracingTest {
 
     @Test
     void anUploadWithoutTraceStartsOneThatStillReachesTheWorker() {
-        String id = fr.coffre.testing.Uploads.upload(KeycloakTokens.hospital(), metadata("trace-" + UUID.randomUUID()),
+        String id = upload(KeycloakTokens.hospital(), metadata("trace-" + UUID.randomUUID()),
                         "Compte rendu sans trace reçue.".getBytes(StandardCharsets.UTF_8), "text/plain")
                 .then().statusCode(201).extract().path("id");
         SpanData indexing = await().atMost(DEADLINE).until(() -> find("index document", id), Optional::isPresent).get();

@@ -5,7 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The shared corpus, read where it lies (../shared/corpus): its licences forbid copying it here. */
 public final class Corpus {
@@ -28,17 +30,17 @@ public final class Corpus {
     }
 
     /** manifest.tsv, one map per row keyed by column name. */
-    public static List<java.util.Map<String, String>> manifest() {
+    public static List<Map<String, String>> manifest() {
         try {
             List<String> lines = Files.readAllLines(file("manifest.tsv"));
             String[] columns = lines.get(0).split("\t", -1);
-            List<java.util.Map<String, String>> rows = new ArrayList<>();
+            List<Map<String, String>> rows = new ArrayList<>();
             for (String line : lines.subList(1, lines.size())) {
                 if (line.isBlank()) {
                     continue;
                 }
                 String[] cells = line.split("\t", -1);
-                java.util.Map<String, String> row = new java.util.LinkedHashMap<>();
+                Map<String, String> row = new LinkedHashMap<>();
                 for (int i = 0; i < columns.length; i++) {
                     row.put(columns[i], i < cells.length ? cells[i] : "");
                 }

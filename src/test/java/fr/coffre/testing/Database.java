@@ -5,8 +5,10 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.awaitility.Awaitility;
 
 /** The local stack's PostgreSQL, for tests that check what the service committed from outside it. */
 public final class Database {
@@ -53,7 +55,7 @@ public final class Database {
 
     /** Waits until the workers are done with the document, and says how it ended. */
     public static String awaitConcluded(String documentId) {
-        return org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(90))
+        return Awaitility.await().atMost(Duration.ofSeconds(90))
                 .until(() -> status(documentId), s -> !s.equals("STORED"));
     }
 

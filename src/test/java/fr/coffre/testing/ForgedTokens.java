@@ -3,6 +3,7 @@ package fr.coffre.testing;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
@@ -36,7 +37,7 @@ public final class ForgedTokens {
             rsa.initSign(keys.getPrivate());
             rsa.update(signed.getBytes(StandardCharsets.US_ASCII));
             return signed + "." + URL.encodeToString(rsa.sign());
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }

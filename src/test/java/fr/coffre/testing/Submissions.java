@@ -6,6 +6,7 @@ import io.restassured.response.Response;
 import io.vertx.core.json.JsonArray;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.UUID;
 
 /** Builds a submission's multipart body byte by byte, so tests can also send broken ones. */
@@ -30,7 +31,7 @@ public final class Submissions {
     public byte[] truncatedInside(String name, String mediaType, byte[] content) {
         part(name, mediaType, content);
         byte[] all = body.toByteArray();
-        return java.util.Arrays.copyOf(all, all.length - content.length / 2);
+        return Arrays.copyOf(all, all.length - content.length / 2);
     }
 
     public byte[] bytes() {

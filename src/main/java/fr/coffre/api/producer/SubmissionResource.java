@@ -1,5 +1,8 @@
-package fr.coffre.ingest.rest;
+package fr.coffre.api.producer;
 
+import fr.coffre.access.AccessLogRepository;
+import fr.coffre.access.Reader;
+import fr.coffre.ingest.MalformedMultipartException;
 import fr.coffre.ingest.MultipartStream;
 import fr.coffre.ingest.Producer;
 import fr.coffre.ingest.ProducerIdentity;
@@ -45,11 +48,11 @@ public class SubmissionResource {
     private final UploadAdmission admission;
     private final SubmissionService service;
     private final SubmissionRepository submissions;
-    private final fr.coffre.access.AccessLogRepository accessLog;
+    private final AccessLogRepository accessLog;
     private final UploadMetrics metrics;
 
     public SubmissionResource(ProducerIdentity identity, UploadAdmission admission, SubmissionService service,
-            SubmissionRepository submissions, fr.coffre.access.AccessLogRepository accessLog, UploadMetrics metrics) {
+            SubmissionRepository submissions, AccessLogRepository accessLog, UploadMetrics metrics) {
         this.identity = identity;
         this.admission = admission;
         this.service = service;
@@ -91,7 +94,7 @@ public class SubmissionResource {
             return Response.created(uri.getBaseUriBuilder().path("api/v1/submissions/{id}").build(id)).entity(view).build();
         } catch (IOException e) {
             throw new ProblemException(ProblemType.MALFORMED_REQUEST, "The request body could not be read: " + e.getMessage());
-        } catch (fr.coffre.ingest.MalformedMultipartException e) {
+        } catch (MalformedMultipartException e) {
             throw new ProblemException(ProblemType.MALFORMED_REQUEST, e.getMessage());
         }
     }
@@ -102,13 +105,13 @@ public class SubmissionResource {
     @Operation(summary = "A submission set you sent: each document's outcome and current processing status")
     public Uni<SubmissionView> get(@PathParam("id") UUID id) {
         Producer producer = identity.current();
-        var reader = fr.coffre.access.Reader.producer(producer);
+        var reader = Reader.producer(producer);
         return submissions.find(id, producer.id()).map(found -> found.orElseThrow(
                         () -> new ProblemException(ProblemType.NOT_FOUND, "You sent no submission " + id + ".")))
                 // Showing the documents' metadata is a read like any other: recorded first.
                 .call(view -> accessLog.record(view.documents().stream()
                         .filter(entry -> entry.document() != null)
-                        .map(entry -> new fr.coffre.access.AccessLogRepository.Entry(
+                        .map(entry -> new AccessLogRepository.Entry(
                                 entry.document().patient().identifier(), entry.document().id(), reader, "metadata", false, null))
                         .toList()));
     }

@@ -1,4 +1,4 @@
-package fr.coffre.access.rest;
+package fr.coffre.api;
 
 import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
@@ -8,16 +8,16 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 
 /** Query parameters of the read APIs, checked so that a bad one is a 400 that says which. */
-final class QueryParams {
+public final class QueryParams {
 
-    static final int DEFAULT_LIMIT = 20;
-    static final int MAX_LIMIT = 100;
+    public static final int DEFAULT_LIMIT = 20;
+    public static final int MAX_LIMIT = 100;
 
     private QueryParams() {
     }
 
     /** A date (the day's start, UTC) or a date-time with its offset. */
-    static OffsetDateTime instant(String name, String value) {
+    public static OffsetDateTime instant(String name, String value) {
         if (value == null || value.isBlank()) {
             return null;
         }
@@ -29,7 +29,7 @@ final class QueryParams {
         }
     }
 
-    static int limit(Integer limit) {
+    public static int limit(Integer limit) {
         if (limit == null) {
             return DEFAULT_LIMIT;
         }

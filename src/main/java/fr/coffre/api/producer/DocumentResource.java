@@ -1,4 +1,4 @@
-package fr.coffre.ingest.rest;
+package fr.coffre.api.producer;
 
 import fr.coffre.access.ContentResponses;
 import fr.coffre.access.ProducerActions;

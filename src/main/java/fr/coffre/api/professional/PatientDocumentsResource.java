@@ -1,4 +1,4 @@
-package fr.coffre.access.rest;
+package fr.coffre.api.professional;
 
 import fr.coffre.access.AccessLogRepository;
 import fr.coffre.access.Audience;
@@ -10,6 +10,7 @@ import fr.coffre.access.PatientDocumentRepository;
 import fr.coffre.access.Reader;
 import fr.coffre.access.PatientPreferenceRepository;
 import fr.coffre.access.VisibleDocument;
+import fr.coffre.api.QueryParams;
 import fr.coffre.document.Ins;
 import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;

@@ -1,4 +1,4 @@
-package fr.coffre.index.rest;
+package fr.coffre.api.operator;
 
 import fr.coffre.index.DeadLetterReplay;
 import io.smallrye.common.annotation.RunOnVirtualThread;

@@ -1,4 +1,4 @@
-package fr.coffre.ingest.rest;
+package fr.coffre.api.producer;
 
 import fr.coffre.ingest.DocumentMetadata;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;

@@ -1,4 +1,4 @@
-package fr.coffre.access.rest;
+package fr.coffre.api.patient;
 
 import fr.coffre.access.AccessLogRepository;
 import fr.coffre.access.Audience;
@@ -11,8 +11,10 @@ import fr.coffre.access.PatientDocumentRepository;
 import fr.coffre.access.PatientPreferenceRepository;
 import fr.coffre.access.PatientUploads;
 import fr.coffre.access.VisibleDocument;
+import fr.coffre.api.QueryParams;
 import fr.coffre.document.DocumentRepository;
 import fr.coffre.document.Identifier;
+import fr.coffre.ingest.DocumentView;
 import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
 import io.smallrye.common.annotation.RunOnVirtualThread;
@@ -162,7 +164,7 @@ public class MeResource {
             + "(title, typeCode, creationTime), then `content`: PDF, JPEG, PNG, TIFF, RTF or plain text, 5 MiB at most. "
             + "It is marked as patient-authored and goes through the same checks and indexing as any other.")
     public Response add(InputStream body, @HeaderParam("Content-Type") String contentType, @Context UriInfo uri) {
-        fr.coffre.ingest.DocumentView created = uploads.add(caller.patient(), body, contentType);
+        DocumentView created = uploads.add(caller.patient(), body, contentType);
         return Response.created(uri.getBaseUriBuilder().path("api/v1/me/documents/{id}").build(created.id()))
                 .entity(created).build();
     }
