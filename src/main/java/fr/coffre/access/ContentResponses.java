@@ -101,7 +101,7 @@ public class ContentResponses {
 
     /** A name from the title, cut to letters, digits and a few marks, so no client or filesystem can misread it. */
     static String disposition(Document document) {
-        String title = document.title() == null || document.title().isBlank() ? "document" : document.title();
+        String title = document.entry().title() == null || document.entry().title().isBlank() ? "document" : document.entry().title();
         String ascii = Normalizer.normalize(title, Normalizer.Form.NFD).replaceAll("\\p{M}", "")
                 .replaceAll("[^A-Za-z0-9 ._-]", "_").replaceAll("[ _]+", "_").replaceAll("^[._]+", "");
         if (ascii.isEmpty()) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import fr.coffre.document.Author;
 import fr.coffre.document.Code;
 import fr.coffre.document.Document;
+import fr.coffre.document.DocumentEntry;
 import fr.coffre.document.DocumentStatus;
 import java.time.OffsetDateTime;
 import java.util.UUID;
@@ -31,8 +32,9 @@ public record DocumentSummary(
 
     public static DocumentSummary of(VisibleDocument v) {
         Document d = v.document();
-        return new DocumentSummary(d.id(), d.title(), d.typeCode(), d.classCode(), d.creationTime(), d.serviceStartTime(),
-                d.serviceStopTime(), d.author(), d.producerId(), d.mediaType(), d.size(), d.sha256(), d.status(),
+        DocumentEntry e = d.entry();
+        return new DocumentSummary(d.id(), e.title(), e.typeCode(), e.classCode(), e.creationTime(), e.serviceStartTime(),
+                e.serviceStopTime(), e.author(), d.producerId(), d.mediaType(), d.size(), d.sha256(), d.status(),
                 v.hiddenFromProfessionals(), v.patientAuthored(), d.receivedAt(), v.snippet());
     }
 }

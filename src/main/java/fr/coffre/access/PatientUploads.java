@@ -1,8 +1,8 @@
 package fr.coffre.access;
 
 import fr.coffre.document.Code;
+import fr.coffre.document.DocumentEntry;
 import fr.coffre.document.Identifier;
-import fr.coffre.document.PatientRef;
 import fr.coffre.event.PatientKey;
 import fr.coffre.extraction.ContentKind;
 import fr.coffre.ingest.DocumentMetadata;
@@ -28,8 +28,9 @@ public class PatientUploads {
 
     static final long MAX_SIZE = 5L * 1024 * 1024;
     static final Set<ContentKind> KINDS = Set.of(ContentKind.PDF, ContentKind.IMAGE, ContentKind.RTF, ContentKind.TEXT);
-    /** LOINC "Patient Note", when the patient gives no type. */
-    static final Code PATIENT_NOTE = new Code("51855-5", "2.16.840.1.113883.6.1", "Patient Note");
+    /** What a patient's document is filed as when the patient says nothing else. */
+    static final DocumentEntry PATIENT_DEFAULTS = new DocumentEntry(null, null,
+            new Code("51855-5", "2.16.840.1.113883.6.1", "Patient Note"), null, null, null, null, null, null, null);
 
     private final SingleUpload upload;
 
@@ -40,16 +41,14 @@ public class PatientUploads {
     public DocumentView add(Identifier patient, InputStream body, String contentType) {
         Producer self = new Producer("patient:" + PatientKey.of(patient), "Patient");
         IngestionService.Outcome outcome = upload.receive(self, self, body, contentType, declared -> {
-            if (declared.patient() != null && !declared.patient().identifier().equals(patient)) {
+            DocumentEntry entry = declared.entry();
+            if (entry.patient() != null && !entry.patient().equals(patient)) {
                 throw new ProblemException(ProblemType.FORBIDDEN, "You may add documents to your own record only.");
             }
-            return new DocumentMetadata(
-                    declared.uniqueId() != null ? declared.uniqueId() : UUID.randomUUID().toString(),
-                    PatientRef.of(patient),
-                    declared.typeCode() != null ? declared.typeCode() : PATIENT_NOTE,
-                    declared.classCode(), declared.title(), declared.creationTime(), declared.serviceStartTime(),
-                    declared.serviceStopTime(), declared.confidentiality(), declared.mediaType(), declared.author(),
-                    declared.sha256(), null, null, null);
+            DocumentEntry own = entry.withPatient(patient)
+                    .withUniqueId(entry.uniqueId() != null ? entry.uniqueId() : UUID.randomUUID().toString())
+                    .orElse(PATIENT_DEFAULTS);
+            return new DocumentMetadata(own, declared.mediaType(), declared.sha256(), null, null, null);
         }, new Intake(MAX_SIZE, KINDS, true));
         return DocumentView.of(outcome.document());
     }

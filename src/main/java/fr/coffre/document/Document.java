@@ -3,21 +3,15 @@ package fr.coffre.document;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
-/** A document as Coffre keeps it: its metadata, where its bytes are, and where it is in the pipeline. */
+/**
+ * A document as Coffre keeps it: its XDS entry, who sent it, where its bytes are, and where it is in
+ * the pipeline.
+ */
 public record Document(
         UUID id,
         String producerId,
-        String uniqueId,
-        Identifier patient,
-        Code typeCode,
-        String classCode,
-        String title,
-        OffsetDateTime creationTime,
-        OffsetDateTime serviceStartTime,
-        OffsetDateTime serviceStopTime,
-        String confidentiality,
+        DocumentEntry entry,
         String mediaType,
-        Author author,
         String sha256,
         long size,
         String objectKey,
@@ -26,4 +20,9 @@ public record Document(
         DocumentStatus status,
         String statusReason,
         OffsetDateTime receivedAt) {
+
+    /** The patient it is filed under. */
+    public Identifier patient() {
+        return entry.patient();
+    }
 }

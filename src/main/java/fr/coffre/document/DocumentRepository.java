@@ -64,11 +64,12 @@ public class DocumentRepository {
     }
 
     public Uni<Void> insert(SqlConnection connection, Document d) {
+        DocumentEntry e = d.entry();
         Object[] values = {
-            d.id(), d.producerId(), d.uniqueId(), d.patient().value(), d.patient().system(),
-            d.typeCode().code(), d.typeCode().system(), d.typeCode().display(), d.classCode(), d.title(),
-            d.creationTime(), d.serviceStartTime(), d.serviceStopTime(), d.confidentiality(), d.mediaType(),
-            d.author() == null ? null : JsonObject.mapFrom(d.author()), d.sha256(), d.size(), d.objectKey(),
+            d.id(), d.producerId(), e.uniqueId(), e.patient().value(), e.patient().system(),
+            e.typeCode().code(), e.typeCode().system(), e.typeCode().display(), e.classCode(), e.title(),
+            e.creationTime(), e.serviceStartTime(), e.serviceStopTime(), e.confidentiality(), d.mediaType(),
+            e.author() == null ? null : JsonObject.mapFrom(e.author()), d.sha256(), d.size(), d.objectKey(),
             d.submissionId(), d.replaces(), d.status().name(), d.statusReason(), d.receivedAt()
         };
         return connection.preparedQuery("INSERT INTO document (" + COLUMNS + ") VALUES ("
@@ -176,9 +177,7 @@ public class DocumentRepository {
 
     public static Document map(Row row) {
         JsonObject author = (JsonObject) row.getValue("author");
-        return new Document(
-                row.getUUID("id"),
-                row.getString("producer_id"),
+        DocumentEntry entry = new DocumentEntry(
                 row.getString("unique_id"),
                 new Identifier(row.getString("patient_system"), row.getString("patient_id")),
                 new Code(row.getString("type_code"), row.getString("type_code_system"), row.getString("type_display")),
@@ -188,8 +187,12 @@ public class DocumentRepository {
                 row.getOffsetDateTime("service_start_time"),
                 row.getOffsetDateTime("service_stop_time"),
                 row.getString("confidentiality"),
+                author == null ? null : author.mapTo(Author.class));
+        return new Document(
+                row.getUUID("id"),
+                row.getString("producer_id"),
+                entry,
                 row.getString("media_type"),
-                author == null ? null : author.mapTo(Author.class),
                 row.getString("sha256"),
                 row.getLong("size_bytes"),
                 row.getString("object_key"),

@@ -1,6 +1,7 @@
 package fr.coffre.index;
 
 import fr.coffre.document.Document;
+import fr.coffre.document.DocumentEntry;
 import fr.coffre.document.DocumentRepository;
 import fr.coffre.document.DocumentStatus;
 import fr.coffre.document.Identifier;
@@ -61,14 +62,15 @@ public class IndexRepository {
     private static Uni<Void> insertEntry(SqlConnection connection, Document document, ExtractedContent content,
             boolean typeMismatch) {
         String text = content.text() == null ? "" : content.text();
-        String title = content.title() != null ? content.title() : document.title();
+        DocumentEntry declared = document.entry();
+        String title = content.title() != null ? content.title() : declared.title();
         Identifier ins = content.ins().orElse(content.patientIds().isEmpty() ? null : content.patientIds().get(0));
         String keyMetadata = Stream.of(
-                        document.title(),
-                        document.typeCode().display(),
+                        declared.title(),
+                        declared.typeCode().display(),
                         content.code() == null ? null : content.code().displayName(),
-                        document.author() == null ? null : document.author().name(),
-                        document.author() == null ? null : document.author().institution(),
+                        declared.author() == null ? null : declared.author().name(),
+                        declared.author() == null ? null : declared.author().institution(),
                         content.authorName(),
                         content.authorOrganization())
                 .filter(v -> v != null && !v.isBlank())

@@ -1,5 +1,6 @@
 package fr.coffre.index;
 
+import fr.coffre.document.Code;
 import fr.coffre.document.Document;
 import fr.coffre.document.DocumentRepository;
 import fr.coffre.document.DocumentStatus;
@@ -85,9 +86,9 @@ public class IndexingService {
             throw new TransientIndexingException("the document could not be read or parsed now: " + LogSafe.describe(e), e);
         }
 
+        Code type = document.entry().typeCode();
         ConsistencyCheck.Report report = ConsistencyCheck.check(new ConsistencyCheck.Declared(document.patient(),
-                new CodedValue(document.typeCode().code(), document.typeCode().system(), document.typeCode().display()),
-                document.mediaType()), content);
+                new CodedValue(type.code(), type.system(), type.display()), document.mediaType()), content);
         if (report.quarantine().isPresent()) {
             QuarantineReason reason = report.quarantine().get();
             return setAside(document, reason.status(), reason.code(), reason.code() + ": " + report.detail());

@@ -2,6 +2,7 @@ package fr.coffre.ingest;
 
 import fr.coffre.document.Author;
 import fr.coffre.document.Code;
+import fr.coffre.document.DocumentEntry;
 import fr.coffre.extraction.CdaHeader;
 import fr.coffre.extraction.CdaHeaderReader;
 import fr.coffre.extraction.CodedValue;
@@ -69,12 +70,13 @@ public class ContentInspector {
                     person.id() == null ? null : person.id().system(), name.isEmpty() ? null : name,
                     person.organization() == null ? null : person.organization().name());
         }
-        return new ContentFacts(h.uniqueId(), h.patientIds(), h.ins(), code(h.code()), h.title(), h.effectiveDateTime(),
-                h.serviceStart(), h.serviceStop(), h.confidentialityCode(), author);
+        return new ContentFacts(new DocumentEntry(h.uniqueId(), null, code(h.code()), null, h.title(), h.effectiveDateTime(),
+                h.serviceStart(), h.serviceStop(), h.confidentialityCode(), author), h.patientIds(), h.ins());
     }
 
     private static ContentFacts fromFhir(FhirDocumentInfo f) {
-        return new ContentFacts(null, f.patientIds(), f.ins(), code(f.type()), f.title(), f.date(), null, null, null, null);
+        return new ContentFacts(new DocumentEntry(null, null, code(f.type()), null, f.title(), f.date(), null, null, null, null),
+                f.patientIds(), f.ins());
     }
 
     private static Code code(CodedValue value) {

@@ -176,7 +176,7 @@ public class IngestionService {
                 discard(key);
                 return existing(producer, metadata, stored.sha256())
                         .orElseThrow(() -> new ProblemException(ProblemType.UNIQUE_ID_CONFLICT,
-                                "Another upload of unique id " + metadata.uniqueId() + " is in progress; retry it."));
+                                "Another upload of unique id " + metadata.entry().uniqueId() + " is in progress; retry it."));
             }
             discard(key);
             throw e;
@@ -224,7 +224,7 @@ public class IngestionService {
      * bytes are a retry (200 with the original), other bytes a conflict unless they replace it.
      */
     private Optional<Outcome> existing(Producer producer, ResolvedMetadata metadata, String sha256) {
-        Optional<Document> live = await(documents.findLive(producer.id(), metadata.uniqueId()));
+        Optional<Document> live = await(documents.findLive(producer.id(), metadata.entry().uniqueId()));
         if (live.isEmpty()) {
             return Optional.empty();
         }
@@ -235,7 +235,7 @@ public class IngestionService {
         if (found.id().equals(metadata.replaces())) {
             return Optional.empty();
         }
-        throw new ProblemException(ProblemType.UNIQUE_ID_CONFLICT, "Unique id " + metadata.uniqueId()
+        throw new ProblemException(ProblemType.UNIQUE_ID_CONFLICT, "Unique id " + metadata.entry().uniqueId()
                 + " already names document " + found.id() + " with other content. To publish a new version, send it with"
                 + " \"replaces\": \"" + found.id() + "\".");
     }

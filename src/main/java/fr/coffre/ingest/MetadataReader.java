@@ -1,15 +1,20 @@
 package fr.coffre.ingest;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.RecordComponent;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
 /**
  * Reads metadata and manifest parts: bounded in size, and strict, so that a misspelt field is
@@ -18,28 +23,39 @@ import java.io.InputStream;
 @ApplicationScoped
 public class MetadataReader {
 
-    private final ObjectReader metadata;
-    private final ObjectReader manifest;
+    static final String INCOMPLETE_PATIENT = "patient needs both id (the INS) and system (its OID).";
+
+    /**
+     * The top-level fields of a metadata object, from the records themselves: Jackson cannot refuse
+     * unknown fields beside an unwrapped entry, so they are checked here.
+     */
+    static final Set<String> FIELDS = fields(DocumentMetadata.class);
+
+    private final ObjectMapper strict;
     private final int maxSize;
     private final int maxManifestSize;
 
     public MetadataReader(ObjectMapper mapper, IngestConfig config) {
-        ObjectMapper strict = mapper.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-        this.metadata = strict.readerFor(DocumentMetadata.class);
-        this.manifest = strict.readerFor(DocumentMetadata[].class);
+        this.strict = mapper.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         this.maxSize = config.maxMetadataSize();
         this.maxManifestSize = config.maxManifestSize();
     }
 
     public DocumentMetadata metadata(InputStream part) {
-        return read(metadata, part, "metadata", maxSize);
+        JsonNode node = read(part, "metadata", maxSize);
+        check(node, "metadata");
+        return convert(node, DocumentMetadata.class, "metadata");
     }
 
     public DocumentMetadata[] manifest(InputStream part) {
-        return read(manifest, part, "manifest", maxManifestSize);
+        JsonNode node = read(part, "manifest", maxManifestSize);
+        if (node.isArray()) {
+            node.forEach(entry -> check(entry, "manifest"));
+        }
+        return convert(node, DocumentMetadata[].class, "manifest");
     }
 
-    private static <T> T read(ObjectReader reader, InputStream part, String what, int maxSize) {
+    private JsonNode read(InputStream part, String what, int maxSize) {
         byte[] bytes;
         try {
             bytes = part.readNBytes(maxSize + 1);
@@ -50,19 +66,63 @@ public class MetadataReader {
             throw new ProblemException(ProblemType.REQUEST_TOO_LARGE, "The " + what + " part is larger than " + maxSize + " bytes.");
         }
         try {
-            T value = reader.readValue(bytes);
-            if (value == null) {
+            JsonNode node = strict.readTree(bytes);
+            if (node == null || node.isMissingNode() || node.isNull()) {
                 throw new ProblemException(ProblemType.INVALID_METADATA, "The " + what + " part is empty.");
             }
-            return value;
-        } catch (UnrecognizedPropertyException e) {
-            throw new ProblemException(ProblemType.INVALID_METADATA, "The " + what + " has an unknown field \""
-                    + e.getPropertyName() + "\".");
+            return node;
         } catch (JsonProcessingException e) {
-            throw new ProblemException(ProblemType.INVALID_METADATA, "The " + what + " part is not valid JSON of the expected shape: "
-                    + e.getOriginalMessage());
+            throw shape(what, e);
         } catch (IOException e) {
             throw new ProblemException(ProblemType.MALFORMED_REQUEST, "The " + what + " part could not be read.");
         }
+    }
+
+    private static void check(JsonNode node, String what) {
+        if (!node.isObject()) {
+            return; // refused by the conversion, with the expected shape
+        }
+        for (Iterator<String> names = node.fieldNames(); names.hasNext();) {
+            String name = names.next();
+            if (!FIELDS.contains(name)) {
+                throw unknown(what, name);
+            }
+        }
+        JsonNode patient = node.get("patient");
+        if (patient != null && patient.isObject() && !(patient.path("id").isTextual() && patient.path("system").isTextual())) {
+            throw new ProblemException(ProblemType.INVALID_METADATA, INCOMPLETE_PATIENT);
+        }
+    }
+
+    private <T> T convert(JsonNode node, Class<T> type, String what) {
+        try {
+            return strict.treeToValue(node, type);
+        } catch (UnrecognizedPropertyException e) {
+            throw unknown(what, e.getPropertyName());
+        } catch (JsonProcessingException e) {
+            throw shape(what, e);
+        }
+    }
+
+    private static ProblemException unknown(String what, String name) {
+        return new ProblemException(ProblemType.INVALID_METADATA, "The " + what + " has an unknown field \"" + name + "\".");
+    }
+
+    private static ProblemException shape(String what, JsonProcessingException e) {
+        return new ProblemException(ProblemType.INVALID_METADATA, "The " + what + " part is not valid JSON of the expected shape: "
+                + e.getOriginalMessage());
+    }
+
+    // Jackson's annotations reach a record component's accessor, not the component itself.
+    private static Set<String> fields(Class<?> type) {
+        Set<String> names = new LinkedHashSet<>();
+        for (RecordComponent component : type.getRecordComponents()) {
+            if (component.getAccessor().isAnnotationPresent(JsonUnwrapped.class)) {
+                names.addAll(fields(component.getType()));
+            } else {
+                names.add(component.getName());
+            }
+        }
+        return Set.copyOf(names);
     }
 }

@@ -1,8 +1,7 @@
 package fr.coffre.ingest;
 
-import fr.coffre.document.Author;
-import fr.coffre.document.Code;
 import fr.coffre.document.Document;
+import fr.coffre.document.DocumentEntry;
 import fr.coffre.document.DocumentStatus;
 import fr.coffre.document.Identifier;
 import fr.coffre.document.Ins;
@@ -20,62 +19,47 @@ import java.util.regex.Pattern;
  * content says. Where both name a patient they must agree: a document is never filed under
  * either of two different patients.
  */
-public record ResolvedMetadata(
-        String uniqueId,
-        Identifier patient,
-        Code typeCode,
-        String classCode,
-        String title,
-        OffsetDateTime creationTime,
-        OffsetDateTime serviceStartTime,
-        OffsetDateTime serviceStopTime,
-        String confidentiality,
-        Author author,
-        String sha256,
-        UUID replaces) {
+public record ResolvedMetadata(DocumentEntry entry, String sha256, UUID replaces) {
 
     private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
     private static final int MAX_TEXT = 1024;
 
     public static ResolvedMetadata resolve(DocumentMetadata declared, ContentFacts facts) {
-        Identifier patient = resolvePatient(declared, facts);
-        String uniqueId = resolveUniqueId(declared, facts);
-        Code typeCode = declared.typeCode() != null ? declared.typeCode() : facts.typeCode();
-        if (typeCode == null || blank(typeCode.code())) {
+        DocumentEntry stated = declared.entry();
+        Identifier patient = resolvePatient(stated.patient(), facts);
+        String uniqueId = resolveUniqueId(stated.uniqueId(), facts.stated().uniqueId());
+        DocumentEntry entry = stated.orElse(facts.stated()).withUniqueId(uniqueId).withPatient(patient);
+        if (entry.typeCode() == null || blank(entry.typeCode().code())) {
             throw invalid("typeCode.code is required (a LOINC document type code), in metadata or in the document.");
         }
         if (declared.sha256() != null && !SHA256.matcher(declared.sha256()).matches()) {
             throw invalid("sha256 must be 64 hexadecimal characters.");
         }
-        OffsetDateTime start = first(declared.serviceStartTime(), facts.serviceStartTime());
-        OffsetDateTime stop = first(declared.serviceStopTime(), facts.serviceStopTime());
-        if (start != null && stop != null && stop.isBefore(start)) {
+        if (entry.serviceStartTime() != null && entry.serviceStopTime() != null
+                && entry.serviceStopTime().isBefore(entry.serviceStartTime())) {
             throw invalid("serviceStopTime is before serviceStartTime.");
         }
-        return new ResolvedMetadata(uniqueId, patient, typeCode, limited("classCode", declared.classCode()),
-                limited("title", first(declared.title(), facts.title())),
-                first(declared.creationTime(), facts.creationTime()), start, stop,
-                limited("confidentiality", first(declared.confidentiality(), facts.confidentiality())),
-                first(declared.author(), facts.author()),
-                declared.sha256() == null ? null : declared.sha256().toLowerCase(Locale.ROOT),
+        limited("classCode", entry.classCode());
+        limited("title", entry.title());
+        limited("confidentiality", entry.confidentiality());
+        return new ResolvedMetadata(entry, declared.sha256() == null ? null : declared.sha256().toLowerCase(Locale.ROOT),
                 declared.replaces());
     }
 
-    private static Identifier resolvePatient(DocumentMetadata declared, ContentFacts facts) {
+    private static Identifier resolvePatient(Identifier declared, ContentFacts facts) {
         Optional<Identifier> fromContent = facts.ins();
         fromContent.flatMap(Ins::problemWith).ifPresent(reason -> {
             throw new ProblemException(ProblemType.INVALID_INS, "The document's patient identifier is refused: " + reason + ".");
         });
         Identifier fromMetadata = null;
-        if (declared.patient() != null) {
-            if (blank(declared.patient().id()) || blank(declared.patient().system())) {
-                throw invalid("patient needs both id (the INS) and system (its OID).");
+        if (declared != null) {
+            if (blank(declared.value()) || blank(declared.system())) {
+                throw invalid(MetadataReader.INCOMPLETE_PATIENT);
             }
-            Identifier id = declared.patient().identifier();
-            Ins.problemWith(id).ifPresent(reason -> {
+            Ins.problemWith(declared).ifPresent(reason -> {
                 throw new ProblemException(ProblemType.INVALID_INS, "The declared patient is refused: " + reason + ".");
             });
-            fromMetadata = Ins.normalise(id);
+            fromMetadata = Ins.normalise(declared);
         }
         if (fromContent.isPresent()) {
             Identifier inDocument = Ins.normalise(fromContent.get());
@@ -93,12 +77,11 @@ public record ResolvedMetadata(
         return fromMetadata;
     }
 
-    private static String resolveUniqueId(DocumentMetadata declared, ContentFacts facts) {
-        String fromMetadata = declared.uniqueId();
-        if (fromMetadata != null && facts.uniqueId() != null && !fromMetadata.equals(facts.uniqueId())) {
-            throw invalid("uniqueId " + fromMetadata + " differs from the document's own id " + facts.uniqueId() + ".");
+    private static String resolveUniqueId(String fromMetadata, String fromContent) {
+        if (fromMetadata != null && fromContent != null && !fromMetadata.equals(fromContent)) {
+            throw invalid("uniqueId " + fromMetadata + " differs from the document's own id " + fromContent + ".");
         }
-        String uniqueId = first(fromMetadata, facts.uniqueId());
+        String uniqueId = fromMetadata != null ? fromMetadata : fromContent;
         if (blank(uniqueId)) {
             throw invalid("uniqueId is required (your system's id for this document).");
         }
@@ -110,20 +93,14 @@ public record ResolvedMetadata(
 
     public Document toDocument(UUID id, Producer producer, String mediaType, StoredObject stored, UUID submissionId,
             OffsetDateTime receivedAt) {
-        return new Document(id, producer.id(), uniqueId, patient, typeCode, classCode, title, creationTime,
-                serviceStartTime, serviceStopTime, confidentiality, mediaType, author, stored.sha256(), stored.size(),
-                stored.key(), submissionId, replaces, DocumentStatus.STORED, null, receivedAt);
+        return new Document(id, producer.id(), entry, mediaType, stored.sha256(), stored.size(), stored.key(), submissionId,
+                replaces, DocumentStatus.STORED, null, receivedAt);
     }
 
-    private static String limited(String field, String value) {
+    private static void limited(String field, String value) {
         if (value != null && value.length() > MAX_TEXT) {
             throw invalid(field + " has more than " + MAX_TEXT + " characters.");
         }
-        return value;
-    }
-
-    private static <T> T first(T a, T b) {
-        return a != null ? a : b;
     }
 
     private static boolean blank(String s) {

@@ -43,11 +43,11 @@ public class SubmissionRepository {
         return client.preparedQuery("INSERT INTO submission (id, producer_id, state, expected_count, completed_at) "
                         + "VALUES ($1, $2, 'COMPLETE', 1, now()) ON CONFLICT (id) DO NOTHING")
                 .execute(Tuple.of(slot.submissionId(), document.producerId()))
-                .chain(() -> insertEntry(client, slot, document.uniqueId(), Outcome.created, document.id(), null));
+                .chain(() -> insertEntry(client, slot, document.entry().uniqueId(), Outcome.created, document.id(), null));
     }
 
     public Uni<Void> recordDuplicate(SubmissionSlot slot, Document original) {
-        return insertEntry(pool, slot, original.uniqueId(), Outcome.duplicate, original.id(), null);
+        return insertEntry(pool, slot, original.entry().uniqueId(), Outcome.duplicate, original.id(), null);
     }
 
     public Uni<Void> recordRejected(SubmissionSlot slot, String uniqueId, Problem problem) {

@@ -76,7 +76,7 @@ public class SubmissionService {
             }
             for (var missing : new TreeMap<>(invert(awaited)).entrySet()) {
                 reject(new SubmissionSlot(id, missing.getKey(), missing.getValue()),
-                        manifest[missing.getKey()].uniqueId(), problem(ProblemType.MISSING_PART,
+                        manifest[missing.getKey()].entry().uniqueId(), problem(ProblemType.MISSING_PART,
                                 "The manifest names part " + missing.getValue() + " but the request did not carry it."));
             }
             await(submissions.close(id, State.COMPLETE));
@@ -106,7 +106,7 @@ public class SubmissionService {
             if (e.is(ProblemType.MALFORMED_REQUEST)) {
                 throw e; // the body itself broke: no later part can be read
             }
-            reject(slot, metadata.uniqueId(), e.problem());
+            reject(slot, metadata.entry().uniqueId(), e.problem());
         }
     }
 

@@ -116,10 +116,10 @@ class DocumentRepositoryTest {
 
     private static Document document(Identifier patient) {
         UUID id = UUID.randomUUID();
-        return new Document(id, "test-producer", "repository-test-" + id, patient,
-                new Code("11502-2", "2.16.840.1.113883.6.1", null), null, null, null, null, null, null, "text/plain", null,
-                "0".repeat(64), 1, "documents/test/" + id, UUID.randomUUID(), null, DocumentStatus.STORED, null,
-                DocumentRepository.now().truncatedTo(ChronoUnit.MICROS));
+        DocumentEntry entry = new DocumentEntry("repository-test-" + id, patient, new Code("11502-2", "2.16.840.1.113883.6.1", null),
+                null, null, null, null, null, null, null);
+        return new Document(id, "test-producer", entry, "text/plain", "0".repeat(64), 1, "documents/test/" + id, UUID.randomUUID(),
+                null, DocumentStatus.STORED, null, DocumentRepository.now().truncatedTo(ChronoUnit.MICROS));
     }
 
     private boolean in(Function<SqlConnection, Uni<Boolean>> change) {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import fr.coffre.document.Identifier;
 import fr.coffre.document.Ins;
+import fr.coffre.testing.Corpus;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import fr.coffre.document.DocumentStatus;
 import fr.coffre.document.Identifier;
 import fr.coffre.document.Ins;
+import fr.coffre.testing.Corpus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -108,8 +109,8 @@ class DocumentExtractorCorpusTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("levelOneRenditions")
     void readsTheTextOfALevelOneCdaFromItsEmbeddedFile(String cda, String rendition) throws IOException {
-        ExtractedContent fromCda = EXTRACTOR.extract(Corpus.root().resolve(cda));
-        ExtractedContent fromPdf = EXTRACTOR.extract(Corpus.root().resolve(rendition));
+        ExtractedContent fromCda = EXTRACTOR.extract(Corpus.file(cda));
+        ExtractedContent fromPdf = EXTRACTOR.extract(Corpus.file(rendition));
 
         assertEquals("1", fromCda.properties().get("cda.level"));
         assertEquals("application/pdf", fromCda.properties().get("payload.1.mediaType"));
@@ -128,7 +129,7 @@ class DocumentExtractorCorpusTest {
 
     @Test
     void readsAnImageOnlyLevelOneCdaWithoutText() throws IOException {
-        ExtractedContent content = EXTRACTOR.extract(Corpus.root().resolve("cda/BIO-CR-BIO_2021.01_CDA-R2-Niveau-1.xml"));
+        ExtractedContent content = EXTRACTOR.extract(Corpus.file("cda/BIO-CR-BIO_2021.01_CDA-R2-Niveau-1.xml"));
 
         assertEquals("1", content.properties().get("cda.level"));
         assertEquals("application/pdf", content.properties().get("payload.1.mediaType"));
@@ -138,7 +139,7 @@ class DocumentExtractorCorpusTest {
     @Test
     void readsAPlainTextLevelOneBody() throws IOException {
         ExtractedContent content = EXTRACTOR.extract(
-                Corpus.root().resolve("cda/HL7-CCDA_Unstructured_Embedded_Text_Plain.xml"));
+                Corpus.file("cda/HL7-CCDA_Unstructured_Embedded_Text_Plain.xml"));
 
         assertEquals("text/plain", content.properties().get("payload.1.mediaType"));
         assertTrue(content.text().length() > 100, content.text());
@@ -147,7 +148,7 @@ class DocumentExtractorCorpusTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("levelThreeWithEmbeddedFiles")
     void neverIndexesTheBase64FilesOfALevelThreeCda(String file) throws IOException {
-        ExtractedContent content = EXTRACTOR.extract(Corpus.root().resolve(file));
+        ExtractedContent content = EXTRACTOR.extract(Corpus.file(file));
 
         assertEquals("3", content.properties().get("cda.level"));
         assertTrue(content.text().length() > 100, content.text());
@@ -164,7 +165,7 @@ class DocumentExtractorCorpusTest {
 
     @Test
     void indexesSectionTitlesAndNarrativeOfALevelThreeCda() throws IOException {
-        ExtractedContent content = EXTRACTOR.extract(Corpus.root().resolve("cda/HL7-CDA-core_cda-original.xml"));
+        ExtractedContent content = EXTRACTOR.extract(Corpus.file("cda/HL7-CDA-core_cda-original.xml"));
 
         assertEquals("3", content.properties().get("cda.level"));
         assertTrue(content.text().contains("History of Present Illness"), content.text());
@@ -173,9 +174,9 @@ class DocumentExtractorCorpusTest {
 
     @Test
     void indexesTheNarrativeOfFhirDocuments() throws IOException {
-        ExtractedContent bundle = EXTRACTOR.extract(Corpus.root().resolve("fhir/Bundle-example-annexe-fhir-document.json"));
+        ExtractedContent bundle = EXTRACTOR.extract(Corpus.file("fhir/Bundle-example-annexe-fhir-document.json"));
         ExtractedContent xml = EXTRACTOR.extract(
-                Corpus.root().resolve("fhir/DocumentReference-example-td3-1a-cr-consultation.xml"));
+                Corpus.file("fhir/DocumentReference-example-td3-1a-cr-consultation.xml"));
 
         assertEquals("Synthèse patient 20/11/2024\nSynthèse\nContenu de synthèse (exemple).", bundle.text());
         assertFalse(xml.text().contains("<"), xml.text());
@@ -229,7 +230,7 @@ class DocumentExtractorCorpusTest {
 
     @Test
     void quarantinesACdaWithoutPatientIdentifier() throws IOException {
-        ExtractedContent content = EXTRACTOR.extract(Corpus.root().resolve("bad/cda-missing-patient-id.xml"));
+        ExtractedContent content = EXTRACTOR.extract(Corpus.file("bad/cda-missing-patient-id.xml"));
 
         assertEquals("87273-9", content.code().code());
         assertEquals("NOTE DE VACCINATION", content.title());
@@ -243,7 +244,7 @@ class DocumentExtractorCorpusTest {
 
     @Test
     void decodesIso88591ButRefusesItsInvalidIns() throws IOException {
-        ExtractedContent content = EXTRACTOR.extract(Corpus.root().resolve("bad/cda-iso-8859-1-encoding.xml"));
+        ExtractedContent content = EXTRACTOR.extract(Corpus.file("bad/cda-iso-8859-1-encoding.xml"));
 
         assertEquals("Carnet de santé de l'enfant - Mesures de l'enfant", content.title());
         assertEquals(Optional.of(new Identifier(Ins.NIR, "222127505611201")), content.ins());
@@ -254,7 +255,7 @@ class DocumentExtractorCorpusTest {
     @Test
     void indexesTheCdaWhoseFileNameIsATraversal() throws IOException {
         ExtractedContent content = EXTRACTOR.extract(
-                Corpus.root().resolve("bad/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd.xml"));
+                Corpus.file("bad/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd.xml"));
 
         assertEquals(Optional.of(SAMPLE_INS), content.ins());
         assertEquals("96173-0", content.code().code());

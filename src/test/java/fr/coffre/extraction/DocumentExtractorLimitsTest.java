@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import fr.coffre.document.DocumentStatus;
+import fr.coffre.testing.Corpus;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -83,7 +84,7 @@ class DocumentExtractorLimitsTest {
 
     @Test
     void decodesALevelOneBodyAsAStreamAndReadsItsPdf() throws IOException {
-        byte[] pdf = Files.readAllBytes(Corpus.root().resolve("pdf/TLM-CR_rendition.pdf"));
+        byte[] pdf = Files.readAllBytes(Corpus.file("pdf/TLM-CR_rendition.pdf"));
         String cda = """
                 <ClinicalDocument xmlns="urn:hl7-org:v3">
                   <component><nonXMLBody>
@@ -101,7 +102,7 @@ class DocumentExtractorLimitsTest {
 
     @Test
     void flagsALevelOneBodyWhoseDeclaredTypeIsNotItsContent() throws IOException {
-        byte[] png = Files.readAllBytes(Corpus.root().resolve("img/eP-MED_logo.png"));
+        byte[] png = Files.readAllBytes(Corpus.file("img/eP-MED_logo.png"));
         String cda = """
                 <ClinicalDocument xmlns="urn:hl7-org:v3"><component><nonXMLBody>
                   <text mediaType="image/jpeg" representation="B64">%s</text>
@@ -187,7 +188,7 @@ class DocumentExtractorLimitsTest {
 
     @Test
     void readsFhirAttachmentsWhateverTheOrderOfTheirFields() throws IOException {
-        String pdf = Base64.getEncoder().encodeToString(Files.readAllBytes(Corpus.root().resolve("pdf/TLM-CR_rendition.pdf")));
+        String pdf = Base64.getEncoder().encodeToString(Files.readAllBytes(Corpus.file("pdf/TLM-CR_rendition.pdf")));
         String note = Base64.getEncoder().encodeToString("Patient vu en consultation, tension normale.".getBytes(StandardCharsets.UTF_8));
         String json = """
                 {"resourceType": "DocumentReference",
@@ -250,8 +251,8 @@ class DocumentExtractorLimitsTest {
     @Test
     void cutsTheTextAtTheLimitAndSaysSo() throws IOException {
         try (DocumentExtractor small = new DocumentExtractor(ExtractionLimits.defaults().withMaxTextChars(200))) {
-            ExtractedContent pdf = small.extract(Corpus.root().resolve("pdf/HL7-CCDA_UD_sample.pdf"));
-            ExtractedContent cda = small.extract(Corpus.root().resolve("cda/LDL-SES_2022.01.xml"));
+            ExtractedContent pdf = small.extract(Corpus.file("pdf/HL7-CCDA_UD_sample.pdf"));
+            ExtractedContent cda = small.extract(Corpus.file("cda/LDL-SES_2022.01.xml"));
 
             for (ExtractedContent content : List.of(pdf, cda)) {
                 assertTrue(content.textTruncated());
@@ -349,7 +350,7 @@ class DocumentExtractorLimitsTest {
             assertEquals(1, extractor.abandonedParsesRunning());
 
             assertThrows(ExtractionUnavailableException.class,
-                    () -> extractor.extract(Corpus.root().resolve("pdf/TLM-CR_rendition.pdf")));
+                    () -> extractor.extract(Corpus.file("pdf/TLM-CR_rendition.pdf")));
 
             release.countDown();
             awaitNoAbandonedParse(extractor);
@@ -364,7 +365,7 @@ class DocumentExtractorLimitsTest {
     void boundsArchivesNestedInDocumentsEvenWhenAskedToUnpackThem() throws IOException {
         ExtractionLimits limits = ExtractionLimits.defaults();
         try (DocumentExtractor unpacking = new DocumentExtractor(limits, new TikaEngine(limits, true))) {
-            Path bomb = Corpus.root().resolve("bad/nested-zip-bomb_DO-NOT-UNZIP.zip");
+            Path bomb = Corpus.file("bad/nested-zip-bomb_DO-NOT-UNZIP.zip");
             long start = System.nanoTime();
 
             DocumentContentException e = assertThrows(DocumentContentException.class,

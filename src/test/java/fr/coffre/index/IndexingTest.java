@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import fr.coffre.document.Code;
 import fr.coffre.document.Document;
+import fr.coffre.document.DocumentEntry;
 import fr.coffre.document.DocumentRepository;
 import fr.coffre.document.DocumentStatus;
 import fr.coffre.document.Identifier;
@@ -175,11 +176,11 @@ class IndexingTest {
                     .stream(new ByteArrayInputStream(content), content.length, -1).build()).get(30, TimeUnit.SECONDS);
         }
         UUID submission = UUID.randomUUID();
-        Document document = new Document(UUID.randomUUID(), "690781810", "direct-" + UUID.randomUUID(), patient,
+        DocumentEntry entry = new DocumentEntry("direct-" + UUID.randomUUID(), patient,
                 new Code("11502-2", "2.16.840.1.113883.6.1", "CR d'examens biologiques"), null, "Compte rendu",
-                OffsetDateTime.now(), null, null, null, mediaType, null,
-                "0".repeat(64), content == null ? 1000 : content.length, key, submission, null, DocumentStatus.STORED, null,
-                DocumentRepository.now());
+                OffsetDateTime.now(), null, null, null, null);
+        Document document = new Document(UUID.randomUUID(), "690781810", entry, mediaType, "0".repeat(64),
+                content == null ? 1000 : content.length, key, submission, null, DocumentStatus.STORED, null, DocumentRepository.now());
         pool.withTransaction(connection -> connection.preparedQuery("INSERT INTO submission (id, producer_id) VALUES ($1, $2)")
                         .execute(Tuple.of(submission, document.producerId()))
                         .chain(() -> documents.insert(connection, document))

@@ -112,7 +112,7 @@ public class SubmissionResource {
                 .call(view -> accessLog.record(view.documents().stream()
                         .filter(entry -> entry.document() != null)
                         .map(entry -> new AccessLogRepository.Entry(
-                                entry.document().patient().identifier(), entry.document().id(), reader, "metadata", false, null))
+                                entry.document().entry().patient(), entry.document().id(), reader, "metadata", false, null))
                         .toList()));
     }
 }
