@@ -1,5 +1,6 @@
 package fr.coffre.access;
 
+import fr.coffre.blocking.Await;
 import fr.coffre.document.DocumentRepository;
 import fr.coffre.document.DocumentRepository.PatientDocuments;
 import fr.coffre.document.Identifier;
@@ -9,7 +10,6 @@ import fr.coffre.storage.DocumentObjectStore;
 import fr.coffre.storage.PendingObjectRepository;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import org.jboss.logging.Logger;
 
 /**
@@ -23,7 +23,6 @@ import org.jboss.logging.Logger;
 public class ErasureService {
 
     private static final Logger LOG = Logger.getLogger(ErasureService.class);
-    private static final Duration TIMEOUT = Duration.ofMinutes(2);
 
     private final Pool pool;
     private final DocumentRepository documents;
@@ -33,10 +32,12 @@ public class ErasureService {
     private final PatientPreferenceRepository preferences;
     private final PendingObjectRepository pending;
     private final DocumentObjectStore store;
+    private final Await await;
 
     public ErasureService(Pool pool, DocumentRepository documents, SubmissionRepository submissions, OutboxRepository outbox,
             AccessLogRepository accessLog, PatientPreferenceRepository preferences, PendingObjectRepository pending,
-            DocumentObjectStore store) {
+            DocumentObjectStore store, Await await) {
+        this.await = await;
         this.pool = pool;
         this.documents = documents;
         this.submissions = submissions;
@@ -49,18 +50,17 @@ public class ErasureService {
 
     /** How many documents were erased. */
     public int erase(Identifier patient) {
-        PatientDocuments erased = pool.withTransaction(connection -> documents.lockAllOf(connection, patient)
-                        .call(found -> pending.handOver(connection, found.objectKeys()))
-                        .call(found -> submissions.eraseEntriesOf(connection, found.ids()))
-                        .call(found -> outbox.eraseAbout(connection, found.ids()))
-                        .call(found -> documents.erase(connection, found.ids()))
-                        .call(() -> accessLog.erase(connection, patient))
-                        .call(() -> preferences.erase(connection, patient)))
-                .await().atMost(TIMEOUT);
+        PatientDocuments erased = await.result(pool.withTransaction(connection -> documents.lockAllOf(connection, patient)
+                .call(found -> pending.handOver(connection, found.objectKeys()))
+                .call(found -> submissions.eraseEntriesOf(connection, found.ids()))
+                .call(found -> outbox.eraseAbout(connection, found.ids()))
+                .call(found -> documents.erase(connection, found.ids()))
+                .call(() -> accessLog.erase(connection, patient))
+                .call(() -> preferences.erase(connection, patient))));
         int left = 0;
         for (String key : erased.objectKeys()) {
             try {
-                store.delete(key).chain(() -> pending.forget(key)).await().atMost(TIMEOUT);
+                await.result(store.delete(key).chain(() -> pending.forget(key)));
             } catch (RuntimeException e) {
                 left++;
             }

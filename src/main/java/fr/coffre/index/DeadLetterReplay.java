@@ -1,5 +1,6 @@
 package fr.coffre.index;
 
+import fr.coffre.blocking.Await;
 import fr.coffre.document.DocumentRepository;
 import fr.coffre.event.DocumentStored;
 import fr.coffre.event.EventCodec;
@@ -46,9 +47,11 @@ public class DeadLetterReplay {
     private final String deadLetterTopic;
     private final String storedTopic;
     private final KafkaConnection kafka;
+    private final Await await;
 
     public DeadLetterReplay(Pool pool, DocumentRepository documents, OutboxRepository outbox, OutboxRelay relay,
-            KafkaTopicsConfig topics, KafkaConnection kafka) {
+            KafkaTopicsConfig topics, KafkaConnection kafka, Await await) {
+        this.await = await;
         this.pool = pool;
         this.documents = documents;
         this.outbox = outbox;
@@ -111,10 +114,9 @@ public class DeadLetterReplay {
     // The replayed document goes on in its own trace, the one its upload started.
     private boolean requeue(DocumentStored stored, ConsumerRecord<String, String> record) {
         String traceparent = Redelivery.text(record.headers(), Traceparent.HEADER);
-        return pool.withTransaction(connection -> documents.requeue(connection, stored.documentId())
-                        .call(again -> again ? outbox.append(connection, storedTopic, record.key(), stored, traceparent)
-                                : Uni.createFrom().voidItem()))
-                .await().atMost(DEADLINE);
+        return await.result(pool.withTransaction(connection -> documents.requeue(connection, stored.documentId())
+                .call(again -> again ? outbox.append(connection, storedTopic, record.key(), stored, traceparent)
+                        : Uni.createFrom().voidItem())));
     }
 
     /** Null for a record that is no document-stored event: skipped, as a worker would skip it. */

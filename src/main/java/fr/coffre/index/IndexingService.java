@@ -1,5 +1,6 @@
 package fr.coffre.index;
 
+import fr.coffre.blocking.Await;
 import fr.coffre.document.Code;
 import fr.coffre.document.Document;
 import fr.coffre.document.DocumentRepository;
@@ -32,7 +33,6 @@ import org.jboss.logging.Logger;
 public class IndexingService {
 
     private static final Logger LOG = Logger.getLogger(IndexingService.class);
-    private static final Duration DB_TIMEOUT = Duration.ofSeconds(30);
     private static final String UNKNOWN_KIND = ContentKind.UNKNOWN.name();
     private static final Duration[] EXTRACTION_BUCKETS = {
         Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
@@ -47,9 +47,11 @@ public class IndexingService {
     private final DocumentExtractorHolder extractor;
     private final IndexRepository index;
     private final MeterRegistry registry;
+    private final Await await;
 
     public IndexingService(DocumentRepository documents, DocumentObjectStore store, DocumentExtractorHolder extractor,
-            IndexRepository index, MeterRegistry registry) {
+            IndexRepository index, MeterRegistry registry, Await await) {
+        this.await = await;
         this.documents = documents;
         this.store = store;
         this.extractor = extractor;
@@ -144,7 +146,7 @@ public class IndexingService {
                 .record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
     }
 
-    private static <T> T await(Uni<T> uni) {
-        return uni.await().atMost(DB_TIMEOUT);
+    private <T> T await(Uni<T> uni) {
+        return await.result(uni);
     }
 }

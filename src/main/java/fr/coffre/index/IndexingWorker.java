@@ -1,5 +1,6 @@
 package fr.coffre.index;
 
+import fr.coffre.blocking.Await;
 import fr.coffre.event.DocumentEvent;
 import fr.coffre.event.DocumentStored;
 import fr.coffre.event.EventCodec;
@@ -55,10 +56,12 @@ public class IndexingWorker {
     private final String deadLetterTopic;
     private final Tracer tracer;
     private final String groupId;
+    private final Await await;
 
     public IndexingWorker(IndexingService indexing, IndexingConfig config, KafkaTopicsConfig topics,
             @Channel("redelivery") MutinyEmitter<String> redelivery, Tracer tracer,
-            @ConfigProperty(name = "mp.messaging.incoming.indexing.group.id") String groupId) {
+            @ConfigProperty(name = "mp.messaging.incoming.indexing.group.id") String groupId, Await await) {
+        this.await = await;
         this.indexing = indexing;
         this.config = config;
         this.redelivery = redelivery;
@@ -154,7 +157,7 @@ public class IndexingWorker {
                 .withHeaders(headers).build();
         while (true) {
             try {
-                redelivery.sendMessage(Message.of(record.value()).addMetadata(metadata)).await().atMost(Duration.ofMinutes(1));
+                await.result(redelivery.sendMessage(Message.of(record.value()).addMetadata(metadata)));
                 return;
             } catch (RuntimeException e) {
                 LOG.warnf("Could not send to %s yet, trying again: %s", topic, LogSafe.describe(e));

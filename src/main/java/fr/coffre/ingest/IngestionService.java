@@ -1,8 +1,8 @@
 package fr.coffre.ingest;
 
+import fr.coffre.blocking.Await;
 import fr.coffre.document.Document;
 import fr.coffre.document.DocumentRepository;
-import fr.coffre.document.DocumentStatus;
 import fr.coffre.event.DocumentStored;
 import fr.coffre.event.PatientKey;
 import fr.coffre.extraction.ContentKind;
@@ -32,7 +32,6 @@ import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.UUID;
@@ -47,7 +46,6 @@ import org.jboss.logging.Logger;
 public class IngestionService {
 
     private static final Logger LOG = Logger.getLogger(IngestionService.class);
-    private static final Duration DB_TIMEOUT = Duration.ofSeconds(30);
     private static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("coffre.upload.outcome");
     private static final AttributeKey<String> PROBLEM = AttributeKey.stringKey("coffre.upload.problem");
 
@@ -64,11 +62,12 @@ public class IngestionService {
     private final String storedTopic;
     private final UploadMetrics metrics;
     private final Tracer tracer;
+    private final Await await;
 
     public IngestionService(IngestConfig config, ObjectStorageConfig storage, DocumentObjectStore store,
             DocumentRepository documents, PendingObjectRepository pendingObjects, OutboxRepository outbox,
             OutboxRelay relay, ContentInspector inspector, SubmissionRepository submissions, Pool pool,
-            KafkaTopicsConfig topics, UploadMetrics metrics, Tracer tracer) {
+            KafkaTopicsConfig topics, UploadMetrics metrics, Tracer tracer, Await await) {
         this.config = config;
         this.headSize = Math.max(storage.partSize(), ContentSniffer.SNIFF_BYTES);
         this.store = store;
@@ -82,6 +81,7 @@ public class IngestionService {
         this.storedTopic = topics.topics().documentsStored().name();
         this.metrics = metrics;
         this.tracer = tracer;
+        this.await = await;
     }
 
     /** The document, and whether this call created it (false: the very same one existed). */
@@ -120,9 +120,44 @@ public class IngestionService {
         }
     }
 
-    /** Ingests the document under that id, unless it is a retry of one already accepted. */
+    /**
+     * Ingests the document under that id, unless it is a retry of one already accepted, in named
+     * steps: check, deduplicate, write the object, commit, announce.
+     */
     private Outcome accept(UUID id, Producer producer, DocumentMetadata declared, String partContentType,
             InputStream content, SubmissionSlot slot, Intake intake) {
+        Checked checked = check(declared, partContentType, content, intake);
+        if (checked.head().complete()) {
+            Optional<Outcome> known = deduplicate(producer, checked.metadata(), checked.head().sha256());
+            if (known.isPresent()) {
+                return known.get();
+            }
+        }
+        StoredObject stored = writeObject(checked, intake);
+        if (!checked.head().complete()) {
+            // Only now is the whole document's hash known.
+            Optional<Outcome> known = deduplicate(producer, checked.metadata(), stored.sha256());
+            if (known.isPresent()) {
+                discard(stored.key());
+                return known.get();
+            }
+        }
+        Document document = checked.metadata().toDocument(id, producer, checked.mediaType(), stored, slot.submissionId(),
+                DocumentRepository.now().truncatedTo(ChronoUnit.MICROS));
+        Outcome outcome = commit(producer, document, slot, declared.withheld(), intake.patientAuthored());
+        announce();
+        return outcome;
+    }
+
+    /** A document that passed every check made before anything is stored, with the metadata it is filed under. */
+    private record Checked(DocumentHead head, String mediaType, ResolvedMetadata metadata) {
+    }
+
+    /**
+     * Check: reads the head (one part), refuses empty, unaccepted or mislabelled content, reads
+     * what the content says and resolves the metadata with what was declared.
+     */
+    private Checked check(DocumentMetadata declared, String partContentType, InputStream content, Intake intake) {
         DocumentHead head = readHead(content, intake.maxSize());
         if (head.length() == 0) {
             throw new ProblemException(ProblemType.EMPTY_DOCUMENT, "The document has no bytes.");
@@ -135,60 +170,63 @@ public class IngestionService {
                     + ") are not accepted here.");
         }
         ContentFacts facts = inspector.inspect(kind, head);
-        ResolvedMetadata metadata = ResolvedMetadata.resolve(declared, facts);
+        return new Checked(head, mediaType, ResolvedMetadata.resolve(declared, facts));
+    }
 
-        if (head.complete()) {
-            Optional<Outcome> known = existing(producer, metadata, head.sha256());
-            if (known.isPresent()) {
-                return known.get();
-            }
-        }
-
+    /**
+     * Write the object: recorded as pending first (so a crash leaves it to the sweeper), streamed to
+     * object storage hashed on the way, then checked against a declared hash.
+     */
+    private StoredObject writeObject(Checked checked, Intake intake) {
         String key = store.newKey();
-        await(pendingObjects.record(key));
+        await.result(pendingObjects.record(key));
         StoredObject stored;
         try {
-            stored = store.put(key, head, mediaType);
+            stored = store.put(key, checked.head(), checked.mediaType());
         } catch (Exception e) {
             discard(key);
             throw storeFailure(e, intake.maxSize());
         }
-        if (metadata.sha256() != null && !metadata.sha256().equalsIgnoreCase(stored.sha256())) {
+        String declared = checked.metadata().sha256();
+        if (declared != null && !declared.equalsIgnoreCase(stored.sha256())) {
             discard(key);
             throw new ProblemException(ProblemType.HASH_MISMATCH, "The content's sha256 is " + stored.sha256()
-                    + ", not the declared " + metadata.sha256() + ".");
+                    + ", not the declared " + declared + ".");
         }
-        if (!head.complete()) {
-            Optional<Outcome> known = existing(producer, metadata, stored.sha256());
-            if (known.isPresent()) {
-                discard(key);
-                return known.get();
-            }
-        }
+        return stored;
+    }
 
-        Document document = metadata.toDocument(id, producer, mediaType, stored, slot.submissionId(),
-                DocumentRepository.now().truncatedTo(ChronoUnit.MICROS));
+    /**
+     * Commit: the row, its submission outcome, its event and the end of its pending record in one
+     * transaction (see {@link #transaction}). A concurrent upload of the same unique id that
+     * committed first makes this one its retry.
+     */
+    private Outcome commit(Producer producer, Document document, SubmissionSlot slot, boolean withheld,
+            boolean patientAuthored) {
         try {
-            await(commit(producer, document, slot, declared.withheld(), intake.patientAuthored()));
+            await.result(transaction(producer, document, slot, withheld, patientAuthored));
+            return new Outcome(document, true);
         } catch (PgException e) {
+            discard(document.objectKey());
             if ("23505".equals(e.getSqlState())) {
-                // A concurrent upload of the same unique id committed first.
-                discard(key);
-                return existing(producer, metadata, stored.sha256())
+                String uniqueId = document.entry().uniqueId();
+                return existing(producer, uniqueId, document.replaces(), document.sha256())
                         .orElseThrow(() -> new ProblemException(ProblemType.UNIQUE_ID_CONFLICT,
-                                "Another upload of unique id " + metadata.entry().uniqueId() + " is in progress; retry it."));
+                                "Another upload of unique id " + uniqueId + " is in progress; retry it."));
             }
-            discard(key);
             throw e;
         } catch (PendingObjectRepository.ObjectSweptException e) {
             throw ProblemException.retryLater(ProblemType.OVERLOADED, "The upload took so long that its bytes were "
                     + "cleaned up as abandoned; nothing was kept. Retry it.", config.retryAfter());
         } catch (RuntimeException e) {
-            discard(key);
+            discard(document.objectKey());
             throw e;
         }
+    }
+
+    /** Announce: the event is already committed in the outbox; the relay sends it now rather than at its next tick. */
+    private void announce() {
         relay.wakeUp();
-        return new Outcome(document, true);
     }
 
     private DocumentHead readHead(InputStream content, long maxSize) {
@@ -219,12 +257,17 @@ public class IngestionService {
                 "The document could not be written to object storage; nothing was kept. Retry later.", config.retryAfter());
     }
 
+    /** Deduplicate: the outcome when this producer already has a live document under this unique id. */
+    private Optional<Outcome> deduplicate(Producer producer, ResolvedMetadata metadata, String sha256) {
+        return existing(producer, metadata.entry().uniqueId(), metadata.replaces(), sha256);
+    }
+
     /**
-     * The outcome when this producer already has a live document under this unique id: the same
-     * bytes are a retry (200 with the original), other bytes a conflict unless they replace it.
+     * The same bytes are a retry (200 with the original), other bytes a conflict unless they
+     * replace it.
      */
-    private Optional<Outcome> existing(Producer producer, ResolvedMetadata metadata, String sha256) {
-        Optional<Document> live = await(documents.findLive(producer.id(), metadata.entry().uniqueId()));
+    private Optional<Outcome> existing(Producer producer, String uniqueId, UUID replaces, String sha256) {
+        Optional<Document> live = await.result(documents.findLive(producer.id(), uniqueId));
         if (live.isEmpty()) {
             return Optional.empty();
         }
@@ -232,38 +275,24 @@ public class IngestionService {
         if (found.sha256().equalsIgnoreCase(sha256)) {
             return Optional.of(new Outcome(found, false));
         }
-        if (found.id().equals(metadata.replaces())) {
+        if (found.id().equals(replaces)) {
             return Optional.empty();
         }
-        throw new ProblemException(ProblemType.UNIQUE_ID_CONFLICT, "Unique id " + metadata.entry().uniqueId()
+        throw new ProblemException(ProblemType.UNIQUE_ID_CONFLICT, "Unique id " + uniqueId
                 + " already names document " + found.id() + " with other content. To publish a new version, send it with"
                 + " \"replaces\": \"" + found.id() + "\".");
     }
 
-    private Uni<Void> commit(Producer producer, Document document, SubmissionSlot slot, boolean withheld,
+    private Uni<Void> transaction(Producer producer, Document document, SubmissionSlot slot, boolean withheld,
             boolean patientAuthored) {
         // Taken here, on the request's thread: the worker that indexes the document continues this trace.
         String traceparent = Traceparent.current();
         return pool.withTransaction(connection -> {
-            Uni<Void> superseded = Uni.createFrom().voidItem();
-            if (document.replaces() != null) {
-                superseded = documents.lock(connection, document.replaces()).flatMap(old -> {
-                    if (old.isEmpty() || !old.get().producerId().equals(producer.id())) {
-                        return Uni.createFrom().failure(new ProblemException(ProblemType.REPLACEMENT_CONFLICT,
-                                "You have no document " + document.replaces() + " to replace."));
-                    }
-                    Document previous = old.get();
-                    if (previous.status() == DocumentStatus.SUPERSEDED || previous.status() == DocumentStatus.DELETED) {
-                        return Uni.createFrom().failure(new ProblemException(ProblemType.REPLACEMENT_CONFLICT,
-                                "Document " + previous.id() + " is " + previous.status() + " and cannot be replaced."));
-                    }
-                    if (!previous.patient().equals(document.patient())) {
-                        return Uni.createFrom().failure(new ProblemException(ProblemType.REPLACEMENT_CONFLICT,
-                                "A replacement must concern the same patient as the document it replaces."));
-                    }
-                    return documents.supersede(connection, previous.id(), document.id()).replaceWithVoid();
-                });
-            }
+            Uni<Void> superseded = document.replaces() == null ? Uni.createFrom().voidItem()
+                    : documents.lock(connection, document.replaces())
+                            .invoke(previous -> ReplacementRule.check(producer.id(), previous, document))
+                            .chain(previous -> documents.supersede(connection, document.replaces(), document.id()))
+                            .replaceWithVoid();
             return superseded
                     .chain(() -> documents.insert(connection, document))
                     .chain(() -> withheld || patientAuthored
@@ -279,14 +308,10 @@ public class IngestionService {
     // Best effort: what is not deleted now stays recorded as pending and the sweeper deletes it.
     private void discard(String key) {
         try {
-            await(store.delete(key));
-            await(pendingObjects.forget(key));
+            await.result(store.delete(key));
+            await.result(pendingObjects.forget(key));
         } catch (Exception e) {
             LOG.warnf("Could not delete object %s yet; the orphan sweeper will: %s", key, LogSafe.describe(e));
         }
-    }
-
-    private static <T> T await(Uni<T> uni) {
-        return uni.await().atMost(DB_TIMEOUT);
     }
 }

@@ -1,5 +1,6 @@
 package fr.coffre.ingest;
 
+import fr.coffre.blocking.Await;
 import fr.coffre.ingest.MultipartStream.Part;
 import fr.coffre.observability.LogSafe;
 import fr.coffre.ingest.SubmissionRepository.State;
@@ -9,7 +10,6 @@ import fr.coffre.problem.ProblemType;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +26,6 @@ import org.jboss.logging.Logger;
 public class SubmissionService {
 
     private static final Logger LOG = Logger.getLogger(SubmissionService.class);
-    private static final Duration DB_TIMEOUT = Duration.ofSeconds(30);
 
     private final IngestionService ingestion;
     private final SubmissionRepository submissions;
@@ -34,9 +33,11 @@ public class SubmissionService {
     private final UploadAdmission admission;
     private final IngestConfig config;
     private final UploadMetrics metrics;
+    private final Await await;
 
     public SubmissionService(IngestionService ingestion, SubmissionRepository submissions, MetadataReader metadataReader,
-            UploadAdmission admission, IngestConfig config, UploadMetrics metrics) {
+            UploadAdmission admission, IngestConfig config, UploadMetrics metrics, Await await) {
+        this.await = await;
         this.ingestion = ingestion;
         this.submissions = submissions;
         this.metadataReader = metadataReader;
@@ -162,7 +163,7 @@ public class SubmissionService {
         return new ProblemException(ProblemType.MALFORMED_REQUEST, detail);
     }
 
-    private static <T> T await(Uni<T> uni) {
-        return uni.await().atMost(DB_TIMEOUT);
+    private <T> T await(Uni<T> uni) {
+        return await.result(uni);
     }
 }

@@ -1,5 +1,6 @@
 package fr.coffre.storage;
 
+import fr.coffre.blocking.Await;
 import fr.coffre.observability.LogSafe;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -27,10 +28,12 @@ public class OrphanObjectSweeper {
     private final ObjectStorageConfig config;
     private final Vertx vertx;
     private final Pool pool;
+    private final Await await;
     private long timer = -1;
 
     public OrphanObjectSweeper(PendingObjectRepository pending, DocumentObjectStore store, ObjectStorageConfig config, Vertx vertx,
-            Pool pool) {
+            Pool pool, Await await) {
+        this.await = await;
         this.pending = pending;
         this.pool = pool;
         this.store = store;
@@ -52,15 +55,14 @@ public class OrphanObjectSweeper {
 
     /** Blocking; returns how many orphans were deleted. */
     public int sweep(Duration olderThan) throws Exception {
-        List<String> keys = pending.olderThan(olderThan, 500).await().atMost(Duration.ofSeconds(30));
+        List<String> keys = await.result(pending.olderThan(olderThan, 500));
         int deleted = 0;
         for (String key : keys) {
             // The record stays locked while its object is deleted, so a late commit of the same
             // object waits, then finds the record gone and fails instead of pointing at nothing.
-            boolean swept = pool.withTransaction(connection -> pending.lockIfStale(connection, key, olderThan)
-                            .chain(stale -> !stale ? Uni.createFrom().item(false)
-                                    : store.delete(key).chain(() -> pending.forget(connection, key)).replaceWith(true)))
-                    .await().atMost(Duration.ofMinutes(1));
+            boolean swept = await.result(pool.withTransaction(connection -> pending.lockIfStale(connection, key, olderThan)
+                    .chain(stale -> !stale ? Uni.createFrom().item(false)
+                            : store.delete(key).chain(() -> pending.forget(connection, key)).replaceWith(true))));
             deleted += swept ? 1 : 0;
         }
         if (deleted > 0) {

@@ -12,6 +12,7 @@ import fr.coffre.access.PatientPreferenceRepository;
 import fr.coffre.access.PatientUploads;
 import fr.coffre.access.VisibleDocument;
 import fr.coffre.api.QueryParams;
+import fr.coffre.blocking.Await;
 import fr.coffre.document.DocumentRepository;
 import fr.coffre.document.Identifier;
 import fr.coffre.ingest.DocumentView;
@@ -36,7 +37,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -49,7 +49,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @RolesAllowed("patient")
 public class MeResource {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final CallerIdentity caller;
     private final PatientDocumentRepository documents;
@@ -59,10 +58,12 @@ public class MeResource {
     private final ContentResponses content;
     private final ErasureService erasure;
     private final PatientUploads uploads;
+    private final Await await;
 
     public MeResource(CallerIdentity caller, PatientDocumentRepository documents, PatientPreferenceRepository preferences,
             DocumentRepository documentTable, AccessLogRepository accessLog, ContentResponses content, ErasureService erasure,
-            PatientUploads uploads) {
+            PatientUploads uploads, Await await) {
+        this.await = await;
         this.caller = caller;
         this.documents = documents;
         this.preferences = preferences;
@@ -110,7 +111,7 @@ public class MeResource {
     @Operation(summary = "One of your documents' bytes", description = "Streamed, with ETag / If-None-Match and one "
             + "Range (206, or 416).")
     public Response content(@PathParam("id") UUID id, @Context HttpHeaders headers) {
-        VisibleDocument document = mine(id).await().atMost(TIMEOUT);
+        VisibleDocument document = await.result(mine(id));
         return content.send(document.document(), headers);
     }
 

@@ -3,6 +3,7 @@ package fr.coffre.api.producer;
 import fr.coffre.access.ContentResponses;
 import fr.coffre.access.ProducerActions;
 import fr.coffre.access.Reader;
+import fr.coffre.blocking.Await;
 import fr.coffre.ingest.DocumentView;
 import fr.coffre.ingest.IngestConfig;
 import fr.coffre.ingest.Intake;
@@ -29,7 +30,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
-import java.time.Duration;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -49,9 +49,11 @@ public class DocumentResource {
     private final IngestConfig config;
     private final ProducerActions actions;
     private final ContentResponses content;
+    private final Await await;
 
     public DocumentResource(ProducerIdentity identity, SingleUpload singleUpload, IngestConfig config, ProducerActions actions,
-            ContentResponses content) {
+            ContentResponses content, Await await) {
+        this.await = await;
         this.identity = identity;
         this.singleUpload = singleUpload;
         this.config = config;
@@ -102,7 +104,7 @@ public class DocumentResource {
     @Operation(summary = "The bytes of a document you sent", description = "Recorded in the patient's access log before "
             + "any byte is sent. ETag / If-None-Match and one Range, as for patients.")
     public Response content(@PathParam("id") UUID id, @Context HttpHeaders headers) {
-        return content.send(actions.read(id, reader(), "content").await().atMost(Duration.ofSeconds(30)), headers);
+        return content.send(await.result(actions.read(id, reader(), "content")), headers);
     }
 
     @DELETE

@@ -2,6 +2,7 @@ package fr.coffre.api.producer;
 
 import fr.coffre.access.AccessLogRepository;
 import fr.coffre.access.Reader;
+import fr.coffre.blocking.Await;
 import fr.coffre.ingest.MalformedMultipartException;
 import fr.coffre.ingest.MultipartStream;
 import fr.coffre.ingest.Producer;
@@ -29,7 +30,6 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Duration;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -50,9 +50,11 @@ public class SubmissionResource {
     private final SubmissionRepository submissions;
     private final AccessLogRepository accessLog;
     private final UploadMetrics metrics;
+    private final Await await;
 
     public SubmissionResource(ProducerIdentity identity, UploadAdmission admission, SubmissionService service,
-            SubmissionRepository submissions, AccessLogRepository accessLog, UploadMetrics metrics) {
+            SubmissionRepository submissions, AccessLogRepository accessLog, UploadMetrics metrics, Await await) {
+        this.await = await;
         this.identity = identity;
         this.admission = admission;
         this.service = service;
@@ -89,7 +91,7 @@ public class SubmissionResource {
         Producer producer = identity.current();
         try (var permit = admission.admit(producer)) {
             UUID id = service.receive(producer, new MultipartStream(body, contentType));
-            SubmissionView view = submissions.find(id, producer.id()).await().atMost(Duration.ofSeconds(30))
+            SubmissionView view = await.result(submissions.find(id, producer.id()))
                     .orElseThrow(() -> new IllegalStateException("submission " + id + " vanished"));
             return Response.created(uri.getBaseUriBuilder().path("api/v1/submissions/{id}").build(id)).entity(view).build();
         } catch (IOException e) {

@@ -11,6 +11,7 @@ import fr.coffre.access.Reader;
 import fr.coffre.access.PatientPreferenceRepository;
 import fr.coffre.access.VisibleDocument;
 import fr.coffre.api.QueryParams;
+import fr.coffre.blocking.Await;
 import fr.coffre.document.Ins;
 import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
@@ -27,7 +28,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -45,16 +45,17 @@ public class PatientDocumentsResource {
 
     static final String EMERGENCY_HEADER = "Coffre-Emergency-Reason";
     private static final List<String> INS_SYSTEMS = List.of(Ins.NIR, Ins.NIA, Ins.NIR_TEST);
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final CallerIdentity caller;
     private final PatientDocumentRepository documents;
     private final PatientPreferenceRepository preferences;
     private final AccessLogRepository accessLog;
     private final ContentResponses content;
+    private final Await await;
 
     public PatientDocumentsResource(CallerIdentity caller, PatientDocumentRepository documents, PatientPreferenceRepository preferences,
-            AccessLogRepository accessLog, ContentResponses content) {
+            AccessLogRepository accessLog, ContentResponses content, Await await) {
+        this.await = await;
         this.caller = caller;
         this.documents = documents;
         this.preferences = preferences;
@@ -100,9 +101,8 @@ public class PatientDocumentsResource {
     public Response content(@PathParam("ins") String ins, @PathParam("id") UUID id,
             @HeaderParam(EMERGENCY_HEADER) String emergency, @Context HttpHeaders headers) {
         Reader reader = caller.professional();
-        VisibleDocument document = visible(ins, id, emergency)
-                .call(d -> accessLog.record(List.of(entry(d, reader, "content", emergency))))
-                .await().atMost(TIMEOUT);
+        VisibleDocument document = await.result(visible(ins, id, emergency)
+                .call(d -> accessLog.record(List.of(entry(d, reader, "content", emergency)))));
         return content.send(document.document(), headers);
     }
 
