@@ -30,7 +30,8 @@ class ArchitectureTest {
     static final Path MAIN = Path.of("src/main/java/fr/coffre");
     static final Path TEST = Path.of("src/test/java/fr/coffre");
     static final Pattern STRING = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"");
-    static final Pattern QUALIFIED = Pattern.compile("\\b(?:java|javax|jakarta|io|org|com|fr)(?:\\.[a-z][a-z0-9_]*)+\\.[A-Z]\\w*");
+    static final Pattern QUALIFIED =
+            Pattern.compile("\\b(?:java|javax|jakarta|io|org|com|fr)(?:\\.[a-z][a-z0-9_]*)+\\.[A-Z]\\w*");
     static final Pattern IMPORT = Pattern.compile("^import (?:static )?fr\\.coffre\\.([a-z]+)\\.", Pattern.MULTILINE);
 
     /** Lowest first: a package may use its own layer and the ones before it, never one after. */
@@ -50,13 +51,17 @@ class ArchitectureTest {
     @Test
     void noPackageUsesOneOfAHigherLayer() {
         List<String> upward = new ArrayList<>();
-        dependencies().forEach((from, targets) -> targets.forEach(to -> {
-            if (layer(to) > layer(from)) {
-                upward.add(from + " -> " + to);
-            }
-        }));
-        assertEquals(List.of(), upward, "the HTTP layer stays on top: storage reads no ingestion settings, no domain "
-                + "package imports a resource");
+        dependencies()
+                .forEach((from, targets) -> targets.forEach(to -> {
+                    if (layer(to) > layer(from)) {
+                        upward.add(from + " -> " + to);
+                    }
+                }));
+        assertEquals(
+                List.of(),
+                upward,
+                "the HTTP layer stays on top: storage reads no ingestion settings, no domain "
+                        + "package imports a resource");
     }
 
     @Test
@@ -88,7 +93,10 @@ class ArchitectureTest {
                 String[] lines = read(file).split("\n");
                 for (int i = 0; i < lines.length; i++) {
                     String code = lines[i].strip();
-                    if (code.startsWith("import ") || code.startsWith("package ") || code.startsWith("*") || code.startsWith("/*")
+                    if (code.startsWith("import ")
+                            || code.startsWith("package ")
+                            || code.startsWith("*")
+                            || code.startsWith("/*")
                             || code.startsWith("//")) {
                         continue;
                     }

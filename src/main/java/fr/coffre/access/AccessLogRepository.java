@@ -17,13 +17,21 @@ import java.util.UUID;
 @ApplicationScoped
 public class AccessLogRepository {
 
-    public record Entry(Identifier patient, UUID documentId, Reader reader, String action, boolean emergency, String reason) {
-    }
+    public record Entry(
+            Identifier patient, UUID documentId, Reader reader, String action, boolean emergency, String reason) {}
 
     /** As the patient sees it. */
-    public record View(long id, UUID documentId, String accessorKind, String accessorId, String organisation, String role,
-            String action, boolean emergency, String reason, OffsetDateTime at) {
-    }
+    public record View(
+            long id,
+            UUID documentId,
+            String accessorKind,
+            String accessorId,
+            String organisation,
+            String role,
+            String action,
+            boolean emergency,
+            String reason,
+            OffsetDateTime at) {}
 
     private final Pool pool;
 
@@ -43,27 +51,46 @@ public class AccessLogRepository {
         }
         List<Tuple> rows = new ArrayList<>(entries.size());
         for (Entry e : entries) {
-            rows.add(Tuple.from(new Object[] {e.patient().system(), e.patient().value(), e.documentId(), e.reader().kind(),
-                e.reader().id(), e.reader().organisation(), e.reader().role(), e.action(), e.emergency(), e.reason()}));
+            rows.add(Tuple.from(new Object[] {
+                e.patient().system(),
+                e.patient().value(),
+                e.documentId(),
+                e.reader().kind(),
+                e.reader().id(),
+                e.reader().organisation(),
+                e.reader().role(),
+                e.action(),
+                e.emergency(),
+                e.reason()
+            }));
         }
-        return client.preparedQuery("INSERT INTO access_log (patient_system, patient_id, document_id, accessor_kind, "
-                        + "accessor_id, organisation, role, action, emergency, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+        return client.preparedQuery(
+                        "INSERT INTO access_log (patient_system, patient_id, document_id, accessor_kind, "
+                                + "accessor_id, organisation, role, action, emergency, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
                 .executeBatch(rows)
                 .replaceWithVoid();
     }
 
     /** Newest first; {@code before} is the id of the last entry of the previous page. */
     public Uni<List<View>> forPatient(Identifier patient, Long before, int limit) {
-        return pool.preparedQuery("SELECT id, document_id, accessor_kind, accessor_id, organisation, role, action, emergency, "
-                        + "reason, accessed_at FROM access_log WHERE patient_system = $1 AND patient_id = $2 "
-                        + "AND ($3::bigint IS NULL OR id < $3) ORDER BY id DESC LIMIT $4")
+        return pool.preparedQuery(
+                        "SELECT id, document_id, accessor_kind, accessor_id, organisation, role, action, emergency, "
+                                + "reason, accessed_at FROM access_log WHERE patient_system = $1 AND patient_id = $2 "
+                                + "AND ($3::bigint IS NULL OR id < $3) ORDER BY id DESC LIMIT $4")
                 .execute(Tuple.of(patient.system(), patient.value(), before, limit))
                 .map(rows -> {
                     List<View> views = new ArrayList<>();
                     for (Row row : rows) {
-                        views.add(new View(row.getLong("id"), row.getUUID("document_id"), row.getString("accessor_kind"),
-                                row.getString("accessor_id"), row.getString("organisation"), row.getString("role"),
-                                row.getString("action"), row.getBoolean("emergency"), row.getString("reason"),
+                        views.add(new View(
+                                row.getLong("id"),
+                                row.getUUID("document_id"),
+                                row.getString("accessor_kind"),
+                                row.getString("accessor_id"),
+                                row.getString("organisation"),
+                                row.getString("role"),
+                                row.getString("action"),
+                                row.getBoolean("emergency"),
+                                row.getString("reason"),
                                 row.getOffsetDateTime("accessed_at")));
                     }
                     return views;
@@ -72,7 +99,8 @@ public class AccessLogRepository {
 
     /** Erasure: the patient's whole log, in the erasure's transaction. */
     public Uni<Void> erase(SqlConnection connection, Identifier patient) {
-        return connection.preparedQuery("DELETE FROM access_log WHERE patient_system = $1 AND patient_id = $2")
+        return connection
+                .preparedQuery("DELETE FROM access_log WHERE patient_system = $1 AND patient_id = $2")
                 .execute(Tuple.of(patient.system(), patient.value()))
                 .replaceWithVoid();
     }

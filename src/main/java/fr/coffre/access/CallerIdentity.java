@@ -22,7 +22,8 @@ public class CallerIdentity {
         String ins = token.getClaim("ins");
         String system = token.getClaim("ins_system");
         if (ins == null || system == null || !Ins.isInsSystem(system)) {
-            throw new ProblemException(ProblemType.FORBIDDEN, "Your token names no patient (ins and ins_system claims).");
+            throw new ProblemException(
+                    ProblemType.FORBIDDEN, "Your token names no patient (ins and ins_system claims).");
         }
         return new Identifier(system, ins);
     }

@@ -29,9 +29,25 @@ import java.util.regex.Pattern;
 public class ContentResponses {
 
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
-    private static final Map<String, String> EXTENSIONS = Map.of("application/pdf", ".pdf", "image/jpeg", ".jpg",
-            "image/png", ".png", "image/tiff", ".tiff", "text/plain", ".txt", "application/rtf", ".rtf", "text/rtf", ".rtf",
-            "application/fhir+json", ".json", "application/fhir+xml", ".xml");
+    private static final Map<String, String> EXTENSIONS = Map.of(
+            "application/pdf",
+            ".pdf",
+            "image/jpeg",
+            ".jpg",
+            "image/png",
+            ".png",
+            "image/tiff",
+            ".tiff",
+            "text/plain",
+            ".txt",
+            "application/rtf",
+            ".rtf",
+            "text/rtf",
+            ".rtf",
+            "application/fhir+json",
+            ".json",
+            "application/fhir+xml",
+            ".xml");
 
     private final DocumentObjectStore store;
 
@@ -43,8 +59,12 @@ public class ContentResponses {
     public Response send(Document document, HttpHeaders headers) {
         String etag = "\"" + document.sha256() + "\"";
         String ifNoneMatch = headers.getHeaderString(HttpHeaders.IF_NONE_MATCH);
-        if (ifNoneMatch != null && (ifNoneMatch.trim().equals("*") || Arrays.stream(ifNoneMatch.split(","))
-                .map(String::trim).map(t -> t.startsWith("W/") ? t.substring(2) : t).anyMatch(etag::equals))) {
+        if (ifNoneMatch != null
+                && (ifNoneMatch.trim().equals("*")
+                        || Arrays.stream(ifNoneMatch.split(","))
+                                .map(String::trim)
+                                .map(t -> t.startsWith("W/") ? t.substring(2) : t)
+                                .anyMatch(etag::equals))) {
             return Response.notModified().header(HttpHeaders.ETAG, etag).build();
         }
         long size = document.size();
@@ -62,8 +82,11 @@ public class ContentResponses {
                     end = m.group(2).isEmpty() ? size - 1 : Math.min(size - 1, Long.parseLong(m.group(2)));
                 }
                 if (start >= size || start > end) {
-                    return Response.status(416).header("Content-Range", "bytes */" + size).type(Problem.MEDIA_TYPE)
-                            .entity(Problem.of(ProblemType.RANGE_NOT_SATISFIABLE, "The document has " + size + " bytes."))
+                    return Response.status(416)
+                            .header("Content-Range", "bytes */" + size)
+                            .type(Problem.MEDIA_TYPE)
+                            .entity(Problem.of(
+                                    ProblemType.RANGE_NOT_SATISFIABLE, "The document has " + size + " bytes."))
                             .build();
                 }
                 partial = true;
@@ -76,7 +99,8 @@ public class ContentResponses {
                 bytes.transferTo(out);
             }
         };
-        Response.ResponseBuilder answer = Response.status(partial ? 206 : 200).entity(body)
+        Response.ResponseBuilder answer = Response.status(partial ? 206 : 200)
+                .entity(body)
                 .type(document.mediaType())
                 .header(HttpHeaders.CONTENT_LENGTH, length)
                 .header(HttpHeaders.ETAG, etag)
@@ -94,21 +118,30 @@ public class ContentResponses {
         try {
             return partial ? store.open(document.objectKey(), start, length) : store.open(document.objectKey());
         } catch (Exception e) {
-            throw ProblemException.retryLater(ProblemType.DEPENDENCY_UNAVAILABLE,
-                    "The document's bytes cannot be read from storage now; retry later.", Duration.ofSeconds(5));
+            throw ProblemException.retryLater(
+                    ProblemType.DEPENDENCY_UNAVAILABLE,
+                    "The document's bytes cannot be read from storage now; retry later.",
+                    Duration.ofSeconds(5));
         }
     }
 
     /** A name from the title, cut to letters, digits and a few marks, so no client or filesystem can misread it. */
     static String disposition(Document document) {
-        String title = document.entry().title() == null || document.entry().title().isBlank() ? "document" : document.entry().title();
-        String ascii = Normalizer.normalize(title, Normalizer.Form.NFD).replaceAll("\\p{M}", "")
-                .replaceAll("[^A-Za-z0-9 ._-]", "_").replaceAll("[ _]+", "_").replaceAll("^[._]+", "");
+        String title =
+                document.entry().title() == null || document.entry().title().isBlank()
+                        ? "document"
+                        : document.entry().title();
+        String ascii = Normalizer.normalize(title, Normalizer.Form.NFD)
+                .replaceAll("\\p{M}", "")
+                .replaceAll("[^A-Za-z0-9 ._-]", "_")
+                .replaceAll("[ _]+", "_")
+                .replaceAll("^[._]+", "");
         if (ascii.isEmpty()) {
             ascii = "document";
         }
         ascii = ascii.substring(0, Math.min(80, ascii.length()));
-        String extension = EXTENSIONS.getOrDefault(document.mediaType().toLowerCase(Locale.ROOT),
+        String extension = EXTENSIONS.getOrDefault(
+                document.mediaType().toLowerCase(Locale.ROOT),
                 document.mediaType().contains("xml") ? ".xml" : "");
         String name = ascii + extension;
         return "inline; filename=\"" + name + "\"; filename*=UTF-8''"

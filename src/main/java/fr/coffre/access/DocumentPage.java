@@ -5,5 +5,4 @@ import java.util.List;
 
 /** One page of a list; {@code next} is the cursor of the following page, absent on the last. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record DocumentPage<T>(List<T> items, String next) {
-}
+public record DocumentPage<T>(List<T> items, String next) {}

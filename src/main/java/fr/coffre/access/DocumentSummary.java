@@ -33,8 +33,23 @@ public record DocumentSummary(
     public static DocumentSummary of(VisibleDocument v) {
         Document d = v.document();
         DocumentEntry e = d.entry();
-        return new DocumentSummary(d.id(), e.title(), e.typeCode(), e.classCode(), e.creationTime(), e.serviceStartTime(),
-                e.serviceStopTime(), e.author(), d.producerId(), d.mediaType(), d.size(), d.sha256(), d.status(),
-                v.hiddenFromProfessionals(), v.patientAuthored(), d.receivedAt(), v.snippet());
+        return new DocumentSummary(
+                d.id(),
+                e.title(),
+                e.typeCode(),
+                e.classCode(),
+                e.creationTime(),
+                e.serviceStartTime(),
+                e.serviceStopTime(),
+                e.author(),
+                d.producerId(),
+                d.mediaType(),
+                d.size(),
+                d.sha256(),
+                d.status(),
+                v.hiddenFromProfessionals(),
+                v.patientAuthored(),
+                d.receivedAt(),
+                v.snippet());
     }
 }

@@ -34,9 +34,16 @@ public class ErasureService {
     private final DocumentObjectStore store;
     private final Await await;
 
-    public ErasureService(Pool pool, DocumentRepository documents, SubmissionRepository submissions, OutboxRepository outbox,
-            AccessLogRepository accessLog, PatientPreferenceRepository preferences, PendingObjectRepository pending,
-            DocumentObjectStore store, Await await) {
+    public ErasureService(
+            Pool pool,
+            DocumentRepository documents,
+            SubmissionRepository submissions,
+            OutboxRepository outbox,
+            AccessLogRepository accessLog,
+            PatientPreferenceRepository preferences,
+            PendingObjectRepository pending,
+            DocumentObjectStore store,
+            Await await) {
         this.await = await;
         this.pool = pool;
         this.documents = documents;
@@ -50,7 +57,8 @@ public class ErasureService {
 
     /** How many documents were erased. */
     public int erase(Identifier patient) {
-        PatientDocuments erased = await.result(pool.withTransaction(connection -> documents.lockAllOf(connection, patient)
+        PatientDocuments erased = await.result(pool.withTransaction(connection -> documents
+                .lockAllOf(connection, patient)
                 .call(found -> pending.handOver(connection, found.objectKeys()))
                 .call(found -> submissions.eraseEntriesOf(connection, found.ids()))
                 .call(found -> outbox.eraseAbout(connection, found.ids()))
@@ -65,8 +73,9 @@ public class ErasureService {
                 left++;
             }
         }
-        LOG.infof("Erased a patient's %d documents%s", erased.ids().size(),
-                left == 0 ? "" : "; " + left + " objects left to the sweeper");
+        LOG.infof(
+                "Erased a patient's %d documents%s",
+                erased.ids().size(), left == 0 ? "" : "; " + left + " objects left to the sweeper");
         return erased.ids().size();
     }
 }

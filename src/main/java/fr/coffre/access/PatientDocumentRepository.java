@@ -1,7 +1,6 @@
 package fr.coffre.access;
 
 import fr.coffre.document.DocumentRepository;
-import fr.coffre.document.Identifier;
 import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
 import io.smallrye.mutiny.Uni;
@@ -28,12 +27,13 @@ import java.util.UUID;
 @ApplicationScoped
 public class PatientDocumentRepository {
 
-    public record Filter(String typeCode, String classCode, OffsetDateTime from, OffsetDateTime to, String producer, String q) {
-    }
+    public record Filter(
+            String typeCode, String classCode, OffsetDateTime from, OffsetDateTime to, String producer, String q) {}
 
     private static final String SORT_DATE = "coalesce(d.creation_time, d.received_at)";
     private static final String COLUMNS = "d." + DocumentRepository.COLUMNS.replace(", ", ", d.")
-            + ", d.hidden_from_professionals, d.withheld_from_patient, d.patient_authored, " + SORT_DATE + " AS sort_date";
+            + ", d.hidden_from_professionals, d.withheld_from_patient, d.patient_authored, " + SORT_DATE
+            + " AS sort_date";
 
     private final Pool pool;
 
@@ -46,22 +46,28 @@ public class PatientDocumentRepository {
      * @param systems   the INS systems it may be filed under: the patient's own, or every INS OID
      *                  for a professional who names the patient by number
      */
-    public Uni<DocumentPage<VisibleDocument>> list(String patientId, List<String> systems, Audience audience, Filter filter,
-            String cursor, int limit) {
+    public Uni<DocumentPage<VisibleDocument>> list(
+            String patientId, List<String> systems, Audience audience, Filter filter, String cursor, int limit) {
         List<Object> params = new ArrayList<>(List.of(patientId, systems.toArray(String[]::new)));
         StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS);
         boolean search = filter.q() != null && !filter.q().isBlank();
         if (search) {
             params.add(filter.q());
             int q = params.size();
-            sql.append(", ts_rank(i.search, websearch_to_tsquery('coffre_fr', $").append(q).append(")) AS rank")
+            sql.append(", ts_rank(i.search, websearch_to_tsquery('coffre_fr', $")
+                    .append(q)
+                    .append(")) AS rank")
                     // Escaped before highlighting, so a document's text cannot inject markup into a page.
-                    .append(", ts_headline('coffre_fr', replace(replace(replace(coalesce(i.excerpt, ''), '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), ")
-                    .append("websearch_to_tsquery('coffre_fr', $").append(q)
-                    .append("), 'StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWords=12, MaxFragments=2') AS snippet");
+                    .append(
+                            ", ts_headline('coffre_fr', replace(replace(replace(coalesce(i.excerpt, ''), '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), ")
+                    .append("websearch_to_tsquery('coffre_fr', $")
+                    .append(q)
+                    .append(
+                            "), 'StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWords=12, MaxFragments=2') AS snippet");
         }
         sql.append(" FROM document d JOIN document_index i ON i.document_id = d.id")
-                .append(" WHERE d.patient_id = $1 AND d.patient_system = ANY($2) AND ").append(audience.predicate);
+                .append(" WHERE d.patient_id = $1 AND d.patient_system = ANY($2) AND ")
+                .append(audience.predicate);
         if (search) {
             sql.append(" AND i.search @@ websearch_to_tsquery('coffre_fr', $3)");
         }
@@ -74,8 +80,13 @@ public class PatientDocumentRepository {
         if (!search && position.date() != null) {
             params.add(position.date());
             params.add(position.id());
-            sql.append(" AND (").append(SORT_DATE).append(", d.id) < ($").append(params.size() - 1).append(", $")
-                    .append(params.size()).append(")");
+            sql.append(" AND (")
+                    .append(SORT_DATE)
+                    .append(", d.id) < ($")
+                    .append(params.size() - 1)
+                    .append(", $")
+                    .append(params.size())
+                    .append(")");
         }
         sql.append(search ? " ORDER BY rank DESC, sort_date DESC, d.id DESC" : " ORDER BY sort_date DESC, d.id DESC");
         params.add(limit + 1);
@@ -89,7 +100,8 @@ public class PatientDocumentRepository {
             Row last = null;
             for (Row row : rows) {
                 if (items.size() == limit) {
-                    String next = search ? Cursor.offset(position.offset() + limit)
+                    String next = search
+                            ? Cursor.offset(position.offset() + limit)
                             : Cursor.keyset(last.getOffsetDateTime("sort_date"), last.getUUID("id"));
                     return new DocumentPage<>(items, next);
                 }
@@ -105,7 +117,9 @@ public class PatientDocumentRepository {
         return pool.preparedQuery("SELECT " + COLUMNS + " FROM document d WHERE d.id = $1 AND d.patient_id = $2 "
                         + "AND d.patient_system = ANY($3) AND " + audience.predicate)
                 .execute(Tuple.of(id, patientId, systems.toArray(String[]::new)))
-                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(map(rows.iterator().next(), false)));
+                .map(rows -> rows.size() == 0
+                        ? Optional.empty()
+                        : Optional.of(map(rows.iterator().next(), false)));
     }
 
     private static void condition(StringBuilder sql, List<Object> params, String clause, Object value) {
@@ -116,8 +130,11 @@ public class PatientDocumentRepository {
     }
 
     private static VisibleDocument map(Row row, boolean search) {
-        return new VisibleDocument(DocumentRepository.map(row), row.getBoolean("hidden_from_professionals"),
-                row.getBoolean("withheld_from_patient"), row.getBoolean("patient_authored"),
+        return new VisibleDocument(
+                DocumentRepository.map(row),
+                row.getBoolean("hidden_from_professionals"),
+                row.getBoolean("withheld_from_patient"),
+                row.getBoolean("patient_authored"),
                 search ? row.getString("snippet") : null);
     }
 
@@ -147,8 +164,9 @@ public class PatientDocumentRepository {
             } catch (RuntimeException e) {
                 // answered below
             }
-            throw new ProblemException(ProblemType.MALFORMED_REQUEST, "The cursor is not one this list gave, or belongs to "
-                    + "another query; start again without it.");
+            throw new ProblemException(
+                    ProblemType.MALFORMED_REQUEST,
+                    "The cursor is not one this list gave, or belongs to " + "another query; start again without it.");
         }
 
         private static String encode(String value) {

@@ -26,15 +26,17 @@ public class PatientPreferenceRepository {
     }
 
     public Uni<Void> setRefusesEmergencyAccess(Identifier patient, boolean refuses) {
-        return pool.preparedQuery("INSERT INTO patient_preference (patient_system, patient_id, refuses_emergency_access) "
-                        + "VALUES ($1, $2, $3) ON CONFLICT (patient_system, patient_id) DO UPDATE SET refuses_emergency_access = $3")
+        return pool.preparedQuery(
+                        "INSERT INTO patient_preference (patient_system, patient_id, refuses_emergency_access) "
+                                + "VALUES ($1, $2, $3) ON CONFLICT (patient_system, patient_id) DO UPDATE SET refuses_emergency_access = $3")
                 .execute(Tuple.of(patient.system(), patient.value(), refuses))
                 .replaceWithVoid();
     }
 
     /** Erasure: the patient's preferences, in the erasure's transaction. */
     public Uni<Void> erase(SqlConnection connection, Identifier patient) {
-        return connection.preparedQuery("DELETE FROM patient_preference WHERE patient_system = $1 AND patient_id = $2")
+        return connection
+                .preparedQuery("DELETE FROM patient_preference WHERE patient_system = $1 AND patient_id = $2")
                 .execute(Tuple.of(patient.system(), patient.value()))
                 .replaceWithVoid();
     }

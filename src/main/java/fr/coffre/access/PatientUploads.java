@@ -29,8 +29,17 @@ public class PatientUploads {
     static final long MAX_SIZE = 5L * 1024 * 1024;
     static final Set<ContentKind> KINDS = Set.of(ContentKind.PDF, ContentKind.IMAGE, ContentKind.RTF, ContentKind.TEXT);
     /** What a patient's document is filed as when the patient says nothing else. */
-    static final DocumentEntry PATIENT_DEFAULTS = new DocumentEntry(null, null,
-            new Code("51855-5", "2.16.840.1.113883.6.1", "Patient Note"), null, null, null, null, null, null, null);
+    static final DocumentEntry PATIENT_DEFAULTS = new DocumentEntry(
+            null,
+            null,
+            new Code("51855-5", "2.16.840.1.113883.6.1", "Patient Note"),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null);
 
     private final SingleUpload upload;
 
@@ -40,16 +49,26 @@ public class PatientUploads {
 
     public DocumentView add(Identifier patient, InputStream body, String contentType) {
         Producer self = new Producer("patient:" + PatientKey.of(patient), "Patient");
-        IngestionService.Outcome outcome = upload.receive(self, self, body, contentType, declared -> {
-            DocumentEntry entry = declared.entry();
-            if (entry.patient() != null && !entry.patient().equals(patient)) {
-                throw new ProblemException(ProblemType.FORBIDDEN, "You may add documents to your own record only.");
-            }
-            DocumentEntry own = entry.withPatient(patient)
-                    .withUniqueId(entry.uniqueId() != null ? entry.uniqueId() : UUID.randomUUID().toString())
-                    .orElse(PATIENT_DEFAULTS);
-            return new DocumentMetadata(own, declared.mediaType(), declared.sha256(), null, null, null);
-        }, new Intake(MAX_SIZE, KINDS, true));
+        IngestionService.Outcome outcome = upload.receive(
+                self,
+                self,
+                body,
+                contentType,
+                declared -> {
+                    DocumentEntry entry = declared.entry();
+                    if (entry.patient() != null && !entry.patient().equals(patient)) {
+                        throw new ProblemException(
+                                ProblemType.FORBIDDEN, "You may add documents to your own record only.");
+                    }
+                    DocumentEntry own = entry.withPatient(patient)
+                            .withUniqueId(
+                                    entry.uniqueId() != null
+                                            ? entry.uniqueId()
+                                            : UUID.randomUUID().toString())
+                            .orElse(PATIENT_DEFAULTS);
+                    return new DocumentMetadata(own, declared.mediaType(), declared.sha256(), null, null, null);
+                },
+                new Intake(MAX_SIZE, KINDS, true));
         return DocumentView.of(outcome.document());
     }
 }

@@ -32,31 +32,45 @@ public class ProducerActions {
 
     /** The producer's own document, not deleted; its read recorded before it is returned. */
     public Uni<Document> read(UUID id, Reader producer, String action) {
-        return own(id, producer, true).call(d -> accessLog.record(List.of(
-                new AccessLogRepository.Entry(d.patient(), d.id(), producer, action, false, null))));
+        return own(id, producer, true)
+                .call(d -> accessLog.record(
+                        List.of(new AccessLogRepository.Entry(d.patient(), d.id(), producer, action, false, null))));
     }
 
     public Uni<Void> delete(UUID id, Reader producer) {
-        return change(id, producer, "delete", connection -> documents.markDeleted(connection, id).replaceWithVoid());
+        return change(
+                id,
+                producer,
+                "delete",
+                connection -> documents.markDeleted(connection, id).replaceWithVoid());
     }
 
     public Uni<Void> withhold(UUID id, Reader producer, boolean withheld) {
-        return change(id, producer, withheld ? "withhold" : "release", connection -> documents.withhold(connection, id, withheld));
+        return change(
+                id,
+                producer,
+                withheld ? "withhold" : "release",
+                connection -> documents.withhold(connection, id, withheld));
     }
 
     private Uni<Void> change(UUID id, Reader producer, String action, Function<SqlConnection, Uni<Void>> update) {
-        return own(id, producer, false).chain(d -> pool.withTransaction(connection -> update.apply(connection)
-                .chain(() -> accessLog.record(connection, List.of(
-                        new AccessLogRepository.Entry(d.patient(), d.id(), producer, action, false, null))))
-                .replaceWithVoid()));
+        return own(id, producer, false)
+                .chain(d -> pool.withTransaction(connection -> update.apply(connection)
+                        .chain(() -> accessLog.record(
+                                connection,
+                                List.of(new AccessLogRepository.Entry(
+                                        d.patient(), d.id(), producer, action, false, null))))
+                        .replaceWithVoid()));
     }
 
     // Another producer's document and a missing one get the same answer; a deleted one can be
     // looked at (its status says so) but not changed.
     private Uni<Document> own(UUID id, Reader producer, boolean deletedToo) {
-        return documents.findById(id).map(found -> found
-                .filter(d -> d.producerId().equals(producer.id())
-                        && (deletedToo || d.status() != DocumentStatus.DELETED))
-                .orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "You sent no document " + id + ".")));
+        return documents
+                .findById(id)
+                .map(found -> found.filter(d -> d.producerId().equals(producer.id())
+                                && (deletedToo || d.status() != DocumentStatus.DELETED))
+                        .orElseThrow(
+                                () -> new ProblemException(ProblemType.NOT_FOUND, "You sent no document " + id + ".")));
     }
 }

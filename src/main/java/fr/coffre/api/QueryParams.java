@@ -13,8 +13,7 @@ public final class QueryParams {
     public static final int DEFAULT_LIMIT = 20;
     public static final int MAX_LIMIT = 100;
 
-    private QueryParams() {
-    }
+    private QueryParams() {}
 
     /** A date (the day's start, UTC) or a date-time with its offset. */
     public static OffsetDateTime instant(String name, String value) {
@@ -22,10 +21,14 @@ public final class QueryParams {
             return null;
         }
         try {
-            return value.length() == 10 ? LocalDate.parse(value).atStartOfDay().atOffset(ZoneOffset.UTC) : OffsetDateTime.parse(value);
+            return value.length() == 10
+                    ? LocalDate.parse(value).atStartOfDay().atOffset(ZoneOffset.UTC)
+                    : OffsetDateTime.parse(value);
         } catch (DateTimeParseException e) {
-            throw new ProblemException(ProblemType.MALFORMED_REQUEST, name + " must be a date (2026-03-01) or a date-time with "
-                    + "its offset (2026-03-01T08:00:00+01:00).");
+            throw new ProblemException(
+                    ProblemType.MALFORMED_REQUEST,
+                    name + " must be a date (2026-03-01) or a date-time with "
+                            + "its offset (2026-03-01T08:00:00+01:00).");
         }
     }
 

@@ -22,7 +22,8 @@ public record DocumentEntry(
         String confidentiality,
         Author author) {
 
-    public static final DocumentEntry EMPTY = new DocumentEntry(null, null, null, null, null, null, null, null, null, null);
+    public static final DocumentEntry EMPTY =
+            new DocumentEntry(null, null, null, null, null, null, null, null, null, null);
 
     /** Each field from this entry, or from {@code other} where this one has none. */
     public DocumentEntry orElse(DocumentEntry other) {
@@ -40,13 +41,31 @@ public record DocumentEntry(
     }
 
     public DocumentEntry withUniqueId(String value) {
-        return new DocumentEntry(value, patient, typeCode, classCode, title, creationTime, serviceStartTime, serviceStopTime,
-                confidentiality, author);
+        return new DocumentEntry(
+                value,
+                patient,
+                typeCode,
+                classCode,
+                title,
+                creationTime,
+                serviceStartTime,
+                serviceStopTime,
+                confidentiality,
+                author);
     }
 
     public DocumentEntry withPatient(Identifier value) {
-        return new DocumentEntry(uniqueId, value, typeCode, classCode, title, creationTime, serviceStartTime, serviceStopTime,
-                confidentiality, author);
+        return new DocumentEntry(
+                uniqueId,
+                value,
+                typeCode,
+                classCode,
+                title,
+                creationTime,
+                serviceStartTime,
+                serviceStopTime,
+                confidentiality,
+                author);
     }
 
     private static <T> T first(T a, T b) {

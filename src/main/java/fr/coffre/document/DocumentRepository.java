@@ -24,9 +24,10 @@ import java.util.UUID;
 @ApplicationScoped
 public class DocumentRepository {
 
-    public static final String COLUMNS = "id, producer_id, unique_id, patient_id, patient_system, type_code, type_code_system, "
-            + "type_display, class_code, title, creation_time, service_start_time, service_stop_time, confidentiality, "
-            + "media_type, author, sha256, size_bytes, object_key, submission_id, replaces, status, status_reason, received_at";
+    public static final String COLUMNS =
+            "id, producer_id, unique_id, patient_id, patient_system, type_code, type_code_system, "
+                    + "type_display, class_code, title, creation_time, service_start_time, service_stop_time, confidentiality, "
+                    + "media_type, author, sha256, size_bytes, object_key, submission_id, replaces, status, status_reason, received_at";
 
     private final Pool pool;
 
@@ -37,7 +38,9 @@ public class DocumentRepository {
     public Uni<Optional<Document>> findById(UUID id) {
         return pool.preparedQuery("SELECT " + COLUMNS + " FROM document WHERE id = $1")
                 .execute(Tuple.of(id))
-                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(map(rows.iterator().next())));
+                .map(rows -> rows.size() == 0
+                        ? Optional.empty()
+                        : Optional.of(map(rows.iterator().next())));
     }
 
     /** The live (not superseded) document a producer filed under a unique id. */
@@ -45,17 +48,21 @@ public class DocumentRepository {
         return pool.preparedQuery("SELECT " + COLUMNS + " FROM document "
                         + "WHERE producer_id = $1 AND unique_id = $2 AND status <> 'SUPERSEDED'")
                 .execute(Tuple.of(producerId, uniqueId))
-                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(map(rows.iterator().next())));
+                .map(rows -> rows.size() == 0
+                        ? Optional.empty()
+                        : Optional.of(map(rows.iterator().next())));
     }
 
     public Uni<Long> countAwaitingIndexing() {
-        return pool.query("SELECT count(*) FROM document WHERE status = 'STORED'").execute()
+        return pool.query("SELECT count(*) FROM document WHERE status = 'STORED'")
+                .execute()
                 .map(rows -> rows.iterator().next().getLong(0));
     }
 
     /** How many documents are in each status (statuses with none are left out). Scans the table. */
     public Uni<Map<DocumentStatus, Long>> countByStatus() {
-        return pool.query("SELECT status, count(*) FROM document GROUP BY status").execute()
+        return pool.query("SELECT status, count(*) FROM document GROUP BY status")
+                .execute()
                 .map(rows -> {
                     Map<DocumentStatus, Long> counts = new EnumMap<>(DocumentStatus.class);
                     rows.forEach(row -> counts.put(DocumentStatus.valueOf(row.getString(0)), row.getLong(1)));
@@ -66,13 +73,33 @@ public class DocumentRepository {
     public Uni<Void> insert(SqlConnection connection, Document d) {
         DocumentEntry e = d.entry();
         Object[] values = {
-            d.id(), d.producerId(), e.uniqueId(), e.patient().value(), e.patient().system(),
-            e.typeCode().code(), e.typeCode().system(), e.typeCode().display(), e.classCode(), e.title(),
-            e.creationTime(), e.serviceStartTime(), e.serviceStopTime(), e.confidentiality(), d.mediaType(),
-            e.author() == null ? null : JsonObject.mapFrom(e.author()), d.sha256(), d.size(), d.objectKey(),
-            d.submissionId(), d.replaces(), d.status().name(), d.statusReason(), d.receivedAt()
+            d.id(),
+            d.producerId(),
+            e.uniqueId(),
+            e.patient().value(),
+            e.patient().system(),
+            e.typeCode().code(),
+            e.typeCode().system(),
+            e.typeCode().display(),
+            e.classCode(),
+            e.title(),
+            e.creationTime(),
+            e.serviceStartTime(),
+            e.serviceStopTime(),
+            e.confidentiality(),
+            d.mediaType(),
+            e.author() == null ? null : JsonObject.mapFrom(e.author()),
+            d.sha256(),
+            d.size(),
+            d.objectKey(),
+            d.submissionId(),
+            d.replaces(),
+            d.status().name(),
+            d.statusReason(),
+            d.receivedAt()
         };
-        return connection.preparedQuery("INSERT INTO document (" + COLUMNS + ") VALUES ("
+        return connection
+                .preparedQuery("INSERT INTO document (" + COLUMNS + ") VALUES ("
                         + "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, "
                         + "$21, $22, $23, $24)")
                 .execute(Tuple.from(values))
@@ -81,23 +108,29 @@ public class DocumentRepository {
 
     /** Visibility flags set at acceptance, in the document's own transaction. */
     public Uni<Void> setFlags(SqlConnection connection, UUID id, boolean withheldFromPatient, boolean patientAuthored) {
-        return connection.preparedQuery("UPDATE document SET withheld_from_patient = $2, patient_authored = $3 WHERE id = $1")
+        return connection
+                .preparedQuery("UPDATE document SET withheld_from_patient = $2, patient_authored = $3 WHERE id = $1")
                 .execute(Tuple.of(id, withheldFromPatient, patientAuthored))
                 .replaceWithVoid();
     }
 
     /** Locks a document for the rest of the transaction. */
     public Uni<Optional<Document>> lock(SqlConnection connection, UUID id) {
-        return connection.preparedQuery("SELECT " + COLUMNS + " FROM document WHERE id = $1 FOR UPDATE")
+        return connection
+                .preparedQuery("SELECT " + COLUMNS + " FROM document WHERE id = $1 FOR UPDATE")
                 .execute(Tuple.of(id))
-                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(map(rows.iterator().next())));
+                .map(rows -> rows.size() == 0
+                        ? Optional.empty()
+                        : Optional.of(map(rows.iterator().next())));
     }
 
     // --- status transitions: each guarded by the status it leaves, false when the document was elsewhere ---
 
     /** STORED to INDEXED, QUARANTINED or FAILED: a worker concludes. Only once, whoever comes second. */
     public Uni<Boolean> conclude(SqlConnection connection, UUID id, DocumentStatus status, String reason) {
-        if (status != DocumentStatus.INDEXED && status != DocumentStatus.QUARANTINED && status != DocumentStatus.FAILED) {
+        if (status != DocumentStatus.INDEXED
+                && status != DocumentStatus.QUARANTINED
+                && status != DocumentStatus.FAILED) {
             throw new IllegalArgumentException("a worker does not conclude a document as " + status);
         }
         return transition(connection, id, status, reason, "status = 'STORED'");
@@ -110,7 +143,11 @@ public class DocumentRepository {
 
     /** A live version (neither superseded nor deleted) to SUPERSEDED, by the document that replaces it. */
     public Uni<Boolean> supersede(SqlConnection connection, UUID id, UUID by) {
-        return transition(connection, id, DocumentStatus.SUPERSEDED, "replaced by " + by,
+        return transition(
+                connection,
+                id,
+                DocumentStatus.SUPERSEDED,
+                "replaced by " + by,
                 "status NOT IN ('SUPERSEDED', 'DELETED')");
     }
 
@@ -119,8 +156,10 @@ public class DocumentRepository {
         return transition(connection, id, DocumentStatus.DELETED, "deleted by its producer", "status <> 'DELETED'");
     }
 
-    private static Uni<Boolean> transition(SqlConnection connection, UUID id, DocumentStatus to, String reason, String from) {
-        return connection.preparedQuery("UPDATE document SET status = $2, status_reason = $3, updated_at = now() "
+    private static Uni<Boolean> transition(
+            SqlConnection connection, UUID id, DocumentStatus to, String reason, String from) {
+        return connection
+                .preparedQuery("UPDATE document SET status = $2, status_reason = $3, updated_at = now() "
                         + "WHERE id = $1 AND " + from)
                 .execute(Tuple.of(id, to.name(), reason))
                 .map(rows -> rows.rowCount() == 1);
@@ -130,7 +169,8 @@ public class DocumentRepository {
 
     /** The producer keeps it from the patient (true) or releases it (false). */
     public Uni<Void> withhold(SqlConnection connection, UUID id, boolean withheld) {
-        return connection.preparedQuery("UPDATE document SET withheld_from_patient = $2, updated_at = now() WHERE id = $1")
+        return connection
+                .preparedQuery("UPDATE document SET withheld_from_patient = $2, updated_at = now() WHERE id = $1")
                 .execute(Tuple.of(id, withheld))
                 .replaceWithVoid();
     }
@@ -140,8 +180,9 @@ public class DocumentRepository {
      * when the patient has no such document to show or hide (another's, withheld, not indexed).
      */
     public Uni<Boolean> hideFromProfessionals(UUID id, Identifier patient, boolean hidden) {
-        return pool.preparedQuery("UPDATE document SET hidden_from_professionals = $4, updated_at = now() WHERE id = $1 "
-                        + "AND patient_system = $2 AND patient_id = $3 AND status = 'INDEXED' AND NOT withheld_from_patient")
+        return pool.preparedQuery(
+                        "UPDATE document SET hidden_from_professionals = $4, updated_at = now() WHERE id = $1 "
+                                + "AND patient_system = $2 AND patient_id = $3 AND status = 'INDEXED' AND NOT withheld_from_patient")
                 .execute(Tuple.of(id, patient.system(), patient.value(), hidden))
                 .map(rows -> rows.rowCount() == 1);
     }
@@ -149,12 +190,12 @@ public class DocumentRepository {
     // --- erasure ---
 
     /** A patient's documents as an erasure finds them: their ids and their objects' keys. */
-    public record PatientDocuments(List<UUID> ids, List<String> objectKeys) {
-    }
+    public record PatientDocuments(List<UUID> ids, List<String> objectKeys) {}
 
     /** Locks a patient's every document for the erasure's transaction, so that none changes meanwhile. */
     public Uni<PatientDocuments> lockAllOf(SqlConnection connection, Identifier patient) {
-        return connection.preparedQuery("SELECT id, object_key FROM document WHERE patient_system = $1 AND patient_id = $2 "
+        return connection
+                .preparedQuery("SELECT id, object_key FROM document WHERE patient_system = $1 AND patient_id = $2 "
                         + "FOR UPDATE")
                 .execute(Tuple.of(patient.system(), patient.value()))
                 .map(rows -> {
@@ -170,7 +211,8 @@ public class DocumentRepository {
 
     /** Deletes these rows; their index entries go with them (ON DELETE CASCADE). */
     public Uni<Void> erase(SqlConnection connection, List<UUID> ids) {
-        return connection.preparedQuery("DELETE FROM document WHERE id = ANY($1)")
+        return connection
+                .preparedQuery("DELETE FROM document WHERE id = ANY($1)")
                 .execute(Tuple.of(ids.toArray(UUID[]::new)))
                 .replaceWithVoid();
     }

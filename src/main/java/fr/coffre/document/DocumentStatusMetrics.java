@@ -29,7 +29,8 @@ public class DocumentStatusMetrics {
     private final Map<DocumentStatus, AtomicLong> counts = new EnumMap<>(DocumentStatus.class);
     private Sampler<Map<DocumentStatus, Long>> sampler;
 
-    public DocumentStatusMetrics(DocumentRepository documents, MetricsConfig config, Vertx vertx, MeterRegistry registry) {
+    public DocumentStatusMetrics(
+            DocumentRepository documents, MetricsConfig config, Vertx vertx, MeterRegistry registry) {
         this.documents = documents;
         this.config = config;
         this.vertx = vertx;
@@ -45,8 +46,12 @@ public class DocumentStatusMetrics {
     }
 
     void onStart(@Observes StartupEvent event) {
-        sampler = Sampler.every(vertx, config.documentsByStatusInterval(), "the documents by status",
-                documents::countByStatus, this::update);
+        sampler = Sampler.every(
+                vertx,
+                config.documentsByStatusInterval(),
+                "the documents by status",
+                documents::countByStatus,
+                this::update);
     }
 
     void onStop(@Observes ShutdownEvent event) {

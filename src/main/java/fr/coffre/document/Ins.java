@@ -15,13 +15,13 @@ public final class Ins {
     public static final String NIR = "1.2.250.1.213.1.4.8";
     public static final String NIA = "1.2.250.1.213.1.4.9";
     public static final String NIR_TEST = "1.2.250.1.213.1.4.10";
-    private static final Map<String, String> SYSTEMS = Map.of(NIR, "INS-NIR", NIA, "INS-NIA", NIR_TEST, "INS-NIR (test)");
+    private static final Map<String, String> SYSTEMS =
+            Map.of(NIR, "INS-NIR", NIA, "INS-NIA", NIR_TEST, "INS-NIR (test)");
 
     // sex, year, month, department (2A/2B for Corsica), commune, order, key
     private static final Pattern SHAPE = Pattern.compile("[1-478][0-9]{4}(?:[0-9]{2}|2A|2B)[0-9]{6}[0-9]{2}");
 
-    private Ins() {
-    }
+    private Ins() {}
 
     public static boolean isInsSystem(String system) {
         return system != null && SYSTEMS.containsKey(stripUrnOid(system));
@@ -40,12 +40,13 @@ public final class Ins {
     public static Optional<String> problemWith(Identifier id) {
         String system = stripUrnOid(id.system());
         if (!SYSTEMS.containsKey(system)) {
-            return Optional.of("the patient id system " + id.system() + " is not an INS OID (expected "
-                    + NIR + ", " + NIA + " or " + NIR_TEST + ")");
+            return Optional.of("the patient id system " + id.system() + " is not an INS OID (expected " + NIR + ", "
+                    + NIA + " or " + NIR_TEST + ")");
         }
         String value = id.value() == null ? "" : id.value().trim().toUpperCase(Locale.ROOT);
         if (!SHAPE.matcher(value).matches()) {
-            return Optional.of("an INS is 15 characters: 13 of the number (2A or 2B allowed for Corsica) and a 2-digit key");
+            return Optional.of(
+                    "an INS is 15 characters: 13 of the number (2A or 2B allowed for Corsica) and a 2-digit key");
         }
         long number = Long.parseLong(value.substring(0, 13).replace("2A", "19").replace("2B", "18"));
         int key = Integer.parseInt(value.substring(13));

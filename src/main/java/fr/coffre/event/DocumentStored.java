@@ -18,12 +18,20 @@ public record DocumentStored(
         String sha256,
         long size,
         UUID replaces,
-        OffsetDateTime receivedAt) implements DocumentEvent {
+        OffsetDateTime receivedAt)
+        implements DocumentEvent {
 
     public static final String TYPE = "document-stored";
 
     public static DocumentStored of(Document d) {
-        return new DocumentStored(d.id(), d.producerId(), d.objectKey(), d.mediaType(), d.sha256(), d.size(), d.replaces(),
+        return new DocumentStored(
+                d.id(),
+                d.producerId(),
+                d.objectKey(),
+                d.mediaType(),
+                d.sha256(),
+                d.size(),
+                d.replaces(),
                 d.receivedAt());
     }
 

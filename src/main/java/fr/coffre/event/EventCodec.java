@@ -21,8 +21,7 @@ public final class EventCodec {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
-    private EventCodec() {
-    }
+    private EventCodec() {}
 
     public static String encode(DocumentEvent event) {
         try {

@@ -12,8 +12,7 @@ import java.util.HexFormat;
  */
 public final class PatientKey {
 
-    private PatientKey() {
-    }
+    private PatientKey() {}
 
     public static String of(Identifier patient) {
         try {

@@ -29,7 +29,8 @@ public record Redelivery(int attempt, long notBefore, String reason) {
 
     /** What a record's headers say; a missing or unreadable attempt counts as one (it was redelivered). */
     public static Redelivery readFrom(Headers headers) {
-        return new Redelivery((int) number(headers, ATTEMPT, 1L), number(headers, NOT_BEFORE, 0L), text(headers, REASON));
+        return new Redelivery(
+                (int) number(headers, ATTEMPT, 1L), number(headers, NOT_BEFORE, 0L), text(headers, REASON));
     }
 
     /** The last value of a header as text, or null. */

@@ -33,15 +33,14 @@ final class CdaBodyReader {
 
     private static final String HL7 = CdaHeaderReader.HL7_NAMESPACE;
     /** Narrative elements after which text continues on a new line. */
-    private static final Set<String> BLOCKS = Set.of(
-            "paragraph", "br", "tr", "item", "list", "table", "caption", "thead", "tbody", "tfoot", "footnote");
+    private static final Set<String> BLOCKS =
+            Set.of("paragraph", "br", "tr", "item", "list", "table", "caption", "thead", "tbody", "tfoot", "footnote");
+
     private static final Set<String> CELLS = Set.of("td", "th");
 
-    private CdaBodyReader() {
-    }
+    private CdaBodyReader() {}
 
-    record Body(int level, int skippedPayloads) {
-    }
+    record Body(int level, int skippedPayloads) {}
 
     /**
      * Reads from the body's opening {@code component} (where {@link CdaHeaderReader#readHeader}
@@ -132,7 +131,8 @@ final class CdaBodyReader {
         // What follows the body is checked too: the document must be well-formed to its end.
         xml.drain();
         if (skipped > 0) {
-            warnings.add(skipped + " base64 object(s) in the CDA body (observationMedia and the like) were not indexed");
+            warnings.add(
+                    skipped + " base64 object(s) in the CDA body (observationMedia and the like) were not indexed");
         }
         return new Body(level, skipped);
     }
@@ -166,12 +166,15 @@ final class CdaBodyReader {
                 try {
                     file = payloads.spool(decoded, "the CDA nonXMLBody");
                 } catch (ZipException e) {
-                    throw new DocumentContentException(QuarantineReason.CORRUPT,
-                            "the CDA nonXMLBody is not valid " + compression + " compressed data", e);
+                    throw new DocumentContentException(
+                            QuarantineReason.CORRUPT,
+                            "the CDA nonXMLBody is not valid " + compression + " compressed data",
+                            e);
                 } catch (IOException e) {
-                    if (e.getMessage() != null && e.getMessage().toLowerCase(Locale.ROOT).contains("base64")) {
-                        throw new DocumentContentException(QuarantineReason.CORRUPT,
-                                "the CDA nonXMLBody is not valid base64", e);
+                    if (e.getMessage() != null
+                            && e.getMessage().toLowerCase(Locale.ROOT).contains("base64")) {
+                        throw new DocumentContentException(
+                                QuarantineReason.CORRUPT, "the CDA nonXMLBody is not valid base64", e);
                     }
                     throw e;
                 }
@@ -194,7 +197,8 @@ final class CdaBodyReader {
             case "ZL" -> new InflaterInputStream(in);
             case "GZ" -> new GZIPInputStream(in);
             default -> {
-                warnings.add("the CDA nonXMLBody uses compression " + compression + ", which is not supported: not indexed");
+                warnings.add(
+                        "the CDA nonXMLBody uses compression " + compression + ", which is not supported: not indexed");
                 yield null;
             }
         };

@@ -66,16 +66,13 @@ public record CdaHeader(
      * @param familyName   assignedPerson/name/family parts joined by spaces; null for a device
      * @param organization representedOrganization
      */
-    public record Author(Identifier id, String givenName, String familyName, Organization organization) {
-    }
+    public record Author(Identifier id, String givenName, String familyName, Organization organization) {}
 
-    public record Organization(Identifier id, String name) {
-    }
+    public record Organization(Identifier id, String name) {}
 
     /**
      * @param typeCode   RPLC (replaces), APND (appends to) or XFRM (transforms)
      * @param documentId the parent document's id, written like {@code uniqueId}
      */
-    public record RelatedDocument(String typeCode, String documentId) {
-    }
+    public record RelatedDocument(String typeCode, String documentId) {}
 }

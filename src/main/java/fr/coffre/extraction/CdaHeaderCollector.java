@@ -80,8 +80,9 @@ final class CdaHeaderCollector {
         openElements.push(path);
         switch (path) {
             case DOC + "/id" -> uniqueId = firstNonNull(uniqueId, documentId(reader));
-            case DOC + "/code" -> code = new CodedValue(
-                    attribute(reader, "code"), attribute(reader, "codeSystem"), attribute(reader, "displayName"));
+            case DOC + "/code" ->
+                code = new CodedValue(
+                        attribute(reader, "code"), attribute(reader, "codeSystem"), attribute(reader, "displayName"));
             case DOC + "/title" -> capture(path);
             case DOC + "/effectiveTime" -> {
                 effectiveTime = attribute(reader, "value");
@@ -123,8 +124,10 @@ final class CdaHeaderCollector {
             }
             case DOCUMENTATION_OF + "/serviceEvent/code" -> {
                 if (candidateServiceEventCode == null && attribute(reader, "code") != null) {
-                    candidateServiceEventCode = new CodedValue(attribute(reader, "code"),
-                            attribute(reader, "codeSystem"), attribute(reader, "displayName"));
+                    candidateServiceEventCode = new CodedValue(
+                            attribute(reader, "code"),
+                            attribute(reader, "codeSystem"),
+                            attribute(reader, "displayName"));
                 }
             }
             case SERVICE_TIME + "/low" -> candidateServiceStart = optionalTime(path, attribute(reader, "value"));
@@ -181,17 +184,35 @@ final class CdaHeaderCollector {
     }
 
     CdaHeader header() {
-        return new CdaHeader(uniqueId, patientIds, code, title, effectiveTime, effectiveDateTime,
-                confidentialityCode, languageCode, setId, versionNumber, author(),
-                organization(custodianId, custodianName), legalAuthenticator, serviceStart, serviceStop, replaces,
-                serviceEventCode, relatedDocuments);
+        return new CdaHeader(
+                uniqueId,
+                patientIds,
+                code,
+                title,
+                effectiveTime,
+                effectiveDateTime,
+                confidentialityCode,
+                languageCode,
+                setId,
+                versionNumber,
+                author(),
+                organization(custodianId, custodianName),
+                legalAuthenticator,
+                serviceStart,
+                serviceStop,
+                replaces,
+                serviceEventCode,
+                relatedDocuments);
     }
 
     private CdaHeader.Author author() {
         if (authorCount == 0) {
             return null;
         }
-        return new CdaHeader.Author(authorId, joined(authorGivenNames), joined(authorFamilyNames),
+        return new CdaHeader.Author(
+                authorId,
+                joined(authorGivenNames),
+                joined(authorFamilyNames),
                 organization(authorOrganizationId, authorOrganizationName));
     }
 

@@ -14,6 +14,7 @@ public final class CdaHeaderReader {
     public static final int DEFAULT_MAX_DEPTH = 256;
     /** Real headers are tens of kilobytes; the body, which can hold large base64 files, is not read. */
     public static final long DEFAULT_MAX_HEADER_BYTES = 1L << 20;
+
     public static final long DEFAULT_MAX_DOCUMENT_BYTES = 128L << 20;
 
     static final String HL7_NAMESPACE = "urn:hl7-org:v3";
@@ -59,7 +60,7 @@ public final class CdaHeaderReader {
                 }
                 case XMLStreamConstants.END_ELEMENT -> collector.end();
                 case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE ->
-                        collector.text(reader);
+                    collector.text(reader);
                 default -> {
                     // comments and processing instructions carry nothing for the header
                 }

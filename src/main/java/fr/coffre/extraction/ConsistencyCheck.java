@@ -19,15 +19,19 @@ public final class ConsistencyCheck {
     private static final Map<String, String> CODE_SYSTEM_ALIASES = Map.of("http://loinc.org", LOINC_OID);
     private static final Set<String> XML_TYPES = Set.of("application/xml", "text/xml");
     private static final Map<ContentKind, Set<String>> COMPATIBLE_MEDIA_TYPES = Map.of(
-            ContentKind.CDA, Set.of("application/xml", "text/xml", "application/hl7-cda+xml", "application/hl7-v3+xml",
-                    "application/x-hl7-cda-level-one+xml"),
+            ContentKind.CDA,
+                    Set.of(
+                            "application/xml",
+                            "text/xml",
+                            "application/hl7-cda+xml",
+                            "application/hl7-v3+xml",
+                            "application/x-hl7-cda-level-one+xml"),
             ContentKind.FHIR_JSON, Set.of("application/fhir+json", "application/json"),
             ContentKind.FHIR_XML, Set.of("application/fhir+xml", "application/xml", "text/xml"),
             ContentKind.RTF, Set.of("application/rtf", "text/rtf"),
             ContentKind.TEXT, Set.of("text/plain"));
 
-    private ConsistencyCheck() {
-    }
+    private ConsistencyCheck() {}
 
     /**
      * What the producer declared in the upload's metadata; any component may be null.
@@ -36,8 +40,7 @@ public final class ConsistencyCheck {
      * @param typeCode   the document type (typeCode)
      * @param mediaType  the declared media type (parameters allowed)
      */
-    public record Declared(Identifier patientIns, CodedValue typeCode, String mediaType) {
-    }
+    public record Declared(Identifier patientIns, CodedValue typeCode, String mediaType) {}
 
     /**
      * @param quarantine         why the document must be quarantined, if it must
@@ -46,8 +49,12 @@ public final class ConsistencyCheck {
      * @param mediaTypeDiffers   the bytes are not of the declared media type
      * @param notes              what could not be checked
      */
-    public record Report(Optional<QuarantineReason> quarantine, String detail, boolean typeCodeDiffers,
-                         boolean mediaTypeDiffers, List<String> notes) {
+    public record Report(
+            Optional<QuarantineReason> quarantine,
+            String detail,
+            boolean typeCodeDiffers,
+            boolean mediaTypeDiffers,
+            List<String> notes) {
 
         public Report {
             notes = List.copyOf(notes);
@@ -62,7 +69,8 @@ public final class ConsistencyCheck {
         List<String> notes = new ArrayList<>();
         QuarantineReason quarantine = null;
         String detail = null;
-        boolean structured = content.kind() == ContentKind.CDA || content.kind() == ContentKind.FHIR_JSON
+        boolean structured = content.kind() == ContentKind.CDA
+                || content.kind() == ContentKind.FHIR_JSON
                 || content.kind() == ContentKind.FHIR_XML;
         Optional<Identifier> documentIns = content.ins();
         Identifier declaredIns = declared.patientIns();
@@ -72,16 +80,20 @@ public final class ConsistencyCheck {
             detail = "the document names no patient identifier";
         } else if (documentIns.isPresent() && Ins.problemWith(documentIns.get()).isPresent()) {
             quarantine = QuarantineReason.INVALID_INS;
-            detail = "the document's INS is invalid: " + Ins.problemWith(documentIns.get()).get();
+            detail = "the document's INS is invalid: "
+                    + Ins.problemWith(documentIns.get()).get();
         } else if (declaredIns != null && Ins.problemWith(declaredIns).isPresent()) {
             quarantine = QuarantineReason.INVALID_INS;
-            detail = "the declared INS is invalid: " + Ins.problemWith(declaredIns).get();
-        } else if (declaredIns != null && documentIns.isPresent()
+            detail = "the declared INS is invalid: "
+                    + Ins.problemWith(declaredIns).get();
+        } else if (declaredIns != null
+                && documentIns.isPresent()
                 && !Ins.normalise(declaredIns).equals(Ins.normalise(documentIns.get()))) {
             quarantine = QuarantineReason.PATIENT_MISMATCH;
             detail = "the document's INS " + Ins.normalise(documentIns.get()).value() + " ("
                     + Ins.normalise(documentIns.get()).system() + ") differs from the declared INS "
-                    + Ins.normalise(declaredIns).value() + " (" + Ins.normalise(declaredIns).system() + ")";
+                    + Ins.normalise(declaredIns).value() + " ("
+                    + Ins.normalise(declaredIns).system() + ")";
         } else if (structured && documentIns.isEmpty()) {
             if (declaredIns == null) {
                 quarantine = QuarantineReason.MISSING_PATIENT_ID;
@@ -103,7 +115,9 @@ public final class ConsistencyCheck {
         String declaredMedia = ContentSniffer.baseType(declared.mediaType());
         if (declaredMedia != null) {
             mediaDiffers = !declaredMedia.equals(content.detectedMediaType())
-                    && !COMPATIBLE_MEDIA_TYPES.getOrDefault(content.kind(), Set.of()).contains(declaredMedia)
+                    && !COMPATIBLE_MEDIA_TYPES
+                            .getOrDefault(content.kind(), Set.of())
+                            .contains(declaredMedia)
                     && !(XML_TYPES.contains(declaredMedia) && XML_TYPES.contains(content.detectedMediaType()));
         }
         return new Report(Optional.ofNullable(quarantine), detail, typeDiffers, mediaDiffers, notes);

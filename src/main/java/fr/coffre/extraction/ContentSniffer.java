@@ -19,14 +19,13 @@ public final class ContentSniffer {
     /** How many leading bytes the sniffer looks at. */
     public static final int SNIFF_BYTES = 8192;
 
-    private static final Pattern XML_ROOT = Pattern.compile("<(?:([A-Za-z_][\\w.-]*):)?([A-Za-z_][\\w.-]*)([^>]*)>", Pattern.DOTALL);
+    private static final Pattern XML_ROOT =
+            Pattern.compile("<(?:([A-Za-z_][\\w.-]*):)?([A-Za-z_][\\w.-]*)([^>]*)>", Pattern.DOTALL);
     private static final Pattern RESOURCE_TYPE = Pattern.compile("\"resourceType\"\\s*:\\s*\"([A-Za-z]+)\"");
 
-    private ContentSniffer() {
-    }
+    private ContentSniffer() {}
 
-    public record Sniffed(ContentKind kind, String mediaType) {
-    }
+    public record Sniffed(ContentKind kind, String mediaType) {}
 
     /** Office formats Coffre indexes, as Apache Tika names them. */
     private static final Set<String> OFFICE_TYPES = Set.of(
@@ -50,9 +49,10 @@ public final class ContentSniffer {
         String tika = baseType(tikaMediaType);
         return switch (fromBytes.kind()) {
             case ZIP -> OFFICE_TYPES.contains(tika) ? new Sniffed(ContentKind.OFFICE, tika) : fromBytes;
-            case OFFICE -> OFFICE_TYPES.contains(tika)
-                    ? new Sniffed(ContentKind.OFFICE, tika)
-                    : new Sniffed(ContentKind.UNKNOWN, tika == null ? fromBytes.mediaType() : tika);
+            case OFFICE ->
+                OFFICE_TYPES.contains(tika)
+                        ? new Sniffed(ContentKind.OFFICE, tika)
+                        : new Sniffed(ContentKind.UNKNOWN, tika == null ? fromBytes.mediaType() : tika);
             default -> fromBytes;
         };
     }
@@ -86,8 +86,10 @@ public final class ContentSniffer {
         if (startsWith(bytes, n, 0x7F, 'E', 'L', 'F')) {
             return new Sniffed(ContentKind.EXECUTABLE, "application/x-executable");
         }
-        if (startsWith(bytes, n, 'M', 'Z') || startsWith(bytes, n, 0xCF, 0xFA, 0xED, 0xFE)
-                || startsWith(bytes, n, 0xFE, 0xED, 0xFA, 0xCF) || startsWith(bytes, n, 0xCA, 0xFE, 0xBA, 0xBE)
+        if (startsWith(bytes, n, 'M', 'Z')
+                || startsWith(bytes, n, 0xCF, 0xFA, 0xED, 0xFE)
+                || startsWith(bytes, n, 0xFE, 0xED, 0xFA, 0xCF)
+                || startsWith(bytes, n, 0xCA, 0xFE, 0xBA, 0xBE)
                 || startsWith(bytes, n, "#!")) {
             return new Sniffed(ContentKind.EXECUTABLE, "application/x-executable");
         }
@@ -169,7 +171,8 @@ public final class ContentSniffer {
             }
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes, offset, trimIncompleteUtf8(bytes, offset, n) - offset))
                     .toString();

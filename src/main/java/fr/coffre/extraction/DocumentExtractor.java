@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -66,8 +66,8 @@ public final class DocumentExtractor implements AutoCloseable {
         this.fhirMetadata = new FhirPatientReader(limits.maxXmlDepth(), limits.maxDocumentBytes());
         this.fhirText = new FhirTextReader(limits.maxXmlDepth(), limits.maxDocumentBytes());
         AtomicInteger threads = new AtomicInteger();
-        this.executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                task -> {
+        this.executor =
+                new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), task -> {
                     Thread thread = new Thread(task, "coffre-extraction-" + threads.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;
@@ -87,12 +87,15 @@ public final class DocumentExtractor implements AutoCloseable {
      * @throws ExtractionUnavailableException  too many abandoned parses are still running: retry later
      */
     public ExtractedContent extract(InputStream in) throws IOException {
-        return withDeadline(() -> {
-            try (Scratch scratch = new Scratch()) {
-                Path file = scratch.spool(in, limits.maxDocumentBytes(), QuarantineReason.TOO_LARGE, "the document");
-                return extractFile(file, scratch);
-            }
-        }, in);
+        return withDeadline(
+                () -> {
+                    try (Scratch scratch = new Scratch()) {
+                        Path file = scratch.spool(
+                                in, limits.maxDocumentBytes(), QuarantineReason.TOO_LARGE, "the document");
+                        return extractFile(file, scratch);
+                    }
+                },
+                in);
     }
 
     /**
@@ -103,11 +106,13 @@ public final class DocumentExtractor implements AutoCloseable {
      * @throws ExtractionUnavailableException  too many abandoned parses are still running: retry later
      */
     public ExtractedContent extract(Path file) throws IOException {
-        return withDeadline(() -> {
-            try (Scratch scratch = new Scratch()) {
-                return extractFile(file, scratch);
-            }
-        }, null);
+        return withDeadline(
+                () -> {
+                    try (Scratch scratch = new Scratch()) {
+                        return extractFile(file, scratch);
+                    }
+                },
+                null);
     }
 
     /**
@@ -115,11 +120,13 @@ public final class DocumentExtractor implements AutoCloseable {
      * the parser limits on content Coffre would refuse before parsing (archives).
      */
     TikaEngine.Parsed parseWithTika(Path file, TextCollector text) throws IOException {
-        return withDeadline(() -> {
-            try (TikaInputStream in = TikaInputStream.get(file)) {
-                return tika.parse(in, text, true);
-            }
-        }, null);
+        return withDeadline(
+                () -> {
+                    try (TikaInputStream in = TikaInputStream.get(file)) {
+                        return tika.parse(in, text, true);
+                    }
+                },
+                null);
     }
 
     /** Extractions past their deadline whose thread has not ended yet. */
@@ -156,8 +163,9 @@ public final class DocumentExtractor implements AutoCloseable {
             return future.get(limits.parseTimeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             abandon(state, future, closeOnTimeout);
-            throw new DocumentContentException(QuarantineReason.PARSE_TIMEOUT, "extraction took longer than "
-                    + limits.parseTimeout().toMillis() + " ms and was abandoned");
+            throw new DocumentContentException(
+                    QuarantineReason.PARSE_TIMEOUT,
+                    "extraction took longer than " + limits.parseTimeout().toMillis() + " ms and was abandoned");
         } catch (InterruptedException e) {
             abandon(state, future, closeOnTimeout);
             Thread.currentThread().interrupt();
@@ -198,8 +206,8 @@ public final class DocumentExtractor implements AutoCloseable {
             throw new DocumentContentException(QuarantineReason.EMPTY, "the document is empty (0 bytes)");
         }
         if (size > limits.maxDocumentBytes()) {
-            throw new DocumentContentException(QuarantineReason.TOO_LARGE,
-                    "the document is larger than " + limits.maxDocumentBytes() + " bytes");
+            throw new DocumentContentException(
+                    QuarantineReason.TOO_LARGE, "the document is larger than " + limits.maxDocumentBytes() + " bytes");
         }
         byte[] head;
         try (InputStream in = Files.newInputStream(file)) {
@@ -220,25 +228,30 @@ public final class DocumentExtractor implements AutoCloseable {
             case XML -> {
                 // Hostile XML gets its own reason (DOCTYPE, depth, encoding...) before the type's.
                 try (InputStream in = Files.newInputStream(file);
-                     SecureXmlStream xml = SecureXmlStream.open(in, limits.maxXmlDepth(), limits.maxDocumentBytes(),
-                             "the XML document")) {
+                        SecureXmlStream xml = SecureXmlStream.open(
+                                in, limits.maxXmlDepth(), limits.maxDocumentBytes(), "the XML document")) {
                     xml.drain();
                 }
-                throw new DocumentContentException(QuarantineReason.UNSUPPORTED_TYPE,
+                throw new DocumentContentException(
+                        QuarantineReason.UNSUPPORTED_TYPE,
                         "XML documents must be HL7 CDA R2 (ClinicalDocument in urn:hl7-org:v3) or FHIR");
             }
-            case JSON -> throw new DocumentContentException(QuarantineReason.UNSUPPORTED_TYPE,
-                    "JSON documents must be FHIR resources (no resourceType found)");
-            default -> throw new DocumentContentException(QuarantineReason.UNSUPPORTED_TYPE,
-                    "documents of type " + sniffed.mediaType() + " are not indexed");
+            case JSON ->
+                throw new DocumentContentException(
+                        QuarantineReason.UNSUPPORTED_TYPE,
+                        "JSON documents must be FHIR resources (no resourceType found)");
+            default ->
+                throw new DocumentContentException(
+                        QuarantineReason.UNSUPPORTED_TYPE,
+                        "documents of type " + sniffed.mediaType() + " are not indexed");
         }
         return result.build();
     }
 
     private void cda(Path file, Result result, Payloads payloads) throws IOException {
         try (InputStream in = Files.newInputStream(file);
-             SecureXmlStream xml = SecureXmlStream.open(in, limits.maxXmlDepth(), limits.maxDocumentBytes(),
-                     "the CDA document")) {
+                SecureXmlStream xml =
+                        SecureXmlStream.open(in, limits.maxXmlDepth(), limits.maxDocumentBytes(), "the CDA document")) {
             CdaHeader header = CdaHeaderReader.readHeader(xml);
             CdaBodyReader.Body body = CdaBodyReader.read(xml, result.text, payloads, result.warnings);
             result.properties.put("cda.level", String.valueOf(body.level()));
@@ -253,10 +266,15 @@ public final class DocumentExtractor implements AutoCloseable {
             CdaHeader.Author author = header.author();
             if (author != null) {
                 result.authorId = author.id();
-                String name = String.join(" ", Stream.of(author.givenName(), author.familyName())
-                        .filter(Objects::nonNull).toList());
+                String name = String.join(
+                        " ",
+                        Stream.of(author.givenName(), author.familyName())
+                                .filter(Objects::nonNull)
+                                .toList());
                 result.authorName = name.isEmpty() ? null : name;
-                result.authorOrganization = author.organization() == null ? null : author.organization().name();
+                result.authorOrganization = author.organization() == null
+                        ? null
+                        : author.organization().name();
             }
         }
     }
@@ -327,9 +345,26 @@ public final class DocumentExtractor implements AutoCloseable {
             if (text.droppedBase64Runs() > 0) {
                 warnings.add(text.droppedBase64Runs() + " base64 run(s) were left out of the text");
             }
-            return new ExtractedContent(sniffed.kind(), sniffed.mediaType(), tikaType, extracted, text.truncated(),
-                    uniqueId, patientIds, code, title, effectiveTime, effectiveDateTime, confidentialityCode,
-                    authorId, authorName, authorOrganization, cdaHeader, fhirDocument, properties, warnings);
+            return new ExtractedContent(
+                    sniffed.kind(),
+                    sniffed.mediaType(),
+                    tikaType,
+                    extracted,
+                    text.truncated(),
+                    uniqueId,
+                    patientIds,
+                    code,
+                    title,
+                    effectiveTime,
+                    effectiveDateTime,
+                    confidentialityCode,
+                    authorId,
+                    authorName,
+                    authorOrganization,
+                    cdaHeader,
+                    fhirDocument,
+                    properties,
+                    warnings);
         }
     }
 }

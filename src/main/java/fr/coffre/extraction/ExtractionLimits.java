@@ -32,6 +32,7 @@ public record ExtractionLimits(
     public static final long DEFAULT_MAX_DOCUMENT_BYTES = 256L << 20;
     /** 1 Mi characters, about 2 MiB of Java heap per document in flight. */
     public static final int DEFAULT_MAX_TEXT_CHARS = 1 << 20;
+
     public static final Duration DEFAULT_PARSE_TIMEOUT = Duration.ofSeconds(30);
     public static final int DEFAULT_MAX_XML_DEPTH = CdaHeaderReader.DEFAULT_MAX_DEPTH;
     public static final int DEFAULT_MAX_EMBEDDED_DEPTH = 2;
@@ -41,51 +42,112 @@ public record ExtractionLimits(
 
     public ExtractionLimits {
         Objects.requireNonNull(parseTimeout, "parseTimeout");
-        if (maxDocumentBytes <= 0 || maxTextChars < 0 || parseTimeout.isNegative() || parseTimeout.isZero()
-                || maxXmlDepth <= 0 || maxEmbeddedDepth < 0 || maxEmbeddedDocuments < 0 || maxEmbeddedBytes <= 0
+        if (maxDocumentBytes <= 0
+                || maxTextChars < 0
+                || parseTimeout.isNegative()
+                || parseTimeout.isZero()
+                || maxXmlDepth <= 0
+                || maxEmbeddedDepth < 0
+                || maxEmbeddedDocuments < 0
+                || maxEmbeddedBytes <= 0
                 || maxAbandonedParses < 0) {
             throw new IllegalArgumentException("extraction limits must be positive: " + this);
         }
     }
 
     public static ExtractionLimits defaults() {
-        return new ExtractionLimits(DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_MAX_TEXT_CHARS, DEFAULT_PARSE_TIMEOUT,
-                DEFAULT_MAX_XML_DEPTH, DEFAULT_MAX_EMBEDDED_DEPTH, DEFAULT_MAX_EMBEDDED_DOCUMENTS,
-                DEFAULT_MAX_EMBEDDED_BYTES, DEFAULT_MAX_ABANDONED_PARSES);
+        return new ExtractionLimits(
+                DEFAULT_MAX_DOCUMENT_BYTES,
+                DEFAULT_MAX_TEXT_CHARS,
+                DEFAULT_PARSE_TIMEOUT,
+                DEFAULT_MAX_XML_DEPTH,
+                DEFAULT_MAX_EMBEDDED_DEPTH,
+                DEFAULT_MAX_EMBEDDED_DOCUMENTS,
+                DEFAULT_MAX_EMBEDDED_BYTES,
+                DEFAULT_MAX_ABANDONED_PARSES);
     }
 
     public ExtractionLimits withMaxDocumentBytes(long value) {
-        return new ExtractionLimits(value, maxTextChars, parseTimeout, maxXmlDepth, maxEmbeddedDepth,
-                maxEmbeddedDocuments, maxEmbeddedBytes, maxAbandonedParses);
+        return new ExtractionLimits(
+                value,
+                maxTextChars,
+                parseTimeout,
+                maxXmlDepth,
+                maxEmbeddedDepth,
+                maxEmbeddedDocuments,
+                maxEmbeddedBytes,
+                maxAbandonedParses);
     }
 
     public ExtractionLimits withMaxTextChars(int value) {
-        return new ExtractionLimits(maxDocumentBytes, value, parseTimeout, maxXmlDepth, maxEmbeddedDepth,
-                maxEmbeddedDocuments, maxEmbeddedBytes, maxAbandonedParses);
+        return new ExtractionLimits(
+                maxDocumentBytes,
+                value,
+                parseTimeout,
+                maxXmlDepth,
+                maxEmbeddedDepth,
+                maxEmbeddedDocuments,
+                maxEmbeddedBytes,
+                maxAbandonedParses);
     }
 
     public ExtractionLimits withParseTimeout(Duration value) {
-        return new ExtractionLimits(maxDocumentBytes, maxTextChars, value, maxXmlDepth, maxEmbeddedDepth,
-                maxEmbeddedDocuments, maxEmbeddedBytes, maxAbandonedParses);
+        return new ExtractionLimits(
+                maxDocumentBytes,
+                maxTextChars,
+                value,
+                maxXmlDepth,
+                maxEmbeddedDepth,
+                maxEmbeddedDocuments,
+                maxEmbeddedBytes,
+                maxAbandonedParses);
     }
 
     public ExtractionLimits withMaxXmlDepth(int value) {
-        return new ExtractionLimits(maxDocumentBytes, maxTextChars, parseTimeout, value, maxEmbeddedDepth,
-                maxEmbeddedDocuments, maxEmbeddedBytes, maxAbandonedParses);
+        return new ExtractionLimits(
+                maxDocumentBytes,
+                maxTextChars,
+                parseTimeout,
+                value,
+                maxEmbeddedDepth,
+                maxEmbeddedDocuments,
+                maxEmbeddedBytes,
+                maxAbandonedParses);
     }
 
     public ExtractionLimits withMaxEmbeddedDepth(int value) {
-        return new ExtractionLimits(maxDocumentBytes, maxTextChars, parseTimeout, maxXmlDepth, value,
-                maxEmbeddedDocuments, maxEmbeddedBytes, maxAbandonedParses);
+        return new ExtractionLimits(
+                maxDocumentBytes,
+                maxTextChars,
+                parseTimeout,
+                maxXmlDepth,
+                value,
+                maxEmbeddedDocuments,
+                maxEmbeddedBytes,
+                maxAbandonedParses);
     }
 
     public ExtractionLimits withMaxEmbeddedBytes(long value) {
-        return new ExtractionLimits(maxDocumentBytes, maxTextChars, parseTimeout, maxXmlDepth, maxEmbeddedDepth,
-                maxEmbeddedDocuments, value, maxAbandonedParses);
+        return new ExtractionLimits(
+                maxDocumentBytes,
+                maxTextChars,
+                parseTimeout,
+                maxXmlDepth,
+                maxEmbeddedDepth,
+                maxEmbeddedDocuments,
+                value,
+                maxAbandonedParses);
     }
 
     public ExtractionLimits withMaxAbandonedParses(int value) {
-        return new ExtractionLimits(maxDocumentBytes, maxTextChars, parseTimeout, maxXmlDepth, maxEmbeddedDepth,
-                maxEmbeddedDocuments, maxEmbeddedBytes, value);
+        return new ExtractionLimits(
+                maxDocumentBytes,
+                maxTextChars,
+                parseTimeout,
+                maxXmlDepth,
+                maxEmbeddedDepth,
+                maxEmbeddedDocuments,
+                maxEmbeddedBytes,
+                value);
     }
 }

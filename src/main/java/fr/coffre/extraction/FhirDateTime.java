@@ -12,8 +12,7 @@ import java.time.format.DateTimeParseException;
  */
 final class FhirDateTime {
 
-    private FhirDateTime() {
-    }
+    private FhirDateTime() {}
 
     static OffsetDateTime parse(String value, String element) {
         try {

@@ -18,8 +18,7 @@ final class FhirDocumentExtractor {
     private static final String OID_PREFIX = "urn:oid:";
     private static final String PATIENT_QUERY = "Patient?";
 
-    private FhirDocumentExtractor() {
-    }
+    private FhirDocumentExtractor() {}
 
     static FhirDocumentInfo extract(JsonNode resource) {
         String resourceType = text(resource, "resourceType");
@@ -29,8 +28,9 @@ final class FhirDocumentExtractor {
         return switch (resourceType) {
             case "DocumentReference", "Composition" -> describe(resourceType, resource, null);
             case "Bundle" -> describe(resourceType, documentIn(resource), resource);
-            default -> throw new DocumentContentException(
-                    "the FHIR resource is not a DocumentReference, Composition or Bundle");
+            default ->
+                throw new DocumentContentException(
+                        "the FHIR resource is not a DocumentReference, Composition or Bundle");
         };
     }
 
@@ -66,7 +66,8 @@ final class FhirDocumentExtractor {
                 title = items(document, "content").stream()
                         .map(content -> text(object(content, "attachment"), "title"))
                         .filter(Objects::nonNull)
-                        .findFirst().orElse(null);
+                        .findFirst()
+                        .orElse(null);
             }
             masterIdentifier = text(object(document, "masterIdentifier"), "value");
         } else {
@@ -78,8 +79,12 @@ final class FhirDocumentExtractor {
         }
         String date = text(document, "date");
         OffsetDateTime parsedDate = date == null ? null : FhirDateTime.parse(date, "the document date");
-        return new FhirDocumentInfo(resourceType, patientIds(document, bundle),
-                coding(object(document, "type")), title == null ? null : title.strip(), parsedDate,
+        return new FhirDocumentInfo(
+                resourceType,
+                patientIds(document, bundle),
+                coding(object(document, "type")),
+                title == null ? null : title.strip(),
+                parsedDate,
                 masterIdentifier);
     }
 
@@ -104,7 +109,8 @@ final class FhirDocumentExtractor {
             ids = items(document, "contained").stream()
                     .map(FhirDocumentExtractor::patientIdentifiers)
                     .filter(found -> !found.isEmpty())
-                    .findFirst().orElse(List.of());
+                    .findFirst()
+                    .orElse(List.of());
         }
         return ids;
     }
@@ -194,11 +200,15 @@ final class FhirDocumentExtractor {
     private static JsonNode firstOfType(List<JsonNode> resources, String resourceType) {
         return resources.stream()
                 .filter(resource -> resourceType.equals(text(resource, "resourceType")))
-                .findFirst().orElse(null);
+                .findFirst()
+                .orElse(null);
     }
 
     private static JsonNode withId(List<JsonNode> resources, String id) {
-        return resources.stream().filter(resource -> id.equals(text(resource, "id"))).findFirst().orElse(null);
+        return resources.stream()
+                .filter(resource -> id.equals(text(resource, "id")))
+                .findFirst()
+                .orElse(null);
     }
 
     // Tree accessors. A wrong JSON type (a string where an object belongs, say) is malformed FHIR.

@@ -51,8 +51,8 @@ final class FhirJsonTree {
 
     JsonNode read(InputStream in) {
         try (JsonParser parser = mapper.createParser(in);
-             JsonParser filtered = new FilteringParserDelegate(
-                     parser, LEAVE_OUT_PAYLOADS, TokenFilter.Inclusion.INCLUDE_ALL_AND_PATH, true)) {
+                JsonParser filtered = new FilteringParserDelegate(
+                        parser, LEAVE_OUT_PAYLOADS, TokenFilter.Inclusion.INCLUDE_ALL_AND_PATH, true)) {
             JsonNode tree = mapper.readTree(filtered);
             if (tree == null || !tree.isObject()) {
                 throw new DocumentContentException("FHIR JSON must be a single resource object");
@@ -62,9 +62,12 @@ final class FhirJsonTree {
             }
             return tree;
         } catch (StreamConstraintsException e) {
-            throw new DocumentContentException(e.getMessage() != null && e.getMessage().contains("depth")
-                    ? QuarantineReason.TOO_DEEP : QuarantineReason.TOO_LARGE,
-                    "FHIR JSON exceeds the size or nesting limits", e);
+            throw new DocumentContentException(
+                    e.getMessage() != null && e.getMessage().contains("depth")
+                            ? QuarantineReason.TOO_DEEP
+                            : QuarantineReason.TOO_LARGE,
+                    "FHIR JSON exceeds the size or nesting limits",
+                    e);
         } catch (JsonProcessingException e) {
             throw new DocumentContentException("FHIR JSON is not well-formed" + position(e.getLocation()), e);
         } catch (IOException e) {

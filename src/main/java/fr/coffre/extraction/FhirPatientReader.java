@@ -60,8 +60,9 @@ public final class FhirPatientReader {
             in.mark(SNIFF_WINDOW);
             byte[] head = in.readNBytes(SNIFF_WINDOW);
             in.reset();
-            int i = head.length >= 3 && (head[0] & 0xFF) == 0xEF && (head[1] & 0xFF) == 0xBB
-                    && (head[2] & 0xFF) == 0xBF ? 3 : 0;
+            int i = head.length >= 3 && (head[0] & 0xFF) == 0xEF && (head[1] & 0xFF) == 0xBB && (head[2] & 0xFF) == 0xBF
+                    ? 3
+                    : 0;
             while (i < head.length && Character.isWhitespace(head[i])) {
                 i++;
             }

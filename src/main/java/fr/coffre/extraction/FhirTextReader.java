@@ -107,9 +107,12 @@ final class FhirTextReader {
                 }
             }
         } catch (StreamConstraintsException e) {
-            throw new DocumentContentException(e.getMessage() != null && e.getMessage().contains("depth")
-                    ? QuarantineReason.TOO_DEEP : QuarantineReason.TOO_LARGE,
-                    "FHIR JSON exceeds the size or nesting limits", e);
+            throw new DocumentContentException(
+                    e.getMessage() != null && e.getMessage().contains("depth")
+                            ? QuarantineReason.TOO_DEEP
+                            : QuarantineReason.TOO_LARGE,
+                    "FHIR JSON exceeds the size or nesting limits",
+                    e);
         } catch (JsonProcessingException e) {
             throw new DocumentContentException("FHIR JSON is not well-formed or holds invalid base64", e);
         }
@@ -159,8 +162,10 @@ final class FhirTextReader {
                         String value = reader.getAttributeValue(null, "value");
                         if (value != null && current != null) {
                             if (name.equals("data") && current.isAttachmentLike()) {
-                                current.data = payloads.spool(Base64.getMimeDecoder().wrap(
-                                        new ByteArrayInputStream(value.getBytes(StandardCharsets.ISO_8859_1))),
+                                current.data = payloads.spool(
+                                        Base64.getMimeDecoder()
+                                                .wrap(new ByteArrayInputStream(
+                                                        value.getBytes(StandardCharsets.ISO_8859_1))),
                                         "FHIR attachment data");
                             } else {
                                 value(current, name, value, text);
@@ -196,7 +201,8 @@ final class FhirTextReader {
             case "resourceType" -> object.resourceType = value;
             case "contentType" -> object.contentType = value;
             case "title" -> {
-                if (object.name.equals("section") || object.name.equals("attachment")
+                if (object.name.equals("section")
+                        || object.name.equals("attachment")
                         || "Composition".equals(object.resourceType)) {
                     line(text, value);
                 }
@@ -241,7 +247,10 @@ final class FhirTextReader {
     private void appendXhtml(String xhtml, TextCollector text) {
         TextCollector scratch = new TextCollector(xhtml.length() + 1);
         try (SecureXmlStream xml = SecureXmlStream.open(
-                new ByteArrayInputStream(xhtml.getBytes(StandardCharsets.UTF_8)), maxDepth, maxBytes, "the narrative")) {
+                new ByteArrayInputStream(xhtml.getBytes(StandardCharsets.UTF_8)),
+                maxDepth,
+                maxBytes,
+                "the narrative")) {
             XMLStreamReader reader = xml.reader();
             while (xml.hasNext()) {
                 switch (xml.next()) {
@@ -251,7 +260,7 @@ final class FhirTextReader {
                         }
                     }
                     case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE ->
-                            scratch.append(reader.getTextCharacters(), reader.getTextStart(), reader.getTextLength());
+                        scratch.append(reader.getTextCharacters(), reader.getTextStart(), reader.getTextLength());
                     default -> {
                         // nothing else is text
                     }
@@ -260,9 +269,14 @@ final class FhirTextReader {
             text.append(scratch.text());
         } catch (DocumentContentException e) {
             // XHTML entities (&nbsp;) or broken markup: strip the tags the simple way
-            text.append(TAG.matcher(xhtml).replaceAll(" ")
-                    .replace("&nbsp;", " ").replace("&lt;", "<").replace("&gt;", ">")
-                    .replace("&quot;", "\"").replace("&apos;", "'").replace("&amp;", "&"));
+            text.append(TAG.matcher(xhtml)
+                    .replaceAll(" ")
+                    .replace("&nbsp;", " ")
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&quot;", "\"")
+                    .replace("&apos;", "'")
+                    .replace("&amp;", "&"));
         }
     }
 

@@ -21,8 +21,7 @@ public final class Hl7Time {
             "(\\d{4})(?:(\\d{2})(?:(\\d{2})(?:(\\d{2})(?:(\\d{2})(?:(\\d{2})(?:\\.(\\d{1,4}))?)?)?)?)?)?"
                     + "(?:([+-])(\\d{2})(\\d{2}))?");
 
-    private Hl7Time() {
-    }
+    private Hl7Time() {}
 
     /** @throws DocumentContentException when the value is not a valid TS */
     public static OffsetDateTime parse(String value) {
@@ -35,8 +34,12 @@ public final class Hl7Time {
         }
         try {
             LocalDateTime local = LocalDateTime.of(
-                    number(m, 1, 0), number(m, 2, 1), number(m, 3, 1),
-                    number(m, 4, 0), number(m, 5, 0), number(m, 6, 0),
+                    number(m, 1, 0),
+                    number(m, 2, 1),
+                    number(m, 3, 1),
+                    number(m, 4, 0),
+                    number(m, 5, 0),
+                    number(m, 6, 0),
                     nanos(m.group(7)));
             if (m.group(8) == null) {
                 return local.atZone(DEFAULT_ZONE).toOffsetDateTime();

@@ -30,8 +30,13 @@ final class Payloads {
     private final Map<String, String> properties;
     private int count;
 
-    Payloads(Scratch scratch, ExtractionLimits limits, TikaEngine tika, TextCollector text, List<String> warnings,
-             Map<String, String> properties) {
+    Payloads(
+            Scratch scratch,
+            ExtractionLimits limits,
+            TikaEngine tika,
+            TextCollector text,
+            List<String> warnings,
+            Map<String, String> properties) {
         this.scratch = scratch;
         this.limits = limits;
         this.tika = tika;
@@ -128,8 +133,8 @@ final class Payloads {
         private void count(long n) {
             written += n;
             if (written > budget) {
-                throw new DocumentContentException(QuarantineReason.ZIP_BOMB,
-                        where + " decodes to more than " + budget + " bytes");
+                throw new DocumentContentException(
+                        QuarantineReason.ZIP_BOMB, where + " decodes to more than " + budget + " bytes");
             }
         }
     }

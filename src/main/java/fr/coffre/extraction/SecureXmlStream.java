@@ -31,8 +31,13 @@ final class SecureXmlStream implements AutoCloseable {
     private final String what;
     private int depth;
 
-    private SecureXmlStream(XMLStreamReader reader, BoundedInputStream bounded, Charset charset,
-                            int maxDepth, long maxBytes, String what) {
+    private SecureXmlStream(
+            XMLStreamReader reader,
+            BoundedInputStream bounded,
+            Charset charset,
+            int maxDepth,
+            long maxBytes,
+            String what) {
         this.reader = reader;
         this.bounded = bounded;
         this.charset = charset;
@@ -97,15 +102,15 @@ final class SecureXmlStream implements AutoCloseable {
         }
         switch (event) {
             case XMLStreamConstants.DTD ->
-                    throw new DocumentContentException(QuarantineReason.DOCTYPE_FORBIDDEN,
-                            "DOCTYPE declarations are not allowed");
+                throw new DocumentContentException(
+                        QuarantineReason.DOCTYPE_FORBIDDEN, "DOCTYPE declarations are not allowed");
             case XMLStreamConstants.ENTITY_REFERENCE ->
-                    throw new DocumentContentException(QuarantineReason.DOCTYPE_FORBIDDEN,
-                            "entity references are not allowed");
+                throw new DocumentContentException(
+                        QuarantineReason.DOCTYPE_FORBIDDEN, "entity references are not allowed");
             case XMLStreamConstants.START_ELEMENT -> {
                 if (++depth > maxDepth) {
-                    throw new DocumentContentException(QuarantineReason.TOO_DEEP,
-                            "XML elements are nested deeper than " + maxDepth + " levels");
+                    throw new DocumentContentException(
+                            QuarantineReason.TOO_DEEP, "XML elements are nested deeper than " + maxDepth + " levels");
                 }
             }
             case XMLStreamConstants.END_ELEMENT -> depth--;
@@ -132,15 +137,18 @@ final class SecureXmlStream implements AutoCloseable {
         }
     }
 
-    private static RuntimeException failure(Exception e, BoundedInputStream bounded, Charset charset,
-                                            long maxBytes, String what) {
+    private static RuntimeException failure(
+            Exception e, BoundedInputStream bounded, Charset charset, long maxBytes, String what) {
         if (bounded.limitExceeded()) {
-            return new DocumentContentException(QuarantineReason.TOO_LARGE, what + " is larger than " + maxBytes + " bytes");
+            return new DocumentContentException(
+                    QuarantineReason.TOO_LARGE, what + " is larger than " + maxBytes + " bytes");
         }
         if (hasCause(e, CharacterCodingException.class)) {
             String encoding = charset == null ? "the declared encoding" : charset.name();
-            return new DocumentContentException(QuarantineReason.INVALID_ENCODING,
-                    "the document is not valid " + encoding + " (invalid byte sequence)", e);
+            return new DocumentContentException(
+                    QuarantineReason.INVALID_ENCODING,
+                    "the document is not valid " + encoding + " (invalid byte sequence)",
+                    e);
         }
         IOException io = cause(e, IOException.class);
         if (io != null) {

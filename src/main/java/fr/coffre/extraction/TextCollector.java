@@ -119,8 +119,8 @@ final class TextCollector {
             return;
         }
         if (afterBase64) {
-            boolean continuation = tokenMayBeBase64
-                    && (token.length() >= BASE64_TAIL || token.charAt(token.length() - 1) == '=');
+            boolean continuation =
+                    tokenMayBeBase64 && (token.length() >= BASE64_TAIL || token.charAt(token.length() - 1) == '=');
             if (continuation) {
                 token.setLength(0);
                 tokenMayBeBase64 = true;
@@ -156,7 +156,13 @@ final class TextCollector {
     }
 
     private static boolean isBase64(char c) {
-        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-                || c == '+' || c == '/' || c == '=' || c == '-' || c == '_';
+        return (c >= 'A' && c <= 'Z')
+                || (c >= 'a' && c <= 'z')
+                || (c >= '0' && c <= '9')
+                || c == '+'
+                || c == '/'
+                || c == '='
+                || c == '-'
+                || c == '_';
     }
 }

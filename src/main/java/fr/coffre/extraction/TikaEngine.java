@@ -12,7 +12,6 @@ import java.util.Set;
 import org.apache.tika.config.TikaConfig;
 import org.apache.tika.detect.Detector;
 import org.apache.tika.exception.EncryptedDocumentException;
-import org.apache.tika.exception.TikaException;
 import org.apache.tika.exception.TikaMemoryLimitException;
 import org.apache.tika.exception.WriteLimitReachedException;
 import org.apache.tika.exception.ZeroByteFileException;
@@ -57,8 +56,16 @@ final class TikaEngine {
             "p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "title", "table", "ul", "ol");
     /** Metadata kept for indexing; Tika reports many more, some of them large. */
     private static final List<String> KEPT_METADATA = List.of(
-            "dc:title", "dc:creator", "dcterms:created", "dcterms:modified", "xmpTPg:NPages", "dc:language",
-            "tiff:ImageWidth", "tiff:ImageLength", "Content-Type");
+            "dc:title",
+            "dc:creator",
+            "dcterms:created",
+            "dcterms:modified",
+            "xmpTPg:NPages",
+            "dc:language",
+            "tiff:ImageWidth",
+            "tiff:ImageLength",
+            "Content-Type");
+
     private static final int MAX_METADATA_VALUE = 1000;
     private static final long SECURE_OUTPUT_THRESHOLD = 1_000_000;
     private static final long SECURE_MAX_COMPRESSION_RATIO = 100;
@@ -80,8 +87,15 @@ final class TikaEngine {
         this.limits = limits;
         this.detector = TikaConfig.getDefaultConfig().getDetector();
         List<Parser> parsers = new ArrayList<>(List.of(
-                new PDFParser(), new OOXMLParser(), new OfficeParser(), new OpenDocumentParser(), new RTFParser(),
-                new TextAndCSVParser(), new ImageParser(), new JpegParser(), new TiffParser()));
+                new PDFParser(),
+                new OOXMLParser(),
+                new OfficeParser(),
+                new OpenDocumentParser(),
+                new RTFParser(),
+                new TextAndCSVParser(),
+                new ImageParser(),
+                new JpegParser(),
+                new TiffParser()));
         if (withArchives) {
             parsers.add(new PackageParser());
         }
@@ -90,7 +104,10 @@ final class TikaEngine {
         // characters of output, more than 100 characters per input byte is a bomb; XHTML nested
         // deeper than 100 elements is refused.
         this.parser.setAutoDetectParserConfig(new AutoDetectParserConfig(
-                null, SECURE_OUTPUT_THRESHOLD, SECURE_MAX_COMPRESSION_RATIO, SECURE_MAX_XHTML_DEPTH,
+                null,
+                SECURE_OUTPUT_THRESHOLD,
+                SECURE_MAX_COMPRESSION_RATIO,
+                SECURE_MAX_XHTML_DEPTH,
                 limits.maxEmbeddedDepth() + 1));
     }
 
@@ -99,8 +116,7 @@ final class TikaEngine {
         return detector.detect(in, new Metadata()).getBaseType().toString();
     }
 
-    record Parsed(String mediaType, Map<String, String> metadata, List<String> warnings) {
-    }
+    record Parsed(String mediaType, Map<String, String> metadata, List<String> warnings) {}
 
     /**
      * Parses the document, adding its text to {@code text} unless {@code keepText} is false (images:
@@ -122,8 +138,8 @@ final class TikaEngine {
         try {
             parser.parse(in, new BodyContentHandler(handler), metadata, context);
         } catch (OutOfMemoryError e) {
-            throw new DocumentContentException(QuarantineReason.TOO_LARGE,
-                    "the document needs more memory to parse than is available", null);
+            throw new DocumentContentException(
+                    QuarantineReason.TOO_LARGE, "the document needs more memory to parse than is available", null);
         } catch (StackOverflowError e) {
             throw new DocumentContentException(QuarantineReason.TOO_DEEP, "the document is nested too deeply to parse");
         } catch (Exception e) {
@@ -148,7 +164,9 @@ final class TikaEngine {
         for (String name : KEPT_METADATA) {
             String value = metadata.get(name);
             if (value != null && !value.isBlank()) {
-                kept.put(name, value.length() > MAX_METADATA_VALUE ? value.substring(0, MAX_METADATA_VALUE) : value.strip());
+                kept.put(
+                        name,
+                        value.length() > MAX_METADATA_VALUE ? value.substring(0, MAX_METADATA_VALUE) : value.strip());
             }
         }
         return kept;
@@ -180,32 +198,39 @@ final class TikaEngine {
             throw interrupted;
         }
         if (has(e, EncryptedDocumentException.class)) {
-            return new DocumentContentException(QuarantineReason.ENCRYPTED,
-                    "the document is encrypted or password-protected", e);
+            return new DocumentContentException(
+                    QuarantineReason.ENCRYPTED, "the document is encrypted or password-protected", e);
         }
         if (has(e, ZeroByteFileException.class)) {
             return new DocumentContentException(QuarantineReason.EMPTY, "the document is empty", e);
         }
         if (has(e, TikaMemoryLimitException.class)) {
-            return new DocumentContentException(QuarantineReason.TOO_LARGE,
-                    "parsing the document would need more memory than allowed", e);
+            return new DocumentContentException(
+                    QuarantineReason.TOO_LARGE, "parsing the document would need more memory than allowed", e);
         }
         String messages = messages(e);
         if (messages.contains("levels of XML element nesting")) {
-            return new DocumentContentException(QuarantineReason.TOO_DEEP,
-                    "the document's structure is nested too deeply", e);
+            return new DocumentContentException(
+                    QuarantineReason.TOO_DEEP, "the document's structure is nested too deeply", e);
         }
         if (messages.contains("zip bomb") || messages.contains("Zip bomb")) {
-            return new DocumentContentException(QuarantineReason.ZIP_BOMB,
-                    "the document expands out of proportion to its size (suspected zip bomb)", e);
+            return new DocumentContentException(
+                    QuarantineReason.ZIP_BOMB,
+                    "the document expands out of proportion to its size (suspected zip bomb)",
+                    e);
         }
-        return new DocumentContentException(QuarantineReason.CORRUPT,
-                "the document could not be parsed: it is damaged or truncated (" + e.getClass().getSimpleName() + ")", e);
+        return new DocumentContentException(
+                QuarantineReason.CORRUPT,
+                "the document could not be parsed: it is damaged or truncated ("
+                        + e.getClass().getSimpleName() + ")",
+                e);
     }
 
     private static boolean interrupted(Throwable e) {
-        return Thread.currentThread().isInterrupted() || has(e, InterruptedIOException.class)
-                || has(e, ClosedByInterruptException.class) || has(e, InterruptedException.class);
+        return Thread.currentThread().isInterrupted()
+                || has(e, InterruptedIOException.class)
+                || has(e, ClosedByInterruptException.class)
+                || has(e, InterruptedException.class);
     }
 
     private static boolean has(Throwable t, Class<? extends Throwable> type) {
@@ -237,7 +262,8 @@ final class TikaEngine {
         }
 
         @Override
-        public void startElement(String uri, String localName, String qName, Attributes attributes) throws SAXException {
+        public void startElement(String uri, String localName, String qName, Attributes attributes)
+                throws SAXException {
             check();
             if (text != null && BLOCK_ELEMENTS.contains(localName)) {
                 text.lineBreak();
@@ -305,7 +331,8 @@ final class TikaEngine {
             }
             if (parsed >= limits.maxEmbeddedDocuments()) {
                 if (parsed == limits.maxEmbeddedDocuments()) {
-                    warnings.add("more than " + limits.maxEmbeddedDocuments() + " embedded documents: the rest were not read");
+                    warnings.add("more than " + limits.maxEmbeddedDocuments()
+                            + " embedded documents: the rest were not read");
                     parsed++;
                 }
                 return false;
@@ -320,7 +347,8 @@ final class TikaEngine {
                 throw new SAXException(violation.getMessage());
             }
             if (depth + 1 > limits.maxEmbeddedDepth()) {
-                violation = new DocumentContentException(QuarantineReason.ZIP_BOMB,
+                violation = new DocumentContentException(
+                        QuarantineReason.ZIP_BOMB,
                         "embedded documents are nested deeper than " + limits.maxEmbeddedDepth() + " levels");
                 throw new SAXException(violation.getMessage());
             }
@@ -333,7 +361,8 @@ final class TikaEngine {
                 depth--;
                 bytesRead += counted.count();
                 if (counted.limitExceeded() && violation == null) {
-                    violation = new DocumentContentException(QuarantineReason.ZIP_BOMB,
+                    violation = new DocumentContentException(
+                            QuarantineReason.ZIP_BOMB,
                             "embedded documents expand to more than " + limits.maxEmbeddedBytes() + " bytes");
                 }
             }

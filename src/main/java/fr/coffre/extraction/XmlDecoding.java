@@ -23,14 +23,13 @@ final class XmlDecoding {
 
     /** The XML declaration is short; allow for generous whitespace inside it. */
     private static final int PROLOG_WINDOW = 1024;
+
     private static final Pattern DECLARED_ENCODING =
             Pattern.compile("\\A<\\?xml\\s[^?>]*?encoding\\s*=\\s*([\"'])([A-Za-z][A-Za-z0-9._:-]*)\\1");
 
-    record Decoded(Reader reader, Charset charset) {
-    }
+    record Decoded(Reader reader, Charset charset) {}
 
-    private XmlDecoding() {
-    }
+    private XmlDecoding() {}
 
     static Decoded open(InputStream raw) throws IOException {
         BufferedInputStream in = new BufferedInputStream(raw, PROLOG_WINDOW * 8);
@@ -71,11 +70,14 @@ final class XmlDecoding {
         try {
             charset = Charset.forName(m.group(2));
         } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
-            throw new DocumentContentException(QuarantineReason.INVALID_ENCODING, "the XML declaration names an unsupported encoding");
+            throw new DocumentContentException(
+                    QuarantineReason.INVALID_ENCODING, "the XML declaration names an unsupported encoding");
         }
         String name = charset.name();
         if (name.startsWith("UTF-16") || name.startsWith("UTF-32")) {
-            throw new DocumentContentException(QuarantineReason.INVALID_ENCODING, "the XML declaration's encoding does not match the document bytes");
+            throw new DocumentContentException(
+                    QuarantineReason.INVALID_ENCODING,
+                    "the XML declaration's encoding does not match the document bytes");
         }
         return charset;
     }

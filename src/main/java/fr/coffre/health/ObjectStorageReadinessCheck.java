@@ -26,8 +26,10 @@ public class ObjectStorageReadinessCheck implements AsyncHealthCheck {
         Uni<Boolean> bucketExists = Uni.createFrom()
                 .deferred(() -> {
                     try {
-                        return Uni.createFrom().completionStage(
-                                client.bucketExists(BucketExistsArgs.builder().bucket(config.bucket()).build()));
+                        return Uni.createFrom()
+                                .completionStage(client.bucketExists(BucketExistsArgs.builder()
+                                        .bucket(config.bucket())
+                                        .build()));
                     } catch (Exception e) {
                         return Uni.createFrom().failure(e);
                     }

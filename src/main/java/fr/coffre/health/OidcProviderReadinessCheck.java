@@ -17,7 +17,8 @@ public class OidcProviderReadinessCheck implements AsyncHealthCheck {
     private final WebClient client;
     private final String discoveryUrl;
 
-    public OidcProviderReadinessCheck(Vertx vertx, @ConfigProperty(name = "quarkus.oidc.auth-server-url") String authServerUrl) {
+    public OidcProviderReadinessCheck(
+            Vertx vertx, @ConfigProperty(name = "quarkus.oidc.auth-server-url") String authServerUrl) {
         this.client = WebClient.create(vertx);
         this.discoveryUrl = authServerUrl.replaceAll("/+$", "") + "/.well-known/openid-configuration";
     }

@@ -12,14 +12,20 @@ final class ReadinessProbe {
 
     static final Duration TIMEOUT = Duration.ofSeconds(3);
 
-    private ReadinessProbe() {
-    }
+    private ReadinessProbe() {}
 
     static Uni<HealthCheckResponse> probe(String server, String target, Uni<?> roundTrip) {
         return roundTrip
-                .ifNoItem().after(TIMEOUT).fail()
-                .map(ignored -> HealthCheckResponse.named(server).up().withData("target", target).build())
-                .onFailure().recoverWithItem(failure -> HealthCheckResponse.named(server).down()
+                .ifNoItem()
+                .after(TIMEOUT)
+                .fail()
+                .map(ignored -> HealthCheckResponse.named(server)
+                        .up()
+                        .withData("target", target)
+                        .build())
+                .onFailure()
+                .recoverWithItem(failure -> HealthCheckResponse.named(server)
+                        .down()
                         .withData("target", target)
                         .withData("error", describe(failure))
                         .build());

@@ -49,8 +49,14 @@ public class DeadLetterReplay {
     private final KafkaConnection kafka;
     private final Await await;
 
-    public DeadLetterReplay(Pool pool, DocumentRepository documents, OutboxRepository outbox, OutboxRelay relay,
-            KafkaTopicsConfig topics, KafkaConnection kafka, Await await) {
+    public DeadLetterReplay(
+            Pool pool,
+            DocumentRepository documents,
+            OutboxRepository outbox,
+            OutboxRelay relay,
+            KafkaTopicsConfig topics,
+            KafkaConnection kafka,
+            Await await) {
         this.await = await;
         this.pool = pool;
         this.documents = documents;
@@ -62,11 +68,9 @@ public class DeadLetterReplay {
     }
 
     /** What a replay did: documents put back in the queue, and dead letters whose document had moved on. */
-    public record Outcome(int replayed, int skipped, List<Replayed> documents) {
-    }
+    public record Outcome(int replayed, int skipped, List<Replayed> documents) {}
 
-    public record Replayed(UUID documentId, String reason) {
-    }
+    public record Replayed(UUID documentId, String reason) {}
 
     /** Replays every dead letter up to the topic's current end; one replay at a time. */
     public synchronized Outcome replay() {
@@ -80,13 +84,15 @@ public class DeadLetterReplay {
         int skipped = 0;
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
             List<TopicPartition> partitions = consumer.partitionsFor(deadLetterTopic, DEADLINE).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             consumer.assign(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, DEADLINE);
             long deadline = System.nanoTime() + DEADLINE.toNanos();
             while (partitions.stream().anyMatch(p -> consumer.position(p, DEADLINE) < end.get(p))) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the dead-letter topic could not be read to its end in " + DEADLINE);
+                    throw new IllegalStateException(
+                            "the dead-letter topic could not be read to its end in " + DEADLINE);
                 }
                 Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
@@ -95,11 +101,15 @@ public class DeadLetterReplay {
                     }
                     DocumentStored stored = storedEvent(record);
                     if (stored != null && requeue(stored, record)) {
-                        replayed.add(new Replayed(stored.documentId(), Redelivery.readFrom(record.headers()).reason()));
+                        replayed.add(new Replayed(
+                                stored.documentId(),
+                                Redelivery.readFrom(record.headers()).reason()));
                     } else {
                         skipped++;
                     }
-                    done.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
+                    done.put(
+                            new TopicPartition(record.topic(), record.partition()),
+                            new OffsetAndMetadata(record.offset() + 1));
                 }
                 if (!done.isEmpty()) {
                     consumer.commitSync(done, DEADLINE);
@@ -114,8 +124,10 @@ public class DeadLetterReplay {
     // The replayed document goes on in its own trace, the one its upload started.
     private boolean requeue(DocumentStored stored, ConsumerRecord<String, String> record) {
         String traceparent = Redelivery.text(record.headers(), Traceparent.HEADER);
-        return await.result(pool.withTransaction(connection -> documents.requeue(connection, stored.documentId())
-                .call(again -> again ? outbox.append(connection, storedTopic, record.key(), stored, traceparent)
+        return await.result(pool.withTransaction(connection -> documents
+                .requeue(connection, stored.documentId())
+                .call(again -> again
+                        ? outbox.append(connection, storedTopic, record.key(), stored, traceparent)
                         : Uni.createFrom().voidItem())));
     }
 
@@ -124,7 +136,9 @@ public class DeadLetterReplay {
         try {
             return EventCodec.decode(record.value()) instanceof DocumentStored stored ? stored : null;
         } catch (UnreadableEventException e) {
-            LOG.errorf("Skipping an unreadable dead letter at %s-%d@%d", record.topic(), record.partition(), record.offset());
+            LOG.errorf(
+                    "Skipping an unreadable dead letter at %s-%d@%d",
+                    record.topic(), record.partition(), record.offset());
             return null;
         }
     }

@@ -29,6 +29,7 @@ public class IndexRepository {
 
     /** to_tsvector input is bounded: a tsvector must stay under 1 MB, and the tail adds little to ranking. */
     static final int MAX_INDEXED_CHARS = 200_000;
+
     static final int MAX_EXCERPT_CHARS = 20_000;
 
     private final Pool pool;
@@ -47,8 +48,10 @@ public class IndexRepository {
     public Uni<Boolean> index(Document document, ExtractedContent content, String note, boolean typeMismatch) {
         // Taken on the worker's thread: consumers of the announcement continue the indexing's trace.
         String traceparent = Traceparent.current();
-        return pool.withTransaction(connection -> documents.conclude(connection, document.id(), DocumentStatus.INDEXED, note)
-                .chain(concluded -> !concluded ? Uni.createFrom().item(false)
+        return pool.withTransaction(connection -> documents
+                .conclude(connection, document.id(), DocumentStatus.INDEXED, note)
+                .chain(concluded -> !concluded
+                        ? Uni.createFrom().item(false)
                         : insertEntry(connection, document, content, typeMismatch)
                                 .chain(() -> announce(connection, document, DocumentStatus.INDEXED, traceparent))
                                 .replaceWith(true)));
@@ -59,12 +62,16 @@ public class IndexRepository {
         return pool.withTransaction(connection -> documents.conclude(connection, document.id(), status, reason));
     }
 
-    private static Uni<Void> insertEntry(SqlConnection connection, Document document, ExtractedContent content,
-            boolean typeMismatch) {
+    private static Uni<Void> insertEntry(
+            SqlConnection connection, Document document, ExtractedContent content, boolean typeMismatch) {
         String text = content.text() == null ? "" : content.text();
         DocumentEntry declared = document.entry();
         String title = content.title() != null ? content.title() : declared.title();
-        Identifier ins = content.ins().orElse(content.patientIds().isEmpty() ? null : content.patientIds().get(0));
+        Identifier ins = content.ins()
+                .orElse(
+                        content.patientIds().isEmpty()
+                                ? null
+                                : content.patientIds().get(0));
         String keyMetadata = Stream.of(
                         declared.title(),
                         declared.typeCode().display(),
@@ -77,15 +84,26 @@ public class IndexRepository {
                 .distinct()
                 .collect(Collectors.joining(" "));
         Object[] values = {
-            document.id(), content.kind().name(), content.detectedMediaType(), typeMismatch,
-            ins == null ? null : ins.value(), ins == null ? null : ins.system(),
-            content.code() == null ? null : content.code().code(), content.code() == null ? null : content.code().codeSystem(),
-            content.title(), content.effectiveTime(), content.effectiveDateTime(),
+            document.id(),
+            content.kind().name(),
+            content.detectedMediaType(),
+            typeMismatch,
+            ins == null ? null : ins.value(),
+            ins == null ? null : ins.system(),
+            content.code() == null ? null : content.code().code(),
+            content.code() == null ? null : content.code().codeSystem(),
+            content.title(),
+            content.effectiveTime(),
+            content.effectiveDateTime(),
             content.authorId() == null ? null : content.authorId().value(),
-            truncate(text, MAX_EXCERPT_CHARS), content.textTruncated(),
-            title, keyMetadata, truncate(text, MAX_INDEXED_CHARS)
+            truncate(text, MAX_EXCERPT_CHARS),
+            content.textTruncated(),
+            title,
+            keyMetadata,
+            truncate(text, MAX_INDEXED_CHARS)
         };
-        return connection.preparedQuery("INSERT INTO document_index (document_id, detected_kind, detected_media_type, "
+        return connection
+                .preparedQuery("INSERT INTO document_index (document_id, detected_kind, detected_media_type, "
                         + "type_mismatch, content_patient_id, content_patient_system, content_code, content_code_system, "
                         + "content_title, effective_time_value, effective_time, author_id, excerpt, text_truncated, search) "
                         + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
@@ -97,8 +115,12 @@ public class IndexRepository {
     }
 
     private Uni<Void> announce(SqlConnection connection, Document document, DocumentStatus status, String traceparent) {
-        return outbox.append(connection, indexedTopic, PatientKey.of(document.patient()),
-                new DocumentIndexed(document.id(), document.producerId(), status), traceparent);
+        return outbox.append(
+                connection,
+                indexedTopic,
+                PatientKey.of(document.patient()),
+                new DocumentIndexed(document.id(), document.producerId(), status),
+                traceparent);
     }
 
     private static String truncate(String text, int max) {

@@ -45,13 +45,19 @@ public class IndexingLagMetrics {
     private final Map<String, AtomicLong> lag = new LinkedHashMap<>();
     private Sampler<Map<String, Long>> sampler;
 
-    public IndexingLagMetrics(Admin admin, MetricsConfig config, Vertx vertx, MeterRegistry registry, KafkaTopicsConfig topics,
+    public IndexingLagMetrics(
+            Admin admin,
+            MetricsConfig config,
+            Vertx vertx,
+            MeterRegistry registry,
+            KafkaTopicsConfig topics,
             @ConfigProperty(name = "mp.messaging.incoming.indexing.group.id") String group) {
         this.admin = admin;
         this.config = config;
         this.vertx = vertx;
         this.group = group;
-        for (KafkaTopicsConfig.Topic consumed : List.of(topics.topics().documentsStored(), topics.topics().documentsRetry())) {
+        for (KafkaTopicsConfig.Topic consumed :
+                List.of(topics.topics().documentsStored(), topics.topics().documentsRetry())) {
             String topic = consumed.name();
             AtomicLong records = new AtomicLong();
             lag.put(topic, records);
@@ -66,8 +72,12 @@ public class IndexingLagMetrics {
     }
 
     void onStart(@Observes StartupEvent event) {
-        sampler = Sampler.every(vertx, config.indexingLagInterval(), "the indexing consumer lag",
-                () -> Uni.createFrom().completionStage(this::measure), this::update);
+        sampler = Sampler.every(
+                vertx,
+                config.indexingLagInterval(),
+                "the indexing consumer lag",
+                () -> Uni.createFrom().completionStage(this::measure),
+                this::update);
     }
 
     void onStop(@Observes ShutdownEvent event) {
@@ -83,28 +93,39 @@ public class IndexingLagMetrics {
     /** Lag per topic; a partition the group never committed on counts from its earliest offset (auto.offset.reset). */
     private CompletionStage<Map<String, Long>> measure() {
         CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> committed = admin.listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata().toCompletionStage().toCompletableFuture();
-        return admin.describeTopics(List.copyOf(lag.keySet())).allTopicNames().toCompletionStage().thenCompose(topics -> {
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
-            topics.values().forEach(topic -> topic.partitions().forEach(p -> {
-                TopicPartition partition = new TopicPartition(topic.name(), p.partition());
-                latest.put(partition, OffsetSpec.latest());
-                earliest.put(partition, OffsetSpec.earliest());
-            }));
-            CompletableFuture<Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo>> ends =
-                    admin.listOffsets(latest).all().toCompletionStage().toCompletableFuture();
-            CompletableFuture<Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo>> starts =
-                    admin.listOffsets(earliest).all().toCompletionStage().toCompletableFuture();
-            return CompletableFuture.allOf(committed, ends, starts).thenApply(all -> {
-                Map<String, Long> perTopic = new HashMap<>();
-                ends.join().forEach((partition, end) -> {
-                    OffsetAndMetadata commit = committed.join().get(partition);
-                    long from = commit != null ? commit.offset() : starts.join().get(partition).offset();
-                    perTopic.merge(partition.topic(), Math.max(0, end.offset() - from), Long::sum);
+                .partitionsToOffsetAndMetadata()
+                .toCompletionStage()
+                .toCompletableFuture();
+        return admin.describeTopics(List.copyOf(lag.keySet()))
+                .allTopicNames()
+                .toCompletionStage()
+                .thenCompose(topics -> {
+                    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                    Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+                    topics.values()
+                            .forEach(topic -> topic.partitions().forEach(p -> {
+                                TopicPartition partition = new TopicPartition(topic.name(), p.partition());
+                                latest.put(partition, OffsetSpec.latest());
+                                earliest.put(partition, OffsetSpec.earliest());
+                            }));
+                    CompletableFuture<Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo>> ends =
+                            admin.listOffsets(latest).all().toCompletionStage().toCompletableFuture();
+                    CompletableFuture<Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo>> starts =
+                            admin.listOffsets(earliest)
+                                    .all()
+                                    .toCompletionStage()
+                                    .toCompletableFuture();
+                    return CompletableFuture.allOf(committed, ends, starts).thenApply(all -> {
+                        Map<String, Long> perTopic = new HashMap<>();
+                        ends.join().forEach((partition, end) -> {
+                            OffsetAndMetadata commit = committed.join().get(partition);
+                            long from = commit != null
+                                    ? commit.offset()
+                                    : starts.join().get(partition).offset();
+                            perTopic.merge(partition.topic(), Math.max(0, end.offset() - from), Long::sum);
+                        });
+                        return perTopic;
+                    });
                 });
-                return perTopic;
-            });
-        });
     }
 }

@@ -40,7 +40,12 @@ public class IndexingService {
         Duration.ofSeconds(10), Duration.ofSeconds(30)
     };
 
-    public enum Result { INDEXED, QUARANTINED, FAILED, ALREADY_DONE }
+    public enum Result {
+        INDEXED,
+        QUARANTINED,
+        FAILED,
+        ALREADY_DONE
+    }
 
     private final DocumentRepository documents;
     private final DocumentObjectStore store;
@@ -49,8 +54,13 @@ public class IndexingService {
     private final MeterRegistry registry;
     private final Await await;
 
-    public IndexingService(DocumentRepository documents, DocumentObjectStore store, DocumentExtractorHolder extractor,
-            IndexRepository index, MeterRegistry registry, Await await) {
+    public IndexingService(
+            DocumentRepository documents,
+            DocumentObjectStore store,
+            DocumentExtractorHolder extractor,
+            IndexRepository index,
+            MeterRegistry registry,
+            Await await) {
         this.await = await;
         this.documents = documents;
         this.store = store;
@@ -85,12 +95,17 @@ public class IndexingService {
         } catch (Exception e) {
             extractionTime(UNKNOWN_KIND, "error", started);
             // The reason is logged and sent with the retry: no exception message, which may quote the document.
-            throw new TransientIndexingException("the document could not be read or parsed now: " + LogSafe.describe(e), e);
+            throw new TransientIndexingException(
+                    "the document could not be read or parsed now: " + LogSafe.describe(e), e);
         }
 
         Code type = document.entry().typeCode();
-        ConsistencyCheck.Report report = ConsistencyCheck.check(new ConsistencyCheck.Declared(document.patient(),
-                new CodedValue(type.code(), type.system(), type.display()), document.mediaType()), content);
+        ConsistencyCheck.Report report = ConsistencyCheck.check(
+                new ConsistencyCheck.Declared(
+                        document.patient(),
+                        new CodedValue(type.code(), type.system(), type.display()),
+                        document.mediaType()),
+                content);
         if (report.quarantine().isPresent()) {
             QuarantineReason reason = report.quarantine().get();
             return setAside(document, reason.status(), reason.code(), reason.code() + ": " + report.detail());
@@ -112,7 +127,8 @@ public class IndexingService {
                 await(index.setAside(found.get(), DocumentStatus.FAILED, reason));
             }
         } catch (RuntimeException e) {
-            LOG.warnf("Document %s is dead-lettered but could not be marked FAILED: %s", documentId, LogSafe.describe(e));
+            LOG.warnf(
+                    "Document %s is dead-lettered but could not be marked FAILED: %s", documentId, LogSafe.describe(e));
         }
     }
 

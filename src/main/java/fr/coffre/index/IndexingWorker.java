@@ -44,7 +44,8 @@ public class IndexingWorker {
     private static final Logger LOG = Logger.getLogger(IndexingWorker.class);
     private static final Duration SEND_RETRY = Duration.ofSeconds(5);
     private static final AttributeKey<String> MESSAGING_SYSTEM = AttributeKey.stringKey("messaging.system");
-    private static final AttributeKey<String> MESSAGING_DESTINATION = AttributeKey.stringKey("messaging.destination.name");
+    private static final AttributeKey<String> MESSAGING_DESTINATION =
+            AttributeKey.stringKey("messaging.destination.name");
     private static final AttributeKey<String> MESSAGING_GROUP = AttributeKey.stringKey("messaging.consumer.group.name");
     private static final AttributeKey<Long> ATTEMPT_ATTRIBUTE = AttributeKey.longKey("coffre.indexing.attempt");
     private static final AttributeKey<String> RESULT_ATTRIBUTE = AttributeKey.stringKey("coffre.indexing.result");
@@ -58,9 +59,14 @@ public class IndexingWorker {
     private final String groupId;
     private final Await await;
 
-    public IndexingWorker(IndexingService indexing, IndexingConfig config, KafkaTopicsConfig topics,
-            @Channel("redelivery") MutinyEmitter<String> redelivery, Tracer tracer,
-            @ConfigProperty(name = "mp.messaging.incoming.indexing.group.id") String groupId, Await await) {
+    public IndexingWorker(
+            IndexingService indexing,
+            IndexingConfig config,
+            KafkaTopicsConfig topics,
+            @Channel("redelivery") MutinyEmitter<String> redelivery,
+            Tracer tracer,
+            @ConfigProperty(name = "mp.messaging.incoming.indexing.group.id") String groupId,
+            Await await) {
         this.await = await;
         this.indexing = indexing;
         this.config = config;
@@ -107,7 +113,8 @@ public class IndexingWorker {
                 .setAttribute(DocumentTelemetry.ATTRIBUTE, documentId.toString())
                 .setAttribute(ATTEMPT_ATTRIBUTE, attempt + 1L)
                 .startSpan();
-        try (Scope scope = span.makeCurrent(); var log = DocumentTelemetry.inLogs(documentId)) {
+        try (Scope scope = span.makeCurrent();
+                var log = DocumentTelemetry.inLogs(documentId)) {
             attempt(record, documentId, attempt, span);
         } finally {
             span.end();
@@ -128,7 +135,9 @@ public class IndexingWorker {
                 indexing.fail(documentId, "dead-lettered after " + next + " attempts: " + reason);
             } else {
                 span.setAttribute(RESULT_ATTRIBUTE, "RETRY");
-                long delay = Math.min(config.retryBackoff().toMillis() << Math.min(attempt, 20), config.maxRetryBackoff().toMillis());
+                long delay = Math.min(
+                        config.retryBackoff().toMillis() << Math.min(attempt, 20),
+                        config.maxRetryBackoff().toMillis());
                 LOG.infof("Document %s will be retried in %d ms (attempt %d): %s", documentId, delay, next + 1, reason);
                 send(retryTopic, record, next, System.currentTimeMillis() + delay, reason);
             }
@@ -153,8 +162,11 @@ public class IndexingWorker {
         if (traceparent != null) {
             headers.add(Traceparent.HEADER, traceparent.getBytes(StandardCharsets.UTF_8));
         }
-        var metadata = OutgoingKafkaRecordMetadata.<String>builder().withTopic(topic).withKey(record.key())
-                .withHeaders(headers).build();
+        var metadata = OutgoingKafkaRecordMetadata.<String>builder()
+                .withTopic(topic)
+                .withKey(record.key())
+                .withHeaders(headers)
+                .build();
         while (true) {
             try {
                 await.result(redelivery.sendMessage(Message.of(record.value()).addMetadata(metadata)));

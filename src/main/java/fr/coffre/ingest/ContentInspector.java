@@ -48,13 +48,15 @@ public class ContentInspector {
                     if (head.complete()) {
                         cda.checkWellFormed(head.headStream());
                     }
-                    throw new ProblemException(ProblemType.MEDIA_TYPE_MISMATCH,
+                    throw new ProblemException(
+                            ProblemType.MEDIA_TYPE_MISMATCH,
                             "XML documents must be HL7 CDA R2 (ClinicalDocument in urn:hl7-org:v3) or FHIR.");
                 }
                 default -> ContentFacts.NONE;
             };
         } catch (DocumentContentException e) {
-            throw new ProblemException(ProblemType.INVALID_CONTENT, "The document cannot be accepted: " + e.getMessage() + ".");
+            throw new ProblemException(
+                    ProblemType.INVALID_CONTENT, "The document cannot be accepted: " + e.getMessage() + ".");
         } catch (UncheckedIOException e) {
             throw new ProblemException(ProblemType.INVALID_CONTENT, "The document could not be read.");
         }
@@ -64,19 +66,39 @@ public class ContentInspector {
         Author author = null;
         if (h.author() != null) {
             var person = h.author();
-            String name = String.join(" ", List.of(person.givenName() == null ? "" : person.givenName(),
-                    person.familyName() == null ? "" : person.familyName())).trim();
-            author = new Author(person.id() == null ? null : person.id().value(),
-                    person.id() == null ? null : person.id().system(), name.isEmpty() ? null : name,
+            String name = String.join(
+                            " ",
+                            List.of(
+                                    person.givenName() == null ? "" : person.givenName(),
+                                    person.familyName() == null ? "" : person.familyName()))
+                    .trim();
+            author = new Author(
+                    person.id() == null ? null : person.id().value(),
+                    person.id() == null ? null : person.id().system(),
+                    name.isEmpty() ? null : name,
                     person.organization() == null ? null : person.organization().name());
         }
-        return new ContentFacts(new DocumentEntry(h.uniqueId(), null, code(h.code()), null, h.title(), h.effectiveDateTime(),
-                h.serviceStart(), h.serviceStop(), h.confidentialityCode(), author), h.patientIds(), h.ins());
+        return new ContentFacts(
+                new DocumentEntry(
+                        h.uniqueId(),
+                        null,
+                        code(h.code()),
+                        null,
+                        h.title(),
+                        h.effectiveDateTime(),
+                        h.serviceStart(),
+                        h.serviceStop(),
+                        h.confidentialityCode(),
+                        author),
+                h.patientIds(),
+                h.ins());
     }
 
     private static ContentFacts fromFhir(FhirDocumentInfo f) {
-        return new ContentFacts(new DocumentEntry(null, null, code(f.type()), null, f.title(), f.date(), null, null, null, null),
-                f.patientIds(), f.ins());
+        return new ContentFacts(
+                new DocumentEntry(null, null, code(f.type()), null, f.title(), f.date(), null, null, null, null),
+                f.patientIds(),
+                f.ins());
     }
 
     private static Code code(CodedValue value) {

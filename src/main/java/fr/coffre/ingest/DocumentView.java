@@ -23,7 +23,16 @@ public record DocumentView(
         OffsetDateTime receivedAt) {
 
     public static DocumentView of(Document d) {
-        return new DocumentView(d.id(), d.entry(), d.status(), d.statusReason(), d.sha256(), d.size(), d.mediaType(),
-                d.replaces(), d.submissionId(), d.receivedAt());
+        return new DocumentView(
+                d.id(),
+                d.entry(),
+                d.status(),
+                d.statusReason(),
+                d.sha256(),
+                d.size(),
+                d.mediaType(),
+                d.replaces(),
+                d.submissionId(),
+                d.receivedAt());
     }
 }

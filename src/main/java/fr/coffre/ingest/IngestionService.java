@@ -64,10 +64,21 @@ public class IngestionService {
     private final Tracer tracer;
     private final Await await;
 
-    public IngestionService(IngestConfig config, ObjectStorageConfig storage, DocumentObjectStore store,
-            DocumentRepository documents, PendingObjectRepository pendingObjects, OutboxRepository outbox,
-            OutboxRelay relay, ContentInspector inspector, SubmissionRepository submissions, Pool pool,
-            KafkaTopicsConfig topics, UploadMetrics metrics, Tracer tracer, Await await) {
+    public IngestionService(
+            IngestConfig config,
+            ObjectStorageConfig storage,
+            DocumentObjectStore store,
+            DocumentRepository documents,
+            PendingObjectRepository pendingObjects,
+            OutboxRepository outbox,
+            OutboxRelay relay,
+            ContentInspector inspector,
+            SubmissionRepository submissions,
+            Pool pool,
+            KafkaTopicsConfig topics,
+            UploadMetrics metrics,
+            Tracer tracer,
+            Await await) {
         this.config = config;
         this.headSize = Math.max(storage.partSize(), ContentSniffer.SNIFF_BYTES);
         this.store = store;
@@ -85,27 +96,37 @@ public class IngestionService {
     }
 
     /** The document, and whether this call created it (false: the very same one existed). */
-    public record Outcome(Document document, boolean created) {
-    }
+    public record Outcome(Document document, boolean created) {}
 
     /**
      * Ingests one document in its own span (within the request's), with its id in the log MDC. A
      * refusal marks the span with its problem slug only: problem details may quote the metadata or
      * an INS, so they are not recorded on the span.
      */
-    public Outcome ingest(Producer producer, DocumentMetadata declared, String partContentType, InputStream content,
+    public Outcome ingest(
+            Producer producer,
+            DocumentMetadata declared,
+            String partContentType,
+            InputStream content,
             SubmissionSlot slot) {
         return ingest(producer, declared, partContentType, content, slot, Intake.producer(config));
     }
 
-    public Outcome ingest(Producer producer, DocumentMetadata declared, String partContentType, InputStream content,
-            SubmissionSlot slot, Intake intake) {
+    public Outcome ingest(
+            Producer producer,
+            DocumentMetadata declared,
+            String partContentType,
+            InputStream content,
+            SubmissionSlot slot,
+            Intake intake) {
         long started = System.nanoTime();
         UUID id = UUID.randomUUID();
         Span span = tracer.spanBuilder("ingest document").startSpan();
-        try (Scope scope = span.makeCurrent(); var log = DocumentTelemetry.inLogs(id)) {
+        try (Scope scope = span.makeCurrent();
+                var log = DocumentTelemetry.inLogs(id)) {
             Outcome outcome = accept(id, producer, declared, partContentType, content, slot, intake);
-            span.setAttribute(DocumentTelemetry.ATTRIBUTE, outcome.document().id().toString());
+            span.setAttribute(
+                    DocumentTelemetry.ATTRIBUTE, outcome.document().id().toString());
             span.setAttribute(OUTCOME, outcome.created() ? UploadMetrics.CREATED : UploadMetrics.DUPLICATE);
             metrics.accepted(outcome.created(), outcome.document().size(), started);
             return outcome;
@@ -124,11 +145,18 @@ public class IngestionService {
      * Ingests the document under that id, unless it is a retry of one already accepted, in named
      * steps: check, deduplicate, write the object, commit, announce.
      */
-    private Outcome accept(UUID id, Producer producer, DocumentMetadata declared, String partContentType,
-            InputStream content, SubmissionSlot slot, Intake intake) {
+    private Outcome accept(
+            UUID id,
+            Producer producer,
+            DocumentMetadata declared,
+            String partContentType,
+            InputStream content,
+            SubmissionSlot slot,
+            Intake intake) {
         Checked checked = check(declared, partContentType, content, intake);
         if (checked.head().complete()) {
-            Optional<Outcome> known = deduplicate(producer, checked.metadata(), checked.head().sha256());
+            Optional<Outcome> known =
+                    deduplicate(producer, checked.metadata(), checked.head().sha256());
             if (known.isPresent()) {
                 return known.get();
             }
@@ -142,16 +170,21 @@ public class IngestionService {
                 return known.get();
             }
         }
-        Document document = checked.metadata().toDocument(id, producer, checked.mediaType(), stored, slot.submissionId(),
-                DocumentRepository.now().truncatedTo(ChronoUnit.MICROS));
+        Document document = checked.metadata()
+                .toDocument(
+                        id,
+                        producer,
+                        checked.mediaType(),
+                        stored,
+                        slot.submissionId(),
+                        DocumentRepository.now().truncatedTo(ChronoUnit.MICROS));
         Outcome outcome = commit(producer, document, slot, declared.withheld(), intake.patientAuthored());
         announce();
         return outcome;
     }
 
     /** A document that passed every check made before anything is stored, with the metadata it is filed under. */
-    private record Checked(DocumentHead head, String mediaType, ResolvedMetadata metadata) {
-    }
+    private record Checked(DocumentHead head, String mediaType, ResolvedMetadata metadata) {}
 
     /**
      * Check: reads the head (one part), refuses empty, unaccepted or mislabelled content, reads
@@ -163,11 +196,13 @@ public class IngestionService {
             throw new ProblemException(ProblemType.EMPTY_DOCUMENT, "The document has no bytes.");
         }
         var sniffed = ContentSniffer.sniff(head.bytes(), head.length());
-        String mediaType = MediaTypePolicy.essence(declared.mediaType() != null ? declared.mediaType() : partContentType);
+        String mediaType =
+                MediaTypePolicy.essence(declared.mediaType() != null ? declared.mediaType() : partContentType);
         ContentKind kind = MediaTypePolicy.check(mediaType, sniffed);
         if (!intake.accepts(kind)) {
-            throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE, "Documents of this kind (" + mediaType
-                    + ") are not accepted here.");
+            throw new ProblemException(
+                    ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                    "Documents of this kind (" + mediaType + ") are not accepted here.");
         }
         ContentFacts facts = inspector.inspect(kind, head);
         return new Checked(head, mediaType, ResolvedMetadata.resolve(declared, facts));
@@ -190,8 +225,9 @@ public class IngestionService {
         String declared = checked.metadata().sha256();
         if (declared != null && !declared.equalsIgnoreCase(stored.sha256())) {
             discard(key);
-            throw new ProblemException(ProblemType.HASH_MISMATCH, "The content's sha256 is " + stored.sha256()
-                    + ", not the declared " + declared + ".");
+            throw new ProblemException(
+                    ProblemType.HASH_MISMATCH,
+                    "The content's sha256 is " + stored.sha256() + ", not the declared " + declared + ".");
         }
         return stored;
     }
@@ -201,8 +237,8 @@ public class IngestionService {
      * transaction (see {@link #transaction}). A concurrent upload of the same unique id that
      * committed first makes this one its retry.
      */
-    private Outcome commit(Producer producer, Document document, SubmissionSlot slot, boolean withheld,
-            boolean patientAuthored) {
+    private Outcome commit(
+            Producer producer, Document document, SubmissionSlot slot, boolean withheld, boolean patientAuthored) {
         try {
             await.result(transaction(producer, document, slot, withheld, patientAuthored));
             return new Outcome(document, true);
@@ -211,13 +247,17 @@ public class IngestionService {
             if ("23505".equals(e.getSqlState())) {
                 String uniqueId = document.entry().uniqueId();
                 return existing(producer, uniqueId, document.replaces(), document.sha256())
-                        .orElseThrow(() -> new ProblemException(ProblemType.UNIQUE_ID_CONFLICT,
+                        .orElseThrow(() -> new ProblemException(
+                                ProblemType.UNIQUE_ID_CONFLICT,
                                 "Another upload of unique id " + uniqueId + " is in progress; retry it."));
             }
             throw e;
         } catch (PendingObjectRepository.ObjectSweptException e) {
-            throw ProblemException.retryLater(ProblemType.OVERLOADED, "The upload took so long that its bytes were "
-                    + "cleaned up as abandoned; nothing was kept. Retry it.", config.retryAfter());
+            throw ProblemException.retryLater(
+                    ProblemType.OVERLOADED,
+                    "The upload took so long that its bytes were "
+                            + "cleaned up as abandoned; nothing was kept. Retry it.",
+                    config.retryAfter());
         } catch (RuntimeException e) {
             discard(document.objectKey());
             throw e;
@@ -235,12 +275,14 @@ public class IngestionService {
         } catch (SizeLimitExceededException e) {
             throw tooLarge(maxSize);
         } catch (IOException e) {
-            throw new ProblemException(ProblemType.MALFORMED_REQUEST, "The request body could not be read to its end: " + e.getMessage());
+            throw new ProblemException(
+                    ProblemType.MALFORMED_REQUEST, "The request body could not be read to its end: " + e.getMessage());
         }
     }
 
     private static ProblemException tooLarge(long maxSize) {
-        return new ProblemException(ProblemType.DOCUMENT_TOO_LARGE, "A document may have at most " + maxSize + " bytes.");
+        return new ProblemException(
+                ProblemType.DOCUMENT_TOO_LARGE, "A document may have at most " + maxSize + " bytes.");
     }
 
     private RuntimeException storeFailure(Exception e, long maxSize) {
@@ -253,8 +295,10 @@ public class IngestionService {
             }
         }
         LOG.warnf("Object storage refused a document: %s", LogSafe.describe(e));
-        return ProblemException.retryLater(ProblemType.DEPENDENCY_UNAVAILABLE,
-                "The document could not be written to object storage; nothing was kept. Retry later.", config.retryAfter());
+        return ProblemException.retryLater(
+                ProblemType.DEPENDENCY_UNAVAILABLE,
+                "The document could not be written to object storage; nothing was kept. Retry later.",
+                config.retryAfter());
     }
 
     /** Deduplicate: the outcome when this producer already has a live document under this unique id. */
@@ -278,18 +322,23 @@ public class IngestionService {
         if (found.id().equals(replaces)) {
             return Optional.empty();
         }
-        throw new ProblemException(ProblemType.UNIQUE_ID_CONFLICT, "Unique id " + uniqueId
-                + " already names document " + found.id() + " with other content. To publish a new version, send it with"
-                + " \"replaces\": \"" + found.id() + "\".");
+        throw new ProblemException(
+                ProblemType.UNIQUE_ID_CONFLICT,
+                "Unique id " + uniqueId
+                        + " already names document " + found.id()
+                        + " with other content. To publish a new version, send it with"
+                        + " \"replaces\": \"" + found.id() + "\".");
     }
 
-    private Uni<Void> transaction(Producer producer, Document document, SubmissionSlot slot, boolean withheld,
-            boolean patientAuthored) {
+    private Uni<Void> transaction(
+            Producer producer, Document document, SubmissionSlot slot, boolean withheld, boolean patientAuthored) {
         // Taken here, on the request's thread: the worker that indexes the document continues this trace.
         String traceparent = Traceparent.current();
         return pool.withTransaction(connection -> {
-            Uni<Void> superseded = document.replaces() == null ? Uni.createFrom().voidItem()
-                    : documents.lock(connection, document.replaces())
+            Uni<Void> superseded = document.replaces() == null
+                    ? Uni.createFrom().voidItem()
+                    : documents
+                            .lock(connection, document.replaces())
                             .invoke(previous -> ReplacementRule.check(producer.id(), previous, document))
                             .chain(previous -> documents.supersede(connection, document.replaces(), document.id()))
                             .replaceWithVoid();
@@ -299,8 +348,12 @@ public class IngestionService {
                             ? documents.setFlags(connection, document.id(), withheld, patientAuthored)
                             : Uni.createFrom().voidItem())
                     .chain(() -> submissions.recordCreated(connection, slot, document))
-                    .chain(() -> outbox.append(connection, storedTopic, PatientKey.of(document.patient()),
-                            DocumentStored.of(document), traceparent))
+                    .chain(() -> outbox.append(
+                            connection,
+                            storedTopic,
+                            PatientKey.of(document.patient()),
+                            DocumentStored.of(document),
+                            traceparent))
                     .chain(() -> pendingObjects.forget(connection, document.objectKey()));
         });
     }

@@ -32,13 +32,13 @@ public final class MediaTypePolicy {
             Map.entry("text/rtf", Set.of(ContentKind.RTF)),
             Map.entry("application/msword", Set.of(ContentKind.OFFICE)),
             Map.entry("application/vnd.ms-excel", Set.of(ContentKind.OFFICE)),
-            Map.entry("application/vnd.openxmlformats-officedocument.wordprocessingml.document", Set.of(ContentKind.ZIP)),
+            Map.entry(
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document", Set.of(ContentKind.ZIP)),
             Map.entry("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Set.of(ContentKind.ZIP)),
             Map.entry("application/vnd.oasis.opendocument.text", Set.of(ContentKind.ZIP)),
             Map.entry("application/vnd.oasis.opendocument.spreadsheet", Set.of(ContentKind.ZIP)));
 
-    private MediaTypePolicy() {
-    }
+    private MediaTypePolicy() {}
 
     /** The media type without parameters, lower-case; null when absent. */
     public static String essence(String mediaType) {
@@ -46,26 +46,35 @@ public final class MediaTypePolicy {
             return null;
         }
         int semicolon = mediaType.indexOf(';');
-        return (semicolon < 0 ? mediaType : mediaType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+        return (semicolon < 0 ? mediaType : mediaType.substring(0, semicolon))
+                .trim()
+                .toLowerCase(Locale.ROOT);
     }
 
     /** The real kind of the content, once it has been shown to agree with the declared type. */
     public static ContentKind check(String declared, Sniffed sniffed) {
         if (declared == null) {
-            throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
+            throw new ProblemException(
+                    ProblemType.UNSUPPORTED_MEDIA_TYPE,
                     "Declare the document's media type in metadata.mediaType or the content part's Content-Type.");
         }
         Set<ContentKind> allowed = ACCEPTED.get(declared);
         if (allowed == null) {
-            throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE, "Documents of type " + declared
-                    + " are not accepted. Accepted: CDA R2 and FHIR (XML or JSON), PDF, JPEG, PNG, TIFF, plain text, RTF and office documents.");
+            throw new ProblemException(
+                    ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                    "Documents of type " + declared
+                            + " are not accepted. Accepted: CDA R2 and FHIR (XML or JSON), PDF, JPEG, PNG, TIFF, plain text, RTF and office documents.");
         }
         // An image must be the very image type it claims to be, not just any image.
-        boolean imageMatches = sniffed.kind() != ContentKind.IMAGE || sniffed.mediaType().equals(declared);
-        boolean xmlToCheck = sniffed.kind() == ContentKind.XML && allowed.stream().anyMatch(XML_DOCUMENTS::contains);
+        boolean imageMatches =
+                sniffed.kind() != ContentKind.IMAGE || sniffed.mediaType().equals(declared);
+        boolean xmlToCheck =
+                sniffed.kind() == ContentKind.XML && allowed.stream().anyMatch(XML_DOCUMENTS::contains);
         if ((!allowed.contains(sniffed.kind()) || !imageMatches) && !xmlToCheck) {
-            throw new ProblemException(ProblemType.MEDIA_TYPE_MISMATCH, "The declared type " + declared
-                    + " does not match the type detected from the content, " + sniffed.mediaType() + ".");
+            throw new ProblemException(
+                    ProblemType.MEDIA_TYPE_MISMATCH,
+                    "The declared type " + declared + " does not match the type detected from the content, "
+                            + sniffed.mediaType() + ".");
         }
         return sniffed.kind();
     }

@@ -63,7 +63,8 @@ public class MetadataReader {
             throw new ProblemException(ProblemType.MALFORMED_REQUEST, "The " + what + " part could not be read.");
         }
         if (bytes.length > maxSize) {
-            throw new ProblemException(ProblemType.REQUEST_TOO_LARGE, "The " + what + " part is larger than " + maxSize + " bytes.");
+            throw new ProblemException(
+                    ProblemType.REQUEST_TOO_LARGE, "The " + what + " part is larger than " + maxSize + " bytes.");
         }
         try {
             JsonNode node = strict.readTree(bytes);
@@ -82,14 +83,16 @@ public class MetadataReader {
         if (!node.isObject()) {
             return; // refused by the conversion, with the expected shape
         }
-        for (Iterator<String> names = node.fieldNames(); names.hasNext();) {
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!FIELDS.contains(name)) {
                 throw unknown(what, name);
             }
         }
         JsonNode patient = node.get("patient");
-        if (patient != null && patient.isObject() && !(patient.path("id").isTextual() && patient.path("system").isTextual())) {
+        if (patient != null
+                && patient.isObject()
+                && !(patient.path("id").isTextual() && patient.path("system").isTextual())) {
             throw new ProblemException(ProblemType.INVALID_METADATA, INCOMPLETE_PATIENT);
         }
     }
@@ -105,12 +108,14 @@ public class MetadataReader {
     }
 
     private static ProblemException unknown(String what, String name) {
-        return new ProblemException(ProblemType.INVALID_METADATA, "The " + what + " has an unknown field \"" + name + "\".");
+        return new ProblemException(
+                ProblemType.INVALID_METADATA, "The " + what + " has an unknown field \"" + name + "\".");
     }
 
     private static ProblemException shape(String what, JsonProcessingException e) {
-        return new ProblemException(ProblemType.INVALID_METADATA, "The " + what + " part is not valid JSON of the expected shape: "
-                + e.getOriginalMessage());
+        return new ProblemException(
+                ProblemType.INVALID_METADATA,
+                "The " + what + " part is not valid JSON of the expected shape: " + e.getOriginalMessage());
     }
 
     // Jackson's annotations reach a record component's accessor, not the component itself.

@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  */
 public final class MultipartStream {
 
-    private static final Pattern BOUNDARY = Pattern.compile("boundary=(?:\"([^\"]+)\"|([^;\\s]+))", Pattern.CASE_INSENSITIVE);
+    private static final Pattern BOUNDARY =
+            Pattern.compile("boundary=(?:\"([^\"]+)\"|([^;\\s]+))", Pattern.CASE_INSENSITIVE);
     private static final int MAX_HEADER_BYTES = 16 * 1024;
     private static final int WINDOW = 64 * 1024;
 
@@ -74,7 +75,8 @@ public final class MultipartStream {
     private void skipPreamble() throws IOException {
         int dashBoundary = delimiter.length - 2;
         fill(dashBoundary);
-        if (end - start >= dashBoundary && Arrays.equals(buffer, start, start + dashBoundary, delimiter, 2, delimiter.length)) {
+        if (end - start >= dashBoundary
+                && Arrays.equals(buffer, start, start + dashBoundary, delimiter, 2, delimiter.length)) {
             start += dashBoundary;
             afterDelimiter();
         } else {
@@ -122,7 +124,9 @@ public final class MultipartStream {
             if (colon <= 0) {
                 throw new MalformedMultipartException("a part header has no name");
             }
-            headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+            headers.put(
+                    line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                    line.substring(colon + 1).trim());
         }
     }
 
@@ -237,19 +241,17 @@ public final class MultipartStream {
         static final OutputStreamSink INSTANCE = new OutputStreamSink();
 
         @Override
-        public void write(int b) {
-        }
+        public void write(int b) {}
 
         @Override
-        public void write(byte[] b, int off, int len) {
-        }
+        public void write(byte[] b, int off, int len) {}
     }
 
     /** One part: its form name, the client's file name (never used as a path), media type and body. */
     public record Part(String name, String filename, String contentType, InputStream body) {
 
-        private static final Pattern PARAM = Pattern.compile(
-                ";\\s*([a-zA-Z*]+)\\s*=\\s*(?:\"((?:[^\"\\\\]|\\\\.)*)\"|([^;\\s]*))");
+        private static final Pattern PARAM =
+                Pattern.compile(";\\s*([a-zA-Z*]+)\\s*=\\s*(?:\"((?:[^\"\\\\]|\\\\.)*)\"|([^;\\s]*))");
 
         static Part of(Map<String, String> headers, InputStream body) {
             String disposition = utf8(headers.getOrDefault("content-disposition", ""));

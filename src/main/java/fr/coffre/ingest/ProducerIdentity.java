@@ -18,7 +18,8 @@ public class ProducerIdentity {
     public Producer current() {
         String finess = token.getClaim("finess");
         if (finess == null || finess.isBlank()) {
-            throw new ProblemException(ProblemType.FORBIDDEN, "Your token names no producer organisation (finess claim).");
+            throw new ProblemException(
+                    ProblemType.FORBIDDEN, "Your token names no producer organisation (finess claim).");
         }
         String name = token.getClaim("organisation_name");
         return new Producer(finess, name);

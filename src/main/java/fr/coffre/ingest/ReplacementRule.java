@@ -12,8 +12,7 @@ import java.util.Optional;
  */
 public final class ReplacementRule {
 
-    private ReplacementRule() {
-    }
+    private ReplacementRule() {}
 
     /** Throws the replacement-conflict problem when {@code replacement} may not supersede {@code previous}. */
     public static void check(String producerId, Optional<Document> previous, Document replacement) {

@@ -28,28 +28,33 @@ public record ResolvedMetadata(DocumentEntry entry, String sha256, UUID replaces
         DocumentEntry stated = declared.entry();
         Identifier patient = resolvePatient(stated.patient(), facts);
         String uniqueId = resolveUniqueId(stated.uniqueId(), facts.stated().uniqueId());
-        DocumentEntry entry = stated.orElse(facts.stated()).withUniqueId(uniqueId).withPatient(patient);
+        DocumentEntry entry =
+                stated.orElse(facts.stated()).withUniqueId(uniqueId).withPatient(patient);
         if (entry.typeCode() == null || blank(entry.typeCode().code())) {
             throw invalid("typeCode.code is required (a LOINC document type code), in metadata or in the document.");
         }
         if (declared.sha256() != null && !SHA256.matcher(declared.sha256()).matches()) {
             throw invalid("sha256 must be 64 hexadecimal characters.");
         }
-        if (entry.serviceStartTime() != null && entry.serviceStopTime() != null
+        if (entry.serviceStartTime() != null
+                && entry.serviceStopTime() != null
                 && entry.serviceStopTime().isBefore(entry.serviceStartTime())) {
             throw invalid("serviceStopTime is before serviceStartTime.");
         }
         limited("classCode", entry.classCode());
         limited("title", entry.title());
         limited("confidentiality", entry.confidentiality());
-        return new ResolvedMetadata(entry, declared.sha256() == null ? null : declared.sha256().toLowerCase(Locale.ROOT),
+        return new ResolvedMetadata(
+                entry,
+                declared.sha256() == null ? null : declared.sha256().toLowerCase(Locale.ROOT),
                 declared.replaces());
     }
 
     private static Identifier resolvePatient(Identifier declared, ContentFacts facts) {
         Optional<Identifier> fromContent = facts.ins();
         fromContent.flatMap(Ins::problemWith).ifPresent(reason -> {
-            throw new ProblemException(ProblemType.INVALID_INS, "The document's patient identifier is refused: " + reason + ".");
+            throw new ProblemException(
+                    ProblemType.INVALID_INS, "The document's patient identifier is refused: " + reason + ".");
         });
         Identifier fromMetadata = null;
         if (declared != null) {
@@ -64,15 +69,18 @@ public record ResolvedMetadata(DocumentEntry entry, String sha256, UUID replaces
         if (fromContent.isPresent()) {
             Identifier inDocument = Ins.normalise(fromContent.get());
             if (fromMetadata != null && !fromMetadata.equals(inDocument)) {
-                throw new ProblemException(ProblemType.PATIENT_CONFLICT,
+                throw new ProblemException(
+                        ProblemType.PATIENT_CONFLICT,
                         "The patient declared in metadata is not the patient the document names; it was filed under neither.");
             }
             return inDocument;
         }
         if (fromMetadata == null) {
-            throw new ProblemException(ProblemType.MISSING_PATIENT, facts.patientIds().isEmpty()
-                    ? "Neither the metadata nor the document name the patient: declare patient.id and patient.system (INS)."
-                    : "The document names its patient by an identifier that is not an INS: declare the patient's INS in metadata.");
+            throw new ProblemException(
+                    ProblemType.MISSING_PATIENT,
+                    facts.patientIds().isEmpty()
+                            ? "Neither the metadata nor the document name the patient: declare patient.id and patient.system (INS)."
+                            : "The document names its patient by an identifier that is not an INS: declare the patient's INS in metadata.");
         }
         return fromMetadata;
     }
@@ -91,10 +99,26 @@ public record ResolvedMetadata(DocumentEntry entry, String sha256, UUID replaces
         return uniqueId;
     }
 
-    public Document toDocument(UUID id, Producer producer, String mediaType, StoredObject stored, UUID submissionId,
+    public Document toDocument(
+            UUID id,
+            Producer producer,
+            String mediaType,
+            StoredObject stored,
+            UUID submissionId,
             OffsetDateTime receivedAt) {
-        return new Document(id, producer.id(), entry, mediaType, stored.sha256(), stored.size(), stored.key(), submissionId,
-                replaces, DocumentStatus.STORED, null, receivedAt);
+        return new Document(
+                id,
+                producer.id(),
+                entry,
+                mediaType,
+                stored.sha256(),
+                stored.size(),
+                stored.key(),
+                submissionId,
+                replaces,
+                DocumentStatus.STORED,
+                null,
+                receivedAt);
     }
 
     private static void limited(String field, String value) {

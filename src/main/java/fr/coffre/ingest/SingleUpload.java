@@ -19,7 +19,10 @@ public class SingleUpload {
     private final IngestionService ingestion;
     private final UploadMetrics metrics;
 
-    public SingleUpload(UploadAdmission admission, MetadataReader metadataReader, IngestionService ingestion,
+    public SingleUpload(
+            UploadAdmission admission,
+            MetadataReader metadataReader,
+            IngestionService ingestion,
             UploadMetrics metrics) {
         this.admission = admission;
         this.metadataReader = metadataReader;
@@ -31,8 +34,13 @@ public class SingleUpload {
      * @param admittedAs whose share of the instance and rate it takes
      * @param adjust     what the channel imposes on the declared metadata (the patient's own INS...)
      */
-    public IngestionService.Outcome receive(Producer producer, Producer admittedAs, InputStream body, String contentType,
-            UnaryOperator<DocumentMetadata> adjust, Intake intake) {
+    public IngestionService.Outcome receive(
+            Producer producer,
+            Producer admittedAs,
+            InputStream body,
+            String contentType,
+            UnaryOperator<DocumentMetadata> adjust,
+            Intake intake) {
         try {
             return receiveCounted(producer, admittedAs, body, contentType, adjust, intake);
         } catch (RuntimeException e) {
@@ -41,8 +49,13 @@ public class SingleUpload {
         }
     }
 
-    private IngestionService.Outcome receiveCounted(Producer producer, Producer admittedAs, InputStream body,
-            String contentType, UnaryOperator<DocumentMetadata> adjust, Intake intake) {
+    private IngestionService.Outcome receiveCounted(
+            Producer producer,
+            Producer admittedAs,
+            InputStream body,
+            String contentType,
+            UnaryOperator<DocumentMetadata> adjust,
+            Intake intake) {
         try (var permit = admission.admit(admittedAs)) {
             MultipartStream multipart = new MultipartStream(body, contentType);
             var part = multipart.next().orElseThrow(() -> malformed("The request has no parts."));
@@ -52,12 +65,14 @@ public class SingleUpload {
                 part = multipart.next().orElseThrow(() -> malformed("A part named content must follow metadata."));
             }
             if (!part.name().equals("content")) {
-                throw malformed("Expected a part named content (after an optional metadata part), found " + part.name() + ".");
+                throw malformed(
+                        "Expected a part named content (after an optional metadata part), found " + part.name() + ".");
             }
-            var outcome = ingestion.ingest(producer, adjust.apply(metadata), part.contentType(), part.body(),
-                    SubmissionSlot.single(), intake);
+            var outcome = ingestion.ingest(
+                    producer, adjust.apply(metadata), part.contentType(), part.body(), SubmissionSlot.single(), intake);
             if (multipart.next().isPresent()) {
-                throw malformed("Only metadata and content parts are expected; send several documents to /api/v1/submissions.");
+                throw malformed(
+                        "Only metadata and content parts are expected; send several documents to /api/v1/submissions.");
             }
             return outcome;
         } catch (IOException e) {

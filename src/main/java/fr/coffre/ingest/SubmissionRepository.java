@@ -20,9 +20,17 @@ import java.util.UUID;
 @ApplicationScoped
 public class SubmissionRepository {
 
-    public enum State { RECEIVING, COMPLETE, INCOMPLETE }
+    public enum State {
+        RECEIVING,
+        COMPLETE,
+        INCOMPLETE
+    }
 
-    public enum Outcome { created, duplicate, rejected }
+    public enum Outcome {
+        created,
+        duplicate,
+        rejected
+    }
 
     private final Pool pool;
     private final DocumentRepository documents;
@@ -33,7 +41,8 @@ public class SubmissionRepository {
     }
 
     public Uni<Void> open(UUID id, String producerId, int expectedCount) {
-        return pool.preparedQuery("INSERT INTO submission (id, producer_id, state, expected_count) VALUES ($1, $2, 'RECEIVING', $3)")
+        return pool.preparedQuery(
+                        "INSERT INTO submission (id, producer_id, state, expected_count) VALUES ($1, $2, 'RECEIVING', $3)")
                 .execute(Tuple.of(id, producerId, expectedCount))
                 .replaceWithVoid();
     }
@@ -43,7 +52,8 @@ public class SubmissionRepository {
         return client.preparedQuery("INSERT INTO submission (id, producer_id, state, expected_count, completed_at) "
                         + "VALUES ($1, $2, 'COMPLETE', 1, now()) ON CONFLICT (id) DO NOTHING")
                 .execute(Tuple.of(slot.submissionId(), document.producerId()))
-                .chain(() -> insertEntry(client, slot, document.entry().uniqueId(), Outcome.created, document.id(), null));
+                .chain(() ->
+                        insertEntry(client, slot, document.entry().uniqueId(), Outcome.created, document.id(), null));
     }
 
     public Uni<Void> recordDuplicate(SubmissionSlot slot, Document original) {
@@ -54,12 +64,18 @@ public class SubmissionRepository {
         return insertEntry(pool, slot, uniqueId, Outcome.rejected, null, JsonObject.mapFrom(problem));
     }
 
-    private static Uni<Void> insertEntry(SqlClient client, SubmissionSlot slot, String uniqueId, Outcome outcome,
-            UUID documentId, JsonObject problem) {
+    private static Uni<Void> insertEntry(
+            SqlClient client,
+            SubmissionSlot slot,
+            String uniqueId,
+            Outcome outcome,
+            UUID documentId,
+            JsonObject problem) {
         return client.preparedQuery("INSERT INTO submission_entry (submission_id, ordinal, part, unique_id, outcome, "
                         + "document_id, problem) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-                .execute(Tuple.from(new Object[] {slot.submissionId(), slot.ordinal(), slot.part(), uniqueId,
-                    outcome.name(), documentId, problem}))
+                .execute(Tuple.from(new Object[] {
+                    slot.submissionId(), slot.ordinal(), slot.part(), uniqueId, outcome.name(), documentId, problem
+                }))
                 .replaceWithVoid();
     }
 
@@ -79,10 +95,15 @@ public class SubmissionRepository {
                         return Uni.createFrom().item(Optional.<SubmissionView>empty());
                     }
                     Row set = rows.iterator().next();
-                    return entries(id).map(entries -> Optional.of(new SubmissionView(id,
-                            State.valueOf(set.getString("state")), set.getInteger("expected_count"),
-                            set.getOffsetDateTime("received_at"), set.getOffsetDateTime("completed_at"),
-                            SubmissionView.Counts.of(entries), entries)));
+                    return entries(id)
+                            .map(entries -> Optional.of(new SubmissionView(
+                                    id,
+                                    State.valueOf(set.getString("state")),
+                                    set.getInteger("expected_count"),
+                                    set.getOffsetDateTime("received_at"),
+                                    set.getOffsetDateTime("completed_at"),
+                                    SubmissionView.Counts.of(entries),
+                                    entries)));
                 });
     }
 
@@ -96,9 +117,11 @@ public class SubmissionRepository {
                     List<SubmissionView.Entry> entries = new ArrayList<>(rows.size());
                     for (Row row : rows) {
                         JsonObject problem = (JsonObject) row.getValue("problem");
-                        Optional<Document> document = row.getUUID("id") == null ? Optional.empty()
-                                : Optional.of(DocumentRepository.map(row));
-                        entries.add(new SubmissionView.Entry(row.getString("part"), row.getString("unique_id"),
+                        Optional<Document> document =
+                                row.getUUID("id") == null ? Optional.empty() : Optional.of(DocumentRepository.map(row));
+                        entries.add(new SubmissionView.Entry(
+                                row.getString("part"),
+                                row.getString("unique_id"),
                                 Outcome.valueOf(row.getString("outcome")),
                                 document.map(DocumentView::of).orElse(null),
                                 problem == null ? null : problem.getMap()));
@@ -109,7 +132,8 @@ public class SubmissionRepository {
 
     /** Erasure: the outcomes that name these documents (a rejected entry names none and stays with its set). */
     public Uni<Void> eraseEntriesOf(SqlConnection connection, List<UUID> documentIds) {
-        return connection.preparedQuery("DELETE FROM submission_entry WHERE document_id = ANY($1)")
+        return connection
+                .preparedQuery("DELETE FROM submission_entry WHERE document_id = ANY($1)")
                 .execute(Tuple.of(documentIds.toArray(UUID[]::new)))
                 .replaceWithVoid();
     }

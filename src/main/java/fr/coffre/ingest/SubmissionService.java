@@ -2,8 +2,8 @@ package fr.coffre.ingest;
 
 import fr.coffre.blocking.Await;
 import fr.coffre.ingest.MultipartStream.Part;
-import fr.coffre.observability.LogSafe;
 import fr.coffre.ingest.SubmissionRepository.State;
+import fr.coffre.observability.LogSafe;
 import fr.coffre.problem.Problem;
 import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
@@ -35,8 +35,14 @@ public class SubmissionService {
     private final UploadMetrics metrics;
     private final Await await;
 
-    public SubmissionService(IngestionService ingestion, SubmissionRepository submissions, MetadataReader metadataReader,
-            UploadAdmission admission, IngestConfig config, UploadMetrics metrics, Await await) {
+    public SubmissionService(
+            IngestionService ingestion,
+            SubmissionRepository submissions,
+            MetadataReader metadataReader,
+            UploadAdmission admission,
+            IngestConfig config,
+            UploadMetrics metrics,
+            Await await) {
         this.await = await;
         this.ingestion = ingestion;
         this.submissions = submissions;
@@ -64,9 +70,13 @@ public class SubmissionService {
                 Part part = next.get();
                 Integer ordinal = awaited.remove(part.name());
                 if (ordinal == null) {
-                    reject(new SubmissionSlot(id, unexpected++, part.name()), null,
-                            problem(ProblemType.UNEXPECTED_PART, "The manifest names no part " + part.name()
-                                    + ", or names it once and it came again; its content was ignored."));
+                    reject(
+                            new SubmissionSlot(id, unexpected++, part.name()),
+                            null,
+                            problem(
+                                    ProblemType.UNEXPECTED_PART,
+                                    "The manifest names no part " + part.name()
+                                            + ", or names it once and it came again; its content was ignored."));
                     continue;
                 }
                 if (!admitted) {
@@ -76,9 +86,13 @@ public class SubmissionService {
                 ingestOne(producer, manifest[ordinal], part, new SubmissionSlot(id, ordinal, part.name()));
             }
             for (var missing : new TreeMap<>(invert(awaited)).entrySet()) {
-                reject(new SubmissionSlot(id, missing.getKey(), missing.getValue()),
-                        manifest[missing.getKey()].entry().uniqueId(), problem(ProblemType.MISSING_PART,
-                                "The manifest names part " + missing.getValue() + " but the request did not carry it."));
+                reject(
+                        new SubmissionSlot(id, missing.getKey(), missing.getValue()),
+                        manifest[missing.getKey()].entry().uniqueId(),
+                        problem(
+                                ProblemType.MISSING_PART,
+                                "The manifest names part " + missing.getValue()
+                                        + " but the request did not carry it."));
             }
             await(submissions.close(id, State.COMPLETE));
             return id;
@@ -87,7 +101,8 @@ public class SubmissionService {
             throw malformed(e.getMessage()).with("submissionId", id);
         } catch (IOException e) {
             abandon(id);
-            throw malformed("The request body could not be read to its end: " + e.getMessage()).with("submissionId", id);
+            throw malformed("The request body could not be read to its end: " + e.getMessage())
+                    .with("submissionId", id);
         } catch (ProblemException e) {
             abandon(id);
             throw e.with("submissionId", id);
@@ -123,8 +138,10 @@ public class SubmissionService {
             throw new ProblemException(ProblemType.INVALID_METADATA, "The manifest lists no document.");
         }
         if (manifest.length > config.maxSubmissionDocuments()) {
-            throw new ProblemException(ProblemType.REQUEST_TOO_LARGE, "A submission may hold at most "
-                    + config.maxSubmissionDocuments() + " documents; send the others in further submissions.");
+            throw new ProblemException(
+                    ProblemType.REQUEST_TOO_LARGE,
+                    "A submission may hold at most " + config.maxSubmissionDocuments()
+                            + " documents; send the others in further submissions.");
         }
         Map<String, Integer> parts = new HashMap<>();
         for (int i = 0; i < manifest.length; i++) {
@@ -133,8 +150,9 @@ public class SubmissionService {
                 throw new ProblemException(ProblemType.INVALID_METADATA, "Manifest entry " + i + " names no \"part\".");
             }
             if (part.equals("manifest") || parts.putIfAbsent(part, i) != null) {
-                throw new ProblemException(ProblemType.INVALID_METADATA, "Manifest entry " + i + " names part " + part
-                        + ", which is already taken.");
+                throw new ProblemException(
+                        ProblemType.INVALID_METADATA,
+                        "Manifest entry " + i + " names part " + part + ", which is already taken.");
             }
         }
         return parts;

@@ -23,8 +23,8 @@ public record SubmissionView(
         List<Entry> documents) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Entry(String part, String uniqueId, Outcome outcome, DocumentView document, Map<String, Object> problem) {
-    }
+    public record Entry(
+            String part, String uniqueId, Outcome outcome, DocumentView document, Map<String, Object> problem) {}
 
     public record Counts(int created, int duplicate, int rejected) {
 

@@ -33,7 +33,8 @@ public class UploadAdmission {
     private final ConcurrentHashMap<String, TokenBucket> quotas = new ConcurrentHashMap<>();
     private Sampler<Long> backlogSampler;
 
-    public UploadAdmission(IngestConfig config, ObjectStorageConfig storage, DocumentRepository documents, Vertx vertx) {
+    public UploadAdmission(
+            IngestConfig config, ObjectStorageConfig storage, DocumentRepository documents, Vertx vertx) {
         this.config = config;
         // Each upload holds its head buffer, and a large one also the store client's part buffer.
         this.bytesPerUpload = 2L * storage.partSize();
@@ -42,8 +43,12 @@ public class UploadAdmission {
     }
 
     void onStart(@Observes StartupEvent event) {
-        backlogSampler = Sampler.every(vertx, config.backlogSampleInterval(), "the indexing backlog",
-                documents::countAwaitingIndexing, backlog::set);
+        backlogSampler = Sampler.every(
+                vertx,
+                config.backlogSampleInterval(),
+                "the indexing backlog",
+                documents::countAwaitingIndexing,
+                backlog::set);
     }
 
     void onStop(@Observes ShutdownEvent event) {
@@ -55,19 +60,27 @@ public class UploadAdmission {
     /** A permit to hold while the upload runs; closing it frees its share of the instance. */
     public Permit admit(Producer producer) {
         if (backlog.get() > config.maxBacklog()) {
-            throw ProblemException.retryLater(ProblemType.OVERLOADED, "Indexing is " + backlog.get()
-                    + " documents behind, more than the " + config.maxBacklog() + " allowed; retry later.", config.retryAfter());
+            throw ProblemException.retryLater(
+                    ProblemType.OVERLOADED,
+                    "Indexing is " + backlog.get() + " documents behind, more than the " + config.maxBacklog()
+                            + " allowed; retry later.",
+                    config.retryAfter());
         }
         Duration wait = bucket(producer).take();
         if (!wait.isZero()) {
-            throw ProblemException.retryLater(ProblemType.QUOTA_EXCEEDED, "Your organisation may send "
-                    + config.producerRate() + " documents per second (bursts of " + config.producerBurst() + "); retry later.", wait);
+            throw ProblemException.retryLater(
+                    ProblemType.QUOTA_EXCEEDED,
+                    "Your organisation may send " + config.producerRate() + " documents per second (bursts of "
+                            + config.producerBurst() + "); retry later.",
+                    wait);
         }
         if (uploads.incrementAndGet() > config.maxInFlightUploads()
                 | bytes.addAndGet(bytesPerUpload) > config.maxInFlightBytes()) {
             release();
-            throw ProblemException.retryLater(ProblemType.OVERLOADED,
-                    "This instance is handling as many uploads as it may; retry later.", config.retryAfter());
+            throw ProblemException.retryLater(
+                    ProblemType.OVERLOADED,
+                    "This instance is handling as many uploads as it may; retry later.",
+                    config.retryAfter());
         }
         return this::release;
     }
@@ -83,14 +96,15 @@ public class UploadAdmission {
                 Thread.sleep(wait);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw ProblemException.retryLater(ProblemType.OVERLOADED, "The service is stopping; retry later.",
-                        config.retryAfter());
+                throw ProblemException.retryLater(
+                        ProblemType.OVERLOADED, "The service is stopping; retry later.", config.retryAfter());
             }
         }
     }
 
     private TokenBucket bucket(Producer producer) {
-        return quotas.computeIfAbsent(producer.id(), id -> new TokenBucket(config.producerRate(), config.producerBurst()));
+        return quotas.computeIfAbsent(
+                producer.id(), id -> new TokenBucket(config.producerRate(), config.producerBurst()));
     }
 
     private void release() {

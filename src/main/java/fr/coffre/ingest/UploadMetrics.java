@@ -77,7 +77,8 @@ public class UploadMetrics {
 
     // A broken multipart body becomes malformed-request where the resource answers it.
     private static String slugOf(Throwable failure) {
-        return failure instanceof MalformedMultipartException ? ProblemType.MALFORMED_REQUEST.slug()
+        return failure instanceof MalformedMultipartException
+                ? ProblemType.MALFORMED_REQUEST.slug()
                 : ProblemResponses.slugOf(failure);
     }
 

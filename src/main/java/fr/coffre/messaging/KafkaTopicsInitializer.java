@@ -47,7 +47,8 @@ public class KafkaTopicsInitializer {
         }
         // Topics created just now have the configured partitions, and the broker may not describe
         // them yet (UnknownTopicOrPartition right after creation): check only those that existed.
-        List<KafkaTopicsConfig.Topic> present = topics.stream().filter(t -> existing.contains(t.name())).toList();
+        List<KafkaTopicsConfig.Topic> present =
+                topics.stream().filter(t -> existing.contains(t.name())).toList();
         if (!present.isEmpty()) {
             warnAboutPartitionDrift(present);
         }
@@ -56,7 +57,8 @@ public class KafkaTopicsInitializer {
     private static NewTopic newTopic(KafkaTopicsConfig.Topic topic) {
         return new NewTopic(topic.name(), topic.partitions(), topic.replicationFactor())
                 .configs(Map.of(
-                        TopicConfig.RETENTION_MS_CONFIG, Long.toString(topic.retention().toMillis()),
+                        TopicConfig.RETENTION_MS_CONFIG,
+                                Long.toString(topic.retention().toMillis()),
                         TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(topic.minInsyncReplicas())));
     }
 
@@ -64,11 +66,14 @@ public class KafkaTopicsInitializer {
     // break per-patient ordering, which is an operator's decision.
     private void warnAboutPartitionDrift(Collection<KafkaTopicsConfig.Topic> topics) throws Exception {
         List<String> names = topics.stream().map(KafkaTopicsConfig.Topic::name).toList();
-        Map<String, TopicDescription> descriptions = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+        Map<String, TopicDescription> descriptions =
+                admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
         for (KafkaTopicsConfig.Topic topic : topics) {
             int actual = descriptions.get(topic.name()).partitions().size();
             if (actual != topic.partitions()) {
-                LOG.warnf("Topic %s has %d partitions, configuration asks for %d", topic.name(), actual, topic.partitions());
+                LOG.warnf(
+                        "Topic %s has %d partitions, configuration asks for %d",
+                        topic.name(), actual, topic.partitions());
             }
         }
     }

@@ -15,8 +15,7 @@ public final class DocumentTelemetry {
     /** Span attribute of the document a span handled. */
     public static final AttributeKey<String> ATTRIBUTE = AttributeKey.stringKey("coffre.document.id");
 
-    private DocumentTelemetry() {
-    }
+    private DocumentTelemetry() {}
 
     /** Puts the document id in the MDC of the log lines written until the scope closes, then restores the previous one. */
     public static LogScope inLogs(UUID documentId) {

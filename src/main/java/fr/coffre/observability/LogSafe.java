@@ -17,8 +17,8 @@ import java.util.Set;
  */
 public final class LogSafe {
 
-    private static final List<String> MESSAGE_SAFE_PACKAGES = List.of(
-            "java.net.", "java.nio.channels.", "org.apache.kafka.common.errors.", "io.netty.channel.");
+    private static final List<String> MESSAGE_SAFE_PACKAGES =
+            List.of("java.net.", "java.nio.channels.", "org.apache.kafka.common.errors.", "io.netty.channel.");
     private static final Set<String> MESSAGE_SAFE_CLASSES = Set.of(
             "java.util.concurrent.TimeoutException",
             "io.smallrye.mutiny.TimeoutException",
@@ -28,8 +28,7 @@ public final class LogSafe {
             "fr.coffre.extraction.ExtractionUnavailableException",
             "fr.coffre.storage.PendingObjectRepository$ObjectSweptException");
 
-    private LogSafe() {
-    }
+    private LogSafe() {}
 
     /** The exception and its causes, outermost first: classes, with the messages known to be safe. */
     public static String describe(Throwable failure) {
@@ -78,7 +77,8 @@ public final class LogSafe {
             return "S3 " + s3.errorResponse().code();
         }
         String type = t.getClass().getName();
-        boolean safe = MESSAGE_SAFE_CLASSES.contains(type) || MESSAGE_SAFE_PACKAGES.stream().anyMatch(type::startsWith);
+        boolean safe = MESSAGE_SAFE_CLASSES.contains(type)
+                || MESSAGE_SAFE_PACKAGES.stream().anyMatch(type::startsWith);
         return safe ? t.getMessage() : null;
     }
 

@@ -35,8 +35,8 @@ public final class Sampler<T> implements AutoCloseable {
     }
 
     /** Measures at once, then every {@code interval} until closed. */
-    public static <T> Sampler<T> every(Vertx vertx, Duration interval, String what, Supplier<Uni<T>> measure,
-            Consumer<T> record) {
+    public static <T> Sampler<T> every(
+            Vertx vertx, Duration interval, String what, Supplier<Uni<T>> measure, Consumer<T> record) {
         return new Sampler<>(vertx, interval, what, measure, record);
     }
 
@@ -52,13 +52,17 @@ public final class Sampler<T> implements AutoCloseable {
             LOG.debugf("Could not measure %s: %s", what, LogSafe.describe(e));
             return;
         }
-        measurement.subscribe().with(value -> {
-            running.set(false);
-            record.accept(value);
-        }, failure -> {
-            running.set(false);
-            LOG.debugf("Could not measure %s: %s", what, LogSafe.describe(failure));
-        });
+        measurement
+                .subscribe()
+                .with(
+                        value -> {
+                            running.set(false);
+                            record.accept(value);
+                        },
+                        failure -> {
+                            running.set(false);
+                            LOG.debugf("Could not measure %s: %s", what, LogSafe.describe(failure));
+                        });
     }
 
     @Override

@@ -30,8 +30,7 @@ public final class Traceparent {
         }
     };
 
-    private Traceparent() {
-    }
+    private Traceparent() {}
 
     /** The current span's traceparent, or null when there is none (tracing disabled, no span). */
     public static String current() {

@@ -42,9 +42,13 @@ public class OutboxRelay {
     private long timer = -1;
     private long lastFailureLog;
 
-    public OutboxRelay(Pool pool, OutboxRepository outbox,
-            @Channel("outbox") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 2 * BATCH) MutinyEmitter<String> emitter,
-            Vertx vertx, OutboxConfig config) {
+    public OutboxRelay(
+            Pool pool,
+            OutboxRepository outbox,
+            @Channel("outbox") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 2 * BATCH)
+                    MutinyEmitter<String> emitter,
+            Vertx vertx,
+            OutboxConfig config) {
         this.pool = pool;
         this.outbox = outbox;
         this.emitter = emitter;
@@ -69,32 +73,46 @@ public class OutboxRelay {
             return;
         }
         pool.withTransaction(connection -> outbox.lockOldest(connection, BATCH).flatMap(events -> {
-            if (events.isEmpty()) {
-                return Uni.createFrom().item(0);
-            }
-            List<Uni<Void>> sends = events.stream().map(this::send).toList();
-            return Uni.join().all(sends).andFailFast()
-                    .chain(() -> outbox.delete(connection, events.stream().map(OutboxRepository.OutboxEvent::id).toList()))
-                    .replaceWith(events.size());
-        })).subscribe().with(relayed -> {
-            running.set(false);
-            if (relayed == BATCH || again.getAndSet(false)) {
-                wakeUp();
-            }
-        }, failure -> {
-            running.set(false);
-            long now = System.currentTimeMillis();
-            if (now - lastFailureLog > 60_000) {
-                lastFailureLog = now;
-                LOG.warnf("Outbox relay paused, events wait in PostgreSQL: %s", LogSafe.describe(failure));
-            }
-        });
+                    if (events.isEmpty()) {
+                        return Uni.createFrom().item(0);
+                    }
+                    List<Uni<Void>> sends = events.stream().map(this::send).toList();
+                    return Uni.join()
+                            .all(sends)
+                            .andFailFast()
+                            .chain(() -> outbox.delete(
+                                    connection,
+                                    events.stream()
+                                            .map(OutboxRepository.OutboxEvent::id)
+                                            .toList()))
+                            .replaceWith(events.size());
+                }))
+                .subscribe()
+                .with(
+                        relayed -> {
+                            running.set(false);
+                            if (relayed == BATCH || again.getAndSet(false)) {
+                                wakeUp();
+                            }
+                        },
+                        failure -> {
+                            running.set(false);
+                            long now = System.currentTimeMillis();
+                            if (now - lastFailureLog > 60_000) {
+                                lastFailureLog = now;
+                                LOG.warnf(
+                                        "Outbox relay paused, events wait in PostgreSQL: %s",
+                                        LogSafe.describe(failure));
+                            }
+                        });
     }
 
     // The trace context of the request that wrote the event travels as the record's W3C traceparent
     // header (this channel's own tracing is off, so nothing else sets it).
     private Uni<Void> send(OutboxRepository.OutboxEvent event) {
-        var metadata = OutgoingKafkaRecordMetadata.<String>builder().withTopic(event.topic()).withKey(event.key());
+        var metadata = OutgoingKafkaRecordMetadata.<String>builder()
+                .withTopic(event.topic())
+                .withKey(event.key());
         if (event.traceparent() != null) {
             RecordHeaders headers = new RecordHeaders();
             headers.add(Traceparent.HEADER, event.traceparent().getBytes(StandardCharsets.UTF_8));

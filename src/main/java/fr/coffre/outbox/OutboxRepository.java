@@ -18,16 +18,17 @@ public class OutboxRepository {
      * An event to relay, already encoded by {@link EventCodec}; {@code traceparent} is the W3C trace
      * context it was written in, null when untraced.
      */
-    public record OutboxEvent(long id, String topic, String key, String payload, String traceparent) {
-    }
+    public record OutboxEvent(long id, String topic, String key, String payload, String traceparent) {}
 
     /**
      * Adds an event in the caller's transaction, so it commits or vanishes with the row it announces.
      * {@code traceparent} (see {@link fr.coffre.observability.Traceparent#current()}, null when there is
      * no trace) goes with the record the relay sends, so its consumer continues the trace.
      */
-    public Uni<Void> append(SqlConnection connection, String topic, String key, DocumentEvent event, String traceparent) {
-        return connection.preparedQuery("INSERT INTO outbox (topic, record_key, payload, traceparent, document_id) "
+    public Uni<Void> append(
+            SqlConnection connection, String topic, String key, DocumentEvent event, String traceparent) {
+        return connection
+                .preparedQuery("INSERT INTO outbox (topic, record_key, payload, traceparent, document_id) "
                         + "VALUES ($1, $2, $3::text::jsonb, $4, $5)")
                 .execute(Tuple.of(topic, key, EventCodec.encode(event), traceparent, event.documentId()))
                 .replaceWithVoid();
@@ -35,26 +36,33 @@ public class OutboxRepository {
 
     /** The oldest unpublished events, locked so that another relay instance skips them. */
     public Uni<List<OutboxEvent>> lockOldest(SqlConnection connection, int limit) {
-        return connection.preparedQuery("SELECT id, topic, record_key, payload::text AS payload, traceparent FROM outbox "
+        return connection
+                .preparedQuery("SELECT id, topic, record_key, payload::text AS payload, traceparent FROM outbox "
                         + "WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED")
                 .execute(Tuple.of(limit))
                 .map(rows -> {
                     List<OutboxEvent> events = new ArrayList<>();
-                    rows.forEach(row -> events.add(new OutboxEvent(row.getLong("id"), row.getString("topic"),
-                            row.getString("record_key"), row.getString("payload"), row.getString("traceparent"))));
+                    rows.forEach(row -> events.add(new OutboxEvent(
+                            row.getLong("id"),
+                            row.getString("topic"),
+                            row.getString("record_key"),
+                            row.getString("payload"),
+                            row.getString("traceparent"))));
                     return events;
                 });
     }
 
     public Uni<Void> delete(SqlConnection connection, List<Long> ids) {
-        return connection.preparedQuery("DELETE FROM outbox WHERE id = ANY($1)")
+        return connection
+                .preparedQuery("DELETE FROM outbox WHERE id = ANY($1)")
                 .execute(Tuple.of(ids.toArray(Long[]::new)))
                 .replaceWithVoid();
     }
 
     /** Erasure: the unsent events about these documents. */
     public Uni<Void> eraseAbout(SqlConnection connection, List<UUID> documentIds) {
-        return connection.preparedQuery("DELETE FROM outbox WHERE document_id = ANY($1)")
+        return connection
+                .preparedQuery("DELETE FROM outbox WHERE document_id = ANY($1)")
                 .execute(Tuple.of(documentIds.toArray(UUID[]::new)))
                 .replaceWithVoid();
     }

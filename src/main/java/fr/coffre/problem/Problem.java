@@ -8,7 +8,12 @@ import java.util.Map;
 
 /** An RFC 9457 problem details object, as sent with {@code application/problem+json}. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Problem(String type, String title, int status, String detail, String instance,
+public record Problem(
+        String type,
+        String title,
+        int status,
+        String detail,
+        String instance,
         @JsonIgnore Map<String, Object> extensions) {
 
     public static final String MEDIA_TYPE = "application/problem+json";

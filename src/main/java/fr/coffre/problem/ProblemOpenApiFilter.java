@@ -22,19 +22,35 @@ public class ProblemOpenApiFilter implements OASFilter {
         if (openAPI.getComponents() == null) {
             openAPI.setComponents(OASFactory.createComponents());
         }
-        openAPI.getComponents().addSchema(SCHEMA, OASFactory.createSchema()
-                .description("RFC 9457 problem details; `type` is https://coffre.example/problems/<slug>")
-                .type(List.of(Schema.SchemaType.OBJECT))
-                .addProperty("type", OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING)).format("uri"))
-                .addProperty("title", OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING)))
-                .addProperty("status", OASFactory.createSchema().type(List.of(Schema.SchemaType.INTEGER)))
-                .addProperty("detail", OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING)))
-                .addProperty("submissionId", OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING))
-                        .format("uuid").description("For a submission that broke off: the set holding what was kept")));
+        openAPI.getComponents()
+                .addSchema(
+                        SCHEMA,
+                        OASFactory.createSchema()
+                                .description(
+                                        "RFC 9457 problem details; `type` is https://coffre.example/problems/<slug>")
+                                .type(List.of(Schema.SchemaType.OBJECT))
+                                .addProperty(
+                                        "type",
+                                        OASFactory.createSchema()
+                                                .type(List.of(Schema.SchemaType.STRING))
+                                                .format("uri"))
+                                .addProperty("title", OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING)))
+                                .addProperty(
+                                        "status", OASFactory.createSchema().type(List.of(Schema.SchemaType.INTEGER)))
+                                .addProperty(
+                                        "detail", OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING)))
+                                .addProperty(
+                                        "submissionId",
+                                        OASFactory.createSchema()
+                                                .type(List.of(Schema.SchemaType.STRING))
+                                                .format("uuid")
+                                                .description(
+                                                        "For a submission that broke off: the set holding what was kept")));
         if (openAPI.getPaths() == null) {
             return;
         }
-        for (Map.Entry<String, PathItem> path : openAPI.getPaths().getPathItems().entrySet()) {
+        for (Map.Entry<String, PathItem> path :
+                openAPI.getPaths().getPathItems().entrySet()) {
             if (!path.getKey().startsWith("/api/")) {
                 continue;
             }
@@ -57,11 +73,20 @@ public class ProblemOpenApiFilter implements OASFilter {
             var existing = responses.getAPIResponse(code);
             String line = "`" + type.slug() + "`: " + type.title();
             if (existing == null) {
-                responses.addAPIResponse(code, OASFactory.createAPIResponse().description(line)
-                        .content(OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE,
-                                OASFactory.createMediaType().schema(OASFactory.createSchema().ref(SCHEMA)))));
-            } else if (existing.getDescription() == null || !existing.getDescription().contains(type.slug())) {
-                existing.description((existing.getDescription() == null ? "" : existing.getDescription() + "; ") + line);
+                responses.addAPIResponse(
+                        code,
+                        OASFactory.createAPIResponse()
+                                .description(line)
+                                .content(OASFactory.createContent()
+                                        .addMediaType(
+                                                Problem.MEDIA_TYPE,
+                                                OASFactory.createMediaType()
+                                                        .schema(OASFactory.createSchema()
+                                                                .ref(SCHEMA)))));
+            } else if (existing.getDescription() == null
+                    || !existing.getDescription().contains(type.slug())) {
+                existing.description(
+                        (existing.getDescription() == null ? "" : existing.getDescription() + "; ") + line);
             }
         }
     }

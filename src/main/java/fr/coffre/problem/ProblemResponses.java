@@ -28,9 +28,8 @@ public class ProblemResponses {
     private static final Duration DEPENDENCY_RETRY_AFTER = Duration.ofSeconds(5);
 
     public static Response toResponse(ProblemException e) {
-        Response.ResponseBuilder builder = Response.status(e.problem().status())
-                .type(Problem.MEDIA_TYPE)
-                .entity(e.problem());
+        Response.ResponseBuilder builder =
+                Response.status(e.problem().status()).type(Problem.MEDIA_TYPE).entity(e.problem());
         if (e.retryAfter() != null) {
             builder.header("Retry-After", Math.max(1, e.retryAfter().toSeconds()));
         }
@@ -45,15 +44,17 @@ public class ProblemResponses {
         return toResponse(e);
     }
 
-    @ServerExceptionMapper({ UnauthorizedException.class, AuthenticationFailedException.class })
+    @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
     public Response unauthenticated(RuntimeException e) {
-        return toResponse(new ProblemException(ProblemType.UNAUTHENTICATED,
+        return toResponse(new ProblemException(
+                ProblemType.UNAUTHENTICATED,
                 "Send a valid bearer token issued by Coffre's identity provider for the coffre-api audience."));
     }
 
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e) {
-        return toResponse(new ProblemException(ProblemType.FORBIDDEN, "Your token's roles do not allow this operation."));
+        return toResponse(
+                new ProblemException(ProblemType.FORBIDDEN, "Your token's roles do not allow this operation."));
     }
 
     @ServerExceptionMapper
@@ -63,13 +64,14 @@ public class ProblemResponses {
 
     @ServerExceptionMapper
     public Response notAllowed(NotAllowedException e) {
-        return toResponse(new ProblemException(ProblemType.METHOD_NOT_ALLOWED, "This resource does not accept that method."));
+        return toResponse(
+                new ProblemException(ProblemType.METHOD_NOT_ALLOWED, "This resource does not accept that method."));
     }
 
     @ServerExceptionMapper
     public Response unsupported(NotSupportedException e) {
-        return toResponse(new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
-                "This resource does not accept that Content-Type."));
+        return toResponse(new ProblemException(
+                ProblemType.UNSUPPORTED_MEDIA_TYPE, "This resource does not accept that Content-Type."));
     }
 
     @ServerExceptionMapper
@@ -78,9 +80,15 @@ public class ProblemResponses {
         if (status >= 500) {
             return unexpected(e);
         }
-        Problem problem = new Problem(Problem.TYPE_BASE + "http-" + status,
-                Response.Status.fromStatusCode(status) == null ? "Client error" : Response.Status.fromStatusCode(status).getReasonPhrase(),
-                status, e.getMessage(), null, Map.of());
+        Problem problem = new Problem(
+                Problem.TYPE_BASE + "http-" + status,
+                Response.Status.fromStatusCode(status) == null
+                        ? "Client error"
+                        : Response.Status.fromStatusCode(status).getReasonPhrase(),
+                status,
+                e.getMessage(),
+                null,
+                Map.of());
         return Response.status(status).type(Problem.MEDIA_TYPE).entity(problem).build();
     }
 
@@ -88,13 +96,15 @@ public class ProblemResponses {
     public Response unexpected(Throwable e) {
         if (dependencyUnreachable(e)) {
             LOG.warnf("A dependency could not be reached while serving a request: %s", LogSafe.describe(e));
-            return toResponse(ProblemException.retryLater(ProblemType.DEPENDENCY_UNAVAILABLE,
+            return toResponse(ProblemException.retryLater(
+                    ProblemType.DEPENDENCY_UNAVAILABLE,
                     "A server Coffre depends on cannot be reached; nothing was kept from this request. Retry later.",
                     DEPENDENCY_RETRY_AFTER));
         }
         // Classes and frames only: a message may quote the request or the document.
         LOG.error("Unexpected error while serving a request", LogSafe.redacted(e));
-        return toResponse(new ProblemException(ProblemType.INTERNAL_ERROR,
+        return toResponse(new ProblemException(
+                ProblemType.INTERNAL_ERROR,
                 "The service failed to handle this request. It has been logged; retrying may succeed."));
     }
 
@@ -113,7 +123,8 @@ public class ProblemResponses {
     // and it passes: 503 with Retry-After, not 500.
     static boolean dependencyUnreachable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException || t instanceof TimeoutException
+            if (t instanceof ConnectException
+                    || t instanceof TimeoutException
                     || t instanceof ClosedConnectionException
                     || t instanceof ClosedChannelException) {
                 return true;

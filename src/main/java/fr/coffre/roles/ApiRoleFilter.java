@@ -22,7 +22,8 @@ public class ApiRoleFilter {
         if (apiEnabled || !request.getUriInfo().getPath().startsWith("/api/")) {
             return null;
         }
-        return ProblemResponses.toResponse(new ProblemException(ProblemType.NOT_FOUND,
+        return ProblemResponses.toResponse(new ProblemException(
+                ProblemType.NOT_FOUND,
                 "This instance runs as a worker only (COFFRE_ROLES); the API is served by the api instances."));
     }
 }

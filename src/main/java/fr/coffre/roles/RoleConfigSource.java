@@ -22,8 +22,11 @@ public class RoleConfigSource implements ConfigSource {
     private final Map<String, String> properties;
 
     public RoleConfigSource() {
-        String declared = System.getProperty("coffre.roles", System.getenv().getOrDefault("COFFRE_ROLES", API + "," + WORKER));
-        Set<String> roles = Arrays.stream(declared.split(",")).map(String::trim).filter(r -> !r.isEmpty())
+        String declared =
+                System.getProperty("coffre.roles", System.getenv().getOrDefault("COFFRE_ROLES", API + "," + WORKER));
+        Set<String> roles = Arrays.stream(declared.split(","))
+                .map(String::trim)
+                .filter(r -> !r.isEmpty())
                 .collect(Collectors.toSet());
         if (roles.isEmpty() || !Set.of(API, WORKER).containsAll(roles)) {
             throw new IllegalArgumentException("COFFRE_ROLES must be api, worker or api,worker; it is " + declared);
@@ -36,8 +39,10 @@ public class RoleConfigSource implements ConfigSource {
             derived.put("mp.messaging.incoming." + channel + ".enabled", String.valueOf(roles.contains(WORKER)));
         }
         // One indexing thread per core unless told otherwise: parsing is CPU-bound.
-        String concurrency = System.getenv().getOrDefault("COFFRE_INDEXING_CONCURRENCY",
-                String.valueOf(Runtime.getRuntime().availableProcessors()));
+        String concurrency = System.getenv()
+                .getOrDefault(
+                        "COFFRE_INDEXING_CONCURRENCY",
+                        String.valueOf(Runtime.getRuntime().availableProcessors()));
         derived.put("smallrye.messaging.worker.indexing.max-concurrency", concurrency);
         this.properties = Map.copyOf(derived);
     }

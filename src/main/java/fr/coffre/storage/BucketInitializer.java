@@ -31,10 +31,14 @@ public class BucketInitializer {
     }
 
     void ensureBucket(String bucket) throws Exception {
-        boolean exists = client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())
+        boolean exists = client.bucketExists(
+                        BucketExistsArgs.builder().bucket(bucket).build())
                 .get(30, TimeUnit.SECONDS);
         if (!exists) {
-            client.makeBucket(MakeBucketArgs.builder().bucket(bucket).region(config.region()).build())
+            client.makeBucket(MakeBucketArgs.builder()
+                            .bucket(bucket)
+                            .region(config.region())
+                            .build())
                     .get(30, TimeUnit.SECONDS);
             LOG.infof("Created bucket %s at %s", bucket, config.endpoint());
         }

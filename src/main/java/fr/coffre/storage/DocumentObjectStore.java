@@ -50,23 +50,22 @@ public class DocumentObjectStore {
         if (head.complete()) {
             String sha256 = head.sha256();
             metadata.put(SHA256_METADATA, sha256);
-            await(client.putObject(PutObjectArgs.builder()
-                    .bucket(config.bucket()).object(key)
-                    .stream(head.headStream(), head.length(), -1)
+            await(client.putObject(PutObjectArgs.builder().bucket(config.bucket()).object(key).stream(
+                            head.headStream(), head.length(), -1)
                     .contentType(mediaType)
                     .userMetadata(metadata)
                     .build()));
             return new StoredObject(key, sha256, head.length());
         }
-        await(client.putObject(PutObjectArgs.builder()
-                .bucket(config.bucket()).object(key)
-                .stream(head.whole(), -1, config.partSize())
-                .contentType(mediaType)
-                .build()));
+        await(client.putObject(
+                PutObjectArgs.builder().bucket(config.bucket()).object(key).stream(head.whole(), -1, config.partSize())
+                        .contentType(mediaType)
+                        .build()));
         String sha256 = head.sha256();
         metadata.put(SHA256_METADATA, sha256);
         await(client.copyObject(CopyObjectArgs.builder()
-                .bucket(config.bucket()).object(key)
+                .bucket(config.bucket())
+                .object(key)
                 .source(CopySource.builder().bucket(config.bucket()).object(key).build())
                 .metadataDirective(Directive.REPLACE)
                 .headers(Map.of("Content-Type", mediaType))
@@ -77,13 +76,18 @@ public class DocumentObjectStore {
 
     /** The object's bytes as they stream from the store; blocking. The caller closes the stream. */
     public InputStream open(String key) throws Exception {
-        return await(client.getObject(GetObjectArgs.builder().bucket(config.bucket()).object(key).build()));
+        return await(client.getObject(
+                GetObjectArgs.builder().bucket(config.bucket()).object(key).build()));
     }
 
     /** A byte range of the object, {@code length} bytes from {@code offset}; blocking. */
     public InputStream open(String key, long offset, long length) throws Exception {
-        return await(client.getObject(GetObjectArgs.builder().bucket(config.bucket()).object(key)
-                .offset(offset).length(length).build()));
+        return await(client.getObject(GetObjectArgs.builder()
+                .bucket(config.bucket())
+                .object(key)
+                .offset(offset)
+                .length(length)
+                .build()));
     }
 
     /** Deleting an object that is not there succeeds: deletes are retried after crashes. */
@@ -91,7 +95,10 @@ public class DocumentObjectStore {
         return Uni.createFrom()
                 .completionStage(() -> {
                     try {
-                        return client.removeObject(RemoveObjectArgs.builder().bucket(config.bucket()).object(key).build());
+                        return client.removeObject(RemoveObjectArgs.builder()
+                                .bucket(config.bucket())
+                                .object(key)
+                                .build());
                     } catch (Exception e) {
                         return CompletableFuture.failedFuture(e);
                     }

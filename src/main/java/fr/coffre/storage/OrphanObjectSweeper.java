@@ -31,8 +31,13 @@ public class OrphanObjectSweeper {
     private final Await await;
     private long timer = -1;
 
-    public OrphanObjectSweeper(PendingObjectRepository pending, DocumentObjectStore store, ObjectStorageConfig config, Vertx vertx,
-            Pool pool, Await await) {
+    public OrphanObjectSweeper(
+            PendingObjectRepository pending,
+            DocumentObjectStore store,
+            ObjectStorageConfig config,
+            Vertx vertx,
+            Pool pool,
+            Await await) {
         this.await = await;
         this.pending = pending;
         this.pool = pool;
@@ -43,8 +48,11 @@ public class OrphanObjectSweeper {
 
     void onStart(@Observes StartupEvent event) {
         long every = Math.max(1000, config.orphanGracePeriod().toMillis() / 4);
-        timer = vertx.setPeriodic(every, id -> vertx.executeBlocking(() -> sweep(config.orphanGracePeriod()), false)
-                .subscribe().with(n -> { }, failure -> LOG.warnf("Orphan sweep failed: %s", LogSafe.describe(failure))));
+        timer = vertx.setPeriodic(
+                every,
+                id -> vertx.executeBlocking(() -> sweep(config.orphanGracePeriod()), false)
+                        .subscribe()
+                        .with(n -> {}, failure -> LOG.warnf("Orphan sweep failed: %s", LogSafe.describe(failure))));
     }
 
     void onStop(@Observes ShutdownEvent event) {
@@ -60,9 +68,13 @@ public class OrphanObjectSweeper {
         for (String key : keys) {
             // The record stays locked while its object is deleted, so a late commit of the same
             // object waits, then finds the record gone and fails instead of pointing at nothing.
-            boolean swept = await.result(pool.withTransaction(connection -> pending.lockIfStale(connection, key, olderThan)
-                    .chain(stale -> !stale ? Uni.createFrom().item(false)
-                            : store.delete(key).chain(() -> pending.forget(connection, key)).replaceWith(true))));
+            boolean swept =
+                    await.result(pool.withTransaction(connection -> pending.lockIfStale(connection, key, olderThan)
+                            .chain(stale -> !stale
+                                    ? Uni.createFrom().item(false)
+                                    : store.delete(key)
+                                            .chain(() -> pending.forget(connection, key))
+                                            .replaceWith(true))));
             deleted += swept ? 1 : 0;
         }
         if (deleted > 0) {

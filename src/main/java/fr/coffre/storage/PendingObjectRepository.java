@@ -22,7 +22,8 @@ public class PendingObjectRepository {
     /** Committed on its own, before the first byte of the object is written. */
     public Uni<Void> record(String objectKey) {
         return pool.preparedQuery("INSERT INTO pending_object (object_key) VALUES ($1)")
-                .execute(Tuple.of(objectKey)).replaceWithVoid();
+                .execute(Tuple.of(objectKey))
+                .replaceWithVoid();
     }
 
     /**
@@ -31,7 +32,8 @@ public class PendingObjectRepository {
      * must never point at a deleted object.
      */
     public Uni<Void> forget(SqlConnection connection, String objectKey) {
-        return connection.preparedQuery("DELETE FROM pending_object WHERE object_key = $1")
+        return connection
+                .preparedQuery("DELETE FROM pending_object WHERE object_key = $1")
                 .execute(Tuple.of(objectKey))
                 .invoke(rows -> {
                     if (rows.rowCount() != 1) {
@@ -43,7 +45,8 @@ public class PendingObjectRepository {
 
     /** In the sweeper's transaction: locks the record if it is older than the grace period and not locked. */
     public Uni<Boolean> lockIfStale(SqlConnection connection, String objectKey, Duration age) {
-        return connection.preparedQuery("SELECT 1 FROM pending_object WHERE object_key = $1 "
+        return connection
+                .preparedQuery("SELECT 1 FROM pending_object WHERE object_key = $1 "
                         + "AND created_at < now() - make_interval(secs => $2) FOR UPDATE SKIP LOCKED")
                 .execute(Tuple.of(objectKey, (double) age.toSeconds()))
                 .map(rows -> rows.size() == 1);
@@ -57,7 +60,8 @@ public class PendingObjectRepository {
 
     public Uni<Void> forget(String objectKey) {
         return pool.preparedQuery("DELETE FROM pending_object WHERE object_key = $1")
-                .execute(Tuple.of(objectKey)).replaceWithVoid();
+                .execute(Tuple.of(objectKey))
+                .replaceWithVoid();
     }
 
     public Uni<List<String>> olderThan(Duration age, int limit) {
@@ -76,7 +80,8 @@ public class PendingObjectRepository {
      * grace period, so that what is not deleted at once goes on its next pass.
      */
     public Uni<Void> handOver(SqlConnection connection, List<String> objectKeys) {
-        return connection.preparedQuery("INSERT INTO pending_object (object_key, created_at) "
+        return connection
+                .preparedQuery("INSERT INTO pending_object (object_key, created_at) "
                         + "SELECT unnest($1::text[]), now() - interval '100 years' "
                         + "ON CONFLICT (object_key) DO UPDATE SET created_at = EXCLUDED.created_at")
                 .execute(Tuple.of(objectKeys.toArray(String[]::new)))

@@ -57,7 +57,12 @@ class AccessSecurityTest {
             new Endpoint("GET", "/api/v1/me/documents", "patient"),
             new Endpoint("GET", "/api/v1/me/documents/{id}", "patient"),
             new Endpoint("GET", "/api/v1/me/documents/{id}/content", "patient"),
-            new Endpoint("PUT", "/api/v1/me/documents/{id}/visibility", "patient", "{\"hiddenFromProfessionals\":true}", "application/json"),
+            new Endpoint(
+                    "PUT",
+                    "/api/v1/me/documents/{id}/visibility",
+                    "patient",
+                    "{\"hiddenFromProfessionals\":true}",
+                    "application/json"),
             new Endpoint("GET", "/api/v1/me/access-log", "patient"),
             new Endpoint("PUT", "/api/v1/me/emergency-access", "patient", "{\"refused\":false}", "application/json"),
             new Endpoint("POST", "/api/v1/me/documents", "patient", "x", "multipart/form-data; boundary=x"),
@@ -68,7 +73,12 @@ class AccessSecurityTest {
             new Endpoint("GET", "/api/v1/documents/{id}", "producer"),
             new Endpoint("GET", "/api/v1/documents/{id}/content", "producer"),
             new Endpoint("DELETE", "/api/v1/documents/{id}", "producer"),
-            new Endpoint("PUT", "/api/v1/documents/{id}/patient-visibility", "producer", "{\"withheld\":false}", "application/json"),
+            new Endpoint(
+                    "PUT",
+                    "/api/v1/documents/{id}/patient-visibility",
+                    "producer",
+                    "{\"withheld\":false}",
+                    "application/json"),
             new Endpoint("POST", "/api/v1/documents", "producer", "x", "multipart/form-data; boundary=x"),
             new Endpoint("POST", "/api/v1/submissions", "producer", "x", "multipart/form-data; boundary=x"),
             new Endpoint("GET", "/api/v1/submissions/{id}", "producer"),
@@ -92,13 +102,22 @@ class AccessSecurityTest {
         hiddenDocument = indexed(hospital, DOMINIQUE);
         camillesDocument = indexed(hospital, CAMILLE);
         String dominique = KeycloakTokens.user("patient.dominique");
-        given().auth().oauth2(dominique).contentType("application/json").body("{\"hiddenFromProfessionals\":true}")
-                .put("/api/v1/me/documents/" + hiddenDocument + "/visibility").then().statusCode(200);
+        given().auth()
+                .oauth2(dominique)
+                .contentType("application/json")
+                .body("{\"hiddenFromProfessionals\":true}")
+                .put("/api/v1/me/documents/" + hiddenDocument + "/visibility")
+                .then()
+                .statusCode(200);
         tokens = Map.of(
-                "patient", dominique,
-                "professional", KeycloakTokens.user("dr.bernard"),
-                "producer", hospital,
-                "operator", KeycloakTokens.user("operator.ops"));
+                "patient",
+                dominique,
+                "professional",
+                KeycloakTokens.user("dr.bernard"),
+                "producer",
+                hospital,
+                "operator",
+                KeycloakTokens.user("operator.ops"));
     }
 
     @TestFactory
@@ -108,13 +127,17 @@ class AccessSecurityTest {
                 "no token", () -> null,
                 "a tampered signature", () -> ForgedTokens.tampered(tokens.get("patient"), CAMILLE),
                 "another issuer", () -> ForgedTokens.fromAnotherIssuer("patient", DOMINIQUE),
-                "the wrong audience", () -> KeycloakTokens.clientCredentials("other-api-client", "other-api-local-secret"),
+                "the wrong audience",
+                        () -> KeycloakTokens.clientCredentials("other-api-client", "other-api-local-secret"),
                 "an expired token", () -> expired);
         List<DynamicTest> tests = new ArrayList<>();
         for (Endpoint endpoint : ENDPOINTS) {
             for (var token : bad.entrySet()) {
-                tests.add(DynamicTest.dynamicTest(endpoint + " with " + token.getKey(), () ->
-                        call(endpoint, token.getValue().get(), document).then().statusCode(401)
+                tests.add(DynamicTest.dynamicTest(
+                        endpoint + " with " + token.getKey(),
+                        () -> call(endpoint, token.getValue().get(), document)
+                                .then()
+                                .statusCode(401)
                                 .contentType("application/problem+json")
                                 .header("WWW-Authenticate", "Bearer")));
             }
@@ -130,8 +153,12 @@ class AccessSecurityTest {
                 if (role.equals(endpoint.audience())) {
                     continue;
                 }
-                tests.add(DynamicTest.dynamicTest(endpoint + " as " + role, () ->
-                        call(endpoint, tokens.get(role), document).then().statusCode(403).contentType("application/problem+json")));
+                tests.add(DynamicTest.dynamicTest(
+                        endpoint + " as " + role,
+                        () -> call(endpoint, tokens.get(role), document)
+                                .then()
+                                .statusCode(403)
+                                .contentType("application/problem+json")));
             }
         }
         return tests.stream();
@@ -140,15 +167,16 @@ class AccessSecurityTest {
     @TestFactory
     Stream<DynamicTest> anotherOnesDocumentLooksExactlyLikeAMissingOne() {
         String laboratory = KeycloakTokens.laboratory();
-        record Case(String name, Endpoint endpoint, String token, String document) {
-        }
+        record Case(String name, Endpoint endpoint, String token, String document) {}
         List<Case> cases = new ArrayList<>();
         for (Endpoint endpoint : ENDPOINTS) {
             if (!endpoint.path().contains("{id}")) {
                 continue;
             }
             switch (endpoint.audience()) {
-                case "patient" -> cases.add(new Case("another patient's document", endpoint, tokens.get("patient"), camillesDocument));
+                case "patient" ->
+                    cases.add(
+                            new Case("another patient's document", endpoint, tokens.get("patient"), camillesDocument));
                 case "producer" -> {
                     if (!endpoint.path().contains("submissions")) {
                         cases.add(new Case("another producer's document", endpoint, laboratory, document));
@@ -156,27 +184,46 @@ class AccessSecurityTest {
                 }
                 case "professional" -> {
                     cases.add(new Case("a hidden document", endpoint, tokens.get("professional"), hiddenDocument));
-                    cases.add(new Case("another patient's document under this patient", endpoint, tokens.get("professional"),
+                    cases.add(new Case(
+                            "another patient's document under this patient",
+                            endpoint,
+                            tokens.get("professional"),
                             camillesDocument));
                 }
-                default -> { }
+                default -> {}
             }
         }
-        return cases.stream().map(c -> DynamicTest.dynamicTest(c.endpoint() + ": " + c.name(), () -> {
-            Response refused = call(c.endpoint(), c.token(), c.document());
-            Response missing = call(c.endpoint(), c.token(), UUID.randomUUID().toString());
-            refused.then().statusCode(404).contentType("application/problem+json");
-            missing.then().statusCode(404).body("type", equalTo(refused.path("type"))).body("title", equalTo(refused.path("title")));
-            assertEquals(missing.asString().replace(missingId(missing), "ID"), refused.asString().replace(c.document(), "ID"),
-                    "the answer says nothing more about an existing document than about a missing one");
-        }));
+        return cases.stream()
+                .map(c -> DynamicTest.dynamicTest(c.endpoint() + ": " + c.name(), () -> {
+                    Response refused = call(c.endpoint(), c.token(), c.document());
+                    Response missing =
+                            call(c.endpoint(), c.token(), UUID.randomUUID().toString());
+                    refused.then().statusCode(404).contentType("application/problem+json");
+                    missing.then()
+                            .statusCode(404)
+                            .body("type", equalTo(refused.path("type")))
+                            .body("title", equalTo(refused.path("title")));
+                    assertEquals(
+                            missing.asString().replace(missingId(missing), "ID"),
+                            refused.asString().replace(c.document(), "ID"),
+                            "the answer says nothing more about an existing document than about a missing one");
+                }));
     }
 
     @TestFactory
     Stream<DynamicTest> aProducersSubmissionIsHiddenFromAnotherProducer() {
         String submission = pool.preparedQuery("SELECT submission_id FROM document WHERE id = $1")
-                .execute(Tuple.of(UUID.fromString(document))).await().atMost(DEADLINE).iterator().next().getUUID(0).toString();
-        Endpoint endpoint = ENDPOINTS.stream().filter(e -> e.path().equals("/api/v1/submissions/{id}")).findFirst().orElseThrow();
+                .execute(Tuple.of(UUID.fromString(document)))
+                .await()
+                .atMost(DEADLINE)
+                .iterator()
+                .next()
+                .getUUID(0)
+                .toString();
+        Endpoint endpoint = ENDPOINTS.stream()
+                .filter(e -> e.path().equals("/api/v1/submissions/{id}"))
+                .findFirst()
+                .orElseThrow();
         return Stream.of(DynamicTest.dynamicTest("GET /api/v1/submissions/{id} as another producer", () -> {
             call(endpoint, KeycloakTokens.laboratory(), submission).then().statusCode(404);
             call(endpoint, tokens.get("producer"), submission).then().statusCode(200);
@@ -185,7 +232,8 @@ class AccessSecurityTest {
 
     static String missingId(Response missing) {
         String detail = missing.path("detail");
-        var m = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}").matcher(detail);
+        var m = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+                .matcher(detail);
         return m.find() ? m.group() : "";
     }
 
@@ -195,7 +243,8 @@ class AccessSecurityTest {
             request = request.auth().oauth2(token);
         }
         if (endpoint.body() != null) {
-            request = request.contentType(endpoint.contentType()).body(endpoint.body().getBytes(StandardCharsets.UTF_8));
+            request = request.contentType(endpoint.contentType())
+                    .body(endpoint.body().getBytes(StandardCharsets.UTF_8));
         }
         return request.request(endpoint.method(), endpoint.path().replace("{id}", id));
     }
@@ -203,8 +252,13 @@ class AccessSecurityTest {
     static String expiredPatientToken() {
         String token = KeycloakTokens.shortLived("patient.dominique");
         // Tokens of this client live one second: poll until the service sees it expired.
-        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(500)).until(() ->
-                given().auth().oauth2(token).get("/api/v1/me/access-log").statusCode() == 401);
+        await().atMost(DEADLINE)
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> given().auth()
+                                .oauth2(token)
+                                .get("/api/v1/me/access-log")
+                                .statusCode()
+                        == 401);
         return token;
     }
 
@@ -215,7 +269,10 @@ class AccessSecurityTest {
                 .put("typeCode", new JsonObject().put("code", "11506-3").put("system", "2.16.840.1.113883.6.1"))
                 .put("title", "Note");
         String id = upload(token, metadata, "note de suivi".getBytes(StandardCharsets.UTF_8), "text/plain")
-                .then().statusCode(201).extract().path("id");
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
         assertEquals("INDEXED", Database.awaitConcluded(id));
         return id;
     }

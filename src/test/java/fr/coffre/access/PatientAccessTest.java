@@ -53,7 +53,14 @@ class PatientAccessTest {
     }
 
     /** A document for a patient, with a type code of its own so that lists can be narrowed to one test. */
-    String indexed(String token, String ins, String typeCode, String title, String text, String creationTime, JsonObject extra) {
+    String indexed(
+            String token,
+            String ins,
+            String typeCode,
+            String title,
+            String text,
+            String creationTime,
+            JsonObject extra) {
         JsonObject metadata = new JsonObject()
                 .put("uniqueId", "access-" + UUID.randomUUID())
                 .put("patient", new JsonObject().put("id", ins).put("system", NIR_TEST))
@@ -64,7 +71,10 @@ class PatientAccessTest {
             metadata.mergeIn(extra);
         }
         String id = upload(token, metadata, text.getBytes(StandardCharsets.UTF_8), "text/plain")
-                .then().statusCode(201).extract().path("id");
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
         assertEquals("INDEXED", Database.awaitConcluded(id));
         return id;
     }
@@ -76,126 +86,321 @@ class PatientAccessTest {
     @Test
     void aPatientListsTheirDocumentsNewestFirstPageByPage() {
         String type = typeCode();
-        String old = indexed(hospital, DOMINIQUE, type, "Ancien", "compte rendu ancien", "2024-01-10T10:00:00+01:00", null);
+        String old =
+                indexed(hospital, DOMINIQUE, type, "Ancien", "compte rendu ancien", "2024-01-10T10:00:00+01:00", null);
         String middle = indexed(hospital, DOMINIQUE, type, "Milieu", "compte rendu", "2025-06-10T10:00:00+02:00", null);
-        String recent = indexed(KeycloakTokens.laboratory(), DOMINIQUE, type, "Récent", "compte rendu", "2026-02-01T10:00:00+01:00", null);
+        String recent = indexed(
+                KeycloakTokens.laboratory(),
+                DOMINIQUE,
+                type,
+                "Récent",
+                "compte rendu",
+                "2026-02-01T10:00:00+01:00",
+                null);
         indexed(hospital, CAMILLE, type, "Pas le vôtre", "compte rendu", "2026-03-01T10:00:00+01:00", null);
 
-        Response first = given().auth().oauth2(dominique).queryParam("typeCode", type).queryParam("limit", 2)
+        Response first = given().auth()
+                .oauth2(dominique)
+                .queryParam("typeCode", type)
+                .queryParam("limit", 2)
                 .get("/api/v1/me/documents");
         first.then().statusCode(200).body("items.id", equalTo(List.of(recent, middle)));
-        given().auth().oauth2(dominique).queryParam("typeCode", type).queryParam("limit", 2)
-                .queryParam("cursor", first.path("next").toString()).get("/api/v1/me/documents")
-                .then().statusCode(200).body("items.id", equalTo(List.of(old))).body("next", nullValue());
+        given().auth()
+                .oauth2(dominique)
+                .queryParam("typeCode", type)
+                .queryParam("limit", 2)
+                .queryParam("cursor", first.path("next").toString())
+                .get("/api/v1/me/documents")
+                .then()
+                .statusCode(200)
+                .body("items.id", equalTo(List.of(old)))
+                .body("next", nullValue());
 
-        given().auth().oauth2(dominique).queryParam("typeCode", type).queryParam("from", "2025-01-01").queryParam("to", "2026-01-01")
-                .get("/api/v1/me/documents").then().statusCode(200).body("items.id", equalTo(List.of(middle)));
-        given().auth().oauth2(dominique).queryParam("typeCode", type).queryParam("producer", "750056335")
-                .get("/api/v1/me/documents").then().statusCode(200).body("items.id", equalTo(List.of(recent)));
-        given().auth().oauth2(dominique).queryParam("cursor", "not-a-cursor").get("/api/v1/me/documents")
-                .then().statusCode(400).contentType("application/problem+json");
-        given().auth().oauth2(dominique).queryParam("from", "yesterday").get("/api/v1/me/documents")
-                .then().statusCode(400).body("detail", containsString("from"));
+        given().auth()
+                .oauth2(dominique)
+                .queryParam("typeCode", type)
+                .queryParam("from", "2025-01-01")
+                .queryParam("to", "2026-01-01")
+                .get("/api/v1/me/documents")
+                .then()
+                .statusCode(200)
+                .body("items.id", equalTo(List.of(middle)));
+        given().auth()
+                .oauth2(dominique)
+                .queryParam("typeCode", type)
+                .queryParam("producer", "750056335")
+                .get("/api/v1/me/documents")
+                .then()
+                .statusCode(200)
+                .body("items.id", equalTo(List.of(recent)));
+        given().auth()
+                .oauth2(dominique)
+                .queryParam("cursor", "not-a-cursor")
+                .get("/api/v1/me/documents")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json");
+        given().auth()
+                .oauth2(dominique)
+                .queryParam("from", "yesterday")
+                .get("/api/v1/me/documents")
+                .then()
+                .statusCode(400)
+                .body("detail", containsString("from"));
     }
 
     @Test
     void aPatientSearchesInFrenchWithoutAccentsAndSeesWhereItMatched() {
         String type = typeCode();
-        String id = indexed(hospital, DOMINIQUE, type, "Imagerie", "Échographie cardiaque <script>alert(1)</script> : "
-                + "ventricule gauche non dilaté, fonction systolique préservée.", "2026-01-05T09:00:00+01:00", null);
-        given().auth().oauth2(dominique).queryParam("typeCode", type).queryParam("q", "echographie dilate preservee")
-                .get("/api/v1/me/documents").then().statusCode(200)
+        String id = indexed(
+                hospital,
+                DOMINIQUE,
+                type,
+                "Imagerie",
+                "Échographie cardiaque <script>alert(1)</script> : "
+                        + "ventricule gauche non dilaté, fonction systolique préservée.",
+                "2026-01-05T09:00:00+01:00",
+                null);
+        given().auth()
+                .oauth2(dominique)
+                .queryParam("typeCode", type)
+                .queryParam("q", "echographie dilate preservee")
+                .get("/api/v1/me/documents")
+                .then()
+                .statusCode(200)
                 .body("items.id", equalTo(List.of(id)))
                 .body("items[0].snippet", containsString("<mark>Échographie</mark>"))
                 .body("items[0].snippet", not(containsString("<script>")));
-        given().auth().oauth2(dominique).queryParam("typeCode", type).queryParam("q", "scanner")
-                .get("/api/v1/me/documents").then().statusCode(200).body("items", hasSize(0));
+        given().auth()
+                .oauth2(dominique)
+                .queryParam("typeCode", type)
+                .queryParam("q", "scanner")
+                .get("/api/v1/me/documents")
+                .then()
+                .statusCode(200)
+                .body("items", hasSize(0));
     }
 
     @Test
     void aPatientReadsTheirDocumentAndItsBytesButNotAnotherPatients() {
         String type = typeCode();
         String text = "Compte rendu de consultation: tension 12/8, poids stable.";
-        String mine = indexed(hospital, DOMINIQUE, type, "Consultation ../../etc/passwd \"é\"", text, "2026-01-05T09:00:00+01:00", null);
+        String mine = indexed(
+                hospital,
+                DOMINIQUE,
+                type,
+                "Consultation ../../etc/passwd \"é\"",
+                text,
+                "2026-01-05T09:00:00+01:00",
+                null);
         String theirs = indexed(hospital, CAMILLE, type, "Consultation", text, "2026-01-05T09:00:00+01:00", null);
 
-        given().auth().oauth2(dominique).get("/api/v1/me/documents/" + mine).then().statusCode(200)
-                .body("id", equalTo(mine)).body("status", equalTo("INDEXED")).body("objectKey", nullValue());
+        given().auth()
+                .oauth2(dominique)
+                .get("/api/v1/me/documents/" + mine)
+                .then()
+                .statusCode(200)
+                .body("id", equalTo(mine))
+                .body("status", equalTo("INDEXED"))
+                .body("objectKey", nullValue());
         Response missing = given().auth().oauth2(dominique).get("/api/v1/me/documents/" + UUID.randomUUID());
         Response other = given().auth().oauth2(dominique).get("/api/v1/me/documents/" + theirs);
         missing.then().statusCode(404);
         other.then().statusCode(404).body("type", equalTo(missing.path("type")));
-        given().auth().oauth2(dominique).get("/api/v1/me/documents/" + theirs + "/content").then().statusCode(404);
+        given().auth()
+                .oauth2(dominique)
+                .get("/api/v1/me/documents/" + theirs + "/content")
+                .then()
+                .statusCode(404);
 
         Response content = given().auth().oauth2(dominique).get("/api/v1/me/documents/" + mine + "/content");
-        content.then().statusCode(200).contentType(containsString("text/plain"))
+        content.then()
+                .statusCode(200)
+                .contentType(containsString("text/plain"))
                 .header("Accept-Ranges", "bytes")
                 .header("Content-Disposition", containsString("filename=\"Consultation_.._.._etc_passwd_e_.txt\""));
         assertArrayEquals(text.getBytes(StandardCharsets.UTF_8), content.asByteArray());
         String etag = content.header("ETag");
-        given().auth().oauth2(dominique).header("If-None-Match", etag).get("/api/v1/me/documents/" + mine + "/content")
-                .then().statusCode(304);
-        Response range = given().auth().oauth2(dominique).header("Range", "bytes=0-15").get("/api/v1/me/documents/" + mine + "/content");
-        range.then().statusCode(206).header("Content-Range", "bytes 0-15/" + text.getBytes(StandardCharsets.UTF_8).length);
+        given().auth()
+                .oauth2(dominique)
+                .header("If-None-Match", etag)
+                .get("/api/v1/me/documents/" + mine + "/content")
+                .then()
+                .statusCode(304);
+        Response range = given().auth()
+                .oauth2(dominique)
+                .header("Range", "bytes=0-15")
+                .get("/api/v1/me/documents/" + mine + "/content");
+        range.then()
+                .statusCode(206)
+                .header("Content-Range", "bytes 0-15/" + text.getBytes(StandardCharsets.UTF_8).length);
         assertArrayEquals(Arrays.copyOf(text.getBytes(StandardCharsets.UTF_8), 16), range.asByteArray());
-        given().auth().oauth2(dominique).header("Range", "bytes=-6").get("/api/v1/me/documents/" + mine + "/content")
-                .then().statusCode(206).body(equalTo("table."));
-        given().auth().oauth2(dominique).header("Range", "bytes=100000-").get("/api/v1/me/documents/" + mine + "/content")
-                .then().statusCode(416).header("Content-Range", "bytes */" + text.getBytes(StandardCharsets.UTF_8).length);
+        given().auth()
+                .oauth2(dominique)
+                .header("Range", "bytes=-6")
+                .get("/api/v1/me/documents/" + mine + "/content")
+                .then()
+                .statusCode(206)
+                .body(equalTo("table."));
+        given().auth()
+                .oauth2(dominique)
+                .header("Range", "bytes=100000-")
+                .get("/api/v1/me/documents/" + mine + "/content")
+                .then()
+                .statusCode(416)
+                .header("Content-Range", "bytes */" + text.getBytes(StandardCharsets.UTF_8).length);
     }
 
     @Test
     void aHiddenDocumentIsShownToProfessionalsOnlyInARecordedEmergency() {
         String type = typeCode();
-        String hidden = indexed(hospital, DOMINIQUE, type, "Psychiatrie", "compte rendu confidentiel", "2026-01-05T09:00:00+01:00", null);
-        String shown = indexed(hospital, DOMINIQUE, type, "Radiographie", "compte rendu", "2026-01-04T09:00:00+01:00", null);
-        given().auth().oauth2(dominique).contentType("application/json").body("{\"hiddenFromProfessionals\": true}")
-                .put("/api/v1/me/documents/" + hidden + "/visibility").then().statusCode(200).body("hiddenFromProfessionals", equalTo(true));
+        String hidden = indexed(
+                hospital,
+                DOMINIQUE,
+                type,
+                "Psychiatrie",
+                "compte rendu confidentiel",
+                "2026-01-05T09:00:00+01:00",
+                null);
+        String shown =
+                indexed(hospital, DOMINIQUE, type, "Radiographie", "compte rendu", "2026-01-04T09:00:00+01:00", null);
+        given().auth()
+                .oauth2(dominique)
+                .contentType("application/json")
+                .body("{\"hiddenFromProfessionals\": true}")
+                .put("/api/v1/me/documents/" + hidden + "/visibility")
+                .then()
+                .statusCode(200)
+                .body("hiddenFromProfessionals", equalTo(true));
 
-        given().auth().oauth2(doctor).queryParam("typeCode", type).get("/api/v1/patients/" + DOMINIQUE + "/documents")
-                .then().statusCode(200).body("items.id", equalTo(List.of(shown)));
-        given().auth().oauth2(doctor).get("/api/v1/patients/" + DOMINIQUE + "/documents/" + hidden).then().statusCode(404);
-        given().auth().oauth2(doctor).get("/api/v1/patients/" + DOMINIQUE + "/documents/" + hidden + "/content").then().statusCode(404);
-        given().auth().oauth2(doctor).header("Coffre-Emergency-Reason", "patient inconscient aux urgences")
+        given().auth()
+                .oauth2(doctor)
+                .queryParam("typeCode", type)
+                .get("/api/v1/patients/" + DOMINIQUE + "/documents")
+                .then()
+                .statusCode(200)
+                .body("items.id", equalTo(List.of(shown)));
+        given().auth()
+                .oauth2(doctor)
+                .get("/api/v1/patients/" + DOMINIQUE + "/documents/" + hidden)
+                .then()
+                .statusCode(404);
+        given().auth()
+                .oauth2(doctor)
                 .get("/api/v1/patients/" + DOMINIQUE + "/documents/" + hidden + "/content")
-                .then().statusCode(200).body(equalTo("compte rendu confidentiel"));
+                .then()
+                .statusCode(404);
+        given().auth()
+                .oauth2(doctor)
+                .header("Coffre-Emergency-Reason", "patient inconscient aux urgences")
+                .get("/api/v1/patients/" + DOMINIQUE + "/documents/" + hidden + "/content")
+                .then()
+                .statusCode(200)
+                .body(equalTo("compte rendu confidentiel"));
 
-        given().auth().oauth2(dominique).queryParam("limit", 100).get("/api/v1/me/access-log").then().statusCode(200)
+        given().auth()
+                .oauth2(dominique)
+                .queryParam("limit", 100)
+                .get("/api/v1/me/access-log")
+                .then()
+                .statusCode(200)
                 .body("findAll { it.documentId == '" + hidden + "' }.emergency", hasItem(true))
-                .body("findAll { it.documentId == '" + hidden + "' }.reason", hasItem("patient inconscient aux urgences"))
+                .body(
+                        "findAll { it.documentId == '" + hidden + "' }.reason",
+                        hasItem("patient inconscient aux urgences"))
                 .body("findAll { it.documentId == '" + hidden + "' }.accessorId", hasItem("10101234567"))
                 .body("findAll { it.documentId == '" + shown + "' }.action", hasItem("metadata"));
 
-        given().auth().oauth2(dominique).contentType("application/json").body("{\"refused\": true}")
-                .put("/api/v1/me/emergency-access").then().statusCode(200);
+        given().auth()
+                .oauth2(dominique)
+                .contentType("application/json")
+                .body("{\"refused\": true}")
+                .put("/api/v1/me/emergency-access")
+                .then()
+                .statusCode(200);
         try {
-            given().auth().oauth2(doctor).header("Coffre-Emergency-Reason", "urgence")
+            given().auth()
+                    .oauth2(doctor)
+                    .header("Coffre-Emergency-Reason", "urgence")
                     .get("/api/v1/patients/" + DOMINIQUE + "/documents/" + hidden)
-                    .then().statusCode(403).body("type", equalTo("https://coffre.example/problems/emergency-access-refused"));
+                    .then()
+                    .statusCode(403)
+                    .body("type", equalTo("https://coffre.example/problems/emergency-access-refused"));
         } finally {
-            given().auth().oauth2(dominique).contentType("application/json").body("{\"refused\": false}")
-                    .put("/api/v1/me/emergency-access").then().statusCode(200);
+            given().auth()
+                    .oauth2(dominique)
+                    .contentType("application/json")
+                    .body("{\"refused\": false}")
+                    .put("/api/v1/me/emergency-access")
+                    .then()
+                    .statusCode(200);
         }
-        given().auth().oauth2(dominique).contentType("application/json").body("{\"hiddenFromProfessionals\": false}")
-                .put("/api/v1/me/documents/" + hidden + "/visibility").then().statusCode(200);
-        given().auth().oauth2(doctor).get("/api/v1/patients/" + DOMINIQUE + "/documents/" + hidden).then().statusCode(200);
+        given().auth()
+                .oauth2(dominique)
+                .contentType("application/json")
+                .body("{\"hiddenFromProfessionals\": false}")
+                .put("/api/v1/me/documents/" + hidden + "/visibility")
+                .then()
+                .statusCode(200);
+        given().auth()
+                .oauth2(doctor)
+                .get("/api/v1/patients/" + DOMINIQUE + "/documents/" + hidden)
+                .then()
+                .statusCode(200);
     }
 
     @Test
     void aProducerWithholdsADocumentUntilExplainedThenReleasesIt() {
         String type = typeCode();
-        String id = indexed(hospital, DOMINIQUE, type, "Annonce diagnostique", "résultat à expliquer en consultation",
-                "2026-01-05T09:00:00+01:00", new JsonObject().put("withheldFromPatient", true));
-        given().auth().oauth2(dominique).get("/api/v1/me/documents/" + id).then().statusCode(404);
-        given().auth().oauth2(dominique).queryParam("typeCode", type).get("/api/v1/me/documents").then().body("items", hasSize(0));
-        given().auth().oauth2(doctor).get("/api/v1/patients/" + DOMINIQUE + "/documents/" + id).then().statusCode(200);
-        given().auth().oauth2(KeycloakTokens.laboratory()).contentType("application/json").body("{\"withheld\": false}")
-                .put("/api/v1/documents/" + id + "/patient-visibility").then().statusCode(404);
+        String id = indexed(
+                hospital,
+                DOMINIQUE,
+                type,
+                "Annonce diagnostique",
+                "résultat à expliquer en consultation",
+                "2026-01-05T09:00:00+01:00",
+                new JsonObject().put("withheldFromPatient", true));
+        given().auth()
+                .oauth2(dominique)
+                .get("/api/v1/me/documents/" + id)
+                .then()
+                .statusCode(404);
+        given().auth()
+                .oauth2(dominique)
+                .queryParam("typeCode", type)
+                .get("/api/v1/me/documents")
+                .then()
+                .body("items", hasSize(0));
+        given().auth()
+                .oauth2(doctor)
+                .get("/api/v1/patients/" + DOMINIQUE + "/documents/" + id)
+                .then()
+                .statusCode(200);
+        given().auth()
+                .oauth2(KeycloakTokens.laboratory())
+                .contentType("application/json")
+                .body("{\"withheld\": false}")
+                .put("/api/v1/documents/" + id + "/patient-visibility")
+                .then()
+                .statusCode(404);
 
-        given().auth().oauth2(hospital).contentType("application/json").body("{\"withheld\": false}")
-                .put("/api/v1/documents/" + id + "/patient-visibility").then().statusCode(200);
-        given().auth().oauth2(dominique).get("/api/v1/me/documents/" + id).then().statusCode(200);
-        given().auth().oauth2(dominique).queryParam("limit", 100).get("/api/v1/me/access-log").then()
+        given().auth()
+                .oauth2(hospital)
+                .contentType("application/json")
+                .body("{\"withheld\": false}")
+                .put("/api/v1/documents/" + id + "/patient-visibility")
+                .then()
+                .statusCode(200);
+        given().auth()
+                .oauth2(dominique)
+                .get("/api/v1/me/documents/" + id)
+                .then()
+                .statusCode(200);
+        given().auth()
+                .oauth2(dominique)
+                .queryParam("limit", 100)
+                .get("/api/v1/me/access-log")
+                .then()
                 .body("findAll { it.documentId == '" + id + "' }.action", hasItem("release"))
                 .body("findAll { it.documentId == '" + id + "' }.accessorId", hasItem("690781810"));
     }
@@ -203,15 +408,45 @@ class PatientAccessTest {
     @Test
     void onlyItsProducerDeletesADocumentAndTheDeletionIsRecorded() {
         String type = typeCode();
-        String id = indexed(hospital, DOMINIQUE, type, "Erreur", "document envoyé par erreur", "2026-01-05T09:00:00+01:00", null);
-        given().auth().oauth2(KeycloakTokens.laboratory()).delete("/api/v1/documents/" + id).then().statusCode(404);
-        given().auth().oauth2(dominique).delete("/api/v1/documents/" + id).then().statusCode(403);
+        String id = indexed(
+                hospital, DOMINIQUE, type, "Erreur", "document envoyé par erreur", "2026-01-05T09:00:00+01:00", null);
+        given().auth()
+                .oauth2(KeycloakTokens.laboratory())
+                .delete("/api/v1/documents/" + id)
+                .then()
+                .statusCode(404);
+        given().auth()
+                .oauth2(dominique)
+                .delete("/api/v1/documents/" + id)
+                .then()
+                .statusCode(403);
         given().auth().oauth2(hospital).delete("/api/v1/documents/" + id).then().statusCode(204);
-        given().auth().oauth2(hospital).get("/api/v1/documents/" + id).then().statusCode(200).body("status", equalTo("DELETED"));
-        given().auth().oauth2(hospital).get("/api/v1/documents/" + id + "/content").then().statusCode(200);
-        given().auth().oauth2(dominique).get("/api/v1/me/documents/" + id).then().statusCode(404);
-        given().auth().oauth2(doctor).get("/api/v1/patients/" + DOMINIQUE + "/documents/" + id).then().statusCode(404);
-        given().auth().oauth2(dominique).queryParam("limit", 100).get("/api/v1/me/access-log").then()
+        given().auth()
+                .oauth2(hospital)
+                .get("/api/v1/documents/" + id)
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("DELETED"));
+        given().auth()
+                .oauth2(hospital)
+                .get("/api/v1/documents/" + id + "/content")
+                .then()
+                .statusCode(200);
+        given().auth()
+                .oauth2(dominique)
+                .get("/api/v1/me/documents/" + id)
+                .then()
+                .statusCode(404);
+        given().auth()
+                .oauth2(doctor)
+                .get("/api/v1/patients/" + DOMINIQUE + "/documents/" + id)
+                .then()
+                .statusCode(404);
+        given().auth()
+                .oauth2(dominique)
+                .queryParam("limit", 100)
+                .get("/api/v1/me/access-log")
+                .then()
                 .body("findAll { it.documentId == '" + id + "' }.action", hasItem("delete"))
                 .body("findAll { it.documentId == '" + id + "' }.action", hasItem("content"));
     }
@@ -219,36 +454,70 @@ class PatientAccessTest {
     @Test
     void aProducerLookingAtItsSubmissionIsRecordedToo() {
         String id = indexed(hospital, DOMINIQUE, typeCode(), "Note", "note", "2026-01-05T09:00:00+01:00", null);
-        String submission = given().auth().oauth2(hospital).get("/api/v1/documents/" + id).path("submissionId");
+        String submission =
+                given().auth().oauth2(hospital).get("/api/v1/documents/" + id).path("submissionId");
         long before = count("SELECT count(*) FROM access_log WHERE document_id = $1", UUID.fromString(id));
-        given().auth().oauth2(hospital).get("/api/v1/submissions/" + submission).then().statusCode(200);
+        given().auth()
+                .oauth2(hospital)
+                .get("/api/v1/submissions/" + submission)
+                .then()
+                .statusCode(200);
         assertEquals(before + 1, count("SELECT count(*) FROM access_log WHERE document_id = $1", UUID.fromString(id)));
     }
 
     @Test
     void aPatientAddsADocumentOfTheirOwn() {
         byte[] pdf = Corpus.bytes("pdf/CR-BIO_TSH_rendition.pdf");
-        Response added = given().auth().oauth2(dominique)
-                .multiPart("metadata", "m.json", new JsonObject().put("title", "Mon ordonnance").encode().getBytes(), "application/json")
+        Response added = given().auth()
+                .oauth2(dominique)
+                .multiPart(
+                        "metadata",
+                        "m.json",
+                        new JsonObject().put("title", "Mon ordonnance").encode().getBytes(),
+                        "application/json")
                 .multiPart("content", "scan.pdf", pdf, "application/pdf")
                 .post("/api/v1/me/documents");
         added.then().statusCode(201).body("patient.id", equalTo(DOMINIQUE)).body("typeCode.code", equalTo("51855-5"));
         String id = added.path("id");
         assertEquals("INDEXED", Database.awaitConcluded(id));
-        given().auth().oauth2(dominique).get("/api/v1/me/documents/" + id).then().statusCode(200)
-                .body("patientAuthored", equalTo(true)).body("title", equalTo("Mon ordonnance"));
+        given().auth()
+                .oauth2(dominique)
+                .get("/api/v1/me/documents/" + id)
+                .then()
+                .statusCode(200)
+                .body("patientAuthored", equalTo(true))
+                .body("title", equalTo("Mon ordonnance"));
 
-        given().auth().oauth2(dominique).multiPart("content", "x.xml", Corpus.bytes("cda/BIO-CR-BIO_2024.01_TSH_1.xml"), "text/xml")
-                .post("/api/v1/me/documents").then().statusCode(415);
+        given().auth()
+                .oauth2(dominique)
+                .multiPart("content", "x.xml", Corpus.bytes("cda/BIO-CR-BIO_2024.01_TSH_1.xml"), "text/xml")
+                .post("/api/v1/me/documents")
+                .then()
+                .statusCode(415);
         byte[] big = new byte[6 * 1024 * 1024];
         System.arraycopy(pdf, 0, big, 0, pdf.length);
-        given().auth().oauth2(dominique).multiPart("content", "big.pdf", big, "application/pdf")
-                .post("/api/v1/me/documents").then().statusCode(413);
-        given().auth().oauth2(dominique)
-                .multiPart("metadata", "m.json", new JsonObject().put("patient", new JsonObject().put("id", CAMILLE)
-                        .put("system", NIR_TEST)).encode().getBytes(), "application/json")
+        given().auth()
+                .oauth2(dominique)
+                .multiPart("content", "big.pdf", big, "application/pdf")
+                .post("/api/v1/me/documents")
+                .then()
+                .statusCode(413);
+        given().auth()
+                .oauth2(dominique)
+                .multiPart(
+                        "metadata",
+                        "m.json",
+                        new JsonObject()
+                                .put(
+                                        "patient",
+                                        new JsonObject().put("id", CAMILLE).put("system", NIR_TEST))
+                                .encode()
+                                .getBytes(),
+                        "application/json")
                 .multiPart("content", "scan.pdf", pdf, "application/pdf")
-                .post("/api/v1/me/documents").then().statusCode(403);
+                .post("/api/v1/me/documents")
+                .then()
+                .statusCode(403);
     }
 
     @Test
@@ -256,8 +525,19 @@ class PatientAccessTest {
         String camille = KeycloakTokens.user("patient.camille");
         String type = typeCode();
         String first = indexed(hospital, CAMILLE, type, "Bilan", "bilan sanguin", "2026-01-05T09:00:00+01:00", null);
-        String second = indexed(KeycloakTokens.radiology(), CAMILLE, type, "Radio", "radio du thorax", "2026-01-06T09:00:00+01:00", null);
-        given().auth().oauth2(doctor).get("/api/v1/patients/" + CAMILLE + "/documents/" + first).then().statusCode(200);
+        String second = indexed(
+                KeycloakTokens.radiology(),
+                CAMILLE,
+                type,
+                "Radio",
+                "radio du thorax",
+                "2026-01-06T09:00:00+01:00",
+                null);
+        given().auth()
+                .oauth2(doctor)
+                .get("/api/v1/patients/" + CAMILLE + "/documents/" + first)
+                .then()
+                .statusCode(200);
         List<String> keys = List.of(objectKey(first), objectKey(second));
         assertTrue(keys.stream().allMatch(StoredObjects::exists));
 
@@ -265,21 +545,37 @@ class PatientAccessTest {
 
         assertTrue(keys.stream().noneMatch(StoredObjects::exists), "the objects are gone from the store");
         assertEquals(0, count("SELECT count(*) FROM document WHERE patient_id = $1", CAMILLE));
-        assertEquals(0, count("SELECT count(*) FROM document_index WHERE document_id = ANY($1)",
-                new UUID[] {UUID.fromString(first), UUID.fromString(second)}));
+        assertEquals(0, count("SELECT count(*) FROM document_index WHERE document_id = ANY($1)", new UUID[] {
+            UUID.fromString(first), UUID.fromString(second)
+        }));
         assertEquals(0, count("SELECT count(*) FROM access_log WHERE patient_id = $1", CAMILLE));
-        given().auth().oauth2(camille).get("/api/v1/me/documents").then().statusCode(200).body("items", hasSize(0));
+        given().auth()
+                .oauth2(camille)
+                .get("/api/v1/me/documents")
+                .then()
+                .statusCode(200)
+                .body("items", hasSize(0));
         given().auth().oauth2(hospital).get("/api/v1/documents/" + first).then().statusCode(404);
         assertFalse(StoredObjects.exists(keys.get(0)));
     }
 
-
     String objectKey(String id) {
-        return pool.preparedQuery("SELECT object_key FROM document WHERE id = $1").execute(Tuple.of(UUID.fromString(id)))
-                .await().atMost(DEADLINE).iterator().next().getString(0);
+        return pool.preparedQuery("SELECT object_key FROM document WHERE id = $1")
+                .execute(Tuple.of(UUID.fromString(id)))
+                .await()
+                .atMost(DEADLINE)
+                .iterator()
+                .next()
+                .getString(0);
     }
 
     long count(String sql, Object value) {
-        return pool.preparedQuery(sql).execute(Tuple.of(value)).await().atMost(DEADLINE).iterator().next().getLong(0);
+        return pool.preparedQuery(sql)
+                .execute(Tuple.of(value))
+                .await()
+                .atMost(DEADLINE)
+                .iterator()
+                .next()
+                .getLong(0);
     }
 }

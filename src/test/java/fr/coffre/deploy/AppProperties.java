@@ -33,8 +33,7 @@ final class AppProperties {
 
     private final Properties properties = new Properties();
 
-    private AppProperties() {
-    }
+    private AppProperties() {}
 
     static AppProperties load() {
         AppProperties app = new AppProperties();
@@ -87,16 +86,19 @@ final class AppProperties {
             if (key.startsWith(prefix) && key.endsWith(".name")) {
                 String role = key.substring(prefix.length(), key.length() - ".name".length());
                 String base = prefix + role + ".";
-                topics.put(role, new Topic(role, properties.getProperty(key),
-                        Integer.parseInt(properties.getProperty(base + "partitions")),
-                        Duration.parse(properties.getProperty(base + "retention"))));
+                topics.put(
+                        role,
+                        new Topic(
+                                role,
+                                properties.getProperty(key),
+                                Integer.parseInt(properties.getProperty(base + "partitions")),
+                                Duration.parse(properties.getProperty(base + "retention"))));
             }
         }
         return topics;
     }
 
-    record Topic(String role, String name, int partitions, Duration retention) {
-    }
+    record Topic(String role, String name, int partitions, Duration retention) {}
 
     private static String withoutProfile(String key) {
         if (key.startsWith("%")) {

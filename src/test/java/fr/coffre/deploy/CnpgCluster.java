@@ -19,27 +19,27 @@ record CnpgCluster(String apiVersion, String kind, ObjectMeta metadata, Spec spe
         Objects.requireNonNull(spec, "spec");
     }
 
-    record Spec(Integer instances, String imageName, String primaryUpdateStrategy, Boolean enableSuperuserAccess,
-            Postgresql postgresql, Bootstrap bootstrap, Storage storage, ResourceRequirements resources,
-            Affinity affinity) {
-    }
+    record Spec(
+            Integer instances,
+            String imageName,
+            String primaryUpdateStrategy,
+            Boolean enableSuperuserAccess,
+            Postgresql postgresql,
+            Bootstrap bootstrap,
+            Storage storage,
+            ResourceRequirements resources,
+            Affinity affinity) {}
 
     /** PostgreSQL's settings: CloudNativePG takes them as strings only. */
-    record Postgresql(Map<String, String> parameters) {
-    }
+    record Postgresql(Map<String, String> parameters) {}
 
-    record Bootstrap(InitDb initdb) {
-    }
+    record Bootstrap(InitDb initdb) {}
 
-    record InitDb(String database, String owner, SecretRef secret) {
-    }
+    record InitDb(String database, String owner, SecretRef secret) {}
 
-    record SecretRef(String name) {
-    }
+    record SecretRef(String name) {}
 
-    record Storage(Quantity size, String storageClass) {
-    }
+    record Storage(Quantity size, String storageClass) {}
 
-    record Affinity(Boolean enablePodAntiAffinity, String topologyKey, String podAntiAffinityType) {
-    }
+    record Affinity(Boolean enablePodAntiAffinity, String topologyKey, String podAntiAffinityType) {}
 }

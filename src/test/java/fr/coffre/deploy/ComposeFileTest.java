@@ -35,15 +35,44 @@ class ComposeFileTest {
     static final Path DOCKERFILE = DOCKER.resolve("Dockerfile");
     static final Path REPOSITORY = Path.of("");
 
-    private static final Set<String> TOP_LEVEL = Set.of("name", "services", "volumes", "networks", "configs", "secrets");
+    private static final Set<String> TOP_LEVEL =
+            Set.of("name", "services", "volumes", "networks", "configs", "secrets");
 
     /** The Compose specification's service attributes this project may use; anything else is a typo. */
-    private static final Set<String> SERVICE_KEYS = Set.of("build", "image", "command", "entrypoint", "environment",
-            "env_file", "volumes", "ports", "expose", "healthcheck", "depends_on", "restart", "mem_limit", "cpus",
-            "user", "working_dir", "networks", "labels", "profiles", "container_name", "hostname", "read_only",
-            "tmpfs", "stop_grace_period", "pull_policy", "init", "security_opt", "cap_drop", "logging", "deploy");
+    private static final Set<String> SERVICE_KEYS = Set.of(
+            "build",
+            "image",
+            "command",
+            "entrypoint",
+            "environment",
+            "env_file",
+            "volumes",
+            "ports",
+            "expose",
+            "healthcheck",
+            "depends_on",
+            "restart",
+            "mem_limit",
+            "cpus",
+            "user",
+            "working_dir",
+            "networks",
+            "labels",
+            "profiles",
+            "container_name",
+            "hostname",
+            "read_only",
+            "tmpfs",
+            "stop_grace_period",
+            "pull_policy",
+            "init",
+            "security_opt",
+            "cap_drop",
+            "logging",
+            "deploy");
 
-    private static final Set<String> CONDITIONS = Set.of("service_started", "service_healthy", "service_completed_successfully");
+    private static final Set<String> CONDITIONS =
+            Set.of("service_started", "service_healthy", "service_completed_successfully");
 
     private static Map<String, Object> compose;
     private static Map<String, Map<String, Object>> services;
@@ -90,11 +119,13 @@ class ComposeFileTest {
             }
             if (service.containsKey("build")) {
                 Map<String, Object> build = map(service.get("build"), name + ".build");
-                Path context = DOCKER.resolve((String) build.getOrDefault("context", ".")).normalize();
+                Path context = DOCKER.resolve((String) build.getOrDefault("context", "."))
+                        .normalize();
                 if (!Files.isDirectory(context)) {
                     problems.add(name + ": build context " + context + " does not exist");
                 }
-                Path dockerfile = context.resolve((String) build.getOrDefault("dockerfile", "Dockerfile")).normalize();
+                Path dockerfile = context.resolve((String) build.getOrDefault("dockerfile", "Dockerfile"))
+                        .normalize();
                 if (!Files.isRegularFile(dockerfile)) {
                     problems.add(name + ": Dockerfile " + dockerfile + " does not exist");
                 }
@@ -106,7 +137,8 @@ class ComposeFileTest {
     @Test
     void everyMountedFileAndNamedVolumeExists() {
         List<String> problems = new ArrayList<>();
-        Map<String, Object> volumes = compose.get("volumes") == null ? Map.of() : map(compose.get("volumes"), "volumes");
+        Map<String, Object> volumes =
+                compose.get("volumes") == null ? Map.of() : map(compose.get("volumes"), "volumes");
         services.forEach((name, service) -> {
             for (Object volume : list(service.getOrDefault("volumes", List.of()), name + ".volumes")) {
                 String source;
@@ -130,7 +162,9 @@ class ComposeFileTest {
                 }
             }
             for (Object envFile : list(service.getOrDefault("env_file", List.of()), name + ".env_file")) {
-                String file = envFile instanceof String s ? s : (String) map(envFile, name + ".env_file").get("path");
+                String file = envFile instanceof String s
+                        ? s
+                        : (String) map(envFile, name + ".env_file").get("path");
                 if (!Files.isRegularFile(DOCKER.resolve(file))) {
                     problems.add(name + ": env_file " + file + " does not exist");
                 }
@@ -142,7 +176,8 @@ class ComposeFileTest {
     @Test
     void dependenciesNameExistingServicesAndWaitForHealthWhereThereIsACheck() {
         List<String> problems = new ArrayList<>();
-        boolean imageHasHealthcheck = !Dockerfile.read(DOCKERFILE).finalStage().all("HEALTHCHECK").isEmpty();
+        boolean imageHasHealthcheck =
+                !Dockerfile.read(DOCKERFILE).finalStage().all("HEALTHCHECK").isEmpty();
         services.forEach((name, service) -> {
             Object dependsOn = service.get("depends_on");
             if (dependsOn == null) {
@@ -160,11 +195,13 @@ class ComposeFileTest {
                     problems.add(name + ": depends on " + dependency + ", which is no service");
                     return;
                 }
-                String condition = (String) map(spec, name + ".depends_on." + dependency).get("condition");
+                String condition =
+                        (String) map(spec, name + ".depends_on." + dependency).get("condition");
                 if (!CONDITIONS.contains(condition)) {
                     problems.add(name + ": unknown condition " + condition + " on " + dependency);
                 }
-                boolean checked = target.containsKey("healthcheck") || (target.containsKey("build") && imageHasHealthcheck);
+                boolean checked =
+                        target.containsKey("healthcheck") || (target.containsKey("build") && imageHasHealthcheck);
                 if ("service_healthy".equals(condition) && !checked) {
                     problems.add(name + ": waits for " + dependency + " to be healthy, which has no healthcheck");
                 }
@@ -175,7 +212,8 @@ class ComposeFileTest {
         });
         services.forEach((name, service) -> {
             if (service.get("healthcheck") != null) {
-                List<?> test = list(map(service.get("healthcheck"), name + ".healthcheck").get("test"), name + ".healthcheck.test");
+                List<?> test = list(
+                        map(service.get("healthcheck"), name + ".healthcheck").get("test"), name + ".healthcheck.test");
                 if (test.isEmpty() || !Set.of("CMD", "CMD-SHELL").contains(test.get(0))) {
                     problems.add(name + ": a healthcheck test starts with CMD or CMD-SHELL");
                 }
@@ -194,7 +232,9 @@ class ComposeFileTest {
         assertEquals(api.get("build"), worker.get("build"), "api and worker must build the same image");
         assertEquals("api", environment("api").get(AppProperties.ROLES_VARIABLE));
         assertEquals("worker", environment("worker").get(AppProperties.ROLES_VARIABLE));
-        assertTrue(list(api.get("ports"), "api.ports").stream().anyMatch(p -> String.valueOf(p).endsWith(":8080")),
+        assertTrue(
+                list(api.get("ports"), "api.ports").stream()
+                        .anyMatch(p -> String.valueOf(p).endsWith(":8080")),
                 "the api must publish port 8080");
         assertFalse(worker.containsKey("ports"), "the worker serves no traffic: publish no port");
 
@@ -203,13 +243,18 @@ class ComposeFileTest {
         List<String> problems = new ArrayList<>();
         for (String service : List.of("api", "worker")) {
             Map<String, String> env = environment(service);
-            env.keySet().stream().filter(v -> v.startsWith("COFFRE_") && !known.contains(v))
-                    .forEach(v -> problems.add(service + ": " + v + " is read nowhere in application.properties (misspelt?)"));
-            app.requiredInProd().stream().filter(v -> !env.containsKey(v))
+            env.keySet().stream()
+                    .filter(v -> v.startsWith("COFFRE_") && !known.contains(v))
+                    .forEach(v -> problems.add(
+                            service + ": " + v + " is read nowhere in application.properties (misspelt?)"));
+            app.requiredInProd().stream()
+                    .filter(v -> !env.containsKey(v))
                     .forEach(v -> problems.add(service + ": " + v + " is required by the prod profile and not set"));
             // One Kafka broker: the service must not ask for more replicas than exist.
-            if (!"1".equals(env.get("COFFRE_KAFKA_REPLICATION_FACTOR")) || !"1".equals(env.get("COFFRE_KAFKA_MIN_ISR"))) {
-                problems.add(service + ": one broker means COFFRE_KAFKA_REPLICATION_FACTOR=1 and COFFRE_KAFKA_MIN_ISR=1");
+            if (!"1".equals(env.get("COFFRE_KAFKA_REPLICATION_FACTOR"))
+                    || !"1".equals(env.get("COFFRE_KAFKA_MIN_ISR"))) {
+                problems.add(
+                        service + ": one broker means COFFRE_KAFKA_REPLICATION_FACTOR=1 and COFFRE_KAFKA_MIN_ISR=1");
             }
         }
         assertTrue(problems.isEmpty(), String.join("\n", problems));
@@ -247,16 +292,21 @@ class ComposeFileTest {
             if (!list(keycloak.get("command"), "keycloak.command").contains("--import-realm")) {
                 problems.add("Keycloak must be started with --import-realm");
             }
-            String realmMount = list(keycloak.get("volumes"), "keycloak.volumes").stream().map(String::valueOf)
-                    .filter(v -> v.contains("/opt/keycloak/data/import/")).findFirst().orElse(null);
+            String realmMount = list(keycloak.get("volumes"), "keycloak.volumes").stream()
+                    .map(String::valueOf)
+                    .filter(v -> v.contains("/opt/keycloak/data/import/"))
+                    .findFirst()
+                    .orElse(null);
             if (realmMount == null) {
                 problems.add("Keycloak mounts no realm into /opt/keycloak/data/import");
             } else {
                 Path realmFile = DOCKER.resolve(realmMount.split(":")[0]).normalize();
-                assertEquals(Path.of("stack/keycloak/coffre-realm.json"), realmFile, "the realm must be the local stack's");
+                assertEquals(
+                        Path.of("stack/keycloak/coffre-realm.json"), realmFile, "the realm must be the local stack's");
                 String realm = realmName(Files.readString(realmFile));
                 if (!env.get("COFFRE_OIDC_URL").endsWith("/realms/" + realm)) {
-                    problems.add("COFFRE_OIDC_URL " + env.get("COFFRE_OIDC_URL") + " is not the imported realm " + realm);
+                    problems.add(
+                            "COFFRE_OIDC_URL " + env.get("COFFRE_OIDC_URL") + " is not the imported realm " + realm);
                 }
             }
         }
@@ -276,7 +326,9 @@ class ComposeFileTest {
         }
         String user = dockerfile.user();
         if (user == null || !user.matches("[1-9][0-9]*(:[0-9]+)?")) {
-            problems.add("the image must run as a numeric non-root USER (Kubernetes' runAsNonRoot checks a number), not " + user);
+            problems.add(
+                    "the image must run as a numeric non-root USER (Kubernetes' runAsNonRoot checks a number), not "
+                            + user);
         }
         List<Dockerfile.Instruction> healthchecks = image.all("HEALTHCHECK");
         if (healthchecks.size() != 1 || !healthchecks.get(0).arguments().contains("CMD")) {
@@ -288,15 +340,26 @@ class ComposeFileTest {
         if (image.all("ENV").stream().noneMatch(e -> e.arguments().contains("MaxRAMPercentage"))) {
             problems.add("JAVA_OPTS must size the heap from the container's memory (MaxRAMPercentage)");
         }
-        if (image.all("ENTRYPOINT").stream().noneMatch(e -> e.arguments().contains("exec java") || e.arguments().startsWith("[\"java\""))) {
+        if (image.all("ENTRYPOINT").stream()
+                .noneMatch(e ->
+                        e.arguments().contains("exec java") || e.arguments().startsWith("[\"java\""))) {
             problems.add("the JVM must be PID 1 (exec) so that it receives SIGTERM");
         }
 
         // The fast-jar's four parts, in layers from the least to the most often changed.
-        List<String> copied = image.all("COPY").stream().map(Dockerfile.Instruction::arguments)
-                .filter(a -> !a.startsWith("--from")).map(a -> a.split("\\s+")[a.startsWith("--") ? 1 : 0]).toList();
-        assertEquals(List.of("target/quarkus-app/lib/", "target/quarkus-app/quarkus-run.jar", "target/quarkus-app/app/",
-                "target/quarkus-app/quarkus/"), copied, "COPY of the fast-jar layout");
+        List<String> copied = image.all("COPY").stream()
+                .map(Dockerfile.Instruction::arguments)
+                .filter(a -> !a.startsWith("--from"))
+                .map(a -> a.split("\\s+")[a.startsWith("--") ? 1 : 0])
+                .toList();
+        assertEquals(
+                List.of(
+                        "target/quarkus-app/lib/",
+                        "target/quarkus-app/quarkus-run.jar",
+                        "target/quarkus-app/app/",
+                        "target/quarkus-app/quarkus/"),
+                copied,
+                "COPY of the fast-jar layout");
 
         // Everything copied from the build context that is not built by Maven is in the repository.
         for (Dockerfile.Instruction copy : dockerfile.all("COPY")) {
@@ -314,8 +377,13 @@ class ComposeFileTest {
     @Test
     void theBuildContextSendsOnlyWhatTheImageCopies() throws IOException {
         Path ignore = DOCKER.resolve("Dockerfile.dockerignore");
-        assertTrue(Files.isRegularFile(ignore), "without " + ignore + " the whole repository, .coffre/ included, is sent to the builder");
-        List<String> lines = Files.readAllLines(ignore).stream().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        assertTrue(
+                Files.isRegularFile(ignore),
+                "without " + ignore + " the whole repository, .coffre/ included, is sent to the builder");
+        List<String> lines = Files.readAllLines(ignore).stream()
+                .map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                .toList();
         assertEquals("*", lines.get(0), "exclude everything first");
         assertTrue(lines.contains("!target/quarkus-app/"), "let target/quarkus-app through");
         assertTrue(lines.contains("!docker/healthcheck/HealthCheck.java"), "let the health probe's source through");
@@ -335,8 +403,10 @@ class ComposeFileTest {
             }
         } else if (environment != null) {
             map(environment, service + ".environment").forEach((name, value) -> {
-                assertTrue(value == null || value instanceof String,
-                        service + ": " + name + " must be a quoted string, is " + value + " (" + value.getClass().getSimpleName() + ")");
+                assertTrue(
+                        value == null || value instanceof String,
+                        service + ": " + name + " must be a quoted string, is " + value + " ("
+                                + value.getClass().getSimpleName() + ")");
                 env.put(name, (String) value);
             });
         }

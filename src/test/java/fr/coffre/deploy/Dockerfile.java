@@ -11,8 +11,7 @@ import java.util.Locale;
 /** A Dockerfile read as its instructions: line continuations joined, comments and blank lines dropped. */
 record Dockerfile(Path file, List<Instruction> instructions) {
 
-    record Instruction(String keyword, String arguments) {
-    }
+    record Instruction(String keyword, String arguments) {}
 
     static Dockerfile read(Path file) {
         List<String> lines;
@@ -40,7 +39,8 @@ record Dockerfile(Path file, List<Instruction> instructions) {
             current.setLength(0);
             int space = text.indexOf(' ');
             String keyword = (space < 0 ? text : text.substring(0, space)).toUpperCase(Locale.ROOT);
-            instructions.add(new Instruction(keyword, space < 0 ? "" : text.substring(space + 1).strip()));
+            instructions.add(new Instruction(
+                    keyword, space < 0 ? "" : text.substring(space + 1).strip()));
         }
         return new Dockerfile(file, List.copyOf(instructions));
     }

@@ -32,8 +32,12 @@ class HealthCheckProgramTest {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         assertNotNull(javac, "tests need a JDK");
         ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
-        int compiled = javac.run(null, diagnostics, diagnostics,
-                List.of("--release", "21", "-Xlint:all", "-Werror", "-d", out.toString(), SOURCE.toString()).toArray(String[]::new));
+        int compiled = javac.run(
+                null,
+                diagnostics,
+                diagnostics,
+                List.of("--release", "21", "-Xlint:all", "-Werror", "-d", out.toString(), SOURCE.toString())
+                        .toArray(String[]::new));
         assertEquals(0, compiled, diagnostics.toString(StandardCharsets.UTF_8));
 
         try (URLClassLoader loader = new URLClassLoader(new URL[] {out.toUri().toURL()}, null)) {
@@ -44,7 +48,8 @@ class HealthCheckProgramTest {
             System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
             try {
                 // Port 1 on the loopback interface: nothing listens there, the connection is refused.
-                Object status = check.invoke(null, URI.create("http://127.0.0.1:1/q/health/ready"), Duration.ofSeconds(2));
+                Object status =
+                        check.invoke(null, URI.create("http://127.0.0.1:1/q/health/ready"), Duration.ofSeconds(2));
                 assertEquals(1, status);
             } finally {
                 System.setErr(err);

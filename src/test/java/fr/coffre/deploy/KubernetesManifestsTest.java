@@ -39,8 +39,10 @@ class KubernetesManifestsTest {
 
     @TestFactory
     Stream<DynamicTest> everyYamlDocumentParsesIntoItsTypedModel() {
-        return yamlFiles().stream().map(file -> dynamicTest(K8S.relativize(file).toString(),
-                () -> assertFalse(reader.read(file).isEmpty(), file + " holds no document")));
+        return yamlFiles().stream()
+                .map(file -> dynamicTest(
+                        K8S.relativize(file).toString(),
+                        () -> assertFalse(reader.read(file).isEmpty(), file + " holds no document")));
     }
 
     @Test
@@ -88,7 +90,9 @@ class KubernetesManifestsTest {
     void everyOverlayPatchTargetsAResourceOfItsBase() throws IOException {
         List<String> problems = new ArrayList<>();
         List<Path> overlays = overlays();
-        assertEquals(Set.of("dev", "prod"), overlays.stream().map(p -> p.getFileName().toString()).collect(Collectors.toSet()));
+        assertEquals(
+                Set.of("dev", "prod"),
+                overlays.stream().map(p -> p.getFileName().toString()).collect(Collectors.toSet()));
         for (Path overlay : overlays) {
             Kustomization kustomization = kustomization(overlay);
             List<Manifest> inventory = resources(overlay);
@@ -104,14 +108,17 @@ class KubernetesManifestsTest {
                     }
                     for (Manifest document : patchDocuments) {
                         if (!document.kind().equals(patch.target().kind())) {
-                            problems.add(where + ": a " + document.kind() + " patch aimed at " + patch.target().kind());
+                            problems.add(where + ": a " + document.kind() + " patch aimed at "
+                                    + patch.target().kind());
                         }
                     }
                     continue;
                 }
                 for (Manifest document : patchDocuments) {
-                    boolean hit = inventory.stream().anyMatch(m -> m.apiVersion().equals(document.apiVersion())
-                            && m.kind().equals(document.kind()) && m.name().equals(document.name()));
+                    boolean hit = inventory.stream()
+                            .anyMatch(m -> m.apiVersion().equals(document.apiVersion())
+                                    && m.kind().equals(document.kind())
+                                    && m.name().equals(document.name()));
                     if (!hit) {
                         problems.add(where + ": no " + document.apiVersion() + " " + document.kind() + " named "
                                 + document.name() + " in what the overlay includes");
@@ -141,7 +148,8 @@ class KubernetesManifestsTest {
                 undocumented.add(reference);
             }
         }
-        assertTrue(undocumented.isEmpty(), "k8s/README.md must name every Secret and key the pods read: " + undocumented);
+        assertTrue(
+                undocumented.isEmpty(), "k8s/README.md must name every Secret and key the pods read: " + undocumented);
     }
 
     // --- helpers ------------------------------------------------------------------------------
@@ -154,7 +162,8 @@ class KubernetesManifestsTest {
         try (Stream<Path> files = Files.walk(K8S)) {
             List<Path> yaml = files.filter(Files::isRegularFile)
                     .filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
-                    .sorted().toList();
+                    .sorted()
+                    .toList();
             assertFalse(yaml.isEmpty(), "no YAML under " + K8S.toAbsolutePath());
             return yaml;
         } catch (IOException e) {
@@ -197,5 +206,4 @@ class KubernetesManifestsTest {
                 && (target.version() == null || target.version().equals(version))
                 && (target.name() == null || Pattern.matches(target.name(), m.name()));
     }
-
 }

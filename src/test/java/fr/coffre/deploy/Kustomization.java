@@ -9,8 +9,14 @@ import java.util.Map;
  * (deprecated ones such as patchesStrategicMerge or commonLabels included), so a new one must be
  * added here, as kustomize documents it, first.
  */
-record Kustomization(String apiVersion, String kind, String namespace, List<Label> labels,
-        List<String> resources, List<Patch> patches, List<Image> images) {
+record Kustomization(
+        String apiVersion,
+        String kind,
+        String namespace,
+        List<Label> labels,
+        List<String> resources,
+        List<Patch> patches,
+        List<Image> images) {
 
     Kustomization {
         resources = resources == null ? List.of() : resources;
@@ -19,8 +25,7 @@ record Kustomization(String apiVersion, String kind, String namespace, List<Labe
         images = images == null ? List.of() : images;
     }
 
-    record Label(Map<String, String> pairs, Boolean includeSelectors, Boolean includeTemplates) {
-    }
+    record Label(Map<String, String> pairs, Boolean includeSelectors, Boolean includeTemplates) {}
 
     /** A patch from a file ({@code path}) or inline ({@code patch}), optionally with a target selector. */
     record Patch(String path, String patch, Target target) {
@@ -33,9 +38,7 @@ record Kustomization(String apiVersion, String kind, String namespace, List<Labe
     }
 
     /** kustomize's selector; {@code name} is a regular expression, as in kustomize. */
-    record Target(String group, String version, String kind, String name, String namespace) {
-    }
+    record Target(String group, String version, String kind, String name, String namespace) {}
 
-    record Image(String name, String newName, String newTag, String digest) {
-    }
+    record Image(String name, String newName, String newTag, String digest) {}
 }

@@ -73,7 +73,8 @@ final class ManifestRules {
         deploymentRules(api, "api");
         deploymentRules(worker, "worker");
         if (!Objects.equals(container(api).getImage(), container(worker).getImage())) {
-            problem("api and worker must run the same image: " + container(api).getImage() + " vs " + container(worker).getImage());
+            problem("api and worker must run the same image: " + container(api).getImage() + " vs "
+                    + container(worker).getImage());
         }
         serviceRules(api, worker);
         autoscalingRules();
@@ -87,7 +88,10 @@ final class ManifestRules {
     // --- helpers ------------------------------------------------------------------------------
 
     <T> List<T> all(Class<T> type) {
-        return manifests.stream().filter(m -> type.isInstance(m.typed())).map(m -> type.cast(m.typed())).toList();
+        return manifests.stream()
+                .filter(m -> type.isInstance(m.typed()))
+                .map(m -> type.cast(m.typed()))
+                .toList();
     }
 
     private void problem(String text) {
@@ -95,7 +99,9 @@ final class ManifestRules {
     }
 
     private Deployment deployment(String name) {
-        List<Deployment> found = all(Deployment.class).stream().filter(d -> d.getMetadata().getName().equals(name)).toList();
+        List<Deployment> found = all(Deployment.class).stream()
+                .filter(d -> d.getMetadata().getName().equals(name))
+                .toList();
         if (found.size() != 1) {
             problem("expected one Deployment " + name + ", found " + found.size());
             return null;
@@ -108,20 +114,24 @@ final class ManifestRules {
     }
 
     private static Map<String, String> podLabels(Deployment deployment) {
-        Map<String, String> labels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+        Map<String, String> labels =
+                deployment.getSpec().getTemplate().getMetadata().getLabels();
         return labels == null ? Map.of() : labels;
     }
 
     /** matchLabels only: Coffre's selectors use nothing else. */
     private static boolean selects(Map<String, String> matchLabels, Map<String, String> labels) {
-        return matchLabels != null && !matchLabels.isEmpty() && labels.entrySet().containsAll(matchLabels.entrySet());
+        return matchLabels != null
+                && !matchLabels.isEmpty()
+                && labels.entrySet().containsAll(matchLabels.entrySet());
     }
 
     private static boolean selects(LabelSelector selector, Map<String, String> labels) {
         if (selector == null) {
             return false;
         }
-        if (selector.getMatchExpressions() != null && !selector.getMatchExpressions().isEmpty()) {
+        if (selector.getMatchExpressions() != null
+                && !selector.getMatchExpressions().isEmpty()) {
             throw new IllegalArgumentException("matchExpressions are not understood by these rules");
         }
         return selects(selector.getMatchLabels(), labels);
@@ -159,7 +169,8 @@ final class ManifestRules {
         }
         PodSpec pod = deployment.getSpec().getTemplate().getSpec();
         if (pod.getContainers().size() != 1) {
-            problem(name + ": expected one container, found " + pod.getContainers().size());
+            problem(name + ": expected one container, found "
+                    + pod.getContainers().size());
         }
         Container container = container(deployment);
 
@@ -169,7 +180,8 @@ final class ManifestRules {
             environment.put(env.getName(), env.getValue());
         }
         if (!role.equals(environment.get(AppProperties.ROLES_VARIABLE))) {
-            problem(name + ": " + AppProperties.ROLES_VARIABLE + " must be " + role + ", is " + environment.get(AppProperties.ROLES_VARIABLE));
+            problem(name + ": " + AppProperties.ROLES_VARIABLE + " must be " + role + ", is "
+                    + environment.get(AppProperties.ROLES_VARIABLE));
         }
         Set<String> configMaps = new HashSet<>();
         for (ConfigMap c : all(ConfigMap.class)) {
@@ -178,11 +190,15 @@ final class ManifestRules {
         for (EnvFromSource from : Objects.requireNonNullElse(container.getEnvFrom(), List.<EnvFromSource>of())) {
             if (from.getConfigMapRef() != null) {
                 if (!configMaps.contains(from.getConfigMapRef().getName())) {
-                    problem(name + ": envFrom names ConfigMap " + from.getConfigMapRef().getName() + ", which is not in the manifests");
+                    problem(name + ": envFrom names ConfigMap "
+                            + from.getConfigMapRef().getName() + ", which is not in the manifests");
                 }
                 all(ConfigMap.class).stream()
-                        .filter(c -> c.getMetadata().getName().equals(from.getConfigMapRef().getName()))
-                        .forEach(c -> Objects.requireNonNullElse(c.getData(), Map.<String, String>of()).forEach(environment::putIfAbsent));
+                        .filter(c -> c.getMetadata()
+                                .getName()
+                                .equals(from.getConfigMapRef().getName()))
+                        .forEach(c -> Objects.requireNonNullElse(c.getData(), Map.<String, String>of())
+                                .forEach(environment::putIfAbsent));
             }
         }
         Set<String> known = app.environmentNames();
@@ -214,12 +230,15 @@ final class ManifestRules {
         if (podSecurity == null || !Boolean.TRUE.equals(podSecurity.getRunAsNonRoot())) {
             problem(name + ": the pod must set runAsNonRoot: true");
         } else {
-            if (podSecurity.getSeccompProfile() == null || !"RuntimeDefault".equals(podSecurity.getSeccompProfile().getType())) {
+            if (podSecurity.getSeccompProfile() == null
+                    || !"RuntimeDefault".equals(podSecurity.getSeccompProfile().getType())) {
                 problem(name + ": the pod must use the RuntimeDefault seccomp profile");
             }
             String imageUser = dockerfile.user();
-            if (imageUser != null && podSecurity.getRunAsUser() != null
-                    && !imageUser.split(":")[0].equals(podSecurity.getRunAsUser().toString())) {
+            if (imageUser != null
+                    && podSecurity.getRunAsUser() != null
+                    && !imageUser.split(":")[0].equals(
+                            podSecurity.getRunAsUser().toString())) {
                 problem(name + ": runAsUser " + podSecurity.getRunAsUser() + " is not the image's USER " + imageUser);
             }
         }
@@ -233,7 +252,8 @@ final class ManifestRules {
             if (!Boolean.FALSE.equals(security.getAllowPrivilegeEscalation())) {
                 problem(name + ": allowPrivilegeEscalation must be false");
             }
-            if (security.getCapabilities() == null || security.getCapabilities().getDrop() == null
+            if (security.getCapabilities() == null
+                    || security.getCapabilities().getDrop() == null
                     || !security.getCapabilities().getDrop().contains("ALL")) {
                 problem(name + ": capabilities must drop ALL");
             }
@@ -253,7 +273,8 @@ final class ManifestRules {
         }
 
         // Spread over zones and nodes.
-        var spread = Objects.requireNonNullElse(pod.getTopologySpreadConstraints(), List.<TopologySpreadConstraint>of());
+        var spread =
+                Objects.requireNonNullElse(pod.getTopologySpreadConstraints(), List.<TopologySpreadConstraint>of());
         if (spread.isEmpty()) {
             problem(name + ": no topologySpreadConstraints");
         }
@@ -270,11 +291,13 @@ final class ManifestRules {
             return;
         }
         if (!path.equals(probe.getHttpGet().getPath())) {
-            problem(name + ": the " + kind + " probe must ask " + path + ", asks " + probe.getHttpGet().getPath());
+            problem(name + ": the " + kind + " probe must ask " + path + ", asks "
+                    + probe.getHttpGet().getPath());
         }
         Integer port = port(probe.getHttpGet().getPort(), ports);
         if (port == null || port != HTTP_PORT) {
-            problem(name + ": the " + kind + " probe must use port " + HTTP_PORT + ", uses " + probe.getHttpGet().getPort());
+            problem(name + ": the " + kind + " probe must use port " + HTTP_PORT + ", uses "
+                    + probe.getHttpGet().getPort());
         }
     }
 
@@ -302,7 +325,9 @@ final class ManifestRules {
         }
         Quantity memoryRequest = resources.getRequests().get("memory");
         Quantity memoryLimit = resources.getLimits().get("memory");
-        if (memoryRequest != null && memoryLimit != null && amount(memoryRequest).compareTo(amount(memoryLimit)) != 0) {
+        if (memoryRequest != null
+                && memoryLimit != null
+                && amount(memoryRequest).compareTo(amount(memoryLimit)) != 0) {
             // The JVM sizes its heap from the limit: memory it may use must be reserved for it.
             problem(name + ": the memory request must equal the memory limit");
         }
@@ -310,7 +335,10 @@ final class ManifestRules {
 
     private void serviceRules(Deployment api, Deployment worker) {
         List<Service> services = all(Service.class);
-        Service service = services.stream().filter(s -> s.getMetadata().getName().equals(API)).findFirst().orElse(null);
+        Service service = services.stream()
+                .filter(s -> s.getMetadata().getName().equals(API))
+                .findFirst()
+                .orElse(null);
         if (service == null) {
             problem("no Service " + API);
             return;
@@ -342,17 +370,21 @@ final class ManifestRules {
     private void autoscalingRules() {
         List<HorizontalPodAutoscaler> hpas = all(HorizontalPodAutoscaler.class);
         List<HorizontalPodAutoscaler> forApi = hpas.stream()
-                .filter(h -> h.getSpec().getScaleTargetRef().getName().equals(API)).toList();
+                .filter(h -> h.getSpec().getScaleTargetRef().getName().equals(API))
+                .toList();
         if (forApi.size() != 1) {
             problem("expected one HorizontalPodAutoscaler for " + API + ", found " + forApi.size());
         } else {
             var spec = forApi.get(0).getSpec();
-            if (!"Deployment".equals(spec.getScaleTargetRef().getKind()) || !"apps/v1".equals(spec.getScaleTargetRef().getApiVersion())) {
+            if (!"Deployment".equals(spec.getScaleTargetRef().getKind())
+                    || !"apps/v1".equals(spec.getScaleTargetRef().getApiVersion())) {
                 problem("the api's HorizontalPodAutoscaler must target the apps/v1 Deployment");
             }
             boolean cpu = false;
             for (MetricSpec metric : Objects.requireNonNullElse(spec.getMetrics(), List.<MetricSpec>of())) {
-                cpu |= "Resource".equals(metric.getType()) && metric.getResource() != null && "cpu".equals(metric.getResource().getName());
+                cpu |= "Resource".equals(metric.getType())
+                        && metric.getResource() != null
+                        && "cpu".equals(metric.getResource().getName());
             }
             if (!cpu) {
                 problem("the api's HorizontalPodAutoscaler must scale on CPU");
@@ -363,7 +395,8 @@ final class ManifestRules {
             }
             apiMaxReplicas = spec.getMaxReplicas();
         }
-        if (hpas.stream().anyMatch(h -> h.getSpec().getScaleTargetRef().getName().equals(WORKER))) {
+        if (hpas.stream()
+                .anyMatch(h -> h.getSpec().getScaleTargetRef().getName().equals(WORKER))) {
             problem("the worker is scaled by KEDA, which owns its HorizontalPodAutoscaler: do not add one");
         }
 
@@ -374,7 +407,8 @@ final class ManifestRules {
         }
         ScaledObject.Spec spec = scaledObjects.get(0).spec();
         if (!WORKER.equals(spec.scaleTargetRef().name())) {
-            problem("the ScaledObject must scale " + WORKER + ", scales " + spec.scaleTargetRef().name());
+            problem("the ScaledObject must scale " + WORKER + ", scales "
+                    + spec.scaleTargetRef().name());
         }
         int min = spec.minReplicaCount() == null ? 0 : spec.minReplicaCount();
         int max = spec.maxReplicaCount() == null ? 100 : spec.maxReplicaCount();
@@ -382,22 +416,26 @@ final class ManifestRules {
             problem("the ScaledObject has min " + min + " above max " + max);
         }
         workerMaxReplicas = max;
-        List<ScaledObject.Trigger> kafka = Objects.requireNonNullElse(spec.triggers(), List.<ScaledObject.Trigger>of())
-                .stream().filter(t -> t.type().equals("kafka")).toList();
+        List<ScaledObject.Trigger> kafka =
+                Objects.requireNonNullElse(spec.triggers(), List.<ScaledObject.Trigger>of()).stream()
+                        .filter(t -> t.type().equals("kafka"))
+                        .toList();
         if (kafka.size() != 1) {
             problem("the ScaledObject needs one kafka trigger, has " + kafka.size());
             return;
         }
         Map<String, String> metadata = kafka.get(0).metadata();
         if (!CONSUMER_GROUP.equals(metadata.get("consumerGroup"))) {
-            problem("the kafka trigger must watch consumer group " + CONSUMER_GROUP + ", watches " + metadata.get("consumerGroup"));
+            problem("the kafka trigger must watch consumer group " + CONSUMER_GROUP + ", watches "
+                    + metadata.get("consumerGroup"));
         }
         AppProperties.Topic indexed = app.topics().get(INDEXED_TOPIC_ROLE);
         if (!indexed.name().equals(metadata.get("topic"))) {
             problem("the kafka trigger must watch topic " + indexed.name() + ", watches " + metadata.get("topic"));
         }
         if (max > indexed.partitions()) {
-            problem("the ScaledObject allows " + max + " workers for " + indexed.partitions() + " partitions: the extra ones would idle");
+            problem("the ScaledObject allows " + max + " workers for " + indexed.partitions()
+                    + " partitions: the extra ones would idle");
         }
         if (!Objects.equals(configData().get("COFFRE_KAFKA_BOOTSTRAP"), metadata.get("bootstrapServers"))) {
             problem("the kafka trigger's bootstrapServers " + metadata.get("bootstrapServers")
@@ -415,7 +453,9 @@ final class ManifestRules {
     private void disruptionBudgetRules(List<Deployment> deployments) {
         List<PodDisruptionBudget> budgets = all(PodDisruptionBudget.class);
         for (Deployment deployment : deployments) {
-            long covering = budgets.stream().filter(b -> selects(b.getSpec().getSelector(), podLabels(deployment))).count();
+            long covering = budgets.stream()
+                    .filter(b -> selects(b.getSpec().getSelector(), podLabels(deployment)))
+                    .count();
             if (covering != 1) {
                 problem(deployment.getMetadata().getName() + ": expected one PodDisruptionBudget, found " + covering);
             }
@@ -429,11 +469,14 @@ final class ManifestRules {
 
     private void networkPolicyRules(Deployment api, Deployment worker) {
         List<NetworkPolicy> policies = all(NetworkPolicy.class);
-        boolean defaultDeny = policies.stream().anyMatch(p -> selects(p.getSpec().getPodSelector(), podLabels(api))
-                && selects(p.getSpec().getPodSelector(), podLabels(worker))
-                && p.getSpec().getPolicyTypes().containsAll(List.of("Ingress", "Egress"))
-                && (p.getSpec().getIngress() == null || p.getSpec().getIngress().isEmpty())
-                && (p.getSpec().getEgress() == null || p.getSpec().getEgress().isEmpty()));
+        boolean defaultDeny = policies.stream()
+                .anyMatch(p -> selects(p.getSpec().getPodSelector(), podLabels(api))
+                        && selects(p.getSpec().getPodSelector(), podLabels(worker))
+                        && p.getSpec().getPolicyTypes().containsAll(List.of("Ingress", "Egress"))
+                        && (p.getSpec().getIngress() == null
+                                || p.getSpec().getIngress().isEmpty())
+                        && (p.getSpec().getEgress() == null
+                                || p.getSpec().getEgress().isEmpty()));
         if (!defaultDeny) {
             problem("no NetworkPolicy denies all traffic to and from Coffre's pods by default");
         }
@@ -447,13 +490,16 @@ final class ManifestRules {
                     continue;
                 }
                 selected = true;
-                for (NetworkPolicyIngressRule rule : Objects.requireNonNullElse(policy.getSpec().getIngress(), List.<NetworkPolicyIngressRule>of())) {
+                for (NetworkPolicyIngressRule rule : Objects.requireNonNullElse(
+                        policy.getSpec().getIngress(), List.<NetworkPolicyIngressRule>of())) {
                     List<NetworkPolicyPort> ports = Objects.requireNonNullElse(rule.getPorts(), List.of());
                     if (ports.isEmpty()) {
                         problem(name + ": an ingress rule without ports opens every port");
                     }
                     for (NetworkPolicyPort port : ports) {
-                        if (port.getPort() == null || !Integer.valueOf(HTTP_PORT).equals(port.getPort().getIntVal())) {
+                        if (port.getPort() == null
+                                || !Integer.valueOf(HTTP_PORT)
+                                        .equals(port.getPort().getIntVal())) {
                             problem(name + ": ingress is allowed only on " + HTTP_PORT + ", not " + port.getPort());
                         } else if (deployment == api) {
                             apiOpen = true;
@@ -464,13 +510,15 @@ final class ManifestRules {
             if (!selected) {
                 problem(name + " selects no Coffre pods");
             }
-            for (NetworkPolicyEgressRule rule : Objects.requireNonNullElse(policy.getSpec().getEgress(), List.<NetworkPolicyEgressRule>of())) {
+            for (NetworkPolicyEgressRule rule :
+                    Objects.requireNonNullElse(policy.getSpec().getEgress(), List.<NetworkPolicyEgressRule>of())) {
                 List<NetworkPolicyPort> ports = Objects.requireNonNullElse(rule.getPorts(), List.of());
                 if (ports.isEmpty() || rule.getTo() == null || rule.getTo().isEmpty()) {
                     problem(name + ": every egress rule must name its destinations and ports");
                 }
                 for (NetworkPolicyPort port : ports) {
-                    egressPorts.add(Objects.requireNonNullElse(port.getProtocol(), "TCP") + "/" + port.getPort().getIntVal());
+                    egressPorts.add(Objects.requireNonNullElse(port.getProtocol(), "TCP") + "/"
+                            + port.getPort().getIntVal());
                 }
             }
         }
@@ -493,9 +541,13 @@ final class ManifestRules {
         String bootstrapHost = config.getOrDefault("COFFRE_KAFKA_BOOTSTRAP", "").replaceAll(":.*", "");
         Map<String, KafkaTopic> byName = new HashMap<>();
         for (KafkaTopic topic : all(KafkaTopic.class)) {
-            String name = topic.getSpec().getTopicName() != null ? topic.getSpec().getTopicName() : topic.getMetadata().getName();
+            String name = topic.getSpec().getTopicName() != null
+                    ? topic.getSpec().getTopicName()
+                    : topic.getMetadata().getName();
             byName.put(name, topic);
-            String cluster = topic.getMetadata().getLabels() == null ? null : topic.getMetadata().getLabels().get("strimzi.io/cluster");
+            String cluster = topic.getMetadata().getLabels() == null
+                    ? null
+                    : topic.getMetadata().getLabels().get("strimzi.io/cluster");
             if (cluster == null || !bootstrapHost.equals(cluster + "-kafka-bootstrap")) {
                 problem("KafkaTopic " + name + " belongs to cluster " + cluster + ", Coffre talks to " + bootstrapHost);
             }
@@ -508,20 +560,27 @@ final class ManifestRules {
             }
             var spec = topic.getSpec();
             if (!Objects.equals(spec.getPartitions(), expected.partitions())) {
-                problem("KafkaTopic " + expected.name() + ": " + spec.getPartitions() + " partitions, application.properties says " + expected.partitions());
+                problem("KafkaTopic " + expected.name() + ": " + spec.getPartitions()
+                        + " partitions, application.properties says " + expected.partitions());
             }
             Map<String, Object> topicConfig = Objects.requireNonNullElse(spec.getConfig(), Map.of());
-            if (!Objects.equals(number(topicConfig.get("retention.ms")), expected.retention().toMillis())) {
-                problem("KafkaTopic " + expected.name() + ": retention.ms " + topicConfig.get("retention.ms") + ", application.properties says "
-                        + expected.retention() + " = " + expected.retention().toMillis());
+            if (!Objects.equals(
+                    number(topicConfig.get("retention.ms")),
+                    expected.retention().toMillis())) {
+                problem("KafkaTopic " + expected.name() + ": retention.ms " + topicConfig.get("retention.ms")
+                        + ", application.properties says " + expected.retention() + " = "
+                        + expected.retention().toMillis());
             }
             if (!Objects.equals(spec.getReplicas(), replication)) {
-                problem("KafkaTopic " + expected.name() + ": " + spec.getReplicas() + " replicas, COFFRE_KAFKA_REPLICATION_FACTOR is " + replication);
+                problem("KafkaTopic " + expected.name() + ": " + spec.getReplicas()
+                        + " replicas, COFFRE_KAFKA_REPLICATION_FACTOR is " + replication);
             }
             Long isr = number(topicConfig.get("min.insync.replicas"));
             if (isr == null || isr != minIsr) {
-                problem("KafkaTopic " + expected.name() + ": min.insync.replicas " + isr + ", COFFRE_KAFKA_MIN_ISR is " + minIsr);
-            } else if (spec.getReplicas() != null && (isr > spec.getReplicas() || (spec.getReplicas() > 1 && isr >= spec.getReplicas()))) {
+                problem("KafkaTopic " + expected.name() + ": min.insync.replicas " + isr + ", COFFRE_KAFKA_MIN_ISR is "
+                        + minIsr);
+            } else if (spec.getReplicas() != null
+                    && (isr > spec.getReplicas() || (spec.getReplicas() > 1 && isr >= spec.getReplicas()))) {
                 problem("KafkaTopic " + expected.name() + ": min.insync.replicas " + isr + " with " + spec.getReplicas()
                         + " replicas leaves no broker to lose");
             }
@@ -555,18 +614,26 @@ final class ManifestRules {
         String name = cluster.metadata().getName();
         Map<String, String> config = configData();
         if (!(name + "-rw").equals(config.get("COFFRE_PG_HOST"))) {
-            problem("COFFRE_PG_HOST must be the cluster's read-write service " + name + "-rw, is " + config.get("COFFRE_PG_HOST"));
+            problem("COFFRE_PG_HOST must be the cluster's read-write service " + name + "-rw, is "
+                    + config.get("COFFRE_PG_HOST"));
         }
-        CnpgCluster.InitDb initdb = cluster.spec().bootstrap() == null ? null : cluster.spec().bootstrap().initdb();
+        CnpgCluster.InitDb initdb = cluster.spec().bootstrap() == null
+                ? null
+                : cluster.spec().bootstrap().initdb();
         if (initdb == null || !Objects.equals(initdb.database(), config.get("COFFRE_PG_DB"))) {
             problem("the cluster must create database " + config.get("COFFRE_PG_DB"));
         }
-        String appSecret = initdb != null && initdb.secret() != null ? initdb.secret().name() : name + "-app";
+        String appSecret =
+                initdb != null && initdb.secret() != null ? initdb.secret().name() : name + "-app";
         for (Deployment deployment : all(Deployment.class)) {
             for (EnvVar env : Objects.requireNonNullElse(container(deployment).getEnv(), List.<EnvVar>of())) {
-                if (env.getName().startsWith("COFFRE_PG_") && env.getValueFrom() != null && env.getValueFrom().getSecretKeyRef() != null
-                        && !appSecret.equals(env.getValueFrom().getSecretKeyRef().getName())) {
-                    problem(deployment.getMetadata().getName() + ": " + env.getName() + " must come from the cluster's Secret " + appSecret);
+                if (env.getName().startsWith("COFFRE_PG_")
+                        && env.getValueFrom() != null
+                        && env.getValueFrom().getSecretKeyRef() != null
+                        && !appSecret.equals(
+                                env.getValueFrom().getSecretKeyRef().getName())) {
+                    problem(deployment.getMetadata().getName() + ": " + env.getName()
+                            + " must come from the cluster's Secret " + appSecret);
                 }
             }
         }
@@ -575,13 +642,15 @@ final class ManifestRules {
             problem("the cluster needs at least one instance");
         }
         // Every pod's pool, plus Flyway's two connections at start, must fit in max_connections.
-        String maxConnections = cluster.spec().postgresql() == null || cluster.spec().postgresql().parameters() == null
-                ? "100" : cluster.spec().postgresql().parameters().getOrDefault("max_connections", "100");
+        String maxConnections = cluster.spec().postgresql() == null
+                        || cluster.spec().postgresql().parameters() == null
+                ? "100"
+                : cluster.spec().postgresql().parameters().getOrDefault("max_connections", "100");
         int pool = Integer.parseInt(config.getOrDefault("COFFRE_PG_POOL_SIZE", "20"));
         int needed = (apiMaxReplicas + workerMaxReplicas) * (pool + 2);
         if (Integer.parseInt(maxConnections) < needed) {
-            problem("max_connections " + maxConnections + " is below what " + apiMaxReplicas + " api and " + workerMaxReplicas
-                    + " worker pods may open (" + needed + ")");
+            problem("max_connections " + maxConnections + " is below what " + apiMaxReplicas + " api and "
+                    + workerMaxReplicas + " worker pods may open (" + needed + ")");
         }
     }
 

@@ -18,10 +18,14 @@ record ScaledObject(String apiVersion, String kind, ObjectMeta metadata, Spec sp
         Objects.requireNonNull(spec, "spec");
     }
 
-    record Spec(ScaleTarget scaleTargetRef, Integer pollingInterval, Integer cooldownPeriod,
-            Integer idleReplicaCount, Integer minReplicaCount, Integer maxReplicaCount,
-            List<Trigger> triggers) {
-    }
+    record Spec(
+            ScaleTarget scaleTargetRef,
+            Integer pollingInterval,
+            Integer cooldownPeriod,
+            Integer idleReplicaCount,
+            Integer minReplicaCount,
+            Integer maxReplicaCount,
+            List<Trigger> triggers) {}
 
     record ScaleTarget(String apiVersion, String kind, String name) {
 
@@ -30,18 +34,31 @@ record ScaledObject(String apiVersion, String kind, ObjectMeta metadata, Spec sp
         }
     }
 
-    record AuthenticationRef(String name, String kind) {
-    }
+    record AuthenticationRef(String name, String kind) {}
 
     /** KEDA's trigger metadata is a map of strings; for Kafka only the scaler's own keys are accepted. */
     record Trigger(String type, String name, Map<String, String> metadata, AuthenticationRef authenticationRef) {
 
         // The Kafka scaler's parameters (KEDA 2.x documentation, "Apache Kafka" scaler).
-        static final Set<String> KAFKA_METADATA = Set.of("bootstrapServers", "bootstrapServersFromEnv",
-                "consumerGroup", "consumerGroupFromEnv", "topic", "topicFromEnv", "lagThreshold",
-                "activationLagThreshold", "offsetResetPolicy", "allowIdleConsumers",
-                "scaleToZeroOnInvalidOffset", "excludePersistentLag", "limitToPartitionsWithLag",
-                "ensureEvenDistributionOfPartitions", "partitionLimitation", "version", "sasl", "tls");
+        static final Set<String> KAFKA_METADATA = Set.of(
+                "bootstrapServers",
+                "bootstrapServersFromEnv",
+                "consumerGroup",
+                "consumerGroupFromEnv",
+                "topic",
+                "topicFromEnv",
+                "lagThreshold",
+                "activationLagThreshold",
+                "offsetResetPolicy",
+                "allowIdleConsumers",
+                "scaleToZeroOnInvalidOffset",
+                "excludePersistentLag",
+                "limitToPartitionsWithLag",
+                "ensureEvenDistributionOfPartitions",
+                "partitionLimitation",
+                "version",
+                "sasl",
+                "tls");
 
         Trigger {
             Objects.requireNonNull(type, "trigger type");

@@ -10,8 +10,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.cfg.MapperConfig;
-import com.fasterxml.jackson.databind.introspect.Annotated;
 import com.fasterxml.jackson.databind.deser.std.NumberDeserializers;
+import com.fasterxml.jackson.databind.introspect.Annotated;
 import com.fasterxml.jackson.databind.introspect.JacksonAnnotationIntrospector;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
@@ -95,18 +95,21 @@ final class StrictManifests {
         // fabric8's GoCompatibilityModule reads "2" as the integer 2; the API server does not.
         mapper.registerModule(new SimpleModule("strict-integers")
                 .addDeserializer(Integer.class, new NumberDeserializers.IntegerDeserializer(Integer.class, null)));
-        mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
+        mapper.enable(
+                DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
                 DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
                 DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS);
         // Kubernetes decodes JSON strictly: 1 is not "1" and "1" is not 1.
-        for (CoercionInputShape shape : List.of(CoercionInputShape.Integer, CoercionInputShape.Float,
-                CoercionInputShape.Boolean)) {
+        for (CoercionInputShape shape :
+                List.of(CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean)) {
             mapper.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
         }
         for (LogicalType number : List.of(LogicalType.Integer, LogicalType.Float, LogicalType.Boolean)) {
             mapper.coercionConfigFor(number).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
         }
-        YAMLFactory factory = YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+        YAMLFactory factory = YAMLFactory.builder()
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build();
         yaml = new YAMLMapper(factory);
         yaml.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     }
@@ -131,7 +134,8 @@ final class StrictManifests {
 
     private List<Manifest> read(Path where, Reader reader) throws IOException {
         List<Manifest> manifests = new ArrayList<>();
-        try (MappingIterator<JsonNode> documents = yaml.readerFor(JsonNode.class).readValues(reader)) {
+        try (MappingIterator<JsonNode> documents =
+                yaml.readerFor(JsonNode.class).readValues(reader)) {
             int index = 0;
             while (documents.hasNext()) {
                 JsonNode tree = documents.next();

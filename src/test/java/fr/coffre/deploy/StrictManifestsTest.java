@@ -39,7 +39,8 @@ class StrictManifestsTest {
 
     @Test
     void readsEveryDocumentOfAFileIntoItsType() {
-        List<StrictManifests.Manifest> read = manifests.read(HERE, DEPLOYMENT.formatted("imagePullPolicy: Always") + """
+        List<StrictManifests.Manifest> read =
+                manifests.read(HERE, DEPLOYMENT.formatted("imagePullPolicy: Always") + """
                 ---
                 apiVersion: v1
                 kind: ConfigMap

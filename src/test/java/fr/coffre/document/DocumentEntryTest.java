@@ -12,12 +12,33 @@ class DocumentEntryTest {
 
     @Test
     void whatIsDeclaredWinsAndTheContentFillsTheRest() {
-        DocumentEntry declared = new DocumentEntry("u-1", null, null, "class", "Declared title", null, null, null, null, null);
+        DocumentEntry declared =
+                new DocumentEntry("u-1", null, null, "class", "Declared title", null, null, null, null, null);
         OffsetDateTime written = OffsetDateTime.parse("2026-01-05T09:00:00+01:00");
-        DocumentEntry content = new DocumentEntry("u-2", PATIENT, REPORT, null, "Title in the document", written, written, written,
-                "N", new Author("10101234567", "1.2.250.1.71.4.2.1", "Dr Bernard", "CHU"));
-        assertEquals(new DocumentEntry("u-1", PATIENT, REPORT, "class", "Declared title", written, written, written, "N",
-                content.author()), declared.orElse(content));
+        DocumentEntry content = new DocumentEntry(
+                "u-2",
+                PATIENT,
+                REPORT,
+                null,
+                "Title in the document",
+                written,
+                written,
+                written,
+                "N",
+                new Author("10101234567", "1.2.250.1.71.4.2.1", "Dr Bernard", "CHU"));
+        assertEquals(
+                new DocumentEntry(
+                        "u-1",
+                        PATIENT,
+                        REPORT,
+                        "class",
+                        "Declared title",
+                        written,
+                        written,
+                        written,
+                        "N",
+                        content.author()),
+                declared.orElse(content));
     }
 
     @Test

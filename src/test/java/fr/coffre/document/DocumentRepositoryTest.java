@@ -80,25 +80,35 @@ class DocumentRepositoryTest {
         Identifier patient = patient();
         UUID other = stored(patient());
         long left = pool.withTransaction(c -> {
-            Document first = document(patient);
-            Document second = document(patient);
-            return documents.insert(c, first)
-                    .chain(() -> documents.insert(c, second))
-                    .chain(() -> outbox.append(c, "coffre.test.erasure", PatientKey.of(patient), DocumentStored.of(first), null))
-                    .chain(() -> documents.lockAllOf(c, patient))
-                    .invoke(found -> {
-                        assertEquals(List.of(first.id(), second.id()).stream().sorted().toList(),
-                                found.ids().stream().sorted().toList());
-                        assertEquals(List.of(first.objectKey(), second.objectKey()).stream().sorted().toList(),
-                                found.objectKeys().stream().sorted().toList());
-                    })
-                    .call(found -> outbox.eraseAbout(c, found.ids()))
-                    .call(found -> documents.erase(c, found.ids()))
-                    .chain(() -> c.preparedQuery("SELECT (SELECT count(*) FROM document WHERE patient_id = $1) "
-                                    + "+ (SELECT count(*) FROM outbox WHERE document_id = ANY($2))")
-                            .execute(Tuple.of(patient.value(), new UUID[] {first.id(), second.id()})))
-                    .map(rows -> rows.iterator().next().getLong(0));
-        }).await().atMost(DEADLINE);
+                    Document first = document(patient);
+                    Document second = document(patient);
+                    return documents
+                            .insert(c, first)
+                            .chain(() -> documents.insert(c, second))
+                            .chain(() -> outbox.append(
+                                    c, "coffre.test.erasure", PatientKey.of(patient), DocumentStored.of(first), null))
+                            .chain(() -> documents.lockAllOf(c, patient))
+                            .invoke(found -> {
+                                assertEquals(
+                                        List.of(first.id(), second.id()).stream()
+                                                .sorted()
+                                                .toList(),
+                                        found.ids().stream().sorted().toList());
+                                assertEquals(
+                                        List.of(first.objectKey(), second.objectKey()).stream()
+                                                .sorted()
+                                                .toList(),
+                                        found.objectKeys().stream().sorted().toList());
+                            })
+                            .call(found -> outbox.eraseAbout(c, found.ids()))
+                            .call(found -> documents.erase(c, found.ids()))
+                            .chain(() -> c.preparedQuery("SELECT (SELECT count(*) FROM document WHERE patient_id = $1) "
+                                            + "+ (SELECT count(*) FROM outbox WHERE document_id = ANY($2))")
+                                    .execute(Tuple.of(patient.value(), new UUID[] {first.id(), second.id()})))
+                            .map(rows -> rows.iterator().next().getLong(0));
+                })
+                .await()
+                .atMost(DEADLINE);
         assertEquals(0, left);
         assertEquals(DocumentStatus.STORED, status(other), "another patient's document is untouched");
         assertTrue(in(c -> documents.markDeleted(c, other)));
@@ -116,10 +126,30 @@ class DocumentRepositoryTest {
 
     private static Document document(Identifier patient) {
         UUID id = UUID.randomUUID();
-        DocumentEntry entry = new DocumentEntry("repository-test-" + id, patient, new Code("11502-2", "2.16.840.1.113883.6.1", null),
-                null, null, null, null, null, null, null);
-        return new Document(id, "test-producer", entry, "text/plain", "0".repeat(64), 1, "documents/test/" + id, UUID.randomUUID(),
-                null, DocumentStatus.STORED, null, DocumentRepository.now().truncatedTo(ChronoUnit.MICROS));
+        DocumentEntry entry = new DocumentEntry(
+                "repository-test-" + id,
+                patient,
+                new Code("11502-2", "2.16.840.1.113883.6.1", null),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
+        return new Document(
+                id,
+                "test-producer",
+                entry,
+                "text/plain",
+                "0".repeat(64),
+                1,
+                "documents/test/" + id,
+                UUID.randomUUID(),
+                null,
+                DocumentStatus.STORED,
+                null,
+                DocumentRepository.now().truncatedTo(ChronoUnit.MICROS));
     }
 
     private boolean in(Function<SqlConnection, Uni<Boolean>> change) {

@@ -26,8 +26,15 @@ class EventCodecTest {
 
     @Test
     void aStoredEventGoesToJsonAndBackUnchanged() {
-        var event = new DocumentStored(ID, "690781810", "documents/6f/" + ID, "application/pdf", "ab".repeat(32), 1234,
-                null, OffsetDateTime.parse("2026-11-30T09:40:40.123456Z"));
+        var event = new DocumentStored(
+                ID,
+                "690781810",
+                "documents/6f/" + ID,
+                "application/pdf",
+                "ab".repeat(32),
+                1234,
+                null,
+                OffsetDateTime.parse("2026-11-30T09:40:40.123456Z"));
         assertEquals(event, EventCodec.decode(EventCodec.encode(event)));
         JsonObject json = new JsonObject(EventCodec.encode(event));
         assertEquals("document-stored", json.getString("type"));
@@ -46,7 +53,8 @@ class EventCodecTest {
     void eventsWrittenBeforeTheCodecExistedAreStillRead() {
         // As the outbox held them before the events were typed (jsonb's own spacing, offsets kept).
         String old = "{\"size\": 80811, \"type\": \"document-stored\", \"sha256\": \"" + "0".repeat(64) + "\", "
-                + "\"replaces\": null, \"mediaType\": \"text/xml\", \"objectKey\": \"documents/6f/x\", \"documentId\": \"" + ID
+                + "\"replaces\": null, \"mediaType\": \"text/xml\", \"objectKey\": \"documents/6f/x\", \"documentId\": \""
+                + ID
                 + "\", \"producerId\": \"750056335\", \"receivedAt\": \"2026-11-23T10:15:30.5+01:00\"}";
         DocumentStored stored = assertInstanceOf(DocumentStored.class, EventCodec.decode(old));
         assertEquals(ID, stored.documentId());
@@ -56,15 +64,23 @@ class EventCodecTest {
 
     @Test
     void fieldsANewerVersionAddsAreIgnored() {
-        String newer = "{\"type\":\"document-indexed\",\"documentId\":\"" + ID + "\",\"producerId\":\"p\",\"status\":\"INDEXED\","
-                + "\"indexedBy\":\"worker-7\"}";
+        String newer = "{\"type\":\"document-indexed\",\"documentId\":\"" + ID
+                + "\",\"producerId\":\"p\",\"status\":\"INDEXED\"," + "\"indexedBy\":\"worker-7\"}";
         assertEquals(new DocumentIndexed(ID, "p", DocumentStatus.INDEXED), EventCodec.decode(newer));
     }
 
     @Test
     void anythingElseIsUnreadableRatherThanAFailureOfAnotherKind() {
-        for (String value : new String[] {null, "", "not json", "[]", "{}", "{\"type\":\"document-erased\",\"documentId\":\"" + ID + "\"}",
-            "{\"type\":\"document-stored\"}", "{\"type\":\"document-stored\",\"documentId\":\"not-a-uuid\"}"}) {
+        for (String value : new String[] {
+            null,
+            "",
+            "not json",
+            "[]",
+            "{}",
+            "{\"type\":\"document-erased\",\"documentId\":\"" + ID + "\"}",
+            "{\"type\":\"document-stored\"}",
+            "{\"type\":\"document-stored\",\"documentId\":\"not-a-uuid\"}"
+        }) {
             assertThrows(UnreadableEventException.class, () -> EventCodec.decode(value), String.valueOf(value));
         }
     }
@@ -86,13 +102,17 @@ class EventCodecTest {
     }
 
     private static void assertFields(JsonObject definition, Class<? extends Record> event, Set<String> optional) {
-        Set<String> components = Arrays.stream(event.getRecordComponents()).map(c -> c.getName()).collect(Collectors.toSet());
+        Set<String> components =
+                Arrays.stream(event.getRecordComponents()).map(c -> c.getName()).collect(Collectors.toSet());
         Set<String> expected = new HashSet<>(components);
         expected.add("type");
-        assertEquals(expected, definition.getJsonObject("properties").fieldNames(), event.getSimpleName() + " properties");
+        assertEquals(
+                expected, definition.getJsonObject("properties").fieldNames(), event.getSimpleName() + " properties");
         Set<String> required = new HashSet<>(expected);
         required.removeAll(optional);
-        assertEquals(required, new HashSet<>(((JsonArray) definition.getValue("required")).getList()),
+        assertEquals(
+                required,
+                new HashSet<>(((JsonArray) definition.getValue("required")).getList()),
                 event.getSimpleName() + " required fields");
     }
 

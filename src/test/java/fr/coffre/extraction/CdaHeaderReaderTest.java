@@ -3,7 +3,6 @@ package fr.coffre.extraction;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,8 +37,8 @@ class CdaHeaderReaderTest {
     private final CdaHeaderReader reader = new CdaHeaderReader();
 
     static Stream<Arguments> cdaRowsWithHeaders() {
-        return named(Corpus.rows(file -> file.startsWith("cda/")
-                || file.equals(ISO_8859_1_CDA) || file.equals(TRAVERSAL_NAMED_CDA)));
+        return named(Corpus.rows(
+                file -> file.startsWith("cda/") || file.equals(ISO_8859_1_CDA) || file.equals(TRAVERSAL_NAMED_CDA)));
     }
 
     static Stream<Arguments> goodCdaRows() {
@@ -60,15 +59,21 @@ class CdaHeaderReaderTest {
             assertEquals(Optional.of(expectedPatient), header.ins());
         } else {
             assertEquals(Optional.empty(), header.ins(), "a foreign CDA carries no INS");
-            assertEquals(Optional.of(expectedPatient), header.patientIds().stream()
-                    .filter(id -> id.system().equals(row.patientIdSystem())).findFirst());
+            assertEquals(
+                    Optional.of(expectedPatient),
+                    header.patientIds().stream()
+                            .filter(id -> id.system().equals(row.patientIdSystem()))
+                            .findFirst());
         }
-        assertEquals(new CodedValue(row.docCode(), row.docCodeSystem(), header.code().displayName()), header.code());
+        assertEquals(
+                new CodedValue(row.docCode(), row.docCodeSystem(), header.code().displayName()), header.code());
         assertEquals(row.effectiveTime(), header.effectiveTime());
         assertEquals(Hl7Time.parse(row.effectiveTime()), header.effectiveDateTime());
         assertEquals(Corpus.collapseWhitespace(row.title()), header.title());
         if (Corpus.Row.applies(row.authorId())) {
-            assertEquals(new Identifier(row.authorIdSystem(), row.authorId()), header.author().id());
+            assertEquals(
+                    new Identifier(row.authorIdSystem(), row.authorId()),
+                    header.author().id());
         }
     }
 
@@ -152,15 +157,19 @@ class CdaHeaderReaderTest {
                 "fr-FR",
                 "1.2.3^SET-1",
                 2,
-                new CdaHeader.Author(doctor, "Jean Paul", "MARTIN", new CdaHeader.Organization(
-                        new Identifier("1.2.250.1.71.4.2.2", "1ORG"), "Cabinet du Parc")),
+                new CdaHeader.Author(
+                        doctor,
+                        "Jean Paul",
+                        "MARTIN",
+                        new CdaHeader.Organization(new Identifier("1.2.250.1.71.4.2.2", "1ORG"), "Cabinet du Parc")),
                 new CdaHeader.Organization(new Identifier("1.2.250.1.71.4.2.2", "CUSTODIAN"), "Hébergeur"),
                 doctor,
                 OffsetDateTime.parse("2024-07-15T09:00:00+02:00"),
                 OffsetDateTime.parse("2024-07-15T10:00:00+02:00"),
                 "1.2.3^DOC-0",
                 new CodedValue("NO-PERIOD", "1.2.250.1.213.2.5", null),
-                List.of(new CdaHeader.RelatedDocument("XFRM", "7.7.7^TRANSFORMED"),
+                List.of(
+                        new CdaHeader.RelatedDocument("XFRM", "7.7.7^TRANSFORMED"),
                         new CdaHeader.RelatedDocument("RPLC", "1.2.3^DOC-0")));
         assertEquals(expected, header);
         assertEquals(Optional.of(ins), header.ins());
@@ -175,13 +184,20 @@ class CdaHeaderReaderTest {
         assertEquals(1, header.versionNumber());
         assertEquals("N", header.confidentialityCode());
         assertEquals("fr-FR", header.languageCode());
-        assertEquals(new CdaHeader.Author(
-                new Identifier("1.2.250.1.71.4.2.1", "578435954900010/1.2.250.1.176.1"), null, null,
-                new CdaHeader.Organization(new Identifier("1.2.250.1.71.4.2.2", "378435954900010"),
-                        "CONSEIL NATIONAL ORDRE DES PHARMACIENS")),
+        assertEquals(
+                new CdaHeader.Author(
+                        new Identifier("1.2.250.1.71.4.2.1", "578435954900010/1.2.250.1.176.1"),
+                        null,
+                        null,
+                        new CdaHeader.Organization(
+                                new Identifier("1.2.250.1.71.4.2.2", "378435954900010"),
+                                "CONSEIL NATIONAL ORDRE DES PHARMACIENS")),
                 header.author());
-        assertEquals(List.of(new Identifier("1.2.250.1.213.1.4.8", "277076322082910"),
-                new Identifier("1.2.3.4.567.8.9.10", "1234567890121")), header.patientIds());
+        assertEquals(
+                List.of(
+                        new Identifier("1.2.250.1.213.1.4.8", "277076322082910"),
+                        new Identifier("1.2.3.4.567.8.9.10", "1234567890121")),
+                header.patientIds());
     }
 
     @Test
@@ -205,10 +221,10 @@ class CdaHeaderReaderTest {
     @ParameterizedTest
     @ValueSource(strings = {"bad/xxe-file-etc-passwd.xml", "bad/billion-laughs.xml"})
     void refusesDoctypesQuicklyWithoutEchoingTheirEntities(String file) {
-        DocumentContentException onRead = assertTimeoutPreemptively(QUICKLY,
-                () -> assertThrows(DocumentContentException.class, () -> read(file)));
-        DocumentContentException onCheck = assertTimeoutPreemptively(QUICKLY,
-                () -> assertThrows(DocumentContentException.class, () -> checkWellFormed(file)));
+        DocumentContentException onRead = assertTimeoutPreemptively(
+                QUICKLY, () -> assertThrows(DocumentContentException.class, () -> read(file)));
+        DocumentContentException onCheck = assertTimeoutPreemptively(
+                QUICKLY, () -> assertThrows(DocumentContentException.class, () -> checkWellFormed(file)));
 
         for (DocumentContentException e : List.of(onRead, onCheck)) {
             assertTrue(e.getMessage().contains("DOCTYPE declarations are not allowed"), e.getMessage());
@@ -219,8 +235,8 @@ class CdaHeaderReaderTest {
 
     @Test
     void refusesMalformedXml() {
-        DocumentContentException e = assertThrows(DocumentContentException.class,
-                () -> checkWellFormed("bad/malformed.xml"));
+        DocumentContentException e =
+                assertThrows(DocumentContentException.class, () -> checkWellFormed("bad/malformed.xml"));
 
         assertTrue(e.getMessage().startsWith("XML is not well-formed (line 7"), e.getMessage());
         assertFalse(e.getMessage().contains("Compte rendu"));
@@ -240,8 +256,8 @@ class CdaHeaderReaderTest {
     void refusesDeepNestingFastWithoutOverflowingTheStack() {
         InputStream deep = nested("<?xml version=\"1.0\"?>", "<a>", "</a>", 100_000);
 
-        DocumentContentException e = assertTimeoutPreemptively(QUICKLY,
-                () -> assertThrows(DocumentContentException.class, () -> reader.checkWellFormed(deep)));
+        DocumentContentException e = assertTimeoutPreemptively(
+                QUICKLY, () -> assertThrows(DocumentContentException.class, () -> reader.checkWellFormed(deep)));
 
         assertEquals("XML elements are nested deeper than 256 levels", e.getMessage());
     }
@@ -249,8 +265,7 @@ class CdaHeaderReaderTest {
     @Test
     void refusesDeepNestingInsideTheHeader() {
         InputStream deep = new SequenceInputStream(
-                utf8("<ClinicalDocument xmlns=\"urn:hl7-org:v3\">"),
-                nested("", "<author>", "</author>", 1_000));
+                utf8("<ClinicalDocument xmlns=\"urn:hl7-org:v3\">"), nested("", "<author>", "</author>", 1_000));
 
         DocumentContentException e = assertThrows(DocumentContentException.class, () -> reader.read(deep));
 
@@ -281,10 +296,12 @@ class CdaHeaderReaderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "<html xmlns=\"http://www.w3.org/1999/xhtml\"/>",
-            "<ClinicalDocument/>",
-            "<ClinicalDocument xmlns=\"http://hl7.org/fhir\"/>"})
+    @ValueSource(
+            strings = {
+                "<html xmlns=\"http://www.w3.org/1999/xhtml\"/>",
+                "<ClinicalDocument/>",
+                "<ClinicalDocument xmlns=\"http://hl7.org/fhir\"/>"
+            })
     void refusesAnythingButAnHl7ClinicalDocument(String xml) {
         DocumentContentException e = assertThrows(DocumentContentException.class, () -> reader.read(utf8(xml)));
 
@@ -293,7 +310,8 @@ class CdaHeaderReaderTest {
 
     @Test
     void refusesAnInvalidEffectiveTime() {
-        String cda = "<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><effectiveTime value=\"20241301\"/></ClinicalDocument>";
+        String cda =
+                "<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><effectiveTime value=\"20241301\"/></ClinicalDocument>";
 
         DocumentContentException e = assertThrows(DocumentContentException.class, () -> reader.read(utf8(cda)));
 

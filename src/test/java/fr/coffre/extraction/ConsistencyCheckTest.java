@@ -20,8 +20,10 @@ class ConsistencyCheckTest {
     @Test
     void acceptsTheDeclaredPatientAndType() {
         ConsistencyCheck.Report report = ConsistencyCheck.check(
-                new ConsistencyCheck.Declared(new Identifier("urn:oid:" + Ins.NIR_TEST, "279035121518989"),
-                        new CodedValue("11502-2", "http://loinc.org", null), "text/xml"),
+                new ConsistencyCheck.Declared(
+                        new Identifier("urn:oid:" + Ins.NIR_TEST, "279035121518989"),
+                        new CodedValue("11502-2", "http://loinc.org", null),
+                        "text/xml"),
                 cda(List.of(new Identifier("1.2.3", "IPP"), INS_TEST), LAB_REPORT));
 
         assertTrue(report.consistent(), report.toString());
@@ -34,14 +36,15 @@ class ConsistencyCheckTest {
 
         assertEquals(Optional.of(QuarantineReason.PATIENT_MISMATCH), report.quarantine());
         assertEquals("patient-mismatch", report.quarantine().get().code());
-        assertTrue(report.detail().contains("279035121518989") && report.detail().contains("277076322082910"));
+        assertTrue(
+                report.detail().contains("279035121518989") && report.detail().contains("277076322082910"));
     }
 
     @Test
     void flagsADeclaredTypeThatDisagreesWithoutQuarantining() {
         ConsistencyCheck.Report report = ConsistencyCheck.check(
-                new ConsistencyCheck.Declared(INS_TEST, new CodedValue("11488-4", "2.16.840.1.113883.6.1", null),
-                        "application/pdf"),
+                new ConsistencyCheck.Declared(
+                        INS_TEST, new CodedValue("11488-4", "2.16.840.1.113883.6.1", null), "application/pdf"),
                 cda(List.of(INS_TEST), LAB_REPORT));
 
         assertEquals(Optional.empty(), report.quarantine());
@@ -52,7 +55,8 @@ class ConsistencyCheckTest {
 
     @Test
     void quarantinesAnInvalidIns() {
-        ConsistencyCheck.Report report = ConsistencyCheck.check(new ConsistencyCheck.Declared(null, null, null),
+        ConsistencyCheck.Report report = ConsistencyCheck.check(
+                new ConsistencyCheck.Declared(null, null, null),
                 cda(List.of(new Identifier(Ins.NIR, "123456789012345")), LAB_REPORT));
 
         assertEquals(Optional.of(QuarantineReason.INVALID_INS), report.quarantine());
@@ -60,18 +64,55 @@ class ConsistencyCheckTest {
 
     @Test
     void quarantinesAStructuredDocumentWithoutPatientButNotAPdf() {
-        ConsistencyCheck.Report cda = ConsistencyCheck.check(new ConsistencyCheck.Declared(INS_TEST, null, null),
-                cda(List.of(), LAB_REPORT));
-        ConsistencyCheck.Report pdf = ConsistencyCheck.check(new ConsistencyCheck.Declared(INS_TEST, null, "application/pdf"),
-                new ExtractedContent(ContentKind.PDF, "application/pdf", "application/pdf", "texte", false, null,
-                        List.of(), null, null, null, null, null, null, null, null, null, null, Map.of(), List.of()));
+        ConsistencyCheck.Report cda =
+                ConsistencyCheck.check(new ConsistencyCheck.Declared(INS_TEST, null, null), cda(List.of(), LAB_REPORT));
+        ConsistencyCheck.Report pdf = ConsistencyCheck.check(
+                new ConsistencyCheck.Declared(INS_TEST, null, "application/pdf"),
+                new ExtractedContent(
+                        ContentKind.PDF,
+                        "application/pdf",
+                        "application/pdf",
+                        "texte",
+                        false,
+                        null,
+                        List.of(),
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        Map.of(),
+                        List.of()));
 
         assertEquals(Optional.of(QuarantineReason.MISSING_PATIENT_ID), cda.quarantine());
         assertTrue(pdf.consistent(), pdf.toString());
     }
 
     private static ExtractedContent cda(List<Identifier> patients, CodedValue code) {
-        return new ExtractedContent(ContentKind.CDA, "application/xml", "application/xml", "texte", false, "1.2.3",
-                patients, code, "Titre", null, null, "N", null, null, null, null, null, Map.of(), List.of());
+        return new ExtractedContent(
+                ContentKind.CDA,
+                "application/xml",
+                "application/xml",
+                "texte",
+                false,
+                "1.2.3",
+                patients,
+                code,
+                "Titre",
+                null,
+                null,
+                "N",
+                null,
+                null,
+                null,
+                null,
+                null,
+                Map.of(),
+                List.of());
     }
 }

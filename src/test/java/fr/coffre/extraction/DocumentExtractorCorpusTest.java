@@ -30,6 +30,7 @@ class DocumentExtractorCorpusTest {
 
     /** Longer than any base64 line (MIME wraps at 76, PEM at 64): no word is this long. */
     static final Pattern BASE64_RUN = Pattern.compile("[A-Za-z0-9+/=]{64,}");
+
     private static final Duration PROMPTLY = Duration.ofSeconds(30);
     /** A valid INS-NIR (test) for documents that name no patient themselves, as producers declare. */
     private static final Identifier SAMPLE_INS = new Identifier(Ins.NIR_TEST, "279035121518989");
@@ -49,7 +50,9 @@ class DocumentExtractorCorpusTest {
         assertEquals(expectedKind(row.file()), content.kind());
         if (Corpus.Row.applies(row.patientId())) {
             Identifier expected = new Identifier(Ins.stripUrnOid(row.patientIdSystem()), row.patientId());
-            assertTrue(content.patientIds().contains(expected), content.patientIds().toString());
+            assertTrue(
+                    content.patientIds().contains(expected),
+                    content.patientIds().toString());
             if (Ins.isInsSystem(row.patientIdSystem())) {
                 assertEquals(Optional.of(expected), content.ins(), "the INS is picked by its OID");
             } else {
@@ -80,7 +83,9 @@ class DocumentExtractorCorpusTest {
         if (content.kind() == ContentKind.IMAGE) {
             assertEquals("", content.text(), "images: metadata only");
             assertEquals(row.mediaType(), content.detectedMediaType());
-            assertTrue(content.properties().containsKey("tiff:ImageWidth"), content.properties().toString());
+            assertTrue(
+                    content.properties().containsKey("tiff:ImageWidth"),
+                    content.properties().toString());
         }
         assertFalse(BASE64_RUN.matcher(content.text()).find(), "no base64 in the text");
         assertFalse(content.textTruncated());
@@ -94,8 +99,8 @@ class DocumentExtractorCorpusTest {
                 ? new Identifier(Ins.stripUrnOid(row.patientIdSystem()), row.patientId())
                 : SAMPLE_INS;
 
-        ConsistencyCheck.Report report = ConsistencyCheck.check(
-                new ConsistencyCheck.Declared(declared, null, row.mediaType()), content);
+        ConsistencyCheck.Report report =
+                ConsistencyCheck.check(new ConsistencyCheck.Declared(declared, null, row.mediaType()), content);
 
         if (row.expected().startsWith("REJECT 422 invalid INS")) {
             assertEquals(Optional.of(QuarantineReason.INVALID_INS), report.quarantine(), report.detail());
@@ -103,7 +108,8 @@ class DocumentExtractorCorpusTest {
             assertTrue(row.expected().startsWith("accept"), row.expected());
             assertEquals(Optional.empty(), report.quarantine(), report.detail());
         }
-        assertFalse(report.mediaTypeDiffers(), "declared " + row.mediaType() + ", detected " + content.detectedMediaType());
+        assertFalse(
+                report.mediaTypeDiffers(), "declared " + row.mediaType() + ", detected " + content.detectedMediaType());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -120,11 +126,9 @@ class DocumentExtractorCorpusTest {
 
     static Stream<Arguments> levelOneRenditions() {
         return Stream.of(
-                Arguments.of(
-                        "cda/IMG_CR_IMG_2024.01_CDA-R2-Niveau-1.xml", "pdf/CR-IMG_N1_rendition.pdf"),
+                Arguments.of("cda/IMG_CR_IMG_2024.01_CDA-R2-Niveau-1.xml", "pdf/CR-IMG_N1_rendition.pdf"),
                 Arguments.of("cda/TLM-CR_2022.01.xml", "pdf/TLM-CR_rendition.pdf"),
-                Arguments.of(
-                        "cda/HL7-CCDA_Unstructured_Document_embedded_PDF.xml", "pdf/HL7-CCDA_UD_sample.pdf"));
+                Arguments.of("cda/HL7-CCDA_Unstructured_Document_embedded_PDF.xml", "pdf/HL7-CCDA_UD_sample.pdf"));
     }
 
     @Test
@@ -138,8 +142,7 @@ class DocumentExtractorCorpusTest {
 
     @Test
     void readsAPlainTextLevelOneBody() throws IOException {
-        ExtractedContent content = EXTRACTOR.extract(
-                Corpus.file("cda/HL7-CCDA_Unstructured_Embedded_Text_Plain.xml"));
+        ExtractedContent content = EXTRACTOR.extract(Corpus.file("cda/HL7-CCDA_Unstructured_Embedded_Text_Plain.xml"));
 
         assertEquals("text/plain", content.properties().get("payload.1.mediaType"));
         assertTrue(content.text().length() > 100, content.text());
@@ -155,12 +158,17 @@ class DocumentExtractorCorpusTest {
         assertFalse(content.text().contains("JVBERi0"), "no base64 PDF");
         assertFalse(content.text().contains("iVBORw0KGgo"), "no base64 PNG");
         assertFalse(BASE64_RUN.matcher(content.text()).find());
-        assertTrue(content.warnings().stream().anyMatch(w -> w.contains("base64 object")), content.warnings().toString());
+        assertTrue(
+                content.warnings().stream().anyMatch(w -> w.contains("base64 object")),
+                content.warnings().toString());
     }
 
     static Stream<String> levelThreeWithEmbeddedFiles() {
-        return Stream.of("cda/BIO-CR-BIO_2024.01_TSH_1.xml", "cda/BIO-CR-BIO_2023.01_Electrophorese.xml",
-                "cda/IPS-FR_2024.01.xml", "cda/IMG_CR_IMG_2024.01.xml");
+        return Stream.of(
+                "cda/BIO-CR-BIO_2024.01_TSH_1.xml",
+                "cda/BIO-CR-BIO_2023.01_Electrophorese.xml",
+                "cda/IPS-FR_2024.01.xml",
+                "cda/IMG_CR_IMG_2024.01.xml");
     }
 
     @Test
@@ -175,8 +183,8 @@ class DocumentExtractorCorpusTest {
     @Test
     void indexesTheNarrativeOfFhirDocuments() throws IOException {
         ExtractedContent bundle = EXTRACTOR.extract(Corpus.file("fhir/Bundle-example-annexe-fhir-document.json"));
-        ExtractedContent xml = EXTRACTOR.extract(
-                Corpus.file("fhir/DocumentReference-example-td3-1a-cr-consultation.xml"));
+        ExtractedContent xml =
+                EXTRACTOR.extract(Corpus.file("fhir/DocumentReference-example-td3-1a-cr-consultation.xml"));
 
         assertEquals("Synthèse patient 20/11/2024\nSynthèse\nContenu de synthèse (exemple).", bundle.text());
         assertFalse(xml.text().contains("<"), xml.text());
@@ -207,8 +215,8 @@ class DocumentExtractorCorpusTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("hostileRows")
     void endsEachHostileFileInTheOutcomeItsRowRequires(Corpus.Row row) {
-        DocumentContentException e = assertTimeoutPreemptively(PROMPTLY,
-                () -> assertThrows(DocumentContentException.class, () -> EXTRACTOR.extract(row.path())));
+        DocumentContentException e = assertTimeoutPreemptively(
+                PROMPTLY, () -> assertThrows(DocumentContentException.class, () -> EXTRACTOR.extract(row.path())));
 
         assertEquals(HOSTILE.get(row.file()), e.reason(), e.getMessage());
         assertFalse(e.getMessage().contains("root:"), "no file content in the reason");
@@ -234,11 +242,12 @@ class DocumentExtractorCorpusTest {
 
         assertEquals("87273-9", content.code().code());
         assertEquals("NOTE DE VACCINATION", content.title());
-        ConsistencyCheck.Report report = ConsistencyCheck.check(new ConsistencyCheck.Declared(null, null, null), content);
+        ConsistencyCheck.Report report =
+                ConsistencyCheck.check(new ConsistencyCheck.Declared(null, null, null), content);
         assertEquals(Optional.of(QuarantineReason.MISSING_PATIENT_ID), report.quarantine());
         // "must NOT fall back to name matching or attach to another patient", even a declared one
-        ConsistencyCheck.Report declared = ConsistencyCheck.check(
-                new ConsistencyCheck.Declared(SAMPLE_INS, null, null), content);
+        ConsistencyCheck.Report declared =
+                ConsistencyCheck.check(new ConsistencyCheck.Declared(SAMPLE_INS, null, null), content);
         assertEquals(Optional.of(QuarantineReason.MISSING_PATIENT_ID), declared.quarantine());
     }
 
@@ -248,20 +257,21 @@ class DocumentExtractorCorpusTest {
 
         assertEquals("Carnet de santé de l'enfant - Mesures de l'enfant", content.title());
         assertEquals(Optional.of(new Identifier(Ins.NIR, "222127505611201")), content.ins());
-        ConsistencyCheck.Report report = ConsistencyCheck.check(new ConsistencyCheck.Declared(null, null, null), content);
+        ConsistencyCheck.Report report =
+                ConsistencyCheck.check(new ConsistencyCheck.Declared(null, null, null), content);
         assertEquals(Optional.of(QuarantineReason.INVALID_INS), report.quarantine());
     }
 
     @Test
     void indexesTheCdaWhoseFileNameIsATraversal() throws IOException {
-        ExtractedContent content = EXTRACTOR.extract(
-                Corpus.file("bad/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd.xml"));
+        ExtractedContent content = EXTRACTOR.extract(Corpus.file("bad/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd.xml"));
 
         assertEquals(Optional.of(SAMPLE_INS), content.ins());
         assertEquals("96173-0", content.code().code());
         assertEquals("20240106113623+0100", content.effectiveTime());
         assertFalse(content.text().isBlank());
-        ConsistencyCheck.Report report = ConsistencyCheck.check(new ConsistencyCheck.Declared(null, null, null), content);
+        ConsistencyCheck.Report report =
+                ConsistencyCheck.check(new ConsistencyCheck.Declared(null, null, null), content);
         assertEquals(Optional.empty(), report.quarantine());
     }
 

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import fr.coffre.testing.Corpus;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,8 +21,8 @@ class DocumentExtractorKindsTest {
 
     @Test
     void readsPlainText() throws IOException {
-        ExtractedContent content = EXTRACTOR.extract(bytes("Compte rendu :\r\nTension   normale, à revoir.\n"
-                .getBytes(StandardCharsets.UTF_8)));
+        ExtractedContent content = EXTRACTOR.extract(
+                bytes("Compte rendu :\r\nTension   normale, à revoir.\n".getBytes(StandardCharsets.UTF_8)));
 
         assertEquals(ContentKind.TEXT, content.kind());
         assertEquals("Compte rendu : Tension normale, à revoir.", content.text());
@@ -52,7 +51,8 @@ class DocumentExtractorKindsTest {
         ExtractedContent content = EXTRACTOR.extract(bytes(docx.toByteArray()));
 
         assertEquals(ContentKind.OFFICE, content.kind());
-        assertEquals("application/vnd.openxmlformats-officedocument.wordprocessingml.document", content.detectedMediaType());
+        assertEquals(
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document", content.detectedMediaType());
         assertEquals("Compte rendu opératoire\nSuites simples.", content.text());
         assertEquals("CRO", content.title());
     }
@@ -82,8 +82,8 @@ class DocumentExtractorKindsTest {
             document.write(docx);
         }
 
-        DocumentContentException e = assertThrows(DocumentContentException.class,
-                () -> EXTRACTOR.extract(bytes(docx.toByteArray())));
+        DocumentContentException e =
+                assertThrows(DocumentContentException.class, () -> EXTRACTOR.extract(bytes(docx.toByteArray())));
 
         assertEquals(QuarantineReason.ZIP_BOMB, e.reason(), e.getMessage());
     }
@@ -97,8 +97,8 @@ class DocumentExtractorKindsTest {
             out.closeEntry();
         }
 
-        DocumentContentException e = assertThrows(DocumentContentException.class,
-                () -> EXTRACTOR.extract(bytes(zip.toByteArray())));
+        DocumentContentException e =
+                assertThrows(DocumentContentException.class, () -> EXTRACTOR.extract(bytes(zip.toByteArray())));
 
         assertEquals(QuarantineReason.UNSUPPORTED_TYPE, e.reason());
     }

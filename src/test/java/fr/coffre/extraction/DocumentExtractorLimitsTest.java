@@ -77,9 +77,13 @@ class DocumentExtractorLimitsTest {
 
         assertEquals("3", content.properties().get("cda.level"));
         assertEquals("Résultats\nHémoglobine 13,5 g/dl\nPlaquettes 250 G/l\nContrôle dans 3 mois", content.text());
-        assertFalse(DocumentExtractorCorpusTest.BASE64_RUN.matcher(content.text()).find());
-        assertTrue(content.warnings().contains(
-                "2 base64 object(s) in the CDA body (observationMedia and the like) were not indexed"), content.warnings().toString());
+        assertFalse(
+                DocumentExtractorCorpusTest.BASE64_RUN.matcher(content.text()).find());
+        assertTrue(
+                content.warnings()
+                        .contains(
+                                "2 base64 object(s) in the CDA body (observationMedia and the like) were not indexed"),
+                content.warnings().toString());
     }
 
     @Test
@@ -113,7 +117,8 @@ class DocumentExtractorLimitsTest {
 
         assertEquals("", content.text(), "images: metadata only");
         assertEquals("image/png", content.properties().get("payload.1.mediaType"));
-        assertTrue(content.warnings().contains("the CDA nonXMLBody is declared image/jpeg but its bytes are image/png"),
+        assertTrue(
+                content.warnings().contains("the CDA nonXMLBody is declared image/jpeg but its bytes are image/png"),
                 content.warnings().toString());
     }
 
@@ -128,7 +133,8 @@ class DocumentExtractorLimitsTest {
         ExtractedContent content = EXTRACTOR.extract(utf8(cda));
 
         assertEquals("", content.text());
-        assertTrue(content.warnings().contains("the CDA nonXMLBody refers to an external file, which is never fetched"));
+        assertTrue(
+                content.warnings().contains("the CDA nonXMLBody refers to an external file, which is never fetched"));
     }
 
     @Test
@@ -147,7 +153,8 @@ class DocumentExtractorLimitsTest {
                   <text mediaType="text/plain" representation="B64" compression="GZ">%s</text>
                 </nonXMLBody></component></ClinicalDocument>
                 """.formatted(Base64.getEncoder().encodeToString(compressed.toByteArray()));
-        try (DocumentExtractor small = new DocumentExtractor(ExtractionLimits.defaults().withMaxEmbeddedBytes(1 << 20))) {
+        try (DocumentExtractor small =
+                new DocumentExtractor(ExtractionLimits.defaults().withMaxEmbeddedBytes(1 << 20))) {
             DocumentContentException e = assertThrows(DocumentContentException.class, () -> small.extract(utf8(cda)));
 
             assertEquals(QuarantineReason.ZIP_BOMB, e.reason(), e.getMessage());
@@ -158,10 +165,11 @@ class DocumentExtractorLimitsTest {
 
     @Test
     void refusesA100000DeepCdaQuickly() {
-        String deep = "<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><component><structuredBody>"
-                + "<a>".repeat(100_000) + "</a>".repeat(100_000) + "</structuredBody></component></ClinicalDocument>";
+        String deep = "<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><component><structuredBody>" + "<a>".repeat(100_000)
+                + "</a>".repeat(100_000) + "</structuredBody></component></ClinicalDocument>";
 
-        DocumentContentException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
+        DocumentContentException e = assertTimeoutPreemptively(
+                Duration.ofSeconds(10),
                 () -> assertThrows(DocumentContentException.class, () -> EXTRACTOR.extract(utf8(deep))));
 
         assertEquals(QuarantineReason.TOO_DEEP, e.reason());
@@ -169,7 +177,8 @@ class DocumentExtractorLimitsTest {
 
     @Test
     void refusesDeeplyNestedFhirJson() {
-        String deep = "{\"resourceType\": \"DocumentReference\", \"x\": " + "[".repeat(100_000) + "]".repeat(100_000) + "}";
+        String deep =
+                "{\"resourceType\": \"DocumentReference\", \"x\": " + "[".repeat(100_000) + "]".repeat(100_000) + "}";
 
         DocumentContentException e = assertThrows(DocumentContentException.class, () -> EXTRACTOR.extract(utf8(deep)));
 
@@ -178,7 +187,8 @@ class DocumentExtractorLimitsTest {
 
     @Test
     void refusesXmlThatIsNeitherCdaNorFhir() {
-        DocumentContentException e = assertThrows(DocumentContentException.class,
+        DocumentContentException e = assertThrows(
+                DocumentContentException.class,
                 () -> EXTRACTOR.extract(utf8("<html xmlns=\"http://www.w3.org/1999/xhtml\"><body>x</body></html>")));
 
         assertEquals(QuarantineReason.UNSUPPORTED_TYPE, e.reason());
@@ -189,7 +199,8 @@ class DocumentExtractorLimitsTest {
     @Test
     void readsFhirAttachmentsWhateverTheOrderOfTheirFields() throws IOException {
         String pdf = Base64.getEncoder().encodeToString(Files.readAllBytes(Corpus.file("pdf/TLM-CR_rendition.pdf")));
-        String note = Base64.getEncoder().encodeToString("Patient vu en consultation, tension normale.".getBytes(StandardCharsets.UTF_8));
+        String note = Base64.getEncoder()
+                .encodeToString("Patient vu en consultation, tension normale.".getBytes(StandardCharsets.UTF_8));
         String json = """
                 {"resourceType": "DocumentReference",
                  "subject": {"identifier": {"system": "urn:oid:1.2.250.1.213.1.4.10", "value": "279035121518989"}},
@@ -211,7 +222,9 @@ class DocumentExtractorLimitsTest {
         assertFalse(content.text().contains("Adresse du patient"), "a patient's narrative is not the document's text");
         assertEquals("application/pdf", content.properties().get("payload.2.mediaType"));
         assertTrue(content.text().length() > 200, "the PDF's text is there too");
-        assertTrue(content.warnings().stream().anyMatch(w -> w.contains("application/zip")), content.warnings().toString());
+        assertTrue(
+                content.warnings().stream().anyMatch(w -> w.contains("application/zip")),
+                content.warnings().toString());
     }
 
     @Test
@@ -250,7 +263,8 @@ class DocumentExtractorLimitsTest {
 
     @Test
     void cutsTheTextAtTheLimitAndSaysSo() throws IOException {
-        try (DocumentExtractor small = new DocumentExtractor(ExtractionLimits.defaults().withMaxTextChars(200))) {
+        try (DocumentExtractor small =
+                new DocumentExtractor(ExtractionLimits.defaults().withMaxTextChars(200))) {
             ExtractedContent pdf = small.extract(Corpus.file("pdf/HL7-CCDA_UD_sample.pdf"));
             ExtractedContent cda = small.extract(Corpus.file("cda/LDL-SES_2022.01.xml"));
 
@@ -259,7 +273,8 @@ class DocumentExtractorLimitsTest {
                 assertEquals(200, content.text().length());
                 assertTrue(content.warnings().contains("the text was cut at the limit of 200 characters"));
             }
-            assertEquals("Lettre de liaison à la sortie de l'établissement de santé", cda.title(), "metadata is complete");
+            assertEquals(
+                    "Lettre de liaison à la sortie de l'établissement de santé", cda.title(), "metadata is complete");
         }
     }
 
@@ -269,7 +284,8 @@ class DocumentExtractorLimitsTest {
         try (PDDocument document = pdfWithPages(400)) {
             document.save(big.toFile());
         }
-        try (DocumentExtractor hasty = new DocumentExtractor(ExtractionLimits.defaults().withParseTimeout(Duration.ofMillis(50)))) {
+        try (DocumentExtractor hasty =
+                new DocumentExtractor(ExtractionLimits.defaults().withParseTimeout(Duration.ofMillis(50)))) {
             long start = System.nanoTime();
             DocumentContentException e = assertThrows(DocumentContentException.class, () -> hasty.extract(big));
             long elapsed = (System.nanoTime() - start) / 1_000_000;
@@ -284,7 +300,8 @@ class DocumentExtractorLimitsTest {
 
     @Test
     void abandonsAReadThatNeverEnds() {
-        try (DocumentExtractor hasty = new DocumentExtractor(ExtractionLimits.defaults().withParseTimeout(Duration.ofMillis(300)))) {
+        try (DocumentExtractor hasty =
+                new DocumentExtractor(ExtractionLimits.defaults().withParseTimeout(Duration.ofMillis(300)))) {
             // A network stream that delivers a byte now and then, forever; it fails once closed or interrupted.
             InputStream trickle = new InputStream() {
                 private volatile boolean closed;
@@ -318,7 +335,8 @@ class DocumentExtractorLimitsTest {
                 }
             };
 
-            DocumentContentException e = assertTimeoutPreemptively(Duration.ofSeconds(3),
+            DocumentContentException e = assertTimeoutPreemptively(
+                    Duration.ofSeconds(3),
                     () -> assertThrows(DocumentContentException.class, () -> hasty.extract(trickle)));
 
             assertEquals(QuarantineReason.PARSE_TIMEOUT, e.reason());
@@ -329,7 +347,9 @@ class DocumentExtractorLimitsTest {
     @Test
     void refusesNewWorkWhileTooManyAbandonedParsesRun() throws IOException {
         CountDownLatch release = new CountDownLatch(1);
-        ExtractionLimits limits = ExtractionLimits.defaults().withParseTimeout(Duration.ofMillis(200)).withMaxAbandonedParses(0);
+        ExtractionLimits limits = ExtractionLimits.defaults()
+                .withParseTimeout(Duration.ofMillis(200))
+                .withMaxAbandonedParses(0);
         try (DocumentExtractor extractor = new DocumentExtractor(limits)) {
             InputStream stuck = new InputStream() {
                 @Override
@@ -349,15 +369,19 @@ class DocumentExtractorLimitsTest {
             assertEquals(QuarantineReason.PARSE_TIMEOUT, e.reason());
             assertEquals(1, extractor.abandonedParsesRunning());
 
-            assertThrows(ExtractionUnavailableException.class,
+            assertThrows(
+                    ExtractionUnavailableException.class,
                     () -> extractor.extract(Corpus.file("pdf/TLM-CR_rendition.pdf")));
 
             release.countDown();
             awaitNoAbandonedParse(extractor);
             // Work is taken again; a small text keeps the check clear of the 200 ms deadline, which
             // a first, cold PDF parse can exceed.
-            assertEquals("back to work", extractor.extract(
-                    new ByteArrayInputStream("back to work".getBytes(StandardCharsets.UTF_8))).text());
+            assertEquals(
+                    "back to work",
+                    extractor
+                            .extract(new ByteArrayInputStream("back to work".getBytes(StandardCharsets.UTF_8)))
+                            .text());
         }
     }
 
@@ -368,26 +392,31 @@ class DocumentExtractorLimitsTest {
             Path bomb = Corpus.file("bad/nested-zip-bomb_DO-NOT-UNZIP.zip");
             long start = System.nanoTime();
 
-            DocumentContentException e = assertThrows(DocumentContentException.class,
+            DocumentContentException e = assertThrows(
+                    DocumentContentException.class,
                     () -> unpacking.parseWithTika(bomb, new TextCollector(limits.maxTextChars())));
 
             assertEquals(QuarantineReason.ZIP_BOMB, e.reason(), e.getMessage());
-            assertTrue((System.nanoTime() - start) / 1_000_000 < 5_000, "stopped at the nesting limit, not by the deadline");
+            assertTrue(
+                    (System.nanoTime() - start) / 1_000_000 < 5_000,
+                    "stopped at the nesting limit, not by the deadline");
         }
     }
 
     @Test
     void refusesADocumentLargerThanTheLimit() {
-        try (DocumentExtractor small = new DocumentExtractor(ExtractionLimits.defaults().withMaxDocumentBytes(1000))) {
-            DocumentContentException e = assertThrows(DocumentContentException.class,
-                    () -> small.extract(Corpus.open("pdf/TLM-CR_rendition.pdf")));
+        try (DocumentExtractor small =
+                new DocumentExtractor(ExtractionLimits.defaults().withMaxDocumentBytes(1000))) {
+            DocumentContentException e = assertThrows(
+                    DocumentContentException.class, () -> small.extract(Corpus.open("pdf/TLM-CR_rendition.pdf")));
 
             assertEquals(QuarantineReason.TOO_LARGE, e.reason());
         }
     }
 
     private static void awaitNoAbandonedParse(DocumentExtractor extractor) {
-        await("the abandoned thread ended").atMost(Duration.ofSeconds(10))
+        await("the abandoned thread ended")
+                .atMost(Duration.ofSeconds(10))
                 .until(() -> extractor.abandonedParsesRunning() == 0);
     }
 

@@ -52,33 +52,45 @@ class FhirPatientReaderTest {
     void readsAnMhdTransactionBundleFromItsDocumentReference() throws IOException {
         FhirDocumentInfo info = read("fhir/Bundle-example-td2-iti65-lot-soumission.json");
 
-        assertEquals(new FhirDocumentInfo("Bundle", List.of(SAMPLE_INS),
-                new CodedValue("11488-4", "http://loinc.org", "Consult note"),
-                "Compte rendu de consultation",
-                OffsetDateTime.parse("2026-06-12T10:00:00+02:00"),
-                "urn:oid:1.2.250.1.213.1.4.8.99999.2"), info);
+        assertEquals(
+                new FhirDocumentInfo(
+                        "Bundle",
+                        List.of(SAMPLE_INS),
+                        new CodedValue("11488-4", "http://loinc.org", "Consult note"),
+                        "Compte rendu de consultation",
+                        OffsetDateTime.parse("2026-06-12T10:00:00+02:00"),
+                        "urn:oid:1.2.250.1.213.1.4.8.99999.2"),
+                info);
     }
 
     @Test
     void readsADocumentBundleFromItsCompositionAndPatientEntry() throws IOException {
         FhirDocumentInfo info = read("fhir/Bundle-example-annexe-fhir-document.json");
 
-        assertEquals(new FhirDocumentInfo("Bundle", List.of(SAMPLE_INS),
-                new CodedValue("60591-5", "http://loinc.org", "Patient summary Document"),
-                "Synthèse patient 20/11/2024",
-                OffsetDateTime.parse("2024-11-20T11:00:00+01:00"),
-                "urn:oid:1.2.250.1.213.1.4.8.99999.202"), info);
+        assertEquals(
+                new FhirDocumentInfo(
+                        "Bundle",
+                        List.of(SAMPLE_INS),
+                        new CodedValue("60591-5", "http://loinc.org", "Patient summary Document"),
+                        "Synthèse patient 20/11/2024",
+                        OffsetDateTime.parse("2024-11-20T11:00:00+01:00"),
+                        "urn:oid:1.2.250.1.213.1.4.8.99999.202"),
+                info);
     }
 
     @Test
     void readsFhirXmlWithAContainedPatientWhenTheSubjectQueryHasNoValue() throws IOException {
         FhirDocumentInfo info = read("fhir/DocumentReference-example-td3-1a-cr-consultation.xml");
 
-        assertEquals(new FhirDocumentInfo("DocumentReference", List.of(SAMPLE_INS),
-                new CodedValue("11488-4", "http://loinc.org", "Consult note"),
-                "CR Consultation 20/11/2024",
-                OffsetDateTime.parse("2024-11-20T10:30:00+01:00"),
-                "urn:oid:1.2.250.1.213.1.4.8.99999.101"), info);
+        assertEquals(
+                new FhirDocumentInfo(
+                        "DocumentReference",
+                        List.of(SAMPLE_INS),
+                        new CodedValue("11488-4", "http://loinc.org", "Consult note"),
+                        "CR Consultation 20/11/2024",
+                        OffsetDateTime.parse("2024-11-20T10:30:00+01:00"),
+                        "urn:oid:1.2.250.1.213.1.4.8.99999.101"),
+                info);
     }
 
     @Test
@@ -108,12 +120,17 @@ class FhirPatientReaderTest {
 
         FhirDocumentInfo info = reader.read(utf8(xml));
 
-        assertEquals(new FhirDocumentInfo("Bundle",
-                List.of(new Identifier("1.2.3.4", "IPP-1"), new Identifier("1.2.250.1.213.1.4.8", "277076322082910")),
-                new CodedValue("60591-5", "http://loinc.org", null),
-                "Synthèse",
-                OffsetDateTime.parse("2024-11-20T11:00:00+01:00"),
-                "urn:uuid:doc-1"), info);
+        assertEquals(
+                new FhirDocumentInfo(
+                        "Bundle",
+                        List.of(
+                                new Identifier("1.2.3.4", "IPP-1"),
+                                new Identifier("1.2.250.1.213.1.4.8", "277076322082910")),
+                        new CodedValue("60591-5", "http://loinc.org", null),
+                        "Synthèse",
+                        OffsetDateTime.parse("2024-11-20T11:00:00+01:00"),
+                        "urn:uuid:doc-1"),
+                info);
         assertEquals(Optional.of(new Identifier("1.2.250.1.213.1.4.8", "277076322082910")), info.ins());
     }
 
@@ -152,22 +169,24 @@ class FhirPatientReaderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "",
-            "[]",
-            "{\"resourceType\": \"DocumentReference\"",
-            "{\"resourceType\": \"DocumentReference\"} trailing",
-            "{\"resourceType\": \"DocumentReference\", \"resourceType\": \"Patient\"}",
-            "{\"status\": \"current\"}",
-            "{\"resourceType\": \"Patient\"}",
-            "{\"resourceType\": \"Bundle\", \"type\": \"searchset\"}",
-            "{\"resourceType\": \"Bundle\", \"type\": \"transaction\", \"entry\": []}",
-            "{\"resourceType\": \"DocumentReference\", \"subject\": \"Patient/1\"}",
-            "{\"resourceType\": \"DocumentReference\", \"date\": \"2024-07-15T10:00:00\"}",
-            "{\"resourceType\": \"DocumentReference\", \"date\": \"yesterday\"}",
-            "<DocumentReference xmlns=\"http://hl7.org/fhir\"><status value=\"current\"></DocumentReference>",
-            "<DocumentReference xmlns=\"urn:hl7-org:v3\"/>",
-            "plain text"})
+    @ValueSource(
+            strings = {
+                "",
+                "[]",
+                "{\"resourceType\": \"DocumentReference\"",
+                "{\"resourceType\": \"DocumentReference\"} trailing",
+                "{\"resourceType\": \"DocumentReference\", \"resourceType\": \"Patient\"}",
+                "{\"status\": \"current\"}",
+                "{\"resourceType\": \"Patient\"}",
+                "{\"resourceType\": \"Bundle\", \"type\": \"searchset\"}",
+                "{\"resourceType\": \"Bundle\", \"type\": \"transaction\", \"entry\": []}",
+                "{\"resourceType\": \"DocumentReference\", \"subject\": \"Patient/1\"}",
+                "{\"resourceType\": \"DocumentReference\", \"date\": \"2024-07-15T10:00:00\"}",
+                "{\"resourceType\": \"DocumentReference\", \"date\": \"yesterday\"}",
+                "<DocumentReference xmlns=\"http://hl7.org/fhir\"><status value=\"current\"></DocumentReference>",
+                "<DocumentReference xmlns=\"urn:hl7-org:v3\"/>",
+                "plain text"
+            })
     void refusesMalformedFhir(String document) {
         assertThrows(DocumentContentException.class, () -> reader.read(utf8(document)));
     }
@@ -183,7 +202,8 @@ class FhirPatientReaderTest {
 
     @Test
     void refusesDeeplyNestedJson() {
-        String deep = "{\"resourceType\": \"DocumentReference\", \"x\": " + "[".repeat(10_000) + "]".repeat(10_000) + "}";
+        String deep =
+                "{\"resourceType\": \"DocumentReference\", \"x\": " + "[".repeat(10_000) + "]".repeat(10_000) + "}";
 
         DocumentContentException e = assertThrows(DocumentContentException.class, () -> reader.read(utf8(deep)));
 

@@ -37,7 +37,8 @@ class TextCollectorTest {
     @Test
     void keepsOrdinaryLongWordsAndCodes() {
         TextCollector text = new TextCollector(1000);
-        text.append("anticonstitutionnellement 1.2.250.1.213.1.4.10 https://example.org/a/very/long/path/that/is/not/base64/at/all?x=1");
+        text.append(
+                "anticonstitutionnellement 1.2.250.1.213.1.4.10 https://example.org/a/very/long/path/that/is/not/base64/at/all?x=1");
 
         assertTrue(text.text().contains("anticonstitutionnellement"));
         assertTrue(text.text().contains("https://example.org/"));

@@ -24,10 +24,13 @@ class ReadinessIT {
 
     @Test
     void readyWhenEveryServerAnswers() {
-        given().when().get("/q/health/ready")
-                .then().statusCode(200)
+        given().when()
+                .get("/q/health/ready")
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("UP"))
-                .body("checks.findAll { it.name in ['postgresql', 'kafka', 'object-storage', 'oidc-provider'] }.name",
+                .body(
+                        "checks.findAll { it.name in ['postgresql', 'kafka', 'object-storage', 'oidc-provider'] }.name",
                         containsInAnyOrder(SERVERS.toArray()))
                 .body("checks.status", everyItem(equalTo("UP")));
     }
@@ -42,22 +45,33 @@ class ReadinessIT {
     void notReadyNamingTheServerThatStopped(String stackName, String checkName) {
         LocalStack.stop(stackName);
         try {
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-                JsonPath health = given().when().get("/q/health/ready")
-                        .then().statusCode(503).extract().jsonPath();
-                assertEquals("DOWN", health.getString("status"));
-                assertEquals("DOWN", statusOf(health, checkName), checkName + " should be DOWN");
-                for (String other : SERVERS) {
-                    if (!other.equals(checkName)) {
-                        assertEquals("UP", statusOf(health, other), other + " should stay UP");
-                    }
-                }
-            });
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(() -> {
+                        JsonPath health = given().when()
+                                .get("/q/health/ready")
+                                .then()
+                                .statusCode(503)
+                                .extract()
+                                .jsonPath();
+                        assertEquals("DOWN", health.getString("status"));
+                        assertEquals("DOWN", statusOf(health, checkName), checkName + " should be DOWN");
+                        for (String other : SERVERS) {
+                            if (!other.equals(checkName)) {
+                                assertEquals("UP", statusOf(health, other), other + " should stay UP");
+                            }
+                        }
+                    });
         } finally {
             LocalStack.start(stackName);
         }
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-                given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP")));
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> given().when()
+                        .get("/q/health/ready")
+                        .then()
+                        .statusCode(200)
+                        .body("status", equalTo("UP")));
     }
 
     private static String statusOf(JsonPath health, String check) {

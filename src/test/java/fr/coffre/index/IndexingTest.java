@@ -77,8 +77,15 @@ class IndexingTest {
     @Test
     void aDocumentIsFoundByItsWordsWithoutAccentsOrEndingsAndAnnouncedOnce() {
         String text = "Échographie abdominale réalisée le 3 mars : foie homogène, vésicule alithiasique.";
-        String id = upload(KeycloakTokens.hospital(), metadata("text-" + UUID.randomUUID()).put("title", "Compte rendu d'échographie"),
-                text.getBytes(StandardCharsets.UTF_8), "text/plain").then().statusCode(201).extract().path("id");
+        String id = upload(
+                        KeycloakTokens.hospital(),
+                        metadata("text-" + UUID.randomUUID()).put("title", "Compte rendu d'échographie"),
+                        text.getBytes(StandardCharsets.UTF_8),
+                        "text/plain")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
 
         assertEquals("INDEXED", Database.awaitConcluded(id));
         assertEquals(1, matches(id, "echographie abdominale"), "accents are ignored");
@@ -89,37 +96,65 @@ class IndexingTest {
         assertEquals("TEXT", entry.getString("detected_kind"));
         assertTrue(entry.getString("excerpt").contains("vésicule alithiasique"));
         await().atMost(DEADLINE).until(() -> Topics.relayed(id));
-        assertEquals(1, Topics.eventsAbout(topics.topics().documentsIndexed().name(), id),
+        assertEquals(
+                1,
+                Topics.eventsAbout(topics.topics().documentsIndexed().name(), id),
                 "the document-indexed event is committed with the status, and relayed once");
     }
 
     @Test
     void titlesRankAboveBodyText() {
-        String word = "zygomatique" + UUID.randomUUID().toString().replaceAll("[^a-f]", "").substring(0, 4);
-        String inBody = upload(KeycloakTokens.hospital(), metadata("rank-" + UUID.randomUUID()).put("title", "Compte rendu"),
-                ("Une fracture " + word + " est notée.").getBytes(StandardCharsets.UTF_8), "text/plain")
-                .then().statusCode(201).extract().path("id");
-        String inTitle = upload(KeycloakTokens.hospital(), metadata("rank-" + UUID.randomUUID()).put("title", "Fracture " + word),
-                "Compte rendu sans rapport.".getBytes(StandardCharsets.UTF_8), "text/plain").then().statusCode(201).extract().path("id");
+        String word = "zygomatique"
+                + UUID.randomUUID().toString().replaceAll("[^a-f]", "").substring(0, 4);
+        String inBody = upload(
+                        KeycloakTokens.hospital(),
+                        metadata("rank-" + UUID.randomUUID()).put("title", "Compte rendu"),
+                        ("Une fracture " + word + " est notée.").getBytes(StandardCharsets.UTF_8),
+                        "text/plain")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        String inTitle = upload(
+                        KeycloakTokens.hospital(),
+                        metadata("rank-" + UUID.randomUUID()).put("title", "Fracture " + word),
+                        "Compte rendu sans rapport.".getBytes(StandardCharsets.UTF_8),
+                        "text/plain")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
         Database.awaitConcluded(inTitle);
         Database.awaitConcluded(inBody);
         List<String> ranked = new ArrayList<>();
         pool.preparedQuery("SELECT document_id FROM document_index WHERE search @@ plainto_tsquery('coffre_fr', $1) "
                         + "ORDER BY ts_rank(search, plainto_tsquery('coffre_fr', $1)) DESC")
-                .execute(Tuple.of(word)).await().atMost(DEADLINE).forEach(row -> ranked.add(row.getUUID(0).toString()));
+                .execute(Tuple.of(word))
+                .await()
+                .atMost(DEADLINE)
+                .forEach(row -> ranked.add(row.getUUID(0).toString()));
         assertEquals(List.of(inTitle, inBody), ranked);
     }
 
     @Test
     void aDeclaredTypeThatDisagreesWithTheContentIsFlaggedNotRefused() {
         // A fresh ClinicalDocument/id, so this is a new document and not a retry of the corpus one.
-        String cda = new String(Corpus.bytes(CDA), StandardCharsets.UTF_8).replace(
-                "<id root=\"1.2.250.1.213.1.1.1.55.2024.9.1\"/>", "<id root=\"1.2.250.1.213.1.1.1.55.2024.9.1\" extension=\""
-                        + UUID.randomUUID() + "\"/>");
-        var declared = new JsonObject().put("typeCode", new JsonObject()
-                .put("code", "11488-4").put("system", "2.16.840.1.113883.6.1").put("display", "Consultation note"));
+        String cda = new String(Corpus.bytes(CDA), StandardCharsets.UTF_8)
+                .replace(
+                        "<id root=\"1.2.250.1.213.1.1.1.55.2024.9.1\"/>",
+                        "<id root=\"1.2.250.1.213.1.1.1.55.2024.9.1\" extension=\"" + UUID.randomUUID() + "\"/>");
+        var declared = new JsonObject()
+                .put(
+                        "typeCode",
+                        new JsonObject()
+                                .put("code", "11488-4")
+                                .put("system", "2.16.840.1.113883.6.1")
+                                .put("display", "Consultation note"));
         String id = upload(KeycloakTokens.radiology(), declared, cda.getBytes(StandardCharsets.UTF_8), "text/xml")
-                .then().statusCode(201).extract().path("id");
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
         assertEquals("INDEXED", Database.awaitConcluded(id));
         assertTrue(indexEntry(id).getBoolean("type_mismatch"));
         assertEquals("11502-2", indexEntry(id).getString("content_code"));
@@ -129,11 +164,21 @@ class IndexingTest {
     @Test
     void aDocumentWhoseContentNamesAnotherPatientIsQuarantined() throws Exception {
         // The upload refuses such a document; this one stands for a row filed wrongly by other means.
-        Document wrong = insertStored(new Identifier("1.2.250.1.213.1.4.10", "180057512345627"), Corpus.bytes(CDA), "text/xml");
+        Document wrong =
+                insertStored(new Identifier("1.2.250.1.213.1.4.10", "180057512345627"), Corpus.bytes(CDA), "text/xml");
         assertEquals("QUARANTINED", Database.awaitConcluded(wrong.id().toString()));
-        assertTrue(Database.statusReason(wrong.id().toString()).startsWith("patient-mismatch"), Database.statusReason(wrong.id().toString()));
-        assertEquals(0L, pool.preparedQuery("SELECT count(*) FROM document_index WHERE document_id = $1")
-                .execute(Tuple.of(wrong.id())).await().atMost(DEADLINE).iterator().next().getLong(0));
+        assertTrue(
+                Database.statusReason(wrong.id().toString()).startsWith("patient-mismatch"),
+                Database.statusReason(wrong.id().toString()));
+        assertEquals(
+                0L,
+                pool.preparedQuery("SELECT count(*) FROM document_index WHERE document_id = $1")
+                        .execute(Tuple.of(wrong.id()))
+                        .await()
+                        .atMost(DEADLINE)
+                        .iterator()
+                        .next()
+                        .getLong(0));
     }
 
     @Test
@@ -143,8 +188,15 @@ class IndexingTest {
         Document poison = insertStored(patient, null, "application/pdf");
         List<String> behind = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            behind.add(upload(KeycloakTokens.hospital(), metadata("behind-" + UUID.randomUUID()),
-                    ("Résultat " + i).getBytes(StandardCharsets.UTF_8), "text/plain").then().statusCode(201).extract().path("id"));
+            behind.add(upload(
+                            KeycloakTokens.hospital(),
+                            metadata("behind-" + UUID.randomUUID()),
+                            ("Résultat " + i).getBytes(StandardCharsets.UTF_8),
+                            "text/plain")
+                    .then()
+                    .statusCode(201)
+                    .extract()
+                    .path("id"));
         }
         // Same patient, so same partition: the documents behind it are indexed while it waits for its retries.
         for (String id : behind) {
@@ -153,55 +205,104 @@ class IndexingTest {
         assertEquals("STORED", Database.status(poison.id().toString()), "the poison is still being retried");
 
         assertEquals("FAILED", Database.awaitConcluded(poison.id().toString()));
-        assertTrue(Database.statusReason(poison.id().toString()).startsWith("dead-lettered after 3 attempts"), Database.statusReason(poison.id().toString()));
+        assertTrue(
+                Database.statusReason(poison.id().toString()).startsWith("dead-lettered after 3 attempts"),
+                Database.statusReason(poison.id().toString()));
 
         byte[] pdf = Corpus.bytes("pdf/CR-BIO_TSH_rendition.pdf");
-        s3.putObject(PutObjectArgs.builder().bucket(storage.bucket()).object(poison.objectKey())
-                .stream(new ByteArrayInputStream(pdf), pdf.length, -1).build()).get(30, TimeUnit.SECONDS);
+        s3.putObject(PutObjectArgs.builder().bucket(storage.bucket()).object(poison.objectKey()).stream(
+                                new ByteArrayInputStream(pdf), pdf.length, -1)
+                        .build())
+                .get(30, TimeUnit.SECONDS);
         String operator = KeycloakTokens.user("operator.ops");
-        given().auth().oauth2(KeycloakTokens.hospital()).post("/api/v1/operations/dead-letters/replay").then().statusCode(403);
+        given().auth()
+                .oauth2(KeycloakTokens.hospital())
+                .post("/api/v1/operations/dead-letters/replay")
+                .then()
+                .statusCode(403);
         // The dead letter may still be on its way to Kafka when the status is written: replay until it is seen.
-        await().atMost(DEADLINE).untilAsserted(() -> given().auth().oauth2(operator)
-                .post("/api/v1/operations/dead-letters/replay").then().statusCode(200)
-                .body("documents.documentId", hasItem(poison.id().toString())));
+        await().atMost(DEADLINE)
+                .untilAsserted(() -> given().auth()
+                        .oauth2(operator)
+                        .post("/api/v1/operations/dead-letters/replay")
+                        .then()
+                        .statusCode(200)
+                        .body("documents.documentId", hasItem(poison.id().toString())));
         assertEquals("INDEXED", Database.awaitConcluded(poison.id().toString()), "replayed once its object is back");
-        given().auth().oauth2(operator).post("/api/v1/operations/dead-letters/replay").then().statusCode(200)
+        given().auth()
+                .oauth2(operator)
+                .post("/api/v1/operations/dead-letters/replay")
+                .then()
+                .statusCode(200)
                 .body("replayed", equalTo(0));
     }
 
     Document insertStored(Identifier patient, byte[] content, String mediaType) throws Exception {
         String key = store.newKey();
         if (content != null) {
-            s3.putObject(PutObjectArgs.builder().bucket(storage.bucket()).object(key)
-                    .stream(new ByteArrayInputStream(content), content.length, -1).build()).get(30, TimeUnit.SECONDS);
+            s3.putObject(PutObjectArgs.builder().bucket(storage.bucket()).object(key).stream(
+                                    new ByteArrayInputStream(content), content.length, -1)
+                            .build())
+                    .get(30, TimeUnit.SECONDS);
         }
         UUID submission = UUID.randomUUID();
-        DocumentEntry entry = new DocumentEntry("direct-" + UUID.randomUUID(), patient,
-                new Code("11502-2", "2.16.840.1.113883.6.1", "CR d'examens biologiques"), null, "Compte rendu",
-                OffsetDateTime.now(), null, null, null, null);
-        Document document = new Document(UUID.randomUUID(), "690781810", entry, mediaType, "0".repeat(64),
-                content == null ? 1000 : content.length, key, submission, null, DocumentStatus.STORED, null, DocumentRepository.now());
-        pool.withTransaction(connection -> connection.preparedQuery("INSERT INTO submission (id, producer_id) VALUES ($1, $2)")
+        DocumentEntry entry = new DocumentEntry(
+                "direct-" + UUID.randomUUID(),
+                patient,
+                new Code("11502-2", "2.16.840.1.113883.6.1", "CR d'examens biologiques"),
+                null,
+                "Compte rendu",
+                OffsetDateTime.now(),
+                null,
+                null,
+                null,
+                null);
+        Document document = new Document(
+                UUID.randomUUID(),
+                "690781810",
+                entry,
+                mediaType,
+                "0".repeat(64),
+                content == null ? 1000 : content.length,
+                key,
+                submission,
+                null,
+                DocumentStatus.STORED,
+                null,
+                DocumentRepository.now());
+        pool.withTransaction(connection -> connection
+                        .preparedQuery("INSERT INTO submission (id, producer_id) VALUES ($1, $2)")
                         .execute(Tuple.of(submission, document.producerId()))
                         .chain(() -> documents.insert(connection, document))
-                        .chain(() -> outbox.append(connection, topics.topics().documentsStored().name(),
-                                PatientKey.of(patient), DocumentStored.of(document), null)))
-                .await().atMost(DEADLINE);
+                        .chain(() -> outbox.append(
+                                connection,
+                                topics.topics().documentsStored().name(),
+                                PatientKey.of(patient),
+                                DocumentStored.of(document),
+                                null)))
+                .await()
+                .atMost(DEADLINE);
         relay.wakeUp();
         return document;
     }
 
-
-
-
     long matches(String id, String query) {
         return pool.preparedQuery("SELECT count(*) FROM document_index WHERE document_id = $1 "
                         + "AND search @@ plainto_tsquery('coffre_fr', $2)")
-                .execute(Tuple.of(UUID.fromString(id), query)).await().atMost(DEADLINE).iterator().next().getLong(0);
+                .execute(Tuple.of(UUID.fromString(id), query))
+                .await()
+                .atMost(DEADLINE)
+                .iterator()
+                .next()
+                .getLong(0);
     }
 
     Row indexEntry(String id) {
-        return pool.preparedQuery("SELECT * FROM document_index WHERE document_id = $1").execute(Tuple.of(UUID.fromString(id)))
-                .await().atMost(DEADLINE).iterator().next();
+        return pool.preparedQuery("SELECT * FROM document_index WHERE document_id = $1")
+                .execute(Tuple.of(UUID.fromString(id)))
+                .await()
+                .atMost(DEADLINE)
+                .iterator()
+                .next();
     }
 }

@@ -33,8 +33,9 @@ class WorkerRecoveryIT {
 
     @Test
     void workersResumeAfterKafkaAndPostgresqlRestartWithNothingLostOrIndexedTwice() throws Exception {
-        try (ServiceProcess service = new ServiceProcess("workers", 18196, List.of(),
-                Map.of("COFFRE_INGEST_BACKLOG_SAMPLE_INTERVAL", "PT0.5S")).start()) {
+        try (ServiceProcess service = new ServiceProcess(
+                        "workers", 18196, List.of(), Map.of("COFFRE_INGEST_BACKLOG_SAMPLE_INTERVAL", "PT0.5S"))
+                .start()) {
             String token = KeycloakTokens.laboratory();
             List<String> accepted = new ArrayList<>();
             accepted.addAll(upload(service, token, 5));
@@ -51,8 +52,9 @@ class WorkerRecoveryIT {
             LocalStack.start("postgres");
             accepted.addAll(upload(service, token, 5));
 
-            await().atMost(DEADLINE).pollInterval(Duration.ofSeconds(1)).until(() -> accepted.stream()
-                    .allMatch(id -> "INDEXED".equals(Database.status(id))));
+            await().atMost(DEADLINE)
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> accepted.stream().allMatch(id -> "INDEXED".equals(Database.status(id))));
             await().atMost(DEADLINE).until(() -> accepted.stream().allMatch(Topics::relayed));
             for (String id : accepted) {
                 assertEquals(1, Database.count("SELECT count(*) FROM document_index WHERE document_id = ?::uuid", id));
@@ -70,8 +72,9 @@ class WorkerRecoveryIT {
             List<String> accepted = upload(service, KeycloakTokens.radiology(), 12);
             service.kill(); // some documents indexed, some in the workers' hands, some not fetched yet
             service.start();
-            await().atMost(DEADLINE).pollInterval(Duration.ofSeconds(1)).until(() -> accepted.stream()
-                    .allMatch(id -> "INDEXED".equals(Database.status(id))));
+            await().atMost(DEADLINE)
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> accepted.stream().allMatch(id -> "INDEXED".equals(Database.status(id))));
             for (String id : accepted) {
                 assertEquals(1, Database.count("SELECT count(*) FROM document_index WHERE document_id = ?::uuid", id));
             }
@@ -85,11 +88,24 @@ class WorkerRecoveryIT {
         List<String> ids = new ArrayList<>();
         while (ids.size() < n) {
             Submissions upload = new Submissions()
-                    .part("metadata", "application/json", metadata("recovery-" + UUID.randomUUID()).encode().getBytes())
-                    .part("content", "text/plain", ("Compte rendu " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
-            HttpResponse<String> answer = await().atMost(DEADLINE).pollInterval(Duration.ofMillis(500))
-                    .until(() -> service.post("/api/v1/documents", token, upload.contentType(),
-                            new ByteArrayInputStream(upload.bytes())).get(2, TimeUnit.MINUTES), r -> r.statusCode() != 503);
+                    .part(
+                            "metadata",
+                            "application/json",
+                            metadata("recovery-" + UUID.randomUUID()).encode().getBytes())
+                    .part(
+                            "content",
+                            "text/plain",
+                            ("Compte rendu " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
+            HttpResponse<String> answer = await().atMost(DEADLINE)
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(
+                            () -> service.post(
+                                            "/api/v1/documents",
+                                            token,
+                                            upload.contentType(),
+                                            new ByteArrayInputStream(upload.bytes()))
+                                    .get(2, TimeUnit.MINUTES),
+                            r -> r.statusCode() != 503);
             assertEquals(201, answer.statusCode(), answer.body());
             ids.add(new JsonObject(answer.body()).getString("id"));
         }

@@ -17,10 +17,10 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.UUID;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -60,9 +60,11 @@ class CorpusIngestionTest {
         Response response = Uploads.upload(producerFor(file), metadata, Corpus.bytes(file), mediaType);
         int status = response.statusCode();
         if (expected.startsWith("accept") || acceptedAlternative(file)) {
-            assertTrue(status == 200 || status == 201, file + ": expected 2xx, got " + status + " " + response.asString());
+            assertTrue(
+                    status == 200 || status == 201, file + ": expected 2xx, got " + status + " " + response.asString());
             if (Ins.isInsSystem(row.get("patient_id_system"))) {
-                response.then().body("patient.id", equalTo(row.get("patient_id")))
+                response.then()
+                        .body("patient.id", equalTo(row.get("patient_id")))
                         .body("patient.system", equalTo(row.get("patient_id_system")));
             }
             if (!row.get("doc_code").equals("-")) {
@@ -74,7 +76,9 @@ class CorpusIngestionTest {
             checkIndexed(row, response.path("id"));
         } else {
             List<Integer> allowed = rejectStatuses(file, expected);
-            assertTrue(allowed.contains(status), file + ": expected one of " + allowed + ", got " + status + " " + response.asString());
+            assertTrue(
+                    allowed.contains(status),
+                    file + ": expected one of " + allowed + ", got " + status + " " + response.asString());
             response.then().contentType("application/problem+json");
             assertTrue(!response.asString().contains("root:"), "no file content is echoed back");
         }
@@ -89,9 +93,14 @@ class CorpusIngestionTest {
         if (!status.equals("INDEXED")) {
             return;
         }
-        Row index = pool.preparedQuery("SELECT content_patient_id, content_patient_system, content_code, content_title, "
-                        + "effective_time_value, detected_kind FROM document_index WHERE document_id = $1")
-                .execute(Tuple.of(UUID.fromString(id))).await().atMost(Duration.ofSeconds(10)).iterator().next();
+        Row index = pool.preparedQuery(
+                        "SELECT content_patient_id, content_patient_system, content_code, content_title, "
+                                + "effective_time_value, detected_kind FROM document_index WHERE document_id = $1")
+                .execute(Tuple.of(UUID.fromString(id)))
+                .await()
+                .atMost(Duration.ofSeconds(10))
+                .iterator()
+                .next();
         expect(row, "patient_id", index.getString("content_patient_id"), file);
         expect(row, "patient_id_system", index.getString("content_patient_system"), file);
         expect(row, "doc_code", index.getString("content_code"), file);
@@ -107,8 +116,6 @@ class CorpusIngestionTest {
             assertEquals(listed, actual, file + ": " + column);
         }
     }
-
-
 
     /**
      * A CDA naming its patient by INS needs no metadata at all. Other documents (PDF, images, US

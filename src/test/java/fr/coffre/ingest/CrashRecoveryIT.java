@@ -52,8 +52,9 @@ class CrashRecoveryIT {
     @BeforeAll
     static void start() {
         // A short grace period so the test sees orphans swept; the commit refuses a swept object anyway.
-        service = new ServiceProcess("crash", 18191, List.of("-Xmx256m"),
-                Map.of("COFFRE_STORAGE_ORPHAN_GRACE_PERIOD", "PT5S")).start();
+        service = new ServiceProcess(
+                        "crash", 18191, List.of("-Xmx256m"), Map.of("COFFRE_STORAGE_ORPHAN_GRACE_PERIOD", "PT5S"))
+                .start();
         hospital = KeycloakTokens.hospital();
     }
 
@@ -68,7 +69,9 @@ class CrashRecoveryIT {
         String two = "crash-" + UUID.randomUUID();
         String three = "crash-" + UUID.randomUUID();
         byte[] large = pdfOf(12 * 1024 * 1024);
-        JsonArray manifest = new JsonArray().add(metadata(one).put("part", "one")).add(metadata(two).put("part", "two"))
+        JsonArray manifest = new JsonArray()
+                .add(metadata(one).put("part", "one"))
+                .add(metadata(two).put("part", "two"))
                 .add(metadata(three).put("part", "three"));
         Submissions full = Submissions.withManifest(manifest)
                 .part("one", "application/pdf", Corpus.bytes(PDF))
@@ -80,26 +83,36 @@ class CrashRecoveryIT {
         // The client sends the first two documents and 7 MiB of the third, then stalls.
         CountDownLatch gate = new CountDownLatch(1);
         int cut = body.length - large.length + 7 * 1024 * 1024;
-        var answer = post("/api/v1/submissions", full.contentType(), new SequenceInputStream(
-                new ByteArrayInputStream(body, 0, cut), new StalledStream(gate)));
-        await().atMost(DEADLINE).until(() -> Database.count("SELECT count(*) FROM document WHERE unique_id IN (?, ?)", one, two) == 2
-                && !newKeys(pendingBefore).isEmpty());
+        var answer = post(
+                "/api/v1/submissions",
+                full.contentType(),
+                new SequenceInputStream(new ByteArrayInputStream(body, 0, cut), new StalledStream(gate)));
+        await().atMost(DEADLINE)
+                .until(() -> Database.count("SELECT count(*) FROM document WHERE unique_id IN (?, ?)", one, two) == 2
+                        && !newKeys(pendingBefore).isEmpty());
         Set<String> orphans = newKeys(pendingBefore);
 
         service.kill();
         gate.countDown();
-        assertTrue(answer.handle((response, failure) -> failure != null || response.statusCode() >= 500).get(),
+        assertTrue(
+                answer.handle((response, failure) -> failure != null || response.statusCode() >= 500)
+                        .get(),
                 "the interrupted submission is not acknowledged");
         service.start();
 
-        await().atMost(DEADLINE).until(() -> orphans.stream().noneMatch(StoredObjects::exists)
-                && pendingKeys().stream().noneMatch(orphans::contains));
+        await().atMost(DEADLINE)
+                .until(() -> orphans.stream().noneMatch(StoredObjects::exists)
+                        && pendingKeys().stream().noneMatch(orphans::contains));
 
-        HttpResponse<String> resent = post("/api/v1/submissions", full.contentType(), new ByteArrayInputStream(body)).get();
+        HttpResponse<String> resent = post("/api/v1/submissions", full.contentType(), new ByteArrayInputStream(body))
+                .get();
         assertEquals(201, resent.statusCode(), resent.body());
         JsonObject outcome = new JsonObject(resent.body());
-        assertEquals(List.of("duplicate", "duplicate", "created"), outcome.getJsonArray("documents").stream()
-                .map(e -> ((JsonObject) e).getString("outcome")).toList());
+        assertEquals(
+                List.of("duplicate", "duplicate", "created"),
+                outcome.getJsonArray("documents").stream()
+                        .map(e -> ((JsonObject) e).getString("outcome"))
+                        .toList());
         assertEquals(3, Database.count("SELECT count(*) FROM document WHERE unique_id IN (?, ?, ?)", one, two, three));
     }
 
@@ -107,7 +120,10 @@ class CrashRecoveryIT {
     void killedAfterTheBytesAreStoredAndBeforeTheRowCommits() throws Exception {
         String uniqueId = "crash-" + UUID.randomUUID();
         Submissions upload = new Submissions()
-                .part("metadata", "application/json", metadata(uniqueId).encode().getBytes())
+                .part(
+                        "metadata",
+                        "application/json",
+                        metadata(uniqueId).encode().getBytes())
                 .part("content", "application/pdf", Corpus.bytes(PDF));
         Set<String> pendingBefore = pendingKeys();
         CompletableFuture<HttpResponse<String>> answer;
@@ -119,8 +135,10 @@ class CrashRecoveryIT {
                 statement.execute("LOCK TABLE document IN SHARE MODE");
             }
             answer = post("/api/v1/documents", upload.contentType(), new ByteArrayInputStream(upload.bytes()));
-            await().atMost(DEADLINE).until(() -> Database.count("SELECT count(*) FROM pg_stat_activity "
-                    + "WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO document%'") == 1);
+            await().atMost(DEADLINE)
+                    .until(() -> Database.count("SELECT count(*) FROM pg_stat_activity "
+                                    + "WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO document%'")
+                            == 1);
             orphans = newKeys(pendingBefore);
             assertEquals(1, orphans.size());
             assertTrue(StoredObjects.exists(orphans.iterator().next()), "the bytes were stored before the commit");
@@ -131,12 +149,17 @@ class CrashRecoveryIT {
         service.start();
 
         String orphan = orphans.iterator().next();
-        await().atMost(DEADLINE).until(() -> !StoredObjects.exists(orphan) && !pendingKeys().contains(orphan));
+        await().atMost(DEADLINE)
+                .until(() -> !StoredObjects.exists(orphan) && !pendingKeys().contains(orphan));
         assertEquals(0, Database.count("SELECT count(*) FROM document WHERE unique_id = ?", uniqueId));
-        assertEquals(0, Database.count("SELECT count(*) FROM outbox WHERE payload->>'objectKey' = ?", orphan),
+        assertEquals(
+                0,
+                Database.count("SELECT count(*) FROM outbox WHERE payload->>'objectKey' = ?", orphan),
                 "no event announces an uncommitted document");
 
-        HttpResponse<String> retried = post("/api/v1/documents", upload.contentType(), new ByteArrayInputStream(upload.bytes())).get();
+        HttpResponse<String> retried = post(
+                        "/api/v1/documents", upload.contentType(), new ByteArrayInputStream(upload.bytes()))
+                .get();
         assertEquals(201, retried.statusCode(), retried.body());
         assertEquals(1, Database.count("SELECT count(*) FROM document WHERE unique_id = ?", uniqueId));
     }
@@ -145,16 +168,22 @@ class CrashRecoveryIT {
     void killedAfterTheCommitWhileKafkaIsDown() throws Exception {
         String uniqueId = "crash-" + UUID.randomUUID();
         Submissions upload = new Submissions()
-                .part("metadata", "application/json", metadata(uniqueId).encode().getBytes())
+                .part(
+                        "metadata",
+                        "application/json",
+                        metadata(uniqueId).encode().getBytes())
                 .part("content", "application/pdf", Corpus.bytes(OTHER_PDF));
         String id;
         LocalStack.stop("kafka");
         try {
-            HttpResponse<String> accepted = post("/api/v1/documents", upload.contentType(),
-                    new ByteArrayInputStream(upload.bytes())).get();
+            HttpResponse<String> accepted = post(
+                            "/api/v1/documents", upload.contentType(), new ByteArrayInputStream(upload.bytes()))
+                    .get();
             assertEquals(201, accepted.statusCode(), "acceptance does not wait for Kafka: " + accepted.body());
             id = new JsonObject(accepted.body()).getString("id");
-            assertEquals(1, Database.count("SELECT count(*) FROM outbox WHERE payload->>'documentId' = ?", id),
+            assertEquals(
+                    1,
+                    Database.count("SELECT count(*) FROM outbox WHERE payload->>'documentId' = ?", id),
                     "the event waits in PostgreSQL");
             service.kill();
         } finally {
@@ -162,12 +191,22 @@ class CrashRecoveryIT {
         }
         service.start();
 
-        await().atMost(DEADLINE).until(() -> Database.count("SELECT count(*) FROM outbox WHERE payload->>'documentId' = ?", id) == 0);
-        assertEquals(1, Topics.eventsAbout("coffre.documents.stored", id), "the acknowledged document is announced exactly once");
-        String key = Database.strings("SELECT object_key FROM document WHERE id = ?::uuid", id).get(0);
-        assertEquals(Database.strings("SELECT sha256 FROM document WHERE id = ?::uuid", id).get(0), StoredObjects.sha256(key));
+        await().atMost(DEADLINE)
+                .until(() -> Database.count("SELECT count(*) FROM outbox WHERE payload->>'documentId' = ?", id) == 0);
+        assertEquals(
+                1,
+                Topics.eventsAbout("coffre.documents.stored", id),
+                "the acknowledged document is announced exactly once");
+        String key = Database.strings("SELECT object_key FROM document WHERE id = ?::uuid", id)
+                .get(0);
+        assertEquals(
+                Database.strings("SELECT sha256 FROM document WHERE id = ?::uuid", id)
+                        .get(0),
+                StoredObjects.sha256(key));
 
-        HttpResponse<String> retried = post("/api/v1/documents", upload.contentType(), new ByteArrayInputStream(upload.bytes())).get();
+        HttpResponse<String> retried = post(
+                        "/api/v1/documents", upload.contentType(), new ByteArrayInputStream(upload.bytes()))
+                .get();
         assertEquals(200, retried.statusCode(), retried.body());
         assertEquals(id, new JsonObject(retried.body()).getString("id"));
         assertEquals(1, Database.count("SELECT count(*) FROM document WHERE unique_id = ?", uniqueId));

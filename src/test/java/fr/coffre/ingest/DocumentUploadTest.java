@@ -75,13 +75,19 @@ class DocumentUploadTest {
         String uniqueId = uniqueId();
         byte[] pdf = Corpus.bytes(PDF);
         Response created = upload(hospital, metadata(uniqueId), pdf, "application/pdf");
-        created.then().statusCode(201)
+        created.then()
+                .statusCode(201)
                 .header("Location", startsWith("http"))
                 .body("uniqueId", equalTo(uniqueId))
                 .body("status", equalTo("STORED"))
                 .body("size", equalTo(pdf.length))
-                .body("sha256", equalTo(Corpus.manifest().stream().filter(r -> r.get("file").equals(PDF)).findFirst()
-                        .orElseThrow().get("sha256")))
+                .body(
+                        "sha256",
+                        equalTo(Corpus.manifest().stream()
+                                .filter(r -> r.get("file").equals(PDF))
+                                .findFirst()
+                                .orElseThrow()
+                                .get("sha256")))
                 .body("mediaType", equalTo("application/pdf"))
                 .body("patient.id", equalTo("279035121518989"))
                 .body("patient.system", equalTo("1.2.250.1.213.1.4.10"))
@@ -89,14 +95,28 @@ class DocumentUploadTest {
         String id = created.path("id");
         String sha256 = created.path("sha256");
 
-        given().auth().oauth2(hospital).when().get(created.header("Location"))
-                .then().statusCode(200).body("id", equalTo(id)).body("status", oneOf("STORED", "INDEXED"));
+        given().auth()
+                .oauth2(hospital)
+                .when()
+                .get(created.header("Location"))
+                .then()
+                .statusCode(200)
+                .body("id", equalTo(id))
+                .body("status", oneOf("STORED", "INDEXED"));
 
         String key = pool.preparedQuery("SELECT object_key FROM document WHERE id = $1")
-                .execute(Tuple.of(UUID.fromString(id))).await().atMost(Duration.ofSeconds(10))
-                .iterator().next().getString(0);
+                .execute(Tuple.of(UUID.fromString(id)))
+                .await()
+                .atMost(Duration.ofSeconds(10))
+                .iterator()
+                .next()
+                .getString(0);
         assertTrue(!key.contains("279035121518989"), "object keys carry no patient identity");
-        var stat = s3.statObject(StatObjectArgs.builder().bucket(storage.bucket()).object(key).build()).get(10, TimeUnit.SECONDS);
+        var stat = s3.statObject(StatObjectArgs.builder()
+                        .bucket(storage.bucket())
+                        .object(key)
+                        .build())
+                .get(10, TimeUnit.SECONDS);
         assertEquals(pdf.length, stat.size());
         assertEquals(sha256, stat.userMetadata().get("sha256"));
 
@@ -104,7 +124,10 @@ class DocumentUploadTest {
             consumer.subscribe(List.of("coffre.documents.stored"));
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 for (var record : consumer.poll(Duration.ofMillis(500))) {
-                    if (EventCodec.decode(record.value()).documentId().toString().equals(id)) {
+                    if (EventCodec.decode(record.value())
+                            .documentId()
+                            .toString()
+                            .equals(id)) {
                         assertTrue(!record.key().contains("279035121518989"), "record keys carry no INS");
                         return true;
                     }
@@ -118,16 +141,27 @@ class DocumentUploadTest {
     void aRetriedUploadReturnsTheOriginal() {
         String uniqueId = uniqueId();
         byte[] pdf = Corpus.bytes(PDF);
-        String id = upload(hospital, metadata(uniqueId), pdf, "application/pdf").then().statusCode(201).extract().path("id");
-        upload(hospital, metadata(uniqueId), pdf, "application/pdf").then().statusCode(200).body("id", equalTo(id));
+        String id = upload(hospital, metadata(uniqueId), pdf, "application/pdf")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        upload(hospital, metadata(uniqueId), pdf, "application/pdf")
+                .then()
+                .statusCode(200)
+                .body("id", equalTo(id));
         assertEquals(1, countLive(uniqueId));
     }
 
     @Test
     void theSameUniqueIdWithOtherBytesIsAConflict() {
         String uniqueId = uniqueId();
-        upload(hospital, metadata(uniqueId), Corpus.bytes(PDF), "application/pdf").then().statusCode(201);
-        upload(hospital, metadata(uniqueId), Corpus.bytes(OTHER_PDF), "application/pdf").then().statusCode(409)
+        upload(hospital, metadata(uniqueId), Corpus.bytes(PDF), "application/pdf")
+                .then()
+                .statusCode(201);
+        upload(hospital, metadata(uniqueId), Corpus.bytes(OTHER_PDF), "application/pdf")
+                .then()
+                .statusCode(409)
                 .contentType("application/problem+json")
                 .body("type", equalTo("https://coffre.example/problems/unique-id-conflict"))
                 .body("status", equalTo(409));
@@ -138,16 +172,36 @@ class DocumentUploadTest {
     void aReplacementSupersedesTheOldVersion() {
         String uniqueId = uniqueId();
         String first = upload(hospital, metadata(uniqueId), Corpus.bytes(PDF), "application/pdf")
-                .then().statusCode(201).extract().path("id");
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
         JsonObject replacement = metadata(uniqueId).put("replaces", first);
         String second = upload(hospital, replacement, Corpus.bytes(OTHER_PDF), "application/pdf")
-                .then().statusCode(201).body("replaces", equalTo(first)).extract().path("id");
-        given().auth().oauth2(hospital).when().get("/api/v1/documents/" + first)
-                .then().statusCode(200).body("status", equalTo("SUPERSEDED"));
-        given().auth().oauth2(hospital).when().get("/api/v1/documents/" + second)
-                .then().statusCode(200).body("status", oneOf("STORED", "INDEXED")); // the workers may be done already
+                .then()
+                .statusCode(201)
+                .body("replaces", equalTo(first))
+                .extract()
+                .path("id");
+        given().auth()
+                .oauth2(hospital)
+                .when()
+                .get("/api/v1/documents/" + first)
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("SUPERSEDED"));
+        given().auth()
+                .oauth2(hospital)
+                .when()
+                .get("/api/v1/documents/" + second)
+                .then()
+                .statusCode(200)
+                .body("status", oneOf("STORED", "INDEXED")); // the workers may be done already
         // The replacement retried: the same new version, not a third one.
-        upload(hospital, replacement, Corpus.bytes(OTHER_PDF), "application/pdf").then().statusCode(200).body("id", equalTo(second));
+        upload(hospital, replacement, Corpus.bytes(OTHER_PDF), "application/pdf")
+                .then()
+                .statusCode(200)
+                .body("id", equalTo(second));
     }
 
     @Test
@@ -178,7 +232,9 @@ class DocumentUploadTest {
 
     @Test
     void anEmptyDocumentIsRefused() {
-        upload(hospital, metadata(uniqueId()), new byte[0], "application/pdf").then().statusCode(422)
+        upload(hospital, metadata(uniqueId()), new byte[0], "application/pdf")
+                .then()
+                .statusCode(422)
                 .body("type", equalTo("https://coffre.example/problems/empty-document"));
     }
 
@@ -186,7 +242,9 @@ class DocumentUploadTest {
     void aDocumentWithoutPatientIsRefused() {
         JsonObject noPatient = metadata(uniqueId());
         noPatient.remove("patient");
-        upload(hospital, noPatient, Corpus.bytes(PDF), "application/pdf").then().statusCode(422)
+        upload(hospital, noPatient, Corpus.bytes(PDF), "application/pdf")
+                .then()
+                .statusCode(422)
                 .body("type", equalTo("https://coffre.example/problems/missing-patient"));
     }
 
@@ -194,11 +252,15 @@ class DocumentUploadTest {
     void anInsWhoseKeyIsWrongIsRefused() {
         JsonObject wrongKey = metadata(uniqueId());
         wrongKey.getJsonObject("patient").put("id", "279035121518988");
-        upload(hospital, wrongKey, Corpus.bytes(PDF), "application/pdf").then().statusCode(422)
+        upload(hospital, wrongKey, Corpus.bytes(PDF), "application/pdf")
+                .then()
+                .statusCode(422)
                 .body("type", equalTo("https://coffre.example/problems/invalid-ins"));
         JsonObject notIns = metadata(uniqueId());
         notIns.getJsonObject("patient").put("system", "2.16.840.1.113883.4.1");
-        upload(hospital, notIns, Corpus.bytes(PDF), "application/pdf").then().statusCode(422)
+        upload(hospital, notIns, Corpus.bytes(PDF), "application/pdf")
+                .then()
+                .statusCode(422)
                 .body("type", equalTo("https://coffre.example/problems/invalid-ins"));
     }
 
@@ -209,7 +271,9 @@ class DocumentUploadTest {
         String valid = "180052A123456" + String.format("%02d", 97 - number % 97);
         JsonObject corsica = metadata(uniqueId());
         corsica.getJsonObject("patient").put("id", valid);
-        upload(hospital, corsica, Corpus.bytes(PDF), "application/pdf").then().statusCode(201)
+        upload(hospital, corsica, Corpus.bytes(PDF), "application/pdf")
+                .then()
+                .statusCode(201)
                 .body("patient.id", equalTo(valid));
     }
 
@@ -217,92 +281,148 @@ class DocumentUploadTest {
     void aTypeCodeIsRequired() {
         JsonObject noType = metadata(uniqueId());
         noType.remove("typeCode");
-        upload(hospital, noType, Corpus.bytes(PDF), "application/pdf").then().statusCode(422)
+        upload(hospital, noType, Corpus.bytes(PDF), "application/pdf")
+                .then()
+                .statusCode(422)
                 .body("type", equalTo("https://coffre.example/problems/invalid-metadata"));
     }
 
     @Test
     void anUnknownMetadataFieldIsReportedNotIgnored() {
         upload(hospital, metadata(uniqueId()).put("patientt", "x"), Corpus.bytes(PDF), "application/pdf")
-                .then().statusCode(422).body("detail", containsString("patientt"));
+                .then()
+                .statusCode(422)
+                .body("detail", containsString("patientt"));
     }
 
     @Test
     void aWrongDeclaredSha256IsRefusedAndNothingKept() {
         String uniqueId = uniqueId();
         upload(hospital, metadata(uniqueId).put("sha256", "0".repeat(64)), Corpus.bytes(PDF), "application/pdf")
-                .then().statusCode(422).body("type", equalTo("https://coffre.example/problems/hash-mismatch"));
+                .then()
+                .statusCode(422)
+                .body("type", equalTo("https://coffre.example/problems/hash-mismatch"));
         assertEquals(0, countLive(uniqueId));
     }
 
     @Test
     void aDisguisedExecutableIsRefused() {
         upload(hospital, metadata(uniqueId()), Corpus.bytes("bad/elf-executable-disguised.pdf"), "application/pdf")
-                .then().statusCode(415).contentType("application/problem+json")
+                .then()
+                .statusCode(415)
+                .contentType("application/problem+json")
                 .body("type", equalTo("https://coffre.example/problems/media-type-mismatch"));
     }
 
     @Test
     void anArchiveIsNotAcceptedAsADocument() {
         upload(hospital, metadata(uniqueId()), Corpus.bytes("bad/nested-zip-bomb_DO-NOT-UNZIP.zip"), "application/zip")
-                .then().statusCode(415).body("type", equalTo("https://coffre.example/problems/unsupported-media-type"));
+                .then()
+                .statusCode(415)
+                .body("type", equalTo("https://coffre.example/problems/unsupported-media-type"));
     }
 
     @Test
     void aDocumentOverTheSizeLimitIsRefusedWith413() {
         byte[] big = new byte[9 * 1024 * 1024];
         System.arraycopy("%PDF-1.7\n".getBytes(), 0, big, 0, 9);
-        upload(hospital, metadata(uniqueId()), big, "application/pdf").then().statusCode(413)
+        upload(hospital, metadata(uniqueId()), big, "application/pdf")
+                .then()
+                .statusCode(413)
                 .body("type", equalTo("https://coffre.example/problems/document-too-large"));
     }
 
     @Test
     void aClientFileNameNeverBecomesAPath() {
-        given().auth().oauth2(hospital)
-                .multiPart("metadata", "metadata.json", metadata(uniqueId()).encode().getBytes(), "application/json")
+        given().auth()
+                .oauth2(hospital)
+                .multiPart(
+                        "metadata",
+                        "metadata.json",
+                        metadata(uniqueId()).encode().getBytes(),
+                        "application/json")
                 .multiPart("content", "../../../etc/passwd.pdf", Corpus.bytes(PDF), "application/pdf")
-                .when().post("/api/v1/documents")
-                .then().statusCode(201);
+                .when()
+                .post("/api/v1/documents")
+                .then()
+                .statusCode(201);
     }
 
     @Test
     void callersWithoutAProducerTokenAreRefused() {
-        upload("not-a-token", metadata(uniqueId()), Corpus.bytes(PDF), "application/pdf").then().statusCode(401)
+        upload("not-a-token", metadata(uniqueId()), Corpus.bytes(PDF), "application/pdf")
+                .then()
+                .statusCode(401)
                 .contentType("application/problem+json");
         upload(KeycloakTokens.user("patient.dominique"), metadata(uniqueId()), Corpus.bytes(PDF), "application/pdf")
-                .then().statusCode(403).contentType("application/problem+json");
-        upload(KeycloakTokens.clientCredentials("other-api-client", "other-api-local-secret"), metadata(uniqueId()),
-                Corpus.bytes(PDF), "application/pdf").then().statusCode(401);
+                .then()
+                .statusCode(403)
+                .contentType("application/problem+json");
+        upload(
+                        KeycloakTokens.clientCredentials("other-api-client", "other-api-local-secret"),
+                        metadata(uniqueId()),
+                        Corpus.bytes(PDF),
+                        "application/pdf")
+                .then()
+                .statusCode(401);
     }
 
     @Test
     void aProducerSeesOnlyItsOwnDocuments() {
         String id = upload(hospital, metadata(uniqueId()), Corpus.bytes(PDF), "application/pdf")
-                .then().statusCode(201).extract().path("id");
-        given().auth().oauth2(KeycloakTokens.laboratory()).when().get("/api/v1/documents/" + id)
-                .then().statusCode(404).contentType("application/problem+json");
-        given().auth().oauth2(hospital).when().get("/api/v1/documents/" + UUID.randomUUID()).then().statusCode(404);
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        given().auth()
+                .oauth2(KeycloakTokens.laboratory())
+                .when()
+                .get("/api/v1/documents/" + id)
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json");
+        given().auth()
+                .oauth2(hospital)
+                .when()
+                .get("/api/v1/documents/" + UUID.randomUUID())
+                .then()
+                .statusCode(404);
     }
 
     @Test
     void aMalformedBodyIsA400() {
-        given().auth().oauth2(hospital).contentType("multipart/form-data; boundary=xyz")
+        given().auth()
+                .oauth2(hospital)
+                .contentType("multipart/form-data; boundary=xyz")
                 .body("--xyz\r\nContent-Disposition: form-data; name=\"content\"\r\n\r\nno closing boundary".getBytes())
-                .when().post("/api/v1/documents")
-                .then().statusCode(400).contentType("application/problem+json");
+                .when()
+                .post("/api/v1/documents")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json");
     }
 
     private long countLive(String uniqueId) {
         return pool.preparedQuery("SELECT count(*) FROM document WHERE unique_id = $1 AND status <> 'SUPERSEDED'")
-                .execute(Tuple.of(uniqueId)).await().atMost(Duration.ofSeconds(10)).iterator().next().getLong(0);
+                .execute(Tuple.of(uniqueId))
+                .await()
+                .atMost(Duration.ofSeconds(10))
+                .iterator()
+                .next()
+                .getLong(0);
     }
 
     private KafkaConsumer<String, String> consumer() {
         return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "upload-test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()));
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "upload-test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class.getName()));
     }
 }

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import fr.coffre.testing.Corpus;
+import fr.coffre.testing.Database;
 import fr.coffre.testing.KeycloakTokens;
 import fr.coffre.testing.ServiceProcess;
 import fr.coffre.testing.StoredObjects;
-import fr.coffre.testing.Database;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -48,25 +48,36 @@ class LargeUploadIT {
     }
 
     void upload(HttpClient client) throws Exception {
-        try (ServiceProcess service = new ServiceProcess("large", 18192, List.of("-Xmx" + HEAP_MIB + "m"),
-                Map.of("COFFRE_MAX_DOCUMENT_SIZE", String.valueOf(1L << 30))).start()) {
+        try (ServiceProcess service = new ServiceProcess(
+                        "large",
+                        18192,
+                        List.of("-Xmx" + HEAP_MIB + "m"),
+                        Map.of("COFFRE_MAX_DOCUMENT_SIZE", String.valueOf(1L << 30)))
+                .start()) {
             String uniqueId = "large-" + UUID.randomUUID();
             String boundary = "large-" + UUID.randomUUID();
             byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"metadata\"\r\n"
-                    + "Content-Type: application/json\r\n\r\n" + metadata(uniqueId).encode() + "\r\n--" + boundary
-                    + "\r\nContent-Disposition: form-data; name=\"content\"; filename=\"scan.pdf\"\r\n"
-                    + "Content-Type: application/pdf\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+                            + "Content-Type: application/json\r\n\r\n"
+                            + metadata(uniqueId).encode() + "\r\n--" + boundary
+                            + "\r\nContent-Disposition: form-data; name=\"content\"; filename=\"scan.pdf\"\r\n"
+                            + "Content-Type: application/pdf\r\n\r\n")
+                    .getBytes(StandardCharsets.UTF_8);
             byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
             MessageDigest sent = MessageDigest.getInstance("SHA-256");
             InputStream content = new DigestInputStream(new GeneratedPdf(SIZE), sent);
 
-            InputStream body = new SequenceInputStream(Collections.enumeration(List.of(
-                    new ByteArrayInputStream(head), content, new ByteArrayInputStream(tail))));
+            InputStream body = new SequenceInputStream(Collections.enumeration(
+                    List.of(new ByteArrayInputStream(head), content, new ByteArrayInputStream(tail))));
             String type = "multipart/form-data; boundary=" + boundary;
-            var answer = client == null ? service.post("/api/v1/documents", KeycloakTokens.hospital(), type, body).get()
-                    : client.send(HttpRequest.newBuilder(URI.create(service.baseUrl() + "/api/v1/documents"))
-                            .header("Authorization", "Bearer " + KeycloakTokens.hospital()).header("Content-Type", type)
-                            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> body)).build(),
+            var answer = client == null
+                    ? service.post("/api/v1/documents", KeycloakTokens.hospital(), type, body)
+                            .get()
+                    : client.send(
+                            HttpRequest.newBuilder(URI.create(service.baseUrl() + "/api/v1/documents"))
+                                    .header("Authorization", "Bearer " + KeycloakTokens.hospital())
+                                    .header("Content-Type", type)
+                                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> body))
+                                    .build(),
                             HttpResponse.BodyHandlers.ofString());
 
             assertEquals(201, answer.statusCode(), answer.body());
@@ -74,7 +85,9 @@ class LargeUploadIT {
             String sha256 = HexFormat.of().formatHex(sent.digest());
             assertEquals(SIZE, document.getLong("size"));
             assertEquals(sha256, document.getString("sha256"));
-            String key = Database.strings("SELECT object_key FROM document WHERE id = ?::uuid", document.getString("id")).get(0);
+            String key = Database.strings(
+                            "SELECT object_key FROM document WHERE id = ?::uuid", document.getString("id"))
+                    .get(0);
             assertEquals(sha256, StoredObjects.sha256(key));
             assertTrue(service.isAlive(), "the service survived the upload");
         }

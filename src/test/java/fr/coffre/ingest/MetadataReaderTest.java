@@ -54,8 +54,11 @@ class MetadataReaderTest {
     @Test
     void anUnknownFieldIsRefusedByNameAtTheTopAndInsideAnObject() {
         assertRefused("{\"uniqeId\": \"typo\"}", "uniqeId");
-        assertRefused("{\"patient\": {\"id\": \"279035121518989\", \"system\": \"1.2.250.1.213.1.4.10\", \"nir\": \"x\"}}", "nir");
-        ProblemException inManifest = assertThrows(ProblemException.class,
+        assertRefused(
+                "{\"patient\": {\"id\": \"279035121518989\", \"system\": \"1.2.250.1.213.1.4.10\", \"nir\": \"x\"}}",
+                "nir");
+        ProblemException inManifest = assertThrows(
+                ProblemException.class,
                 () -> reader.manifest(json("[{\"part\": \"a\"}, {\"part\": \"b\", \"titel\": \"typo\"}]")));
         assertTrue(inManifest.getMessage().contains("titel"), inManifest.getMessage());
     }
@@ -70,7 +73,8 @@ class MetadataReaderTest {
     void everyComponentOfTheEntryIsAnAcceptedFieldSoAddingOneNeedsNoOtherList() {
         Set<String> expected = new HashSet<>();
         Arrays.stream(DocumentEntry.class.getRecordComponents()).forEach(c -> expected.add(c.getName()));
-        Arrays.stream(DocumentMetadata.class.getRecordComponents()).filter(c -> c.getType() != DocumentEntry.class)
+        Arrays.stream(DocumentMetadata.class.getRecordComponents())
+                .filter(c -> c.getType() != DocumentEntry.class)
                 .forEach(c -> expected.add(c.getName()));
         assertEquals(expected, MetadataReader.FIELDS);
     }

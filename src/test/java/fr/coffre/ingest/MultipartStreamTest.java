@@ -12,9 +12,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class MultipartStreamTest {
 
@@ -33,9 +33,10 @@ class MultipartStreamTest {
     static byte[] body(String preamble, byte[] content) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write((preamble + "--b0und-ary\r\nContent-Disposition: form-data; name=\"metadata\"\r\n"
-                + "Content-Type: application/json\r\n\r\n{\"a\":1}\r\n--b0und-ary\r\n"
-                + "Content-Disposition: form-data; name=\"content\"; filename=\"../../../etc/passwd\"\r\n"
-                + "Content-Type: application/pdf\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                        + "Content-Type: application/json\r\n\r\n{\"a\":1}\r\n--b0und-ary\r\n"
+                        + "Content-Disposition: form-data; name=\"content\"; filename=\"../../../etc/passwd\"\r\n"
+                        + "Content-Type: application/pdf\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
         out.write(content);
         out.write("\r\n--b0und-ary--\r\n".getBytes(StandardCharsets.ISO_8859_1));
         return out.toByteArray();
@@ -65,7 +66,8 @@ class MultipartStreamTest {
 
     @Test
     void skipsAPreambleAndAnUnreadPart() throws IOException {
-        MultipartStream multipart = new MultipartStream(trickle(body("ignored preamble\r\n", new byte[] {1, 2, 3}), 5), CT);
+        MultipartStream multipart =
+                new MultipartStream(trickle(body("ignored preamble\r\n", new byte[] {1, 2, 3}), 5), CT);
         assertEquals("metadata", multipart.next().orElseThrow().name());
         var content = multipart.next().orElseThrow();
         assertArrayEquals(new byte[] {1, 2, 3}, content.body().readAllBytes());
@@ -84,7 +86,8 @@ class MultipartStreamTest {
 
     @Test
     void aContentTypeWithoutBoundaryIsMalformed() {
-        assertThrows(MalformedMultipartException.class,
+        assertThrows(
+                MalformedMultipartException.class,
                 () -> new MultipartStream(new ByteArrayInputStream(new byte[0]), "multipart/form-data"));
     }
 }

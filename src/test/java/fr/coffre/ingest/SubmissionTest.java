@@ -61,8 +61,10 @@ class SubmissionTest {
         JsonArray manifest = new JsonArray()
                 .add(entry(good, "a"))
                 .add(new JsonObject().put("part", "cda")) // everything else comes from the CDA header
-                .add(entry(badIns, "b").put("patient", new JsonObject().put("id", "279035121518900")
-                        .put("system", "1.2.250.1.213.1.4.10")))
+                .add(entry(badIns, "b")
+                        .put(
+                                "patient",
+                                new JsonObject().put("id", "279035121518900").put("system", "1.2.250.1.213.1.4.10")))
                 .add(entry(disguised, "c").put("mediaType", "application/pdf"))
                 .add(entry(missing, "never-sent"))
                 .add(entry(alsoGood, "d"));
@@ -75,7 +77,8 @@ class SubmissionTest {
                 .part("d", "application/pdf", Corpus.bytes(OTHER_PDF))
                 .send(hospital);
 
-        answer.then().statusCode(201)
+        answer.then()
+                .statusCode(201)
                 .header("Location", endsWith("/api/v1/submissions/" + answer.path("id")))
                 .body("state", equalTo("COMPLETE"))
                 .body("expected", equalTo(6))
@@ -105,12 +108,24 @@ class SubmissionTest {
                 .body("counts.rejected", equalTo(4));
 
         String goodId = answer.path("documents[0].document.id");
-        given().auth().oauth2(hospital).get("/api/v1/documents/" + goodId).then().statusCode(200)
+        given().auth()
+                .oauth2(hospital)
+                .get("/api/v1/documents/" + goodId)
+                .then()
+                .statusCode(200)
                 .body("submissionId", equalTo(answer.path("id")));
-        assertEquals(0, count("SELECT count(*) FROM document WHERE unique_id = ANY($1)",
-                new String[] {badIns, disguised, missing}), "refused documents leave no row");
+        assertEquals(
+                0,
+                count(
+                        "SELECT count(*) FROM document WHERE unique_id = ANY($1)",
+                        new String[] {badIns, disguised, missing}),
+                "refused documents leave no row");
 
-        given().auth().oauth2(hospital).get(answer.header("Location")).then().statusCode(200)
+        given().auth()
+                .oauth2(hospital)
+                .get(answer.header("Location"))
+                .then()
+                .statusCode(200)
                 .body("documents", hasSize(7))
                 .body("documents[0].document.id", equalTo(goodId))
                 .body("documents[2].problem.type", equalTo("https://coffre.example/problems/invalid-ins"));
@@ -127,7 +142,8 @@ class SubmissionTest {
         Response sent = batch.send(hospital);
         sent.then().statusCode(201).body("counts.created", equalTo(2));
         Response again = batch.send(hospital);
-        again.then().statusCode(201)
+        again.then()
+                .statusCode(201)
                 .body("counts.created", equalTo(0))
                 .body("counts.duplicate", equalTo(2))
                 .body("documents[0].outcome", equalTo("duplicate"))
@@ -147,7 +163,8 @@ class SubmissionTest {
                 .part("big", "application/pdf", big)
                 .part("after", "application/pdf", Corpus.bytes(PDF))
                 .send(hospital)
-                .then().statusCode(201)
+                .then()
+                .statusCode(201)
                 .body("documents[0].problem.status", equalTo(413))
                 .body("documents[1].outcome", equalTo("created"))
                 .body("documents[1].document.size", equalTo(head.length));
@@ -157,15 +174,21 @@ class SubmissionTest {
     void aBodyThatBreaksOffKeepsWhatWasAcceptedAndSaysSo() {
         String kept = uniqueId();
         String cut = uniqueId();
-        Submissions batch = Submissions.withManifest(new JsonArray().add(entry(kept, "kept")).add(entry(cut, "cut")))
+        Submissions batch = Submissions.withManifest(
+                        new JsonArray().add(entry(kept, "kept")).add(entry(cut, "cut")))
                 .part("kept", "application/pdf", Corpus.bytes(PDF));
         byte[] broken = batch.truncatedInside("cut", "application/pdf", Corpus.bytes(OTHER_PDF));
         Response answer = batch.send(hospital, broken);
-        answer.then().statusCode(400)
+        answer.then()
+                .statusCode(400)
                 .contentType("application/problem+json")
                 .body("type", equalTo("https://coffre.example/problems/malformed-request"));
         String submission = answer.path("submissionId");
-        given().auth().oauth2(hospital).get("/api/v1/submissions/" + submission).then().statusCode(200)
+        given().auth()
+                .oauth2(hospital)
+                .get("/api/v1/submissions/" + submission)
+                .then()
+                .statusCode(200)
                 .body("state", equalTo("INCOMPLETE"))
                 .body("documents", hasSize(1))
                 .body("documents[0].outcome", equalTo("created"))
@@ -179,17 +202,23 @@ class SubmissionTest {
         Submissions.withManifest(new JsonArray().add(entry(unique, "x")).add(entry(uniqueId(), "x")))
                 .part("x", "application/pdf", Corpus.bytes(PDF))
                 .send(hospital)
-                .then().statusCode(422)
+                .then()
+                .statusCode(422)
                 .contentType("application/problem+json")
                 .body("type", equalTo("https://coffre.example/problems/invalid-metadata"))
                 .body("detail", containsString("part x"));
-        Submissions.withManifest(new JsonArray().add(new JsonObject().put("part", "y").put("uniqeId", "typo")))
+        Submissions.withManifest(
+                        new JsonArray().add(new JsonObject().put("part", "y").put("uniqeId", "typo")))
                 .part("y", "application/pdf", Corpus.bytes(PDF))
                 .send(hospital)
-                .then().statusCode(422)
+                .then()
+                .statusCode(422)
                 .body("detail", containsString("uniqeId"));
-        new Submissions().part("content", "application/pdf", Corpus.bytes(PDF)).send(hospital)
-                .then().statusCode(400)
+        new Submissions()
+                .part("content", "application/pdf", Corpus.bytes(PDF))
+                .send(hospital)
+                .then()
+                .statusCode(400)
                 .body("detail", containsString("manifest"));
         assertEquals(0, count("SELECT count(*) FROM document WHERE unique_id = ANY($1)", new String[] {unique}));
     }
@@ -200,10 +229,18 @@ class SubmissionTest {
                 .part("a", "application/pdf", Corpus.bytes(PDF))
                 .send(hospital);
         answer.then().statusCode(201);
-        given().auth().oauth2(KeycloakTokens.laboratory()).get(answer.header("Location")).then().statusCode(404)
+        given().auth()
+                .oauth2(KeycloakTokens.laboratory())
+                .get(answer.header("Location"))
+                .then()
+                .statusCode(404)
                 .contentType("application/problem+json");
         given().get(answer.header("Location")).then().statusCode(401);
-        given().auth().oauth2(KeycloakTokens.user("patient.dominique")).get(answer.header("Location")).then().statusCode(403);
+        given().auth()
+                .oauth2(KeycloakTokens.user("patient.dominique"))
+                .get(answer.header("Location"))
+                .then()
+                .statusCode(403);
     }
 
     @Test
@@ -211,7 +248,11 @@ class SubmissionTest {
         String unique = uniqueId();
         Response created = upload(hospital, metadata(unique), Corpus.bytes(PDF), "application/pdf");
         created.then().statusCode(201);
-        given().auth().oauth2(hospital).get("/api/v1/submissions/" + created.path("submissionId")).then().statusCode(200)
+        given().auth()
+                .oauth2(hospital)
+                .get("/api/v1/submissions/" + created.path("submissionId"))
+                .then()
+                .statusCode(200)
                 .body("state", equalTo("COMPLETE"))
                 .body("documents", hasSize(1))
                 .body("documents[0].outcome", equalTo("created"))
@@ -220,7 +261,12 @@ class SubmissionTest {
     }
 
     long count(String sql, String[] values) {
-        return pool.preparedQuery(sql).execute(Tuple.of(values)).await().atMost(Duration.ofSeconds(10))
-                .iterator().next().getLong(0);
+        return pool.preparedQuery(sql)
+                .execute(Tuple.of(values))
+                .await()
+                .atMost(Duration.ofSeconds(10))
+                .iterator()
+                .next()
+                .getLong(0);
     }
 }

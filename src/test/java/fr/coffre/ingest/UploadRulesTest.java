@@ -33,9 +33,21 @@ class UploadRulesTest {
 
     @Test
     void whatTheProducerDeclaresIsCompletedByWhatTheContentSays() {
-        var declared = declared(new DocumentEntry("u-1", DOMINIQUE, null, null, "Declared", null, null, null, null, null));
-        var content = facts(new DocumentEntry("u-1", null, REPORT, null, "In the document", OffsetDateTime.parse(
-                "2026-01-05T09:00:00+01:00"), null, null, "N", null), Optional.of(DOMINIQUE));
+        var declared =
+                declared(new DocumentEntry("u-1", DOMINIQUE, null, null, "Declared", null, null, null, null, null));
+        var content = facts(
+                new DocumentEntry(
+                        "u-1",
+                        null,
+                        REPORT,
+                        null,
+                        "In the document",
+                        OffsetDateTime.parse("2026-01-05T09:00:00+01:00"),
+                        null,
+                        null,
+                        "N",
+                        null),
+                Optional.of(DOMINIQUE));
         DocumentEntry entry = ResolvedMetadata.resolve(declared, content).entry();
         assertEquals("Declared", entry.title());
         assertEquals(REPORT, entry.typeCode());
@@ -46,38 +58,62 @@ class UploadRulesTest {
     @Test
     void aDocumentIsNeverFiledUnderEitherOfTwoPatients() {
         var declared = declared(new DocumentEntry("u-1", DOMINIQUE, REPORT, null, null, null, null, null, null, null));
-        assertRefused(ProblemType.PATIENT_CONFLICT, () -> ResolvedMetadata.resolve(declared, facts(DocumentEntry.EMPTY,
-                Optional.of(CAMILLE))));
+        assertRefused(
+                ProblemType.PATIENT_CONFLICT,
+                () -> ResolvedMetadata.resolve(declared, facts(DocumentEntry.EMPTY, Optional.of(CAMILLE))));
     }
 
     @Test
     void aPatientItsTypeAndAUniqueIdAreRequiredFromOneSideOrTheOther() {
-        assertRefused(ProblemType.MISSING_PATIENT, () -> ResolvedMetadata.resolve(
-                declared(new DocumentEntry("u-1", null, REPORT, null, null, null, null, null, null, null)), ContentFacts.NONE));
-        assertRefused(ProblemType.INVALID_METADATA, () -> ResolvedMetadata.resolve(
-                declared(new DocumentEntry("u-1", DOMINIQUE, null, null, null, null, null, null, null, null)), ContentFacts.NONE));
-        assertRefused(ProblemType.INVALID_METADATA, () -> ResolvedMetadata.resolve(
-                declared(new DocumentEntry(null, DOMINIQUE, REPORT, null, null, null, null, null, null, null)), ContentFacts.NONE));
+        assertRefused(
+                ProblemType.MISSING_PATIENT,
+                () -> ResolvedMetadata.resolve(
+                        declared(new DocumentEntry("u-1", null, REPORT, null, null, null, null, null, null, null)),
+                        ContentFacts.NONE));
+        assertRefused(
+                ProblemType.INVALID_METADATA,
+                () -> ResolvedMetadata.resolve(
+                        declared(new DocumentEntry("u-1", DOMINIQUE, null, null, null, null, null, null, null, null)),
+                        ContentFacts.NONE));
+        assertRefused(
+                ProblemType.INVALID_METADATA,
+                () -> ResolvedMetadata.resolve(
+                        declared(new DocumentEntry(null, DOMINIQUE, REPORT, null, null, null, null, null, null, null)),
+                        ContentFacts.NONE));
     }
 
     @Test
     void anInsWhoseKeyDoesNotCheckIsRefused() {
         var wrongKey = new Identifier(NIR_TEST, "279035121518988");
-        assertRefused(ProblemType.INVALID_INS, () -> ResolvedMetadata.resolve(
-                declared(new DocumentEntry("u-1", wrongKey, REPORT, null, null, null, null, null, null, null)), ContentFacts.NONE));
+        assertRefused(
+                ProblemType.INVALID_INS,
+                () -> ResolvedMetadata.resolve(
+                        declared(new DocumentEntry("u-1", wrongKey, REPORT, null, null, null, null, null, null, null)),
+                        ContentFacts.NONE));
     }
 
     @Test
     void theDeclaredUniqueIdMustBeTheDocumentsOwn() {
         var declared = declared(new DocumentEntry("u-1", DOMINIQUE, REPORT, null, null, null, null, null, null, null));
-        assertRefused(ProblemType.INVALID_METADATA, () -> ResolvedMetadata.resolve(declared,
-                facts(DocumentEntry.EMPTY.withUniqueId("u-2"), Optional.empty())));
+        assertRefused(
+                ProblemType.INVALID_METADATA,
+                () -> ResolvedMetadata.resolve(
+                        declared, facts(DocumentEntry.EMPTY.withUniqueId("u-2"), Optional.empty())));
     }
 
     @Test
     void aServiceThatStopsBeforeItStartsIsRefused() {
-        var declared = declared(new DocumentEntry("u-1", DOMINIQUE, REPORT, null, null, null,
-                OffsetDateTime.parse("2026-01-05T09:00:00Z"), OffsetDateTime.parse("2026-01-04T09:00:00Z"), null, null));
+        var declared = declared(new DocumentEntry(
+                "u-1",
+                DOMINIQUE,
+                REPORT,
+                null,
+                null,
+                null,
+                OffsetDateTime.parse("2026-01-05T09:00:00Z"),
+                OffsetDateTime.parse("2026-01-04T09:00:00Z"),
+                null,
+                null));
         assertRefused(ProblemType.INVALID_METADATA, () -> ResolvedMetadata.resolve(declared, ContentFacts.NONE));
     }
 
@@ -91,8 +127,9 @@ class UploadRulesTest {
         assertRefused(ProblemType.UNSUPPORTED_MEDIA_TYPE, () -> MediaTypePolicy.check(null, pdf));
         assertRefused(ProblemType.UNSUPPORTED_MEDIA_TYPE, () -> MediaTypePolicy.check("application/zip", pdf));
         assertRefused(ProblemType.MEDIA_TYPE_MISMATCH, () -> MediaTypePolicy.check("image/png", pdf));
-        assertRefused(ProblemType.MEDIA_TYPE_MISMATCH, () -> MediaTypePolicy.check("image/png",
-                new Sniffed(ContentKind.IMAGE, "image/jpeg")));
+        assertRefused(
+                ProblemType.MEDIA_TYPE_MISMATCH,
+                () -> MediaTypePolicy.check("image/png", new Sniffed(ContentKind.IMAGE, "image/jpeg")));
     }
 
     @Test
@@ -111,12 +148,18 @@ class UploadRulesTest {
         ReplacementRule.check("chu", Optional.of(old), next);
         assertRefused(ProblemType.REPLACEMENT_CONFLICT, () -> ReplacementRule.check("chu", Optional.empty(), next));
         assertRefused(ProblemType.REPLACEMENT_CONFLICT, () -> ReplacementRule.check("labo", Optional.of(old), next));
-        assertRefused(ProblemType.REPLACEMENT_CONFLICT, () -> ReplacementRule.check("chu",
-                Optional.of(document("chu", DOMINIQUE, DocumentStatus.SUPERSEDED)), next));
-        assertRefused(ProblemType.REPLACEMENT_CONFLICT, () -> ReplacementRule.check("chu",
-                Optional.of(document("chu", DOMINIQUE, DocumentStatus.DELETED)), next));
-        assertRefused(ProblemType.REPLACEMENT_CONFLICT, () -> ReplacementRule.check("chu",
-                Optional.of(document("chu", CAMILLE, DocumentStatus.INDEXED)), next));
+        assertRefused(
+                ProblemType.REPLACEMENT_CONFLICT,
+                () -> ReplacementRule.check(
+                        "chu", Optional.of(document("chu", DOMINIQUE, DocumentStatus.SUPERSEDED)), next));
+        assertRefused(
+                ProblemType.REPLACEMENT_CONFLICT,
+                () -> ReplacementRule.check(
+                        "chu", Optional.of(document("chu", DOMINIQUE, DocumentStatus.DELETED)), next));
+        assertRefused(
+                ProblemType.REPLACEMENT_CONFLICT,
+                () -> ReplacementRule.check(
+                        "chu", Optional.of(document("chu", CAMILLE, DocumentStatus.INDEXED)), next));
     }
 
     private static DocumentMetadata declared(DocumentEntry entry) {
@@ -128,8 +171,18 @@ class UploadRulesTest {
     }
 
     private static Document document(String producer, Identifier patient, DocumentStatus status) {
-        return new Document(UUID.randomUUID(), producer, new DocumentEntry("u", patient, REPORT, null, null, null, null, null,
-                null, null), "application/pdf", "0".repeat(64), 1, "k", UUID.randomUUID(), UUID.randomUUID(), status, null,
+        return new Document(
+                UUID.randomUUID(),
+                producer,
+                new DocumentEntry("u", patient, REPORT, null, null, null, null, null, null, null),
+                "application/pdf",
+                "0".repeat(64),
+                1,
+                "k",
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                status,
+                null,
                 OffsetDateTime.now());
     }
 

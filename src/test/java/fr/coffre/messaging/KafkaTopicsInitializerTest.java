@@ -56,12 +56,17 @@ class KafkaTopicsInitializerTest {
     }
 
     private void assertTopic(String name, int partitions, Duration retention) throws Exception {
-        TopicDescription description = admin.describeTopics(List.of(name)).allTopicNames()
-                .get(10, TimeUnit.SECONDS).get(name);
+        TopicDescription description = admin.describeTopics(List.of(name))
+                .allTopicNames()
+                .get(10, TimeUnit.SECONDS)
+                .get(name);
         assertEquals(partitions, description.partitions().size(), name + " partitions");
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, name);
-        Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(resource)).all().get(10, TimeUnit.SECONDS);
-        assertEquals(Long.toString(retention.toMillis()), configs.get(resource).get(TopicConfig.RETENTION_MS_CONFIG).value(),
+        Map<ConfigResource, Config> configs =
+                admin.describeConfigs(List.of(resource)).all().get(10, TimeUnit.SECONDS);
+        assertEquals(
+                Long.toString(retention.toMillis()),
+                configs.get(resource).get(TopicConfig.RETENTION_MS_CONFIG).value(),
                 name + " retention.ms");
     }
 

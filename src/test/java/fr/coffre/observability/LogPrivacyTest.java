@@ -66,45 +66,66 @@ class LogPrivacyTest {
 
         // Accepted and indexed: a CDA naming the patient.
         String indexed = upload(KeycloakTokens.radiology(), null, freshCda(), "text/xml")
-                .then().statusCode(201).extract().path("id");
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
         // Accepted, then found damaged by the worker: a PDF that is not one, quoting the INS and the marker.
         byte[] brokenPdf = ("%PDF-1.7\n1 0 obj << /Title (" + marker + " " + INS + ") >>\nstream\n" + marker
-                + " patient " + INS + "\nendstream\n%%EOF garbage " + marker).getBytes(StandardCharsets.US_ASCII);
-        String broken = upload(token, metadata("logs-" + UUID.randomUUID()).put("title", marker), brokenPdf, "application/pdf")
-                .then().statusCode(201).extract().path("id");
+                        + " patient " + INS + "\nendstream\n%%EOF garbage " + marker)
+                .getBytes(StandardCharsets.US_ASCII);
+        String broken = upload(
+                        token, metadata("logs-" + UUID.randomUUID()).put("title", marker), brokenPdf, "application/pdf")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
         // Refused: an INS whose key is wrong, a document naming another patient than declared.
         var wrongKey = metadata("logs-" + UUID.randomUUID());
         wrongKey.getJsonObject("patient").put("id", "279035121518988");
-        upload(token, wrongKey, (marker + " " + INS).getBytes(StandardCharsets.UTF_8), "text/plain").then().statusCode(422);
+        upload(token, wrongKey, (marker + " " + INS).getBytes(StandardCharsets.UTF_8), "text/plain")
+                .then()
+                .statusCode(422);
         var otherPatient = metadata("logs-" + UUID.randomUUID());
         otherPatient.getJsonObject("patient").put("id", "180057512345627");
-        upload(KeycloakTokens.radiology(), otherPatient, freshCda(), "text/xml").then().statusCode(409);
+        upload(KeycloakTokens.radiology(), otherPatient, freshCda(), "text/xml")
+                .then()
+                .statusCode(409);
 
         assertEquals("INDEXED", awaitConcluded(indexed));
         assertTrue(List.of("FAILED", "QUARANTINED").contains(awaitConcluded(broken)), "the damaged PDF is set aside");
         // Its "set aside" line is logged after the status commits.
-        await().atMost(DEADLINE).until(() -> capture.about(broken).stream().anyMatch(r -> r.message().contains("set aside")));
+        await().atMost(DEADLINE)
+                .until(() ->
+                        capture.about(broken).stream().anyMatch(r -> r.message().contains("set aside")));
 
         for (Line line : capture.lines) {
             for (String secret : List.of(INS, "279035121518988", "180057512345627", marker)) {
                 assertTrue(!line.everything().contains(secret), "a log line holds " + secret + ": " + line);
             }
         }
-        Line setAside = capture.about(broken).stream().filter(r -> r.message().contains("set aside")).findFirst().orElseThrow();
+        Line setAside = capture.about(broken).stream()
+                .filter(r -> r.message().contains("set aside"))
+                .findFirst()
+                .orElseThrow();
         assertTrue(setAside.mdc().containsKey("traceId"), "the trace id is in the MDC: " + setAside);
     }
 
     /** The corpus CDA under a fresh ClinicalDocument/id, so that it is a new document. */
     static byte[] freshCda() {
-        return new String(Corpus.bytes(CDA), StandardCharsets.UTF_8).replace(
-                "<id root=\"1.2.250.1.213.1.1.1.55.2024.9.1\"/>",
-                "<id root=\"1.2.250.1.213.1.1.1.55.2024.9.1\" extension=\"" + UUID.randomUUID() + "\"/>")
+        return new String(Corpus.bytes(CDA), StandardCharsets.UTF_8)
+                .replace(
+                        "<id root=\"1.2.250.1.213.1.1.1.55.2024.9.1\"/>",
+                        "<id root=\"1.2.250.1.213.1.1.1.55.2024.9.1\" extension=\"" + UUID.randomUUID() + "\"/>")
                 .getBytes(StandardCharsets.UTF_8);
     }
 
     String awaitConcluded(String id) {
-        return await().atMost(DEADLINE).until(
-                () -> Database.strings("SELECT status FROM document WHERE id = ?::uuid", id).get(0), s -> !s.equals("STORED"));
+        return await().atMost(DEADLINE)
+                .until(
+                        () -> Database.strings("SELECT status FROM document WHERE id = ?::uuid", id)
+                                .get(0),
+                        s -> !s.equals("STORED"));
     }
 
     record Line(String logger, String level, String message, Map<String, String> mdc, String thrown) {
@@ -121,7 +142,9 @@ class LogPrivacyTest {
         }
 
         List<Line> about(String documentId) {
-            return lines.stream().filter(l -> documentId.equals(l.mdc().get(DocumentTelemetry.MDC_KEY))).toList();
+            return lines.stream()
+                    .filter(l -> documentId.equals(l.mdc().get(DocumentTelemetry.MDC_KEY)))
+                    .toList();
         }
 
         @Override
@@ -138,15 +161,14 @@ class LogPrivacyTest {
                 record.getThrown().printStackTrace(new PrintWriter(trace));
                 thrown = trace.toString();
             }
-            lines.add(new Line(record.getLoggerName(), record.getLevel().getName(), String.valueOf(message), mdc, thrown));
+            lines.add(new Line(
+                    record.getLoggerName(), record.getLevel().getName(), String.valueOf(message), mdc, thrown));
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

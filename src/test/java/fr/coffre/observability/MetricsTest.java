@@ -34,33 +34,50 @@ class MetricsTest {
         String token = KeycloakTokens.hospital();
         String uniqueId = "metrics-" + UUID.randomUUID();
         String title = "Compte rendu métrique " + UUID.randomUUID();
-        byte[] text = ("Bilan thyroïdien du patient " + Uploads.TEST_PATIENT + " : TSH normale.").getBytes(StandardCharsets.UTF_8);
+        byte[] text = ("Bilan thyroïdien du patient " + Uploads.TEST_PATIENT + " : TSH normale.")
+                .getBytes(StandardCharsets.UTF_8);
         PrometheusScrape before = PrometheusScrape.now();
 
         String id = upload(token, metadata(uniqueId).put("title", title), text, "text/plain")
-                .then().statusCode(201).extract().path("id");
-        upload(token, metadata(uniqueId).put("title", title), text, "text/plain").then().statusCode(200);
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        upload(token, metadata(uniqueId).put("title", title), text, "text/plain")
+                .then()
+                .statusCode(200);
         var wrongIns = metadata("metrics-" + UUID.randomUUID());
         wrongIns.getJsonObject("patient").put("id", "279035121518988"); // its NIR key does not check
         upload(token, wrongIns, text, "text/plain").then().statusCode(422);
-        await().atMost(DEADLINE).until(() -> Database.strings("SELECT status FROM document WHERE id = ?::uuid", id),
-                statuses -> statuses.equals(List.of("INDEXED")));
+        await().atMost(DEADLINE)
+                .until(
+                        () -> Database.strings("SELECT status FROM document WHERE id = ?::uuid", id),
+                        statuses -> statuses.equals(List.of("INDEXED")));
 
         PrometheusScrape after = PrometheusScrape.now();
         assertEquals(1, delta(before, after, "coffre_upload_duration_seconds_count", CREATED));
         assertEquals(1, delta(before, after, "coffre_upload_duration_seconds_count", DUPLICATE));
         assertEquals(1, delta(before, after, "coffre_upload_duration_seconds_count", INVALID_INS));
         assertTrue(delta(before, after, "coffre_upload_duration_seconds_sum", CREATED) > 0, "latency is measured");
-        assertTrue(after.has("coffre_upload_duration_seconds_bucket", Map.of("outcome", "created", "le", "1.0")),
+        assertTrue(
+                after.has("coffre_upload_duration_seconds_bucket", Map.of("outcome", "created", "le", "1.0")),
                 "latency buckets for service-level objectives");
         assertEquals(1, delta(before, after, "coffre_upload_size_bytes_count", Map.of("outcome", "created")));
         assertEquals(text.length, delta(before, after, "coffre_upload_size_bytes_sum", Map.of("outcome", "created")));
         assertEquals(1, delta(before, after, "coffre_upload_rejections_total", Map.of("problem", "invalid-ins")));
-        assertTrue(delta(before, after, "coffre_extraction_duration_seconds_count",
-                Map.of("kind", "TEXT", "outcome", "extracted")) >= 1, "the extraction of the text document is timed");
-        assertTrue(after.has("coffre_indexing_lag_records", Map.of("topic", "coffre.documents.stored")),
+        assertTrue(
+                delta(
+                                before,
+                                after,
+                                "coffre_extraction_duration_seconds_count",
+                                Map.of("kind", "TEXT", "outcome", "extracted"))
+                        >= 1,
+                "the extraction of the text document is timed");
+        assertTrue(
+                after.has("coffre_indexing_lag_records", Map.of("topic", "coffre.documents.stored")),
                 "the indexing group's lag is measured");
-        await().atMost(DEADLINE).until(() -> PrometheusScrape.now().value("coffre_documents", Map.of("status", "INDEXED")) >= 1);
+        await().atMost(DEADLINE)
+                .until(() -> PrometheusScrape.now().value("coffre_documents", Map.of("status", "INDEXED")) >= 1);
         for (String status : List.of("STORED", "INDEXED", "QUARANTINED", "FAILED", "SUPERSEDED", "DELETED")) {
             assertTrue(after.has("coffre_documents", Map.of("status", status)), "documents by status: " + status);
         }
@@ -76,9 +93,14 @@ class MetricsTest {
     @Test
     void aRefusedRequestCountsAsARejectionByItsProblem() {
         PrometheusScrape before = PrometheusScrape.now();
-        given().auth().oauth2(KeycloakTokens.hospital())
-                .contentType("multipart/form-data; boundary=nothing-here").body("not multipart at all".getBytes(StandardCharsets.UTF_8))
-                .when().post("/api/v1/documents").then().statusCode(400);
+        given().auth()
+                .oauth2(KeycloakTokens.hospital())
+                .contentType("multipart/form-data; boundary=nothing-here")
+                .body("not multipart at all".getBytes(StandardCharsets.UTF_8))
+                .when()
+                .post("/api/v1/documents")
+                .then()
+                .statusCode(400);
         PrometheusScrape after = PrometheusScrape.now();
         assertEquals(1, delta(before, after, "coffre_upload_rejections_total", Map.of("problem", "malformed-request")));
     }

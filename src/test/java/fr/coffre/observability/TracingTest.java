@@ -41,37 +41,63 @@ class TracingTest {
     void theUploadsTraceReachesTheWorkersSpan() {
         String traceId = randomHex(16);
         String callerSpanId = randomHex(8);
-        String id = given().auth().oauth2(KeycloakTokens.hospital())
+        String id = given().auth()
+                .oauth2(KeycloakTokens.hospital())
                 .header("traceparent", "00-" + traceId + "-" + callerSpanId + "-01")
-                .multiPart("metadata", "metadata.json", metadata("trace-" + UUID.randomUUID()).encode().getBytes(), "application/json")
+                .multiPart(
+                        "metadata",
+                        "metadata.json",
+                        metadata("trace-" + UUID.randomUUID()).encode().getBytes(),
+                        "application/json")
                 .multiPart("content", "document", "Compte rendu tracé.".getBytes(StandardCharsets.UTF_8), "text/plain")
-                .when().post("/api/v1/documents")
-                .then().statusCode(201).extract().path("id");
+                .when()
+                .post("/api/v1/documents")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
 
-        SpanData indexing = await().atMost(DEADLINE).until(() -> find("index document", id), Optional::isPresent).get();
+        SpanData indexing = await().atMost(DEADLINE)
+                .until(() -> find("index document", id), Optional::isPresent)
+                .get();
         assertEquals(traceId, indexing.getTraceId(), "the worker continues the upload's trace");
         assertEquals(SpanKind.CONSUMER, indexing.getKind());
         assertEquals("INDEXED", indexing.getAttributes().get(AttributeKey.stringKey("coffre.indexing.result")));
 
         SpanData ingestion = find("ingest document", id).orElseThrow();
         assertEquals(traceId, ingestion.getTraceId());
-        assertEquals(ingestion.getSpanId(), indexing.getParentSpanId(), "indexing is a child of the upload's ingestion span");
+        assertEquals(
+                ingestion.getSpanId(),
+                indexing.getParentSpanId(),
+                "indexing is a child of the upload's ingestion span");
 
-        SpanData request = await().atMost(DEADLINE).until(() -> byId(ingestion.getParentSpanId()), Optional::isPresent).get();
+        SpanData request = await().atMost(DEADLINE)
+                .until(() -> byId(ingestion.getParentSpanId()), Optional::isPresent)
+                .get();
         assertEquals(SpanKind.SERVER, request.getKind(), "ingestion runs within the HTTP request's span");
         assertEquals(callerSpanId, request.getParentSpanId(), "which continues the caller's traceparent");
     }
 
     @Test
     void anUploadWithoutTraceStartsOneThatStillReachesTheWorker() {
-        String id = upload(KeycloakTokens.hospital(), metadata("trace-" + UUID.randomUUID()),
-                        "Compte rendu sans trace reçue.".getBytes(StandardCharsets.UTF_8), "text/plain")
-                .then().statusCode(201).extract().path("id");
-        SpanData indexing = await().atMost(DEADLINE).until(() -> find("index document", id), Optional::isPresent).get();
+        String id = upload(
+                        KeycloakTokens.hospital(),
+                        metadata("trace-" + UUID.randomUUID()),
+                        "Compte rendu sans trace reçue.".getBytes(StandardCharsets.UTF_8),
+                        "text/plain")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        SpanData indexing = await().atMost(DEADLINE)
+                .until(() -> find("index document", id), Optional::isPresent)
+                .get();
         SpanData ingestion = find("ingest document", id).orElseThrow();
         assertEquals(ingestion.getTraceId(), indexing.getTraceId());
         assertEquals(ingestion.getSpanId(), indexing.getParentSpanId());
-        assertTrue(indexing.getAttributes().asMap().keySet().stream().noneMatch(k -> k.getKey().contains("patient")),
+        assertTrue(
+                indexing.getAttributes().asMap().keySet().stream()
+                        .noneMatch(k -> k.getKey().contains("patient")),
                 "no patient attribute on spans");
     }
 
@@ -81,21 +107,31 @@ class TracingTest {
         String wrongIns = "279035121518988"; // its key does not check, and the problem detail quotes it
         var metadata = metadata("trace-" + UUID.randomUUID());
         metadata.getJsonObject("patient").put("id", wrongIns);
-        given().auth().oauth2(KeycloakTokens.hospital())
+        given().auth()
+                .oauth2(KeycloakTokens.hospital())
                 .header("traceparent", "00-" + traceId + "-" + randomHex(8) + "-01")
                 .multiPart("metadata", "metadata.json", metadata.encode().getBytes(), "application/json")
                 .multiPart("content", "document", "Compte rendu refusé.".getBytes(StandardCharsets.UTF_8), "text/plain")
-                .when().post("/api/v1/documents")
-                .then().statusCode(422);
+                .when()
+                .post("/api/v1/documents")
+                .then()
+                .statusCode(422);
 
-        SpanData ingestion = await().atMost(DEADLINE).until(() -> finished().stream()
-                .filter(s -> s.getTraceId().equals(traceId) && s.getName().equals("ingest document")).findFirst(),
-                Optional::isPresent).get();
+        SpanData ingestion = await().atMost(DEADLINE)
+                .until(
+                        () -> finished().stream()
+                                .filter(s -> s.getTraceId().equals(traceId)
+                                        && s.getName().equals("ingest document"))
+                                .findFirst(),
+                        Optional::isPresent)
+                .get();
         assertEquals("invalid-ins", ingestion.getAttributes().get(AttributeKey.stringKey("coffre.upload.problem")));
         assertEquals(StatusCode.ERROR, ingestion.getStatus().getStatusCode());
-        await().atMost(DEADLINE).until(() -> finished().stream()
-                .anyMatch(s -> s.getTraceId().equals(traceId) && s.getKind() == SpanKind.SERVER));
-        for (SpanData span : finished().stream().filter(s -> s.getTraceId().equals(traceId)).toList()) {
+        await().atMost(DEADLINE)
+                .until(() -> finished().stream()
+                        .anyMatch(s -> s.getTraceId().equals(traceId) && s.getKind() == SpanKind.SERVER));
+        for (SpanData span :
+                finished().stream().filter(s -> s.getTraceId().equals(traceId)).toList()) {
             String everything = span.getName() + span.getAttributes() + span.getEvents() + span.getStatus();
             assertTrue(!everything.contains(wrongIns), "a span holds the INS: " + span);
         }

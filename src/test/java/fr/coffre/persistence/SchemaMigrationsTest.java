@@ -20,8 +20,11 @@ class SchemaMigrationsTest {
 
     @Test
     void versionedMigrationsRanAtStart() {
-        var rows = pool.query("SELECT version, success FROM flyway_schema_history WHERE version IS NOT NULL ORDER BY installed_rank")
-                .execute().await().atMost(Duration.ofSeconds(10));
+        var rows = pool.query(
+                        "SELECT version, success FROM flyway_schema_history WHERE version IS NOT NULL ORDER BY installed_rank")
+                .execute()
+                .await()
+                .atMost(Duration.ofSeconds(10));
         Row first = rows.iterator().next();
         assertEquals("1", first.getString("version"));
         for (Row row : rows) {
@@ -33,7 +36,9 @@ class SchemaMigrationsTest {
     void documentOutboxAndSubmissionTablesExist() {
         Set<String> tables = new HashSet<>();
         pool.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")
-                .execute().await().atMost(Duration.ofSeconds(10))
+                .execute()
+                .await()
+                .atMost(Duration.ofSeconds(10))
                 .forEach(row -> tables.add(row.getString("table_name")));
         assertTrue(tables.containsAll(Set.of("document", "outbox", "submission")), "tables: " + tables);
     }

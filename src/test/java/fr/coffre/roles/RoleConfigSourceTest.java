@@ -36,8 +36,10 @@ class RoleConfigSourceTest {
         RoleConfigSource source = new RoleConfigSource();
         assertEquals("true", source.getValue("coffre.api.enabled"));
         assertEquals("true", source.getValue("coffre.worker.enabled"));
-        String expected = System.getenv().getOrDefault("COFFRE_INDEXING_CONCURRENCY",
-                String.valueOf(Runtime.getRuntime().availableProcessors()));
+        String expected = System.getenv()
+                .getOrDefault(
+                        "COFFRE_INDEXING_CONCURRENCY",
+                        String.valueOf(Runtime.getRuntime().availableProcessors()));
         assertEquals(expected, source.getValue("smallrye.messaging.worker.indexing.max-concurrency"));
     }
 

@@ -19,14 +19,23 @@ class WorkerRoleIT {
 
     @Test
     void aWorkerInstanceServesHealthButNotTheApi() throws Exception {
-        try (ServiceProcess worker = new ServiceProcess("worker-role", 18197, List.of(), Map.of("COFFRE_ROLES", "worker")).start()) {
-            HttpResponse<String> refused = worker.post("/api/v1/documents", KeycloakTokens.hospital(),
-                    "multipart/form-data; boundary=x", new ByteArrayInputStream(new byte[0])).get();
+        try (ServiceProcess worker =
+                new ServiceProcess("worker-role", 18197, List.of(), Map.of("COFFRE_ROLES", "worker")).start()) {
+            HttpResponse<String> refused = worker.post(
+                            "/api/v1/documents",
+                            KeycloakTokens.hospital(),
+                            "multipart/form-data; boundary=x",
+                            new ByteArrayInputStream(new byte[0]))
+                    .get();
             assertEquals(404, refused.statusCode(), refused.body());
             assertTrue(refused.body().contains("worker only"), refused.body());
-            HttpResponse<String> health = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
-                    HttpRequest.newBuilder(URI.create(worker.baseUrl() + "/q/health/ready")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> health = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .build()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(worker.baseUrl() + "/q/health/ready"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertEquals(200, health.statusCode(), health.body());
         }
     }

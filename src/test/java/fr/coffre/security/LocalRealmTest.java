@@ -61,7 +61,8 @@ class LocalRealmTest {
     }
 
     private static void assertRole(JsonPath claims, String role) {
-        assertTrue(claims.getList("realm_access.roles").contains(role), "roles: " + claims.getList("realm_access.roles"));
+        assertTrue(
+                claims.getList("realm_access.roles").contains(role), "roles: " + claims.getList("realm_access.roles"));
     }
 
     private static void assertAudience(JsonPath claims) {

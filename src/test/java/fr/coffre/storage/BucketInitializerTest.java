@@ -39,11 +39,13 @@ class BucketInitializerTest {
             initializer.ensureBucket(bucket);
             assertTrue(exists(bucket));
         } finally {
-            client.removeBucket(RemoveBucketArgs.builder().bucket(bucket).build()).get(10, TimeUnit.SECONDS);
+            client.removeBucket(RemoveBucketArgs.builder().bucket(bucket).build())
+                    .get(10, TimeUnit.SECONDS);
         }
     }
 
     private boolean exists(String bucket) throws Exception {
-        return client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build()).get(10, TimeUnit.SECONDS);
+        return client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())
+                .get(10, TimeUnit.SECONDS);
     }
 }

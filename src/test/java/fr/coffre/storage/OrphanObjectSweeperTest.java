@@ -59,28 +59,41 @@ class OrphanObjectSweeperTest {
     void aDocumentWhoseObjectWasSweptCannotCommit() throws Exception {
         String key = orphan(Duration.ofHours(2));
         sweeper.sweep(Duration.ofHours(1));
-        assertThrows(PendingObjectRepository.ObjectSweptException.class, () -> pool
-                .withTransaction(connection -> pending.forget(connection, key)).await().atMost(WAIT));
+        assertThrows(
+                PendingObjectRepository.ObjectSweptException.class,
+                () -> pool.withTransaction(connection -> pending.forget(connection, key))
+                        .await()
+                        .atMost(WAIT));
     }
 
     String orphan(Duration age) throws Exception {
         String key = store.newKey();
         pending.record(key).await().atMost(WAIT);
-        pool.preparedQuery("UPDATE pending_object SET created_at = now() - make_interval(secs => $2) WHERE object_key = $1")
-                .execute(Tuple.of(key, (double) age.toSeconds())).await().atMost(WAIT);
+        pool.preparedQuery(
+                        "UPDATE pending_object SET created_at = now() - make_interval(secs => $2) WHERE object_key = $1")
+                .execute(Tuple.of(key, (double) age.toSeconds()))
+                .await()
+                .atMost(WAIT);
         byte[] bytes = "orphan".getBytes();
-        s3.putObject(PutObjectArgs.builder().bucket(storage.bucket()).object(key)
-                .stream(new ByteArrayInputStream(bytes), bytes.length, -1).build()).get(30, TimeUnit.SECONDS);
+        s3.putObject(PutObjectArgs.builder().bucket(storage.bucket()).object(key).stream(
+                                new ByteArrayInputStream(bytes), bytes.length, -1)
+                        .build())
+                .get(30, TimeUnit.SECONDS);
         return key;
     }
 
     boolean exists(String key) throws Exception {
         try {
-            s3.statObject(StatObjectArgs.builder().bucket(storage.bucket()).object(key).build()).get(30, TimeUnit.SECONDS);
+            s3.statObject(StatObjectArgs.builder()
+                            .bucket(storage.bucket())
+                            .object(key)
+                            .build())
+                    .get(30, TimeUnit.SECONDS);
             return true;
         } catch (ExecutionException e) {
             for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof ErrorResponseException missing && missing.errorResponse().code().equals("NoSuchKey")) {
+                if (t instanceof ErrorResponseException missing
+                        && missing.errorResponse().code().equals("NoSuchKey")) {
                     return false;
                 }
             }
@@ -89,7 +102,12 @@ class OrphanObjectSweeperTest {
     }
 
     long records(String key) {
-        return pool.preparedQuery("SELECT count(*) FROM pending_object WHERE object_key = $1").execute(Tuple.of(key))
-                .await().atMost(WAIT).iterator().next().getLong(0);
+        return pool.preparedQuery("SELECT count(*) FROM pending_object WHERE object_key = $1")
+                .execute(Tuple.of(key))
+                .await()
+                .atMost(WAIT)
+                .iterator()
+                .next()
+                .getLong(0);
     }
 }

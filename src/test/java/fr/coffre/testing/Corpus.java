@@ -24,9 +24,20 @@ public final class Corpus {
     private static final Pattern TIKA_CHARS = Pattern.compile("^(\\d+) chars");
 
     /** One line of manifest.tsv; {@code -} marks a value that does not apply. */
-    public record Row(String file, String patientId, String patientIdSystem, String docCode, String docCodeSystem,
-            String effectiveTime, String title, String authorId, String authorIdSystem,
-            String mediaType, String kind, String expected, String observedTikaText) {
+    public record Row(
+            String file,
+            String patientId,
+            String patientIdSystem,
+            String docCode,
+            String docCodeSystem,
+            String effectiveTime,
+            String title,
+            String authorId,
+            String authorIdSystem,
+            String mediaType,
+            String kind,
+            String expected,
+            String observedTikaText) {
 
         public static boolean applies(String value) {
             return !NOT_APPLICABLE.equals(value);
@@ -52,8 +63,7 @@ public final class Corpus {
         }
     }
 
-    private Corpus() {
-    }
+    private Corpus() {}
 
     public static Path file(String relative) {
         return ROOT.resolve(relative);
@@ -101,9 +111,19 @@ public final class Corpus {
     /** manifest.tsv's rows whose file passes the filter, typed. */
     public static List<Row> rows(Predicate<String> fileFilter) {
         return manifest().stream()
-                .map(r -> new Row(r.get("file"), r.get("patient_id"), r.get("patient_id_system"), r.get("doc_code"),
-                        r.get("doc_code_system"), r.get("effective_time"), r.get("title"), r.get("author_id"),
-                        r.get("author_id_system"), r.get("media_type"), r.get("kind"), r.get("expected"),
+                .map(r -> new Row(
+                        r.get("file"),
+                        r.get("patient_id"),
+                        r.get("patient_id_system"),
+                        r.get("doc_code"),
+                        r.get("doc_code_system"),
+                        r.get("effective_time"),
+                        r.get("title"),
+                        r.get("author_id"),
+                        r.get("author_id_system"),
+                        r.get("media_type"),
+                        r.get("kind"),
+                        r.get("expected"),
                         r.get("observed_tika_text")))
                 .filter(row -> fileFilter.test(row.file()))
                 .toList();

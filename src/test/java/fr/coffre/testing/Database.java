@@ -13,13 +13,13 @@ import org.awaitility.Awaitility;
 /** The local stack's PostgreSQL, for tests that check what the service committed from outside it. */
 public final class Database {
 
-    private Database() {
-    }
+    private Database() {}
 
     public static Connection connect() throws SQLException {
-        String url = "jdbc:postgresql://" + env("COFFRE_PG_HOST", "127.0.0.1") + ":" + env("COFFRE_PG_PORT", "55432") + "/"
-                + env("COFFRE_PG_DB", "coffre");
-        return DriverManager.getConnection(url, env("COFFRE_PG_USER", "coffre"), env("COFFRE_PG_PASSWORD", "coffre-local"));
+        String url = "jdbc:postgresql://" + env("COFFRE_PG_HOST", "127.0.0.1") + ":" + env("COFFRE_PG_PORT", "55432")
+                + "/" + env("COFFRE_PG_DB", "coffre");
+        return DriverManager.getConnection(
+                url, env("COFFRE_PG_USER", "coffre"), env("COFFRE_PG_PASSWORD", "coffre-local"));
     }
 
     public static long count(String sql, Object... parameters) {
@@ -29,7 +29,8 @@ public final class Database {
 
     /** The first column of every row, as text. */
     public static List<String> strings(String sql, Object... parameters) {
-        try (Connection connection = connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
+        try (Connection connection = connect();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 statement.setObject(i + 1, parameters[i]);
             }
@@ -46,16 +47,19 @@ public final class Database {
     }
 
     public static String status(String documentId) {
-        return strings("SELECT status FROM document WHERE id = ?::uuid", documentId).get(0);
+        return strings("SELECT status FROM document WHERE id = ?::uuid", documentId)
+                .get(0);
     }
 
     public static String statusReason(String documentId) {
-        return strings("SELECT status_reason FROM document WHERE id = ?::uuid", documentId).get(0);
+        return strings("SELECT status_reason FROM document WHERE id = ?::uuid", documentId)
+                .get(0);
     }
 
     /** Waits until the workers are done with the document, and says how it ended. */
     public static String awaitConcluded(String documentId) {
-        return Awaitility.await().atMost(Duration.ofSeconds(90))
+        return Awaitility.await()
+                .atMost(Duration.ofSeconds(90))
                 .until(() -> status(documentId), s -> !s.equals("STORED"));
     }
 

@@ -14,8 +14,7 @@ public final class ForgedTokens {
 
     private static final Base64.Encoder URL = Base64.getUrlEncoder().withoutPadding();
 
-    private ForgedTokens() {
-    }
+    private ForgedTokens() {}
 
     /** A well-formed token for the coffre-api audience, signed by a key of another issuer. */
     public static String fromAnotherIssuer(String role, String ins) {
@@ -28,11 +27,16 @@ public final class ForgedTokens {
                     .put("iss", "http://127.0.0.1:58080/realms/elsewhere")
                     .put("aud", "coffre-api")
                     .put("sub", "intruder")
-                    .put("iat", now).put("exp", now + 300)
+                    .put("iat", now)
+                    .put("exp", now + 300)
                     .put("realm_access", new JsonObject().put("roles", new JsonArray().add(role)))
-                    .put("ins", ins).put("ins_system", "1.2.250.1.213.1.4.10")
-                    .put("rpps", "10101234567").put("finess", "690781810");
-            String signed = part(new JsonObject().put("alg", "RS256").put("typ", "JWT").put("kid", "forged")) + "." + part(claims);
+                    .put("ins", ins)
+                    .put("ins_system", "1.2.250.1.213.1.4.10")
+                    .put("rpps", "10101234567")
+                    .put("finess", "690781810");
+            String signed =
+                    part(new JsonObject().put("alg", "RS256").put("typ", "JWT").put("kid", "forged")) + "."
+                            + part(claims);
             Signature rsa = Signature.getInstance("SHA256withRSA");
             rsa.initSign(keys.getPrivate());
             rsa.update(signed.getBytes(StandardCharsets.US_ASCII));

@@ -8,8 +8,7 @@ import java.util.concurrent.TimeUnit;
 /** Drives stack/stack from a test, as an operator would from a shell. */
 public final class LocalStack {
 
-    private LocalStack() {
-    }
+    private LocalStack() {}
 
     public static void stop(String server) {
         run("stop", server);

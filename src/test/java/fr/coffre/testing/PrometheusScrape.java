@@ -12,11 +12,11 @@ import java.util.regex.Pattern;
 /** What {@code /q/metrics} says, read the way Prometheus reads it (text format, one sample a line). */
 public final class PrometheusScrape {
 
-    private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{([^}]*)})? (\\S+)(?: \\S+)?$");
+    private static final Pattern SAMPLE =
+            Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{([^}]*)})? (\\S+)(?: \\S+)?$");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
-    public record Sample(String name, Map<String, String> labels, double value) {
-    }
+    public record Sample(String name, Map<String, String> labels, double value) {}
 
     private final String text;
     private final List<Sample> samples;
@@ -43,7 +43,12 @@ public final class PrometheusScrape {
     }
 
     public static PrometheusScrape now() {
-        return new PrometheusScrape(given().when().get("/q/metrics").then().statusCode(200).extract().asString());
+        return new PrometheusScrape(given().when()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
     }
 
     /** The whole exposition text. */
@@ -57,8 +62,10 @@ public final class PrometheusScrape {
 
     /** The sum of the samples of that name whose labels include these (0 when there is none). */
     public double value(String name, Map<String, String> labels) {
-        return samples(name).stream().filter(s -> s.labels().entrySet().containsAll(labels.entrySet()))
-                .mapToDouble(Sample::value).sum();
+        return samples(name).stream()
+                .filter(s -> s.labels().entrySet().containsAll(labels.entrySet()))
+                .mapToDouble(Sample::value)
+                .sum();
     }
 
     public boolean has(String name, Map<String, String> labels) {

@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
 public final class ServiceProcess implements AutoCloseable {
 
     // HTTP/1.1: an h2c upgrade attempt would queue every request behind a stalled first one.
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
 
     private final String name;
@@ -71,15 +72,21 @@ public final class ServiceProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("could not start the service", e);
         }
-        await("service " + name + " ready (log: " + log + ")").atMost(Duration.ofSeconds(120))
+        await("service " + name + " ready (log: " + log + ")")
+                .atMost(Duration.ofSeconds(120))
                 .pollInterval(Duration.ofMillis(250))
                 .until(() -> {
                     if (!process.isAlive()) {
-                        throw new IllegalStateException("the service exited with " + process.exitValue() + "; see " + log);
+                        throw new IllegalStateException(
+                                "the service exited with " + process.exitValue() + "; see " + log);
                     }
                     try {
-                        return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready")).build(),
-                                HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                        return HTTP.send(
+                                                HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))
+                                                        .build(),
+                                                HttpResponse.BodyHandlers.discarding())
+                                        .statusCode()
+                                == 200;
                     } catch (IOException e) {
                         return false;
                     }
@@ -88,7 +95,8 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /** Sends a body as it is read from {@code body}, as a producer's system streams a file. */
-    public CompletableFuture<HttpResponse<String>> post(String path, String token, String contentType, InputStream body) {
+    public CompletableFuture<HttpResponse<String>> post(
+            String path, String token, String contentType, InputStream body) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", contentType)

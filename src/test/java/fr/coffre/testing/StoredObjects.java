@@ -9,18 +9,19 @@ public final class StoredObjects {
 
     private static final MinioClient CLIENT = MinioClient.builder()
             .endpoint(System.getenv().getOrDefault("COFFRE_S3_ENDPOINT", "http://127.0.0.1:59000"))
-            .credentials(System.getenv().getOrDefault("COFFRE_S3_ACCESS_KEY", "coffre"),
+            .credentials(
+                    System.getenv().getOrDefault("COFFRE_S3_ACCESS_KEY", "coffre"),
                     System.getenv().getOrDefault("COFFRE_S3_SECRET_KEY", "coffre-local-secret"))
             .region("us-east-1")
             .build();
     private static final String BUCKET = System.getenv().getOrDefault("COFFRE_S3_BUCKET", "coffre-documents");
 
-    private StoredObjects() {
-    }
+    private StoredObjects() {}
 
     public static boolean exists(String key) {
         try {
-            CLIENT.statObject(StatObjectArgs.builder().bucket(BUCKET).object(key).build());
+            CLIENT.statObject(
+                    StatObjectArgs.builder().bucket(BUCKET).object(key).build());
             return true;
         } catch (ErrorResponseException e) {
             if (e.errorResponse().code().equals("NoSuchKey")) {
@@ -34,7 +35,10 @@ public final class StoredObjects {
 
     public static String sha256(String key) {
         try {
-            return CLIENT.statObject(StatObjectArgs.builder().bucket(BUCKET).object(key).build()).userMetadata().get("sha256");
+            return CLIENT.statObject(
+                            StatObjectArgs.builder().bucket(BUCKET).object(key).build())
+                    .userMetadata()
+                    .get("sha256");
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -16,12 +16,14 @@ public final class Submissions {
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
 
     public static Submissions withManifest(JsonArray manifest) {
-        return new Submissions().part("manifest", "application/json", manifest.encode().getBytes(StandardCharsets.UTF_8));
+        return new Submissions()
+                .part("manifest", "application/json", manifest.encode().getBytes(StandardCharsets.UTF_8));
     }
 
     public Submissions part(String name, String mediaType, byte[] content) {
-        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"; filename=\"" + name
-                + "\"\r\nContent-Type: " + mediaType + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"; filename=\""
+                        + name + "\"\r\nContent-Type: " + mediaType + "\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
         body.writeBytes(content);
         body.writeBytes("\r\n".getBytes(StandardCharsets.ISO_8859_1));
         return this;
@@ -50,6 +52,11 @@ public final class Submissions {
     }
 
     public Response send(String token, byte[] raw) {
-        return given().auth().oauth2(token).contentType(contentType()).body(raw).when().post("/api/v1/submissions");
+        return given().auth()
+                .oauth2(token)
+                .contentType(contentType())
+                .body(raw)
+                .when()
+                .post("/api/v1/submissions");
     }
 }

@@ -16,13 +16,14 @@ public final class Topics {
 
     private static final Duration DEADLINE = Duration.ofSeconds(60);
 
-    private Topics() {
-    }
+    private Topics() {}
 
     /** Reads a whole topic up to its current end and counts the events about one document. */
     public static long eventsAbout(String topic, String documentId) {
         Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, System.getenv().getOrDefault("COFFRE_KAFKA_BOOTSTRAP", "127.0.0.1:59092"));
+        config.put(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                System.getenv().getOrDefault("COFFRE_KAFKA_BOOTSTRAP", "127.0.0.1:59092"));
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
@@ -38,7 +39,8 @@ public final class Topics {
                     throw new AssertionError(topic + " could not be read to its end in " + DEADLINE);
                 }
                 for (var record : consumer.poll(Duration.ofMillis(500))) {
-                    if (documentId.equals(EventCodec.decode(record.value()).documentId().toString())) {
+                    if (documentId.equals(
+                            EventCodec.decode(record.value()).documentId().toString())) {
                         found++;
                     }
                 }

@@ -11,24 +11,29 @@ public final class Uploads {
     public static final String TEST_PATIENT = "279035121518989";
     public static final String NIR_TEST = "1.2.250.1.213.1.4.10";
 
-    private Uploads() {
-    }
+    private Uploads() {}
 
     public static JsonObject metadata(String uniqueId) {
         return new JsonObject()
                 .put("uniqueId", uniqueId)
                 .put("patient", new JsonObject().put("id", TEST_PATIENT).put("system", NIR_TEST))
-                .put("typeCode", new JsonObject().put("code", "11502-2").put("system", "2.16.840.1.113883.6.1")
-                        .put("display", "CR d'examens biologiques"))
+                .put(
+                        "typeCode",
+                        new JsonObject()
+                                .put("code", "11502-2")
+                                .put("system", "2.16.840.1.113883.6.1")
+                                .put("display", "CR d'examens biologiques"))
                 .put("title", "Compte rendu de biologie");
     }
 
     public static Response upload(String token, JsonObject metadata, byte[] content, String mediaType) {
         var request = given().auth().oauth2(token);
         if (metadata != null) {
-            request = request.multiPart("metadata", "metadata.json", metadata.encode().getBytes(), "application/json");
+            request = request.multiPart(
+                    "metadata", "metadata.json", metadata.encode().getBytes(), "application/json");
         }
         return request.multiPart("content", "document", content, mediaType)
-                .when().post("/api/v1/documents");
+                .when()
+                .post("/api/v1/documents");
     }
 }

@@ -25,9 +25,11 @@ public class DeadLetterResource {
     @Path("replay")
     @Produces(MediaType.APPLICATION_JSON)
     @RunOnVirtualThread
-    @Operation(summary = "Replay dead letters", description = "Every document dead-lettered since the last replay and "
-            + "still FAILED goes back to STORED and to the indexing queue. Run it once the cause (a server down, a "
-            + "missing object restored) is fixed.")
+    @Operation(
+            summary = "Replay dead letters",
+            description = "Every document dead-lettered since the last replay and "
+                    + "still FAILED goes back to STORED and to the indexing queue. Run it once the cause (a server down, a "
+                    + "missing object restored) is fixed.")
     public DeadLetterReplay.Outcome replay() {
         return replay.replay();
     }

@@ -49,7 +49,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @RolesAllowed("patient")
 public class MeResource {
 
-
     private final CallerIdentity caller;
     private final PatientDocumentRepository documents;
     private final PatientPreferenceRepository preferences;
@@ -60,9 +59,16 @@ public class MeResource {
     private final PatientUploads uploads;
     private final Await await;
 
-    public MeResource(CallerIdentity caller, PatientDocumentRepository documents, PatientPreferenceRepository preferences,
-            DocumentRepository documentTable, AccessLogRepository accessLog, ContentResponses content, ErasureService erasure,
-            PatientUploads uploads, Await await) {
+    public MeResource(
+            CallerIdentity caller,
+            PatientDocumentRepository documents,
+            PatientPreferenceRepository preferences,
+            DocumentRepository documentTable,
+            AccessLogRepository accessLog,
+            ContentResponses content,
+            ErasureService erasure,
+            PatientUploads uploads,
+            Await await) {
         this.await = await;
         this.caller = caller;
         this.documents = documents;
@@ -74,27 +80,34 @@ public class MeResource {
         this.uploads = uploads;
     }
 
-    public record Visibility(Boolean hiddenFromProfessionals) {
-    }
+    public record Visibility(Boolean hiddenFromProfessionals) {}
 
-    public record EmergencyAccess(Boolean refused) {
-    }
+    public record EmergencyAccess(Boolean refused) {}
 
     @GET
     @Path("documents")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Your documents", description = "Newest first, or best match first with `q` (French full-text "
-            + "search, accents ignored, with a highlighted `snippet`). Filters: typeCode, classCode, from, to (a date or a "
-            + "date-time), producer. Pages of `limit` (default 20, at most 100); pass `next` back as `cursor`.")
-    public Uni<DocumentPage<DocumentSummary>> list(@QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit,
-            @QueryParam("typeCode") String typeCode, @QueryParam("classCode") String classCode,
-            @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("producer") String producer,
+    @Operation(
+            summary = "Your documents",
+            description = "Newest first, or best match first with `q` (French full-text "
+                    + "search, accents ignored, with a highlighted `snippet`). Filters: typeCode, classCode, from, to (a date or a "
+                    + "date-time), producer. Pages of `limit` (default 20, at most 100); pass `next` back as `cursor`.")
+    public Uni<DocumentPage<DocumentSummary>> list(
+            @QueryParam("cursor") String cursor,
+            @QueryParam("limit") Integer limit,
+            @QueryParam("typeCode") String typeCode,
+            @QueryParam("classCode") String classCode,
+            @QueryParam("from") String from,
+            @QueryParam("to") String to,
+            @QueryParam("producer") String producer,
             @QueryParam("q") String q) {
         Identifier me = caller.patient();
-        var filter = new PatientDocumentRepository.Filter(typeCode, classCode, QueryParams.instant("from", from),
-                QueryParams.instant("to", to), producer, q);
-        return documents.list(me.value(), List.of(me.system()), Audience.PATIENT, filter, cursor, QueryParams.limit(limit))
-                .map(page -> new DocumentPage<>(page.items().stream().map(DocumentSummary::of).toList(), page.next()));
+        var filter = new PatientDocumentRepository.Filter(
+                typeCode, classCode, QueryParams.instant("from", from), QueryParams.instant("to", to), producer, q);
+        return documents
+                .list(me.value(), List.of(me.system()), Audience.PATIENT, filter, cursor, QueryParams.limit(limit))
+                .map(page -> new DocumentPage<>(
+                        page.items().stream().map(DocumentSummary::of).toList(), page.next()));
     }
 
     @GET
@@ -108,8 +121,9 @@ public class MeResource {
     @GET
     @Path("documents/{id}/content")
     @RunOnVirtualThread
-    @Operation(summary = "One of your documents' bytes", description = "Streamed, with ETag / If-None-Match and one "
-            + "Range (206, or 416).")
+    @Operation(
+            summary = "One of your documents' bytes",
+            description = "Streamed, with ETag / If-None-Match and one " + "Range (206, or 416).")
     public Response content(@PathParam("id") UUID id, @Context HttpHeaders headers) {
         VisibleDocument document = await.result(mine(id));
         return content.send(document.document(), headers);
@@ -122,10 +136,12 @@ public class MeResource {
     @Operation(summary = "Hide one of your documents from professionals, or show it again")
     public Uni<DocumentSummary> setVisibility(@PathParam("id") UUID id, Visibility request) {
         if (request == null || request.hiddenFromProfessionals() == null) {
-            throw new ProblemException(ProblemType.INVALID_METADATA, "Send {\"hiddenFromProfessionals\": true} or false.");
+            throw new ProblemException(
+                    ProblemType.INVALID_METADATA, "Send {\"hiddenFromProfessionals\": true} or false.");
         }
         Identifier me = caller.patient();
-        return documentTable.hideFromProfessionals(id, me, request.hiddenFromProfessionals())
+        return documentTable
+                .hideFromProfessionals(id, me, request.hiddenFromProfessionals())
                 .chain(changed -> {
                     if (!changed) {
                         throw notFound(id);
@@ -137,10 +153,13 @@ public class MeResource {
     @GET
     @Path("access-log")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Who read your documents", description = "Every read, change or deletion of your documents by a "
-            + "professional or a producer, newest first, with emergency accesses and their reason. Pass the last `id` as "
-            + "`before` for the next page.")
-    public Uni<List<AccessLogRepository.View>> accessLog(@QueryParam("before") Long before, @QueryParam("limit") Integer limit) {
+    @Operation(
+            summary = "Who read your documents",
+            description = "Every read, change or deletion of your documents by a "
+                    + "professional or a producer, newest first, with emergency accesses and their reason. Pass the last `id` as "
+                    + "`before` for the next page.")
+    public Uni<List<AccessLogRepository.View>> accessLog(
+            @QueryParam("before") Long before, @QueryParam("limit") Integer limit) {
         return accessLog.forPatient(caller.patient(), before, QueryParams.limit(limit));
     }
 
@@ -153,7 +172,9 @@ public class MeResource {
         if (request == null || request.refused() == null) {
             throw new ProblemException(ProblemType.INVALID_METADATA, "Send {\"refused\": true} or false.");
         }
-        return preferences.setRefusesEmergencyAccess(caller.patient(), request.refused()).replaceWith(request);
+        return preferences
+                .setRefusesEmergencyAccess(caller.patient(), request.refused())
+                .replaceWith(request);
     }
 
     @POST
@@ -161,27 +182,34 @@ public class MeResource {
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces(MediaType.APPLICATION_JSON)
     @RunOnVirtualThread
-    @Operation(summary = "Add a document of your own", description = "multipart/form-data: an optional `metadata` part "
-            + "(title, typeCode, creationTime), then `content`: PDF, JPEG, PNG, TIFF, RTF or plain text, 5 MiB at most. "
-            + "It is marked as patient-authored and goes through the same checks and indexing as any other.")
+    @Operation(
+            summary = "Add a document of your own",
+            description = "multipart/form-data: an optional `metadata` part "
+                    + "(title, typeCode, creationTime), then `content`: PDF, JPEG, PNG, TIFF, RTF or plain text, 5 MiB at most. "
+                    + "It is marked as patient-authored and goes through the same checks and indexing as any other.")
     public Response add(InputStream body, @HeaderParam("Content-Type") String contentType, @Context UriInfo uri) {
         DocumentView created = uploads.add(caller.patient(), body, contentType);
-        return Response.created(uri.getBaseUriBuilder().path("api/v1/me/documents/{id}").build(created.id()))
-                .entity(created).build();
+        return Response.created(
+                        uri.getBaseUriBuilder().path("api/v1/me/documents/{id}").build(created.id()))
+                .entity(created)
+                .build();
     }
 
     @DELETE
     @Produces(MediaType.APPLICATION_JSON)
     @RunOnVirtualThread
-    @Operation(summary = "Close your account", description = "Erases all your documents (their bytes, metadata and "
-            + "index entries), your access log and your preferences. It cannot be undone.")
+    @Operation(
+            summary = "Close your account",
+            description = "Erases all your documents (their bytes, metadata and "
+                    + "index entries), your access log and your preferences. It cannot be undone.")
     public Map<String, Integer> close() {
         return Map.of("erasedDocuments", erasure.erase(caller.patient()));
     }
 
     private Uni<VisibleDocument> mine(UUID id) {
         Identifier me = caller.patient();
-        return documents.find(id, me.value(), List.of(me.system()), Audience.PATIENT)
+        return documents
+                .find(id, me.value(), List.of(me.system()), Audience.PATIENT)
                 .map(found -> found.orElseThrow(() -> notFound(id)));
     }
 

@@ -51,8 +51,13 @@ public class DocumentResource {
     private final ContentResponses content;
     private final Await await;
 
-    public DocumentResource(ProducerIdentity identity, SingleUpload singleUpload, IngestConfig config, ProducerActions actions,
-            ContentResponses content, Await await) {
+    public DocumentResource(
+            ProducerIdentity identity,
+            SingleUpload singleUpload,
+            IngestConfig config,
+            ProducerActions actions,
+            ContentResponses content,
+            Await await) {
         this.await = await;
         this.identity = identity;
         this.singleUpload = singleUpload;
@@ -61,30 +66,52 @@ public class DocumentResource {
         this.content = content;
     }
 
-    public record PatientVisibility(Boolean withheld) {
-    }
+    public record PatientVisibility(Boolean withheld) {}
 
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces(MediaType.APPLICATION_JSON)
     @RunOnVirtualThread
-    @Operation(summary = "Upload one document", description = "multipart/form-data: an optional part `metadata` (JSON), "
-            + "then a part `content` with the document's bytes and media type. 201 when created, 200 when the very same "
-            + "document (same unique id and bytes) was already accepted.")
-    @RequestBody(required = true, content = @Content(mediaType = MediaType.MULTIPART_FORM_DATA,
-            schema = @Schema(implementation = MultipartForms.DocumentUpload.class),
-            encoding = {@Encoding(name = "metadata", contentType = "application/json"),
-                @Encoding(name = "content", contentType = "application/octet-stream")}))
-    @APIResponse(responseCode = "201", description = "Stored and committed; Location names the document",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DocumentView.class)))
-    @APIResponse(responseCode = "200", description = "The very same document (unique id and bytes) was already accepted",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DocumentView.class)))
+    @Operation(
+            summary = "Upload one document",
+            description = "multipart/form-data: an optional part `metadata` (JSON), "
+                    + "then a part `content` with the document's bytes and media type. 201 when created, 200 when the very same "
+                    + "document (same unique id and bytes) was already accepted.")
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = MediaType.MULTIPART_FORM_DATA,
+                            schema = @Schema(implementation = MultipartForms.DocumentUpload.class),
+                            encoding = {
+                                @Encoding(name = "metadata", contentType = "application/json"),
+                                @Encoding(name = "content", contentType = "application/octet-stream")
+                            }))
+    @APIResponse(
+            responseCode = "201",
+            description = "Stored and committed; Location names the document",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = DocumentView.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "The very same document (unique id and bytes) was already accepted",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = DocumentView.class)))
     public Response upload(InputStream body, @HeaderParam("Content-Type") String contentType, @Context UriInfo uri) {
         Producer producer = identity.current();
-        var outcome = singleUpload.receive(producer, producer, body, contentType, declared -> declared, Intake.producer(config));
+        var outcome = singleUpload.receive(
+                producer, producer, body, contentType, declared -> declared, Intake.producer(config));
         DocumentView view = DocumentView.of(outcome.document());
         if (outcome.created()) {
-            return Response.created(uri.getBaseUriBuilder().path("api/v1/documents/{id}").build(view.id())).entity(view).build();
+            return Response.created(uri.getBaseUriBuilder()
+                            .path("api/v1/documents/{id}")
+                            .build(view.id()))
+                    .entity(view)
+                    .build();
         }
         return Response.ok(view).build();
     }
@@ -92,8 +119,9 @@ public class DocumentResource {
     @GET
     @Path("{id}")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "A document you sent: metadata and processing status", description = "The read is recorded in "
-            + "the patient's access log.")
+    @Operation(
+            summary = "A document you sent: metadata and processing status",
+            description = "The read is recorded in " + "the patient's access log.")
     public Uni<DocumentView> get(@PathParam("id") UUID id) {
         return actions.read(id, reader(), "metadata").map(DocumentView::of);
     }
@@ -101,16 +129,20 @@ public class DocumentResource {
     @GET
     @Path("{id}/content")
     @RunOnVirtualThread
-    @Operation(summary = "The bytes of a document you sent", description = "Recorded in the patient's access log before "
-            + "any byte is sent. ETag / If-None-Match and one Range, as for patients.")
+    @Operation(
+            summary = "The bytes of a document you sent",
+            description = "Recorded in the patient's access log before "
+                    + "any byte is sent. ETag / If-None-Match and one Range, as for patients.")
     public Response content(@PathParam("id") UUID id, @Context HttpHeaders headers) {
         return content.send(await.result(actions.read(id, reader(), "content")), headers);
     }
 
     @DELETE
     @Path("{id}")
-    @Operation(summary = "Delete a document you sent", description = "Logical: the document becomes DELETED, is shown to "
-            + "nobody, and the deletion is recorded in the patient's access log.")
+    @Operation(
+            summary = "Delete a document you sent",
+            description = "Logical: the document becomes DELETED, is shown to "
+                    + "nobody, and the deletion is recorded in the patient's access log.")
     public Uni<Response> delete(@PathParam("id") UUID id) {
         return actions.delete(id, reader()).replaceWith(Response.noContent().build());
     }
@@ -119,8 +151,11 @@ public class DocumentResource {
     @Path("{id}/patient-visibility")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Withhold a document from its patient, or release it", description = "{\"withheld\": true} until "
-            + "it has been explained in person, then {\"withheld\": false}. Professionals are not affected. Recorded.")
+    @Operation(
+            summary = "Withhold a document from its patient, or release it",
+            description =
+                    "{\"withheld\": true} until "
+                            + "it has been explained in person, then {\"withheld\": false}. Professionals are not affected. Recorded.")
     public Uni<DocumentView> setPatientVisibility(@PathParam("id") UUID id, PatientVisibility request) {
         if (request == null || request.withheld() == null) {
             throw new ProblemException(ProblemType.INVALID_METADATA, "Send {\"withheld\": true} or false.");

@@ -52,8 +52,14 @@ public class SubmissionResource {
     private final UploadMetrics metrics;
     private final Await await;
 
-    public SubmissionResource(ProducerIdentity identity, UploadAdmission admission, SubmissionService service,
-            SubmissionRepository submissions, AccessLogRepository accessLog, UploadMetrics metrics, Await await) {
+    public SubmissionResource(
+            ProducerIdentity identity,
+            UploadAdmission admission,
+            SubmissionService service,
+            SubmissionRepository submissions,
+            AccessLogRepository accessLog,
+            UploadMetrics metrics,
+            Await await) {
         this.await = await;
         this.identity = identity;
         this.admission = admission;
@@ -67,17 +73,30 @@ public class SubmissionResource {
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces(MediaType.APPLICATION_JSON)
     @RunOnVirtualThread
-    @Operation(summary = "Upload a submission set of many documents", description = "multipart/form-data: a part "
-            + "`manifest` first (a JSON array of document metadata, each naming in `part` the part that holds its "
-            + "content), then the content parts in any order. Each document is accepted or refused on its own; the "
-            + "answer (201, Location of the submission) lists every document with its outcome: `created`, `duplicate` "
-            + "or `rejected` with a problem. The body is read as it streams, at the producer's rate.")
-    @RequestBody(required = true, content = @Content(mediaType = MediaType.MULTIPART_FORM_DATA,
-            schema = @Schema(implementation = MultipartForms.SubmissionUpload.class),
-            encoding = {@Encoding(name = "manifest", contentType = "application/json"),
-                @Encoding(name = "part", contentType = "application/octet-stream")}))
-    @APIResponse(responseCode = "201", description = "Every document's outcome; Location names the submission set",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SubmissionView.class)))
+    @Operation(
+            summary = "Upload a submission set of many documents",
+            description = "multipart/form-data: a part "
+                    + "`manifest` first (a JSON array of document metadata, each naming in `part` the part that holds its "
+                    + "content), then the content parts in any order. Each document is accepted or refused on its own; the "
+                    + "answer (201, Location of the submission) lists every document with its outcome: `created`, `duplicate` "
+                    + "or `rejected` with a problem. The body is read as it streams, at the producer's rate.")
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = MediaType.MULTIPART_FORM_DATA,
+                            schema = @Schema(implementation = MultipartForms.SubmissionUpload.class),
+                            encoding = {
+                                @Encoding(name = "manifest", contentType = "application/json"),
+                                @Encoding(name = "part", contentType = "application/octet-stream")
+                            }))
+    @APIResponse(
+            responseCode = "201",
+            description = "Every document's outcome; Location names the submission set",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = SubmissionView.class)))
     public Response submit(InputStream body, @HeaderParam("Content-Type") String contentType, @Context UriInfo uri) {
         try {
             return receive(body, contentType, uri);
@@ -93,9 +112,14 @@ public class SubmissionResource {
             UUID id = service.receive(producer, new MultipartStream(body, contentType));
             SubmissionView view = await.result(submissions.find(id, producer.id()))
                     .orElseThrow(() -> new IllegalStateException("submission " + id + " vanished"));
-            return Response.created(uri.getBaseUriBuilder().path("api/v1/submissions/{id}").build(id)).entity(view).build();
+            return Response.created(uri.getBaseUriBuilder()
+                            .path("api/v1/submissions/{id}")
+                            .build(id))
+                    .entity(view)
+                    .build();
         } catch (IOException e) {
-            throw new ProblemException(ProblemType.MALFORMED_REQUEST, "The request body could not be read: " + e.getMessage());
+            throw new ProblemException(
+                    ProblemType.MALFORMED_REQUEST, "The request body could not be read: " + e.getMessage());
         } catch (MalformedMultipartException e) {
             throw new ProblemException(ProblemType.MALFORMED_REQUEST, e.getMessage());
         }
@@ -108,13 +132,20 @@ public class SubmissionResource {
     public Uni<SubmissionView> get(@PathParam("id") UUID id) {
         Producer producer = identity.current();
         var reader = Reader.producer(producer);
-        return submissions.find(id, producer.id()).map(found -> found.orElseThrow(
+        return submissions
+                .find(id, producer.id())
+                .map(found -> found.orElseThrow(
                         () -> new ProblemException(ProblemType.NOT_FOUND, "You sent no submission " + id + ".")))
                 // Showing the documents' metadata is a read like any other: recorded first.
                 .call(view -> accessLog.record(view.documents().stream()
                         .filter(entry -> entry.document() != null)
                         .map(entry -> new AccessLogRepository.Entry(
-                                entry.document().entry().patient(), entry.document().id(), reader, "metadata", false, null))
+                                entry.document().entry().patient(),
+                                entry.document().id(),
+                                reader,
+                                "metadata",
+                                false,
+                                null))
                         .toList()));
     }
 }

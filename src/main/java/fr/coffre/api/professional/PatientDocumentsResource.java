@@ -7,8 +7,8 @@ import fr.coffre.access.ContentResponses;
 import fr.coffre.access.DocumentPage;
 import fr.coffre.access.DocumentSummary;
 import fr.coffre.access.PatientDocumentRepository;
-import fr.coffre.access.Reader;
 import fr.coffre.access.PatientPreferenceRepository;
+import fr.coffre.access.Reader;
 import fr.coffre.access.VisibleDocument;
 import fr.coffre.api.QueryParams;
 import fr.coffre.blocking.Await;
@@ -53,8 +53,13 @@ public class PatientDocumentsResource {
     private final ContentResponses content;
     private final Await await;
 
-    public PatientDocumentsResource(CallerIdentity caller, PatientDocumentRepository documents, PatientPreferenceRepository preferences,
-            AccessLogRepository accessLog, ContentResponses content, Await await) {
+    public PatientDocumentsResource(
+            CallerIdentity caller,
+            PatientDocumentRepository documents,
+            PatientPreferenceRepository preferences,
+            AccessLogRepository accessLog,
+            ContentResponses content,
+            Await await) {
         this.await = await;
         this.caller = caller;
         this.documents = documents;
@@ -65,29 +70,40 @@ public class PatientDocumentsResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "A patient's documents", description = "The same list, filters and search as the patient's own, "
-            + "without what the patient hides. Each document listed is recorded in the patient's access log.")
-    public Uni<DocumentPage<DocumentSummary>> list(@PathParam("ins") String ins, @HeaderParam(EMERGENCY_HEADER) String emergency,
-            @QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit,
-            @QueryParam("typeCode") String typeCode, @QueryParam("classCode") String classCode,
-            @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("producer") String producer,
+    @Operation(
+            summary = "A patient's documents",
+            description = "The same list, filters and search as the patient's own, "
+                    + "without what the patient hides. Each document listed is recorded in the patient's access log.")
+    public Uni<DocumentPage<DocumentSummary>> list(
+            @PathParam("ins") String ins,
+            @HeaderParam(EMERGENCY_HEADER) String emergency,
+            @QueryParam("cursor") String cursor,
+            @QueryParam("limit") Integer limit,
+            @QueryParam("typeCode") String typeCode,
+            @QueryParam("classCode") String classCode,
+            @QueryParam("from") String from,
+            @QueryParam("to") String to,
+            @QueryParam("producer") String producer,
             @QueryParam("q") String q) {
         Reader reader = caller.professional();
-        var filter = new PatientDocumentRepository.Filter(typeCode, classCode, QueryParams.instant("from", from),
-                QueryParams.instant("to", to), producer, q);
+        var filter = new PatientDocumentRepository.Filter(
+                typeCode, classCode, QueryParams.instant("from", from), QueryParams.instant("to", to), producer, q);
         int pageSize = QueryParams.limit(limit);
         return audience(ins, emergency)
                 .chain(audience -> documents.list(ins, INS_SYSTEMS, audience, filter, cursor, pageSize))
-                .call(page -> accessLog.record(page.items().stream().map(d -> entry(d, reader, "metadata", emergency)).toList()))
-                .map(page -> new DocumentPage<>(page.items().stream().map(DocumentSummary::of).toList(), page.next()));
+                .call(page -> accessLog.record(page.items().stream()
+                        .map(d -> entry(d, reader, "metadata", emergency))
+                        .toList()))
+                .map(page -> new DocumentPage<>(
+                        page.items().stream().map(DocumentSummary::of).toList(), page.next()));
     }
 
     @GET
     @Path("{id}")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "One of a patient's documents: metadata and status (recorded)")
-    public Uni<DocumentSummary> get(@PathParam("ins") String ins, @PathParam("id") UUID id,
-            @HeaderParam(EMERGENCY_HEADER) String emergency) {
+    public Uni<DocumentSummary> get(
+            @PathParam("ins") String ins, @PathParam("id") UUID id, @HeaderParam(EMERGENCY_HEADER) String emergency) {
         Reader reader = caller.professional();
         return visible(ins, id, emergency)
                 .call(d -> accessLog.record(List.of(entry(d, reader, "metadata", emergency))))
@@ -98,8 +114,11 @@ public class PatientDocumentsResource {
     @Path("{id}/content")
     @RunOnVirtualThread
     @Operation(summary = "One of a patient's documents' bytes (recorded before any byte is sent)")
-    public Response content(@PathParam("ins") String ins, @PathParam("id") UUID id,
-            @HeaderParam(EMERGENCY_HEADER) String emergency, @Context HttpHeaders headers) {
+    public Response content(
+            @PathParam("ins") String ins,
+            @PathParam("id") UUID id,
+            @HeaderParam(EMERGENCY_HEADER) String emergency,
+            @Context HttpHeaders headers) {
         Reader reader = caller.professional();
         VisibleDocument document = await.result(visible(ins, id, emergency)
                 .call(d -> accessLog.record(List.of(entry(d, reader, "content", emergency)))));
@@ -107,9 +126,10 @@ public class PatientDocumentsResource {
     }
 
     private Uni<VisibleDocument> visible(String ins, UUID id, String emergency) {
-        return audience(ins, emergency).chain(audience -> documents.find(id, ins, INS_SYSTEMS, audience))
-                .map(found -> found.orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND,
-                        "This patient has no document " + id + " you may see.")));
+        return audience(ins, emergency)
+                .chain(audience -> documents.find(id, ins, INS_SYSTEMS, audience))
+                .map(found -> found.orElseThrow(() -> new ProblemException(
+                        ProblemType.NOT_FOUND, "This patient has no document " + id + " you may see.")));
     }
 
     private Uni<Audience> audience(String ins, String emergency) {
@@ -117,12 +137,14 @@ public class PatientDocumentsResource {
             return Uni.createFrom().item(Audience.PROFESSIONAL);
         }
         if (emergency.isBlank()) {
-            throw new ProblemException(ProblemType.MALFORMED_REQUEST, "An emergency access must state its reason in "
-                    + EMERGENCY_HEADER + ".");
+            throw new ProblemException(
+                    ProblemType.MALFORMED_REQUEST,
+                    "An emergency access must state its reason in " + EMERGENCY_HEADER + ".");
         }
         return preferences.refusesEmergencyAccess(ins, INS_SYSTEMS).map(refused -> {
             if (refused) {
-                throw new ProblemException(ProblemType.EMERGENCY_ACCESS_REFUSED,
+                throw new ProblemException(
+                        ProblemType.EMERGENCY_ACCESS_REFUSED,
                         "This patient refuses emergency access to their documents.");
             }
             return Audience.EMERGENCY;
@@ -130,7 +152,12 @@ public class PatientDocumentsResource {
     }
 
     private static AccessLogRepository.Entry entry(VisibleDocument d, Reader reader, String action, String emergency) {
-        return new AccessLogRepository.Entry(d.document().patient(), d.document().id(), reader, action, emergency != null,
+        return new AccessLogRepository.Entry(
+                d.document().patient(),
+                d.document().id(),
+                reader,
+                action,
+                emergency != null,
                 emergency == null ? null : emergency.trim());
     }
 }
