@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
 /**
  * Sends a document's bytes as they stream from object storage, never whole in memory: its media
  * type, a file name that is safe anywhere, its sha256 as a strong ETag (If-None-Match answers
- * 304), and one byte range on request (206, or 416 when it lies outside the document).
+ * 304), and one byte range on request (206, or 416 when it lies outside the document). Nothing sent
+ * can run in a browser: a sandbox policy on every answer, and XML or HTML as an attachment.
  */
 @ApplicationScoped
 public class ContentResponses {
@@ -76,10 +77,10 @@ public class ContentResponses {
             Matcher m = RANGE.matcher(range.trim());
             if (m.matches() && !(m.group(1).isEmpty() && m.group(2).isEmpty())) {
                 if (m.group(1).isEmpty()) {
-                    start = Math.max(0, size - Long.parseLong(m.group(2)));
+                    start = Math.max(0, size - position(m.group(2)));
                 } else {
-                    start = Long.parseLong(m.group(1));
-                    end = m.group(2).isEmpty() ? size - 1 : Math.min(size - 1, Long.parseLong(m.group(2)));
+                    start = position(m.group(1));
+                    end = m.group(2).isEmpty() ? size - 1 : Math.min(size - 1, position(m.group(2)));
                 }
                 if (start >= size || start > end) {
                     return Response.status(416)
@@ -107,11 +108,29 @@ public class ContentResponses {
                 .header("Accept-Ranges", "bytes")
                 .header("X-Content-Type-Options", "nosniff")
                 .header(HttpHeaders.CACHE_CONTROL, "private, no-store")
+                // Whatever a document holds, a browser that opens it runs none of it (a CDA's narrative
+                // is XHTML, a producer's XML may carry script).
+                .header("Content-Security-Policy", "sandbox")
                 .header("Content-Disposition", disposition(document));
         if (partial) {
             answer.header("Content-Range", "bytes " + start + "-" + end + "/" + size);
         }
         return answer.build();
+    }
+
+    /** A range bound: digits, so a number past what a long holds is "beyond any document", not an error. */
+    private static long position(String digits) {
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** Types a browser could render as active content are downloaded, never displayed. */
+    static boolean executable(String mediaType) {
+        String type = mediaType.toLowerCase(Locale.ROOT);
+        return type.contains("xml") || type.contains("html") || type.contains("svg") || type.contains("javascript");
     }
 
     private InputStream open(Document document, long start, long length, boolean partial) {
@@ -144,7 +163,8 @@ public class ContentResponses {
                 document.mediaType().toLowerCase(Locale.ROOT),
                 document.mediaType().contains("xml") ? ".xml" : "");
         String name = ascii + extension;
-        return "inline; filename=\"" + name + "\"; filename*=UTF-8''"
+        return (executable(document.mediaType()) ? "attachment" : "inline") + "; filename=\"" + name
+                + "\"; filename*=UTF-8''"
                 + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

@@ -13,15 +13,21 @@ import fr.coffre.extraction.ExtractedContent;
 import fr.coffre.extraction.QuarantineReason;
 import fr.coffre.observability.LogSafe;
 import fr.coffre.storage.DocumentObjectStore;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
@@ -52,6 +58,7 @@ public class IndexingService {
     private final DocumentExtractorHolder extractor;
     private final IndexRepository index;
     private final MeterRegistry registry;
+    private final AtomicInteger inProgress = new AtomicInteger();
     private final Await await;
 
     public IndexingService(
@@ -67,9 +74,27 @@ public class IndexingService {
         this.extractor = extractor;
         this.index = index;
         this.registry = registry;
+        Gauge.builder("coffre.indexing.in.progress", inProgress, AtomicInteger::get)
+                .description("Documents this instance's workers are reading, parsing or indexing now")
+                .register(registry);
+        Gauge.builder(
+                        "coffre.extraction.abandoned",
+                        extractor,
+                        holder -> holder.extractor().abandonedParsesRunning())
+                .description("Extractions past their deadline whose thread is still running")
+                .register(registry);
     }
 
     public Result index(UUID documentId) throws TransientIndexingException {
+        inProgress.incrementAndGet();
+        try {
+            return indexNow(documentId);
+        } finally {
+            inProgress.decrementAndGet();
+        }
+    }
+
+    private Result indexNow(UUID documentId) throws TransientIndexingException {
         Optional<Document> found;
         try {
             found = await(documents.findById(documentId));
@@ -82,9 +107,11 @@ public class IndexingService {
         Document document = found.get();
 
         ExtractedContent content;
+        Path local = download(document);
         long started = System.nanoTime();
-        try (InputStream bytes = store.open(document.objectKey())) {
-            content = extractor.extractor().extract(bytes);
+        try {
+            // The parse deadline starts once the bytes are here: slow storage is a retry, never a parse bomb.
+            content = extractor.extractor().extract(local);
             extractionTime(content.kind().name(), "extracted", started);
         } catch (DocumentContentException e) {
             QuarantineReason reason = e.reason();
@@ -95,8 +122,9 @@ public class IndexingService {
         } catch (Exception e) {
             extractionTime(UNKNOWN_KIND, "error", started);
             // The reason is logged and sent with the retry: no exception message, which may quote the document.
-            throw new TransientIndexingException(
-                    "the document could not be read or parsed now: " + LogSafe.describe(e), e);
+            throw new TransientIndexingException("the document could not be parsed now: " + LogSafe.describe(e), e);
+        } finally {
+            delete(local);
         }
 
         Code type = document.entry().typeCode();
@@ -160,6 +188,33 @@ public class IndexingService {
                 .serviceLevelObjectives(EXTRACTION_BUCKETS)
                 .register(registry)
                 .record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** The object's bytes in a local file; a storage that fails or is too slow makes this a retry. */
+    private Path download(Document document) throws TransientIndexingException {
+        Path local = null;
+        try {
+            local = Files.createTempFile("coffre-index-", ".bin");
+            try (InputStream bytes = store.open(document.objectKey())) {
+                Files.copy(bytes, local, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return local;
+        } catch (Exception e) {
+            delete(local);
+            throw new TransientIndexingException(
+                    "the document could not be read from storage now: " + LogSafe.describe(e), e);
+        }
+    }
+
+    private static void delete(Path file) {
+        if (file == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warnf("Could not delete the temporary file %s: %s", file, LogSafe.describe(e));
+        }
     }
 
     private <T> T await(Uni<T> uni) {

@@ -26,6 +26,13 @@ public interface IngestConfig {
     @WithDefault("10000")
     int maxSubmissionDocuments();
 
+    /**
+     * Parts a submission may carry beyond those its manifest names: each is listed as rejected
+     * ({@code unexpected-part}); one more breaks the request off (400).
+     */
+    @WithDefault("16")
+    int maxUnexpectedParts();
+
     /** Uploads handled at once by one instance; past it, 503 with Retry-After. */
     @WithDefault("32")
     int maxInFlightUploads();

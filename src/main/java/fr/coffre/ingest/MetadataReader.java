@@ -1,7 +1,9 @@
 package fr.coffre.ingest;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,8 +14,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -47,15 +51,46 @@ public class MetadataReader {
         return convert(node, DocumentMetadata.class, "metadata");
     }
 
-    public DocumentMetadata[] manifest(InputStream part) {
-        JsonNode node = read(part, "manifest", maxManifestSize);
-        if (node.isArray()) {
-            node.forEach(entry -> check(entry, "manifest"));
+    /**
+     * A submission's manifest, a JSON array of metadata objects, read entry by entry: past
+     * {@code maxEntries} it is refused at once, before the rest is even parsed.
+     */
+    public List<DocumentMetadata> manifest(InputStream part, int maxEntries) {
+        byte[] bytes = bytes(part, "manifest", maxManifestSize);
+        try (JsonParser parser = strict.createParser(bytes)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                throw new ProblemException(ProblemType.INVALID_METADATA, "The manifest part is empty.");
+            }
+            if (first != JsonToken.START_ARRAY) {
+                throw new ProblemException(
+                        ProblemType.INVALID_METADATA, "The manifest must be a JSON array of metadata objects.");
+            }
+            List<DocumentMetadata> entries = new ArrayList<>();
+            for (JsonToken next = parser.nextToken(); next != JsonToken.END_ARRAY; next = parser.nextToken()) {
+                if (next == null) {
+                    throw new ProblemException(
+                            ProblemType.INVALID_METADATA, "The manifest part ends inside its array.");
+                }
+                if (entries.size() == maxEntries) {
+                    throw new ProblemException(
+                            ProblemType.REQUEST_TOO_LARGE,
+                            "A submission may hold at most " + maxEntries
+                                    + " documents; send the others in further submissions.");
+                }
+                JsonNode entry = strict.readTree(parser);
+                check(entry, "manifest");
+                entries.add(convert(entry, DocumentMetadata.class, "manifest"));
+            }
+            return entries;
+        } catch (JsonProcessingException e) {
+            throw shape("manifest", e);
+        } catch (IOException e) {
+            throw new ProblemException(ProblemType.MALFORMED_REQUEST, "The manifest part could not be read.");
         }
-        return convert(node, DocumentMetadata[].class, "manifest");
     }
 
-    private JsonNode read(InputStream part, String what, int maxSize) {
+    private static byte[] bytes(InputStream part, String what, int maxSize) {
         byte[] bytes;
         try {
             bytes = part.readNBytes(maxSize + 1);
@@ -66,6 +101,11 @@ public class MetadataReader {
             throw new ProblemException(
                     ProblemType.REQUEST_TOO_LARGE, "The " + what + " part is larger than " + maxSize + " bytes.");
         }
+        return bytes;
+    }
+
+    private JsonNode read(InputStream part, String what, int maxSize) {
+        byte[] bytes = bytes(part, what, maxSize);
         try {
             JsonNode node = strict.readTree(bytes);
             if (node == null || node.isMissingNode() || node.isNull()) {

@@ -250,25 +250,78 @@ public final class MultipartStream {
     /** One part: its form name, the client's file name (never used as a path), media type and body. */
     public record Part(String name, String filename, String contentType, InputStream body) {
 
-        private static final Pattern PARAM =
-                Pattern.compile(";\\s*([a-zA-Z*]+)\\s*=\\s*(?:\"((?:[^\"\\\\]|\\\\.)*)\"|([^;\\s]*))");
-
         static Part of(Map<String, String> headers, InputStream body) {
             String disposition = utf8(headers.getOrDefault("content-disposition", ""));
             if (!disposition.toLowerCase(Locale.ROOT).startsWith("form-data")) {
                 throw new MalformedMultipartException("a part has no Content-Disposition: form-data header");
             }
-            Map<String, String> params = new LinkedHashMap<>();
-            Matcher m = PARAM.matcher(disposition);
-            while (m.find()) {
-                String value = m.group(2) != null ? m.group(2).replaceAll("\\\\(.)", "$1") : m.group(3);
-                params.put(m.group(1).toLowerCase(Locale.ROOT), value);
-            }
+            Map<String, String> params = parameters(disposition);
             String name = params.get("name");
             if (name == null || name.isEmpty()) {
                 throw new MalformedMultipartException("a part has no name");
             }
             return new Part(name, params.get("filename"), headers.get("content-type"), body);
+        }
+
+        /**
+         * The {@code ; name=value} parameters of a Content-Disposition header, values plain or quoted
+         * with backslash escapes. One pass over the characters: a regular expression with an
+         * alternation under a repetition recurses once per character and overflowed the stack on a
+         * 15,000-character value.
+         */
+        static Map<String, String> parameters(String header) {
+            Map<String, String> params = new LinkedHashMap<>();
+            int n = header.length();
+            int i = header.indexOf(';');
+            while (i >= 0) {
+                i = skipSpaces(header, i + 1);
+                int nameStart = i;
+                while (i < n
+                        && (Character.isLetter(header.charAt(i)) && header.charAt(i) < 128
+                                || header.charAt(i) == '*')) {
+                    i++;
+                }
+                String name = header.substring(nameStart, i);
+                i = skipSpaces(header, i);
+                if (name.isEmpty() || i >= n || header.charAt(i) != '=') {
+                    i = header.indexOf(';', i);
+                    continue;
+                }
+                i = skipSpaces(header, i + 1);
+                StringBuilder value = new StringBuilder();
+                if (i < n && header.charAt(i) == '"') {
+                    i++;
+                    boolean closed = false;
+                    while (i < n && !closed) {
+                        char c = header.charAt(i++);
+                        if (c == '\\' && i < n) {
+                            value.append(header.charAt(i++));
+                        } else if (c == '"') {
+                            closed = true;
+                        } else {
+                            value.append(c);
+                        }
+                    }
+                    if (!closed) {
+                        throw new MalformedMultipartException("a part header has a quoted value that never ends");
+                    }
+                } else {
+                    while (i < n && header.charAt(i) != ';' && !Character.isWhitespace(header.charAt(i))) {
+                        value.append(header.charAt(i++));
+                    }
+                }
+                params.put(name.toLowerCase(Locale.ROOT), value.toString());
+                i = header.indexOf(';', i);
+            }
+            return params;
+        }
+
+        private static int skipSpaces(String text, int from) {
+            int i = from;
+            while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
+                i++;
+            }
+            return i;
         }
 
         private static String utf8(String latin1) {

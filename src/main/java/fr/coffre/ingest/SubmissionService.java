@@ -11,6 +11,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -58,18 +59,24 @@ public class SubmissionService {
         if (!first.name().equals("manifest")) {
             throw malformed("The first part must be the manifest, found " + first.name() + ".");
         }
-        DocumentMetadata[] manifest = metadataReader.manifest(first.body());
+        List<DocumentMetadata> manifest = metadataReader.manifest(first.body(), config.maxSubmissionDocuments());
         Map<String, Integer> awaited = partsOf(manifest);
 
         UUID id = UUID.randomUUID();
-        await(submissions.open(id, producer.id(), manifest.length));
+        await(submissions.open(id, producer.id(), manifest.size()));
         try {
-            int unexpected = manifest.length;
+            int unexpected = manifest.size();
             boolean admitted = true; // the request's admission took the first document's token
             for (Optional<Part> next = multipart.next(); next.isPresent(); next = multipart.next()) {
                 Part part = next.get();
                 Integer ordinal = awaited.remove(part.name());
                 if (ordinal == null) {
+                    // Each one is a row that every later read of the set loads: a few are listed, more break the
+                    // request off.
+                    if (unexpected - manifest.size() == config.maxUnexpectedParts()) {
+                        throw malformed("The request carries more than " + config.maxUnexpectedParts()
+                                + " parts the manifest does not name.");
+                    }
                     reject(
                             new SubmissionSlot(id, unexpected++, part.name()),
                             null,
@@ -83,12 +90,12 @@ public class SubmissionService {
                     admission.pace(producer);
                 }
                 admitted = false;
-                ingestOne(producer, manifest[ordinal], part, new SubmissionSlot(id, ordinal, part.name()));
+                ingestOne(producer, manifest.get(ordinal), part, new SubmissionSlot(id, ordinal, part.name()));
             }
             for (var missing : new TreeMap<>(invert(awaited)).entrySet()) {
                 reject(
                         new SubmissionSlot(id, missing.getKey(), missing.getValue()),
-                        manifest[missing.getKey()].entry().uniqueId(),
+                        manifest.get(missing.getKey()).entry().uniqueId(),
                         problem(
                                 ProblemType.MISSING_PART,
                                 "The manifest names part " + missing.getValue()
@@ -133,19 +140,13 @@ public class SubmissionService {
     }
 
     /** Each manifest entry's part name and position; the manifest must name each part once. */
-    private Map<String, Integer> partsOf(DocumentMetadata[] manifest) {
-        if (manifest.length == 0) {
+    private Map<String, Integer> partsOf(List<DocumentMetadata> manifest) {
+        if (manifest.isEmpty()) {
             throw new ProblemException(ProblemType.INVALID_METADATA, "The manifest lists no document.");
         }
-        if (manifest.length > config.maxSubmissionDocuments()) {
-            throw new ProblemException(
-                    ProblemType.REQUEST_TOO_LARGE,
-                    "A submission may hold at most " + config.maxSubmissionDocuments()
-                            + " documents; send the others in further submissions.");
-        }
         Map<String, Integer> parts = new HashMap<>();
-        for (int i = 0; i < manifest.length; i++) {
-            String part = manifest[i] == null ? null : manifest[i].part();
+        for (int i = 0; i < manifest.size(); i++) {
+            String part = manifest.get(i) == null ? null : manifest.get(i).part();
             if (part == null || part.isBlank()) {
                 throw new ProblemException(ProblemType.INVALID_METADATA, "Manifest entry " + i + " names no \"part\".");
             }

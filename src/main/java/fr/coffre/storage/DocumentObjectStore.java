@@ -1,5 +1,6 @@
 package fr.coffre.storage;
 
+import com.google.common.collect.ImmutableMultimap;
 import io.minio.CopyObjectArgs;
 import io.minio.CopySource;
 import io.minio.Directive;
@@ -7,10 +8,14 @@ import io.minio.GetObjectArgs;
 import io.minio.MinioAsyncClient;
 import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
+import io.minio.UploadPartResponse;
+import io.minio.messages.Part;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -57,10 +62,7 @@ public class DocumentObjectStore {
                     .build()));
             return new StoredObject(key, sha256, head.length());
         }
-        await(client.putObject(
-                PutObjectArgs.builder().bucket(config.bucket()).object(key).stream(head.whole(), -1, config.partSize())
-                        .contentType(mediaType)
-                        .build()));
+        uploadInParts(key, head.whole(), mediaType);
         String sha256 = head.sha256();
         metadata.put(SHA256_METADATA, sha256);
         await(client.copyObject(CopyObjectArgs.builder()
@@ -72,6 +74,43 @@ public class DocumentObjectStore {
                 .userMetadata(metadata)
                 .build()));
         return new StoredObject(key, sha256, head.count());
+    }
+
+    /**
+     * A multipart upload whose parts are read on the caller's thread (a virtual thread per upload).
+     * The client's own unknown-size upload reads them on the JVM's common pool, where one client
+     * that stalls between two parts holds a thread every other large upload needs.
+     */
+    private void uploadInParts(String key, InputStream content, String mediaType) throws Exception {
+        String uploadId = await(client.createMultipartUploadAsync(
+                        config.bucket(), config.region(), key, ImmutableMultimap.of("Content-Type", mediaType), null))
+                .result()
+                .uploadId();
+        try {
+            List<Part> parts = new ArrayList<>();
+            byte[] buffer = new byte[config.partSize()];
+            for (int number = 1; ; number++) {
+                int length = content.readNBytes(buffer, 0, buffer.length);
+                if (length == 0 && number > 1) {
+                    break;
+                }
+                UploadPartResponse part = await(client.uploadPartAsync(
+                        config.bucket(), config.region(), key, buffer, length, uploadId, number, null, null));
+                parts.add(new Part(number, part.etag()));
+                if (length < buffer.length) {
+                    break;
+                }
+            }
+            await(client.completeMultipartUploadAsync(
+                    config.bucket(), config.region(), key, uploadId, parts.toArray(Part[]::new), null, null));
+        } catch (Exception e) {
+            try {
+                await(client.abortMultipartUploadAsync(config.bucket(), config.region(), key, uploadId, null, null));
+            } catch (Exception abort) {
+                e.addSuppressed(abort); // left to the bucket's lifecycle rule for incomplete uploads
+            }
+            throw e;
+        }
     }
 
     /** The object's bytes as they stream from the store; blocking. The caller closes the stream. */

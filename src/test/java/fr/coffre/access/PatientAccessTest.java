@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -249,6 +250,58 @@ class PatientAccessTest {
                 .then()
                 .statusCode(416)
                 .header("Content-Range", "bytes */" + text.getBytes(StandardCharsets.UTF_8).length);
+    }
+
+    @Test
+    void nothingDownloadedCanRunInABrowserAndAnAbsurdRangeIsAnsweredNotFailed() {
+        String text = "Compte rendu en texte.";
+        String mine = indexed(hospital, DOMINIQUE, typeCode(), "Texte", text, "2026-01-05T09:00:00+01:00", null);
+        String path = "/api/v1/me/documents/" + mine + "/content";
+        given().auth()
+                .oauth2(dominique)
+                .get(path)
+                .then()
+                .statusCode(200)
+                .header("Content-Security-Policy", "sandbox")
+                .header("X-Content-Type-Options", "nosniff")
+                .header("Content-Disposition", startsWith("inline;"));
+        int size = text.getBytes(StandardCharsets.UTF_8).length;
+        for (String past : List.of("bytes=0-99999999999999999999", "bytes=-99999999999999999999")) {
+            given().auth()
+                    .oauth2(dominique)
+                    .header("Range", past)
+                    .get(path)
+                    .then()
+                    .statusCode(206)
+                    .header("Content-Range", "bytes 0-" + (size - 1) + "/" + size)
+                    .body(equalTo(text));
+        }
+        given().auth()
+                .oauth2(dominique)
+                .header("Range", "bytes=99999999999999999999-")
+                .get(path)
+                .then()
+                .statusCode(416)
+                .contentType(containsString("application/problem+json"));
+
+        // XML (a CDA's narrative is XHTML) is never displayed: downloaded, and sandboxed all the same.
+        String cda = new String(Corpus.bytes("cda/BIO-CR-BIO_2024.01_TSH_1.xml"), StandardCharsets.UTF_8)
+                .replace(
+                        "<id root=\"1.2.250.1.213.1.1.1.55.2024.9.1\"/>",
+                        "<id root=\"1.2.250.1.213.1.1.1.55.2024.9.1\" extension=\"" + UUID.randomUUID() + "\"/>");
+        String xml = upload(
+                        KeycloakTokens.radiology(), new JsonObject(), cda.getBytes(StandardCharsets.UTF_8), "text/xml")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        given().auth()
+                .oauth2(KeycloakTokens.radiology())
+                .get("/api/v1/documents/" + xml + "/content")
+                .then()
+                .statusCode(200)
+                .header("Content-Security-Policy", "sandbox")
+                .header("Content-Disposition", startsWith("attachment;"));
     }
 
     @Test

@@ -5,6 +5,7 @@ import static fr.coffre.testing.Uploads.upload;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.oneOf;
 import static org.hamcrest.Matchers.startsWith;
@@ -23,6 +24,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -400,6 +402,21 @@ class DocumentUploadTest {
                 .then()
                 .statusCode(400)
                 .contentType("application/problem+json");
+    }
+
+    @Test
+    void aPartHeaderWithAnEndlessQuotedNameIsA400NotA500() {
+        String header = "Content-Disposition: form-data; name=\"" + "a".repeat(15_000);
+        given().auth()
+                .oauth2(hospital)
+                .contentType("multipart/form-data; boundary=xyz")
+                .body(("--xyz\r\n" + header + "\r\n\r\n%PDF-1.4\r\n--xyz--\r\n").getBytes(StandardCharsets.ISO_8859_1))
+                .when()
+                .post("/api/v1/documents")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("type", endsWith("/malformed-request"));
     }
 
     private long countLive(String uniqueId) {

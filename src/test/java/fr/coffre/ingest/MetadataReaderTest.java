@@ -59,8 +59,24 @@ class MetadataReaderTest {
                 "nir");
         ProblemException inManifest = assertThrows(
                 ProblemException.class,
-                () -> reader.manifest(json("[{\"part\": \"a\"}, {\"part\": \"b\", \"titel\": \"typo\"}]")));
+                () -> reader.manifest(json("[{\"part\": \"a\"}, {\"part\": \"b\", \"titel\": \"typo\"}]"), 10));
         assertTrue(inManifest.getMessage().contains("titel"), inManifest.getMessage());
+    }
+
+    @Test
+    void aManifestIsCountedAsItIsReadAndRefusedAtTheFirstEntryTooMany() {
+        // Three million empty entries: refused at the eleventh, not parsed whole into memory first.
+        String many = "[" + "{},".repeat(3_000_000) + "{}]";
+        ProblemException e = assertThrows(ProblemException.class, () -> reader.manifest(json(many), 10));
+        assertTrue(e.is(ProblemType.REQUEST_TOO_LARGE), e.getMessage());
+        assertEquals(
+                2,
+                reader.manifest(json("[{\"part\": \"a\"}, {\"part\": \"b\"}]"), 2)
+                        .size());
+        for (String notAList : new String[] {"{\"part\": \"a\"}", "[{\"part\": \"a\"}", "\"x\""}) {
+            ProblemException refused = assertThrows(ProblemException.class, () -> reader.manifest(json(notAList), 10));
+            assertTrue(refused.is(ProblemType.INVALID_METADATA), notAList + ": " + refused.getMessage());
+        }
     }
 
     @Test

@@ -90,4 +90,30 @@ class MultipartStreamTest {
                 MalformedMultipartException.class,
                 () -> new MultipartStream(new ByteArrayInputStream(new byte[0]), "multipart/form-data"));
     }
+
+    @Test
+    void dispositionParametersAreReadPlainOrQuotedWithEscapes() {
+        var params = MultipartStream.Part.parameters(
+                "form-data; name=\"con\\\"tent\"; FILENAME=plain.pdf;filename*=UTF-8''r%C3%A9sum%C3%A9.pdf ; x = \"a;b\"");
+        assertEquals("con\"tent", params.get("name"));
+        assertEquals("plain.pdf", params.get("filename"));
+        assertEquals("UTF-8''r%C3%A9sum%C3%A9.pdf", params.get("filename*"));
+        assertEquals("a;b", params.get("x"));
+    }
+
+    @Test
+    void aHugeOrUnendingQuotedValueIsMalformedNotAStackOverflow() {
+        String huge = "a".repeat(15_000);
+        assertEquals(
+                huge,
+                MultipartStream.Part.parameters("form-data; name=\"" + huge + "\"")
+                        .get("name"));
+        assertThrows(
+                MalformedMultipartException.class, () -> MultipartStream.Part.parameters("form-data; name=\"" + huge));
+        String escapes = "\\\"".repeat(5_000);
+        assertEquals(
+                "\"".repeat(5_000),
+                MultipartStream.Part.parameters("form-data; name=\"" + escapes + "\"")
+                        .get("name"));
+    }
 }

@@ -22,6 +22,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
@@ -194,6 +195,31 @@ class SubmissionTest {
                 .body("documents[0].outcome", equalTo("created"))
                 .body("documents[0].document.uniqueId", equalTo(kept));
         assertEquals(0, count("SELECT count(*) FROM document WHERE unique_id = ANY($1)", new String[] {cut}));
+    }
+
+    @Test
+    void aFewStrayPartsAreListedButManyBreakTheRequestOff() {
+        String kept = uniqueId();
+        Submissions batch = Submissions.withManifest(new JsonArray().add(entry(kept, "kept")))
+                .part("kept", "application/pdf", Corpus.bytes(PDF));
+        for (int i = 0; i <= 16; i++) {
+            batch.part("stray-" + i, "text/plain", "x".getBytes(StandardCharsets.UTF_8));
+        }
+        Response answer = batch.send(hospital);
+        answer.then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://coffre.example/problems/malformed-request"))
+                .body("detail", containsString("16"));
+        given().auth()
+                .oauth2(hospital)
+                .get("/api/v1/submissions/" + answer.path("submissionId"))
+                .then()
+                .statusCode(200)
+                .body("state", equalTo("INCOMPLETE"))
+                .body("documents", hasSize(17))
+                .body("documents[0].outcome", equalTo("created"))
+                .body("documents[16].problem.type", equalTo("https://coffre.example/problems/unexpected-part"));
     }
 
     @Test

@@ -73,6 +73,8 @@ class MetricsTest {
                                 Map.of("kind", "TEXT", "outcome", "extracted"))
                         >= 1,
                 "the extraction of the text document is timed");
+        assertTrue(after.has("coffre_indexing_in_progress", Map.of()), "documents being indexed");
+        assertTrue(after.has("coffre_extraction_abandoned", Map.of()), "abandoned parses still running");
         assertTrue(
                 after.has("coffre_indexing_lag_records", Map.of("topic", "coffre.documents.stored")),
                 "the indexing group's lag is measured");

@@ -1,0 +1,80 @@
+package fr.coffre.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * A loopback TCP proxy in front of a local server whose answers it passes on at a limited rate,
+ * as a slow or distant storage would send them; requests go through at full speed.
+ */
+public final class ThrottlingProxy implements AutoCloseable {
+
+    private final ServerSocket server;
+    private final int targetPort;
+    private final long bytesPerSecond;
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+
+    public ThrottlingProxy(int targetPort, long bytesPerSecond) throws IOException {
+        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.targetPort = targetPort;
+        this.bytesPerSecond = bytesPerSecond;
+        threads.submit(this::accept);
+    }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    private void accept() {
+        while (!server.isClosed()) {
+            try {
+                Socket client = server.accept();
+                Socket target = new Socket();
+                target.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort));
+                threads.submit(
+                        () -> copy(client.getInputStream(), target.getOutputStream(), Long.MAX_VALUE, client, target));
+                threads.submit(
+                        () -> copy(target.getInputStream(), client.getOutputStream(), bytesPerSecond, client, target));
+            } catch (IOException e) {
+                return; // closed
+            }
+        }
+    }
+
+    private static Void copy(InputStream in, OutputStream out, long rate, Socket a, Socket b) throws IOException {
+        byte[] buffer = new byte[8192];
+        long due = System.nanoTime();
+        try (a;
+                b) {
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                if (rate != Long.MAX_VALUE) {
+                    // The rate is the point of this proxy: each chunk waits for its turn, and an idle
+                    // connection (kept alive between requests) earns no credit for a later burst.
+                    due = Math.max(due, System.nanoTime()) + n * 1_000_000_000L / rate;
+                    long early = due - System.nanoTime();
+                    if (early > 0) {
+                        Thread.sleep(early / 1_000_000, (int) (early % 1_000_000));
+                    }
+                }
+                out.write(buffer, 0, n);
+                out.flush();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return null;
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+        threads.shutdownNow();
+    }
+}
