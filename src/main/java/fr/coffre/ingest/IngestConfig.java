@@ -41,6 +41,21 @@ public interface IngestConfig {
     @WithDefault("167772160")
     long maxInFlightBytes();
 
+    /** Of those uploads, how many one producer may hold at once: no producer takes the whole instance. */
+    @WithDefault("16")
+    int maxInFlightPerProducer();
+
+    /**
+     * Patients' own uploads held at once by one instance, apart from the producers' (each at most
+     * one part, so they hold no share of the producers' buffer bytes): patients cannot starve hospitals.
+     */
+    @WithDefault("8")
+    int maxInFlightPatientUploads();
+
+    /** Of those, how many one patient may hold at once. */
+    @WithDefault("2")
+    int maxInFlightPerPatient();
+
     /** Documents per second one producer may send, sustained. */
     @WithDefault("100")
     double producerRate();

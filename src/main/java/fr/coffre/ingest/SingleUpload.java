@@ -56,7 +56,7 @@ public class SingleUpload {
             String contentType,
             UnaryOperator<DocumentMetadata> adjust,
             Intake intake) {
-        try (var permit = admission.admit(admittedAs)) {
+        try (var permit = admission.admit(admittedAs, intake.patientAuthored())) {
             MultipartStream multipart = new MultipartStream(body, contentType);
             var part = multipart.next().orElseThrow(() -> malformed("The request has no parts."));
             DocumentMetadata metadata = DocumentMetadata.NONE;

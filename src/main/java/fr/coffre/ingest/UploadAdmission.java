@@ -5,6 +5,8 @@ import fr.coffre.observability.Sampler;
 import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
 import fr.coffre.storage.ObjectStorageConfig;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.core.Vertx;
@@ -16,8 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Decides, before a byte is read, whether an upload may start: refuses early and cheaply (503 or
- * 429 with Retry-After) rather than queue without bound. Three limits: uploads and buffer bytes
- * in flight on this instance, each producer's rate, and the indexing backlog, which carries the
+ * 429 with Retry-After) rather than queue without bound. The limits: uploads and buffer bytes in
+ * flight on this instance, each producer's share of them, patients' uploads in a pool of their own
+ * (with a share per patient), each producer's rate, and the indexing backlog, which carries the
  * workers' backpressure back to the upload endpoint.
  */
 @ApplicationScoped
@@ -30,16 +33,31 @@ public class UploadAdmission {
     private final AtomicLong uploads = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicLong backlog = new AtomicLong();
+    private final AtomicLong patientUploads = new AtomicLong();
+    private final ConcurrentHashMap<String, Integer> inFlightBy = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, TokenBucket> quotas = new ConcurrentHashMap<>();
     private Sampler<Long> backlogSampler;
+    private long quotaSweeper = -1;
 
     public UploadAdmission(
-            IngestConfig config, ObjectStorageConfig storage, DocumentRepository documents, Vertx vertx) {
+            IngestConfig config,
+            ObjectStorageConfig storage,
+            DocumentRepository documents,
+            Vertx vertx,
+            MeterRegistry registry) {
         this.config = config;
         // Each upload holds its head buffer, and a large one also the store client's part buffer.
         this.bytesPerUpload = 2L * storage.partSize();
         this.documents = documents;
         this.vertx = vertx;
+        Gauge.builder("coffre.uploads.in.flight", uploads, AtomicLong::get)
+                .description("Uploads this instance is reading now, by who sends them")
+                .tag("caller", "producer")
+                .register(registry);
+        Gauge.builder("coffre.uploads.in.flight", patientUploads, AtomicLong::get)
+                .description("Uploads this instance is reading now, by who sends them")
+                .tag("caller", "patient")
+                .register(registry);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -49,16 +67,28 @@ public class UploadAdmission {
                 "the indexing backlog",
                 documents::countAwaitingIndexing,
                 backlog::set);
+        // A bucket idle long enough to be full again is the same as a new one: forgotten, so that
+        // callers seen once do not stay in memory for ever.
+        long idle = Math.max(60_000, (long) (config.producerBurst() / config.producerRate() * 1000));
+        quotaSweeper = vertx.setPeriodic(idle, id -> quotas.values().removeIf(bucket -> bucket.idleFor() > idle));
     }
 
     void onStop(@Observes ShutdownEvent event) {
         if (backlogSampler != null) {
             backlogSampler.close();
         }
+        if (quotaSweeper >= 0) {
+            vertx.cancelTimer(quotaSweeper);
+        }
     }
 
-    /** A permit to hold while the upload runs; closing it frees its share of the instance. */
+    /** A producer's upload: a permit to hold while it runs; closing it frees its share of the instance. */
     public Permit admit(Producer producer) {
+        return admit(producer, false);
+    }
+
+    /** A permit for an upload by a producer or, with {@code patient}, by a patient for their own record. */
+    public Permit admit(Producer producer, boolean patient) {
         if (backlog.get() > config.maxBacklog()) {
             throw ProblemException.retryLater(
                     ProblemType.OVERLOADED,
@@ -74,15 +104,30 @@ public class UploadAdmission {
                             + config.producerBurst() + "); retry later.",
                     wait);
         }
-        if (uploads.incrementAndGet() > config.maxInFlightUploads()
-                | bytes.addAndGet(bytesPerUpload) > config.maxInFlightBytes()) {
-            release();
-            throw ProblemException.retryLater(
-                    ProblemType.OVERLOADED,
-                    "This instance is handling as many uploads as it may; retry later.",
-                    config.retryAfter());
+        int mine = enter(producer);
+        if (patient) {
+            if (patientUploads.incrementAndGet() > config.maxInFlightPatientUploads()
+                    | mine > config.maxInFlightPerPatient()) {
+                releasePatient(producer);
+                throw overloaded("Patients' uploads to this instance are as many as it takes at once");
+            }
+            return () -> releasePatient(producer);
         }
-        return this::release;
+        if (uploads.incrementAndGet() > config.maxInFlightUploads()
+                | bytes.addAndGet(bytesPerUpload) > config.maxInFlightBytes()
+                | mine > config.maxInFlightPerProducer()) {
+            release(producer);
+            throw overloaded(
+                    mine > config.maxInFlightPerProducer()
+                            ? "Your organisation has " + config.maxInFlightPerProducer()
+                                    + " uploads under way on this instance"
+                            : "This instance is handling as many uploads as it may");
+        }
+        return () -> release(producer);
+    }
+
+    private ProblemException overloaded(String why) {
+        return ProblemException.retryLater(ProblemType.OVERLOADED, why + "; retry later.", config.retryAfter());
     }
 
     /**
@@ -107,9 +152,25 @@ public class UploadAdmission {
                 producer.id(), id -> new TokenBucket(config.producerRate(), config.producerBurst()));
     }
 
-    private void release() {
+    private void release(Producer producer) {
         uploads.decrementAndGet();
         bytes.addAndGet(-bytesPerUpload);
+        leave(producer);
+    }
+
+    private void releasePatient(Producer patient) {
+        patientUploads.decrementAndGet();
+        leave(patient);
+    }
+
+    /** This caller's uploads under way, this one included. */
+    private int enter(Producer caller) {
+        return inFlightBy.merge(caller.id(), 1, Integer::sum);
+    }
+
+    // A caller with nothing under way takes no memory.
+    private void leave(Producer caller) {
+        inFlightBy.computeIfPresent(caller.id(), (id, count) -> count <= 1 ? null : count - 1);
     }
 
     public long backlog() {
@@ -131,12 +192,16 @@ public class UploadAdmission {
         private final double rate;
         private final double burst;
         private double tokens;
-        private long last = System.nanoTime();
+        private volatile long last = System.nanoTime();
 
         TokenBucket(double rate, int burst) {
             this.rate = rate;
             this.burst = burst;
             this.tokens = burst;
+        }
+
+        long idleFor() {
+            return (System.nanoTime() - last) / 1_000_000;
         }
 
         /** Zero when a token was taken, else how long until one is there. */

@@ -197,6 +197,19 @@ class DocumentExtractorLimitsTest {
     // --- FHIR text ---
 
     @Test
+    void aNarrativeOfUnclosedTagsIsReadInLinearTimeNotUntilTheDeadline() throws IOException {
+        // Issue 14, item 3: 400,000 '<' after the div made a regular expression run for ever.
+        String json = """
+                {"resourceType": "DocumentReference",
+                 "subject": {"identifier": {"system": "urn:oid:1.2.250.1.213.1.4.10", "value": "279035121518989"}},
+                 "text": {"status": "generated", "div": "<div xmlns=\\"http://www.w3.org/1999/xhtml\\">%s"}}
+                """.formatted("<".repeat(400_000));
+        ExtractedContent content = EXTRACTOR.extract(utf8(json));
+        assertEquals(ContentKind.FHIR_JSON, content.kind());
+        assertEquals(0, EXTRACTOR.abandonedParsesRunning(), "no parse left running");
+    }
+
+    @Test
     void readsFhirAttachmentsWhateverTheOrderOfTheirFields() throws IOException {
         String pdf = Base64.getEncoder().encodeToString(Files.readAllBytes(Corpus.file("pdf/TLM-CR_rendition.pdf")));
         String note = Base64.getEncoder()

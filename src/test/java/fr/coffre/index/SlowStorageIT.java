@@ -35,7 +35,7 @@ class SlowStorageIT {
         try (ThrottlingProxy slowStorage = new ThrottlingProxy(s3Port, STORAGE_RATE);
                 ServiceProcess service = new ServiceProcess(
                                 "slow-storage",
-                                18196,
+                                18188,
                                 List.of(),
                                 Map.of(
                                         "COFFRE_EXTRACTION_PARSE_TIMEOUT",

@@ -5,23 +5,25 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.common.primitives.Bytes;
 import fr.coffre.testing.Corpus;
 import fr.coffre.testing.KeycloakTokens;
+import fr.coffre.testing.PrometheusScrape;
 import fr.coffre.testing.ServiceProcess;
-import fr.coffre.testing.StalledStream;
+import fr.coffre.testing.StalledRequest;
 import fr.coffre.testing.Submissions;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
-import java.io.SequenceInputStream;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -38,49 +40,25 @@ class OverloadIT {
         try (ServiceProcess service =
                 new ServiceProcess("capacity", 18193, List.of(), Map.of("COFFRE_MAX_IN_FLIGHT_UPLOADS", "2")).start()) {
             String token = KeycloakTokens.radiology();
-            CountDownLatch gate = new CountDownLatch(1);
-            List<CompletableFuture<HttpResponse<String>>> stalled = new ArrayList<>();
-            for (int i = 0; i < 2; i++) {
-                Submissions upload = upload();
-                byte[] body = upload.bytes();
-                stalled.add(service.post(
-                        "/api/v1/documents",
-                        token,
-                        upload.contentType(),
-                        new SequenceInputStream(
-                                new ByteArrayInputStream(body, 0, body.length / 2), new StalledStream(gate))));
-            }
+            List<StalledRequest> stalled = new ArrayList<>();
             try {
-                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-                    Submissions third = upload();
-                    HttpResponse<String> refused = service.post(
-                                    "/api/v1/documents",
-                                    token,
-                                    third.contentType(),
-                                    new ByteArrayInputStream(third.bytes()))
-                            .get(10, TimeUnit.SECONDS);
-                    assertEquals(503, refused.statusCode(), refused.body());
-                    assertRefusal(refused, "https://coffre.example/problems/overloaded");
-                });
+                for (int i = 0; i < 2; i++) {
+                    stalled.add(stall(service, "/api/v1/documents", token));
+                }
+                // Both stalled uploads hold their place before the third comes (this was a race, and flaky).
+                awaitInFlight(service, "producer", 2);
+                HttpResponse<String> refused = post(service, "/api/v1/documents", token);
+                assertEquals(503, refused.statusCode(), refused.body());
+                assertRefusal(refused, "https://coffre.example/problems/overloaded");
             } finally {
-                gate.countDown();
+                for (StalledRequest request : stalled) {
+                    request.close();
+                }
             }
-            for (var upload : stalled) {
-                upload.handle((response, failure) -> null).get(30, TimeUnit.SECONDS);
-            }
-            // The client giving up is seen by the server a moment later, when its read of the body fails.
-            await("capacity is given back when uploads end")
-                    .atMost(Duration.ofSeconds(30))
-                    .untilAsserted(() -> {
-                        Submissions after = upload();
-                        HttpResponse<String> accepted = service.post(
-                                        "/api/v1/documents",
-                                        token,
-                                        after.contentType(),
-                                        new ByteArrayInputStream(after.bytes()))
-                                .get(30, TimeUnit.SECONDS);
-                        assertEquals(201, accepted.statusCode(), accepted.body());
-                    });
+            // The clients giving up are seen by the server when its reads of their bodies fail.
+            awaitInFlight(service, "producer", 0);
+            HttpResponse<String> accepted = post(service, "/api/v1/documents", token);
+            assertEquals(201, accepted.statusCode(), accepted.body());
         }
     }
 
@@ -144,6 +122,80 @@ class OverloadIT {
                 assertTrue(new JsonObject(refused.body()).getString("detail").contains("behind"));
             });
         }
+    }
+
+    @Test
+    void patientsAndEachProducerHaveTheirOwnShareSoNoneStarvesTheOthers() throws Exception {
+        try (ServiceProcess service = new ServiceProcess(
+                        "fair-shares",
+                        18187,
+                        List.of(),
+                        Map.of(
+                                "COFFRE_INGEST_MAX_IN_FLIGHT_PATIENT_UPLOADS", "3",
+                                "COFFRE_INGEST_MAX_IN_FLIGHT_PER_PATIENT", "2",
+                                "COFFRE_INGEST_MAX_IN_FLIGHT_PER_PRODUCER", "1"))
+                .start()) {
+            String dominique = KeycloakTokens.user("patient.dominique");
+            String camille = KeycloakTokens.user("patient.camille");
+            String hospital = KeycloakTokens.hospital();
+            List<StalledRequest> stalled = new ArrayList<>();
+            try {
+                // Slow patients (five bytes of content, then silence) fill the patients' pool...
+                for (String patient : List.of(dominique, dominique, camille)) {
+                    stalled.add(stall(service, "/api/v1/me/documents", patient));
+                }
+                awaitInFlight(service, "patient", 3);
+                // ...and a slow hospital fills its own share.
+                stalled.add(stall(service, "/api/v1/documents", hospital));
+                awaitInFlight(service, "producer", 1);
+
+                assertRefusal(
+                        post(service, "/api/v1/me/documents", dominique), "https://coffre.example/problems/overloaded");
+                assertRefusal(
+                        post(service, "/api/v1/me/documents", camille), "https://coffre.example/problems/overloaded");
+                assertRefusal(
+                        post(service, "/api/v1/documents", hospital), "https://coffre.example/problems/overloaded");
+                HttpResponse<String> laboratory = post(service, "/api/v1/documents", KeycloakTokens.laboratory());
+                assertEquals(201, laboratory.statusCode(), "another producer goes on: " + laboratory.body());
+            } finally {
+                for (StalledRequest request : stalled) {
+                    request.close();
+                }
+            }
+            // The slow clients gone, their places are given back.
+            awaitInFlight(service, "patient", 0);
+            awaitInFlight(service, "producer", 0);
+        }
+    }
+
+    /** An upload whose client sends its headers and five bytes of content, then nothing. */
+    static StalledRequest stall(ServiceProcess service, String path, String token) throws Exception {
+        Submissions upload = uploadTo(path);
+        byte[] body = upload.bytes();
+        byte[] pdf = Corpus.bytes(PDF);
+        int content = Collections.indexOfSubList(Bytes.asList(body), Bytes.asList(Arrays.copyOf(pdf, 16)));
+        return new StalledRequest(service.port(), path, token, upload.contentType(), body, content + 5);
+    }
+
+    /** A patient's upload has no metadata: the document is filed under the patient's own INS. */
+    static Submissions uploadTo(String path) {
+        return path.startsWith("/api/v1/me/")
+                ? new Submissions().part("content", "application/pdf", Corpus.bytes(PDF))
+                : upload();
+    }
+
+    static HttpResponse<String> post(ServiceProcess service, String path, String token) throws Exception {
+        Submissions upload = uploadTo(path);
+        return service.post(path, token, upload.contentType(), new ByteArrayInputStream(upload.bytes()))
+                .get(30, TimeUnit.SECONDS);
+    }
+
+    static void awaitInFlight(ServiceProcess service, String caller, int count) {
+        await("uploads in flight from " + caller + "s")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> PrometheusScrape.of(service.baseUrl())
+                                .value("coffre_uploads_in_flight", Map.of("caller", caller))
+                        == count);
     }
 
     static Submissions upload() {

@@ -42,6 +42,17 @@ public final class PrometheusScrape {
         }
     }
 
+    /** What another service process (a {@link ServiceProcess}) exposes. */
+    public static PrometheusScrape of(String baseUrl) {
+        return new PrometheusScrape(given().baseUri(baseUrl)
+                .when()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
+    }
+
     public static PrometheusScrape now() {
         return new PrometheusScrape(given().when()
                 .get("/q/metrics")

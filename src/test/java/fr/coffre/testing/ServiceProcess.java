@@ -45,6 +45,10 @@ public final class ServiceProcess implements AutoCloseable {
         this.environment = Map.copyOf(environment);
     }
 
+    public int port() {
+        return port;
+    }
+
     public String baseUrl() {
         return "http://127.0.0.1:" + port;
     }

@@ -1,0 +1,33 @@
+package fr.coffre.testing;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A client that sends a request's headers and the first bytes of its body, then nothing until it is
+ * closed: a slow or hostile uploader, written on a plain socket so that no client library decides
+ * when (or on which thread) the bytes go.
+ */
+public final class StalledRequest implements AutoCloseable {
+
+    private final Socket socket;
+
+    public StalledRequest(int port, String path, String token, String contentType, byte[] body, int sent)
+            throws IOException {
+        socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nAuthorization: Bearer " + token
+                        + "\r\nContent-Type: " + contentType + "\r\nContent-Length: " + body.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        out.write(body, 0, sent);
+        out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
