@@ -32,6 +32,7 @@ import javax.xml.stream.XMLStreamReader;
 final class CdaBodyReader {
 
     private static final String HL7 = CdaHeaderReader.HL7_NAMESPACE;
+    private static final String FOREIGN = "{foreign}";
     /** Narrative elements after which text continues on a new line. */
     private static final Set<String> BLOCKS =
             Set.of("paragraph", "br", "tr", "item", "list", "table", "caption", "thead", "tbody", "tfoot", "footnote");
@@ -204,9 +205,9 @@ final class CdaBodyReader {
         };
     }
 
+    /** Elements outside the HL7 namespace all get one name that none of the body's names matches. */
     private static String name(XMLStreamReader reader) {
-        String namespace = reader.getNamespaceURI();
-        return HL7.equals(namespace) ? reader.getLocalName() : "{" + namespace + "}" + reader.getLocalName();
+        return HL7.equals(reader.getNamespaceURI()) ? reader.getLocalName() : FOREIGN;
     }
 
     /**

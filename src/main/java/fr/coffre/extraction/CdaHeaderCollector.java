@@ -15,6 +15,11 @@ import javax.xml.stream.XMLStreamReader;
 final class CdaHeaderCollector {
 
     private static final String DOC = "ClinicalDocument";
+    /** Longer than any path the header reads (the longest is under 120 characters). */
+    private static final int MAX_PATH = 256;
+    /** The path of an element no header path can match (compared by identity). */
+    private static final String UNMATCHED = new String("{unmatched}");
+
     private static final String BODY = DOC + "/component";
     private static final String PATIENT_ID = DOC + "/recordTarget/patientRole/id";
     private static final String AUTHOR = DOC + "/author";
@@ -70,7 +75,7 @@ final class CdaHeaderCollector {
 
     /** @return false when the element opens the body: the header is over */
     boolean start(XMLStreamReader reader) {
-        String path = openElements.isEmpty() ? segment(reader) : openElements.peek() + "/" + segment(reader);
+        String path = openElements.isEmpty() ? segment(reader) : path(openElements.peek(), segment(reader));
         if (openElements.isEmpty() && !path.equals(DOC)) {
             throw new DocumentContentException("the root element is not an HL7 CDA ClinicalDocument");
         }
@@ -241,11 +246,22 @@ final class CdaHeaderCollector {
         }
     }
 
+    /**
+     * An element's path below its parent's. Past what any header path can be (an element outside the
+     * HL7 namespace, a name or a path longer than the longest known one) it is {@link #UNMATCHED},
+     * and so are its descendants': what the open elements hold stays proportional to the depth, never
+     * to depth times the names' length (a long namespace URI repeated at every level).
+     */
+    private static String path(String parent, String segment) {
+        if (parent == UNMATCHED || segment == UNMATCHED || parent.length() + segment.length() > MAX_PATH) {
+            return UNMATCHED;
+        }
+        return parent + "/" + segment;
+    }
+
     /** Elements outside the HL7 namespace get a segment that no header path matches. */
     private static String segment(XMLStreamReader reader) {
-        String namespace = reader.getNamespaceURI();
-        String name = reader.getLocalName();
-        return CdaHeaderReader.HL7_NAMESPACE.equals(namespace) ? name : "{" + namespace + "}" + name;
+        return CdaHeaderReader.HL7_NAMESPACE.equals(reader.getNamespaceURI()) ? reader.getLocalName() : UNMATCHED;
     }
 
     private static String attribute(XMLStreamReader reader, String name) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.management.ThreadMXBean;
 import fr.coffre.document.Identifier;
 import fr.coffre.document.Ins;
 import fr.coffre.testing.Corpus;
@@ -15,6 +16,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -260,6 +262,32 @@ class CdaHeaderReaderTest {
                 QUICKLY, () -> assertThrows(DocumentContentException.class, () -> reader.checkWellFormed(deep)));
 
         assertEquals("XML elements are nested deeper than 256 levels", e.getMessage());
+    }
+
+    @Test
+    void memoryStaysProportionalToTheDepthWhateverTheLengthOfNames() {
+        // Issue 14, item 6: each open element kept its whole path, names and namespace URI included.
+        // Within the parser's own limits (names and namespace URIs of under 1,000 characters, 256
+        // levels) that was tens of megabytes of path strings for one small document.
+        String namespace = "urn:x-" + "n".repeat(900);
+        String name = "e".repeat(900);
+        String cda = "<ClinicalDocument xmlns=\"urn:hl7-org:v3\" xmlns:x=\"" + namespace + "\">"
+                + "<id root=\"1.2.3\" extension=\"deep\"/>"
+                + "<x:e>".repeat(250) + "</x:e>".repeat(250)
+                + ("<" + name + ">").repeat(250) + ("</" + name + ">").repeat(250)
+                + "<title>Compte rendu</title></ClinicalDocument>";
+        long before = allocated();
+        CdaHeader header = reader.read(utf8(cda));
+        long allocatedBytes = allocated() - before;
+        assertEquals("1.2.3^deep", header.uniqueId());
+        assertEquals("Compte rendu", header.title());
+        assertTrue(allocatedBytes < 16L << 20, "the header reader allocated " + (allocatedBytes >> 20) + " MiB");
+    }
+
+    /** Bytes this thread has allocated so far (HotSpot's count: deterministic, unlike timings). */
+    private static long allocated() {
+        return ((ThreadMXBean) ManagementFactory.getThreadMXBean())
+                .getThreadAllocatedBytes(Thread.currentThread().threadId());
     }
 
     @Test
