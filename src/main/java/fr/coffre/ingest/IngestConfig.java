@@ -72,6 +72,21 @@ public interface IngestConfig {
     @WithDefault("PT2S")
     Duration backlogSampleInterval();
 
+    /**
+     * How long an upload may wait for its client to send anything more: past it, 408 and the
+     * upload's place is given back (a client that sends a few bytes, then nothing).
+     */
+    @WithDefault("PT30S")
+    Duration bodyIdleTimeout();
+
+    /**
+     * The slowest a client may send, in bytes per second, counted over the time the upload spends
+     * waiting for it (not while Coffre itself is busy), once it has waited {@code body-idle-timeout}
+     * in all: a trickle of bytes keeps no place for ever either.
+     */
+    @WithDefault("1024")
+    long minUploadRate();
+
     /** Retry-After sent with a 503 for overload. */
     @WithDefault("PT5S")
     Duration retryAfter();

@@ -8,6 +8,7 @@ public enum ProblemType {
     NOT_FOUND(404, "not-found", "No such resource"),
     METHOD_NOT_ALLOWED(405, "method-not-allowed", "Method not allowed"),
     NOT_ACCEPTABLE(406, "not-acceptable", "Not acceptable"),
+    REQUEST_TIMEOUT(408, "request-timeout", "The request's body came too slowly"),
     UNIQUE_ID_CONFLICT(409, "unique-id-conflict", "This unique id was already used for other content"),
     PATIENT_CONFLICT(409, "patient-conflict", "The declared patient differs from the document's"),
     REPLACEMENT_CONFLICT(409, "replacement-conflict", "The document to replace cannot be replaced"),

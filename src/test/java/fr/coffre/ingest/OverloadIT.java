@@ -34,11 +34,17 @@ import org.junit.jupiter.api.Test;
 class OverloadIT {
 
     static final String PDF = "pdf/CR-BIO_TSH_rendition.pdf";
+    /** Stalled clients in these tests stay stalled as long as the test needs them. */
+    static final String STALL = "PT5M";
 
     @Test
     void uploadsBeyondTheInstanceCapacityAreRefusedAtOnce() throws Exception {
-        try (ServiceProcess service =
-                new ServiceProcess("capacity", 18193, List.of(), Map.of("COFFRE_MAX_IN_FLIGHT_UPLOADS", "2")).start()) {
+        try (ServiceProcess service = new ServiceProcess(
+                        "capacity",
+                        18193,
+                        List.of(),
+                        Map.of("COFFRE_MAX_IN_FLIGHT_UPLOADS", "2", "COFFRE_INGEST_BODY_IDLE_TIMEOUT", STALL))
+                .start()) {
             String token = KeycloakTokens.radiology();
             List<StalledRequest> stalled = new ArrayList<>();
             try {
@@ -59,6 +65,22 @@ class OverloadIT {
             awaitInFlight(service, "producer", 0);
             HttpResponse<String> accepted = post(service, "/api/v1/documents", token);
             assertEquals(201, accepted.statusCode(), accepted.body());
+        }
+    }
+
+    @Test
+    void aClientThatStopsSendingGets408AndItsPlaceBack() throws Exception {
+        try (ServiceProcess service = new ServiceProcess(
+                        "silent-client", 18186, List.of(), Map.of("COFFRE_INGEST_BODY_IDLE_TIMEOUT", "PT2S"))
+                .start()) {
+            String token = KeycloakTokens.hospital();
+            try (StalledRequest silent = stall(service, "/api/v1/documents", token)) {
+                awaitInFlight(service, "producer", 1);
+                assertEquals("HTTP/1.1 408 Request Timeout", silent.statusLine(Duration.ofSeconds(30)));
+            }
+            awaitInFlight(service, "producer", 0);
+            HttpResponse<String> next = post(service, "/api/v1/documents", token);
+            assertEquals(201, next.statusCode(), next.body());
         }
     }
 
@@ -133,7 +155,8 @@ class OverloadIT {
                         Map.of(
                                 "COFFRE_INGEST_MAX_IN_FLIGHT_PATIENT_UPLOADS", "3",
                                 "COFFRE_INGEST_MAX_IN_FLIGHT_PER_PATIENT", "2",
-                                "COFFRE_INGEST_MAX_IN_FLIGHT_PER_PRODUCER", "1"))
+                                "COFFRE_INGEST_MAX_IN_FLIGHT_PER_PRODUCER", "1",
+                                "COFFRE_INGEST_BODY_IDLE_TIMEOUT", STALL))
                 .start()) {
             String dominique = KeycloakTokens.user("patient.dominique");
             String camille = KeycloakTokens.user("patient.camille");

@@ -34,7 +34,9 @@ class StalledUploadIT {
     @Test
     void aLargeUploadStalledBetweenPartsHoldsUpNoOtherLargeUpload() throws Exception {
         String token = KeycloakTokens.hospital();
-        try (ServiceProcess service = new ServiceProcess("stalled-upload", 18189, List.of(), Map.of()).start()) {
+        try (ServiceProcess service = new ServiceProcess(
+                        "stalled-upload", 18189, List.of(), Map.of("COFFRE_INGEST_BODY_IDLE_TIMEOUT", "PT5M"))
+                .start()) {
             Set<String> pendingBefore = CrashRecoveryIT.pendingKeys();
             byte[] large = CrashRecoveryIT.pdfOf(LARGE);
             Submissions stalled = upload("stalled-" + UUID.randomUUID(), large);

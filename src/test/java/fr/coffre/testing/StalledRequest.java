@@ -1,10 +1,12 @@
 package fr.coffre.testing;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
  * A client that sends a request's headers and the first bytes of its body, then nothing until it is
@@ -24,6 +26,17 @@ public final class StalledRequest implements AutoCloseable {
                 .getBytes(StandardCharsets.ISO_8859_1));
         out.write(body, 0, sent);
         out.flush();
+    }
+
+    /** The status line the server answers with, waiting at most {@code timeout}. */
+    public String statusLine(Duration timeout) throws IOException {
+        socket.setSoTimeout((int) timeout.toMillis());
+        StringBuilder line = new StringBuilder();
+        InputStream in = socket.getInputStream();
+        for (int c = in.read(); c >= 0 && c != '\n'; c = in.read()) {
+            line.append((char) c);
+        }
+        return line.toString().strip();
     }
 
     @Override

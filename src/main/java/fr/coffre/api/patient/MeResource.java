@@ -12,6 +12,7 @@ import fr.coffre.access.PatientPreferenceRepository;
 import fr.coffre.access.PatientUploads;
 import fr.coffre.access.VisibleDocument;
 import fr.coffre.api.QueryParams;
+import fr.coffre.api.SlowClientGuard;
 import fr.coffre.blocking.Await;
 import fr.coffre.document.DocumentRepository;
 import fr.coffre.document.Identifier;
@@ -20,6 +21,7 @@ import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -58,6 +60,7 @@ public class MeResource {
     private final ErasureService erasure;
     private final PatientUploads uploads;
     private final Await await;
+    private final SlowClientGuard guard;
 
     public MeResource(
             CallerIdentity caller,
@@ -68,7 +71,9 @@ public class MeResource {
             ContentResponses content,
             ErasureService erasure,
             PatientUploads uploads,
-            Await await) {
+            Await await,
+            SlowClientGuard guard) {
+        this.guard = guard;
         this.await = await;
         this.caller = caller;
         this.documents = documents;
@@ -187,8 +192,15 @@ public class MeResource {
             description = "multipart/form-data: an optional `metadata` part "
                     + "(title, typeCode, creationTime), then `content`: PDF, JPEG, PNG, TIFF, RTF or plain text, 5 MiB at most. "
                     + "It is marked as patient-authored and goes through the same checks and indexing as any other.")
-    public Response add(InputStream body, @HeaderParam("Content-Type") String contentType, @Context UriInfo uri) {
-        DocumentView created = uploads.add(caller.patient(), body, contentType);
+    public Response add(
+            InputStream body,
+            @HeaderParam("Content-Type") String contentType,
+            @Context UriInfo uri,
+            @Context HttpServerRequest request) {
+        DocumentView created;
+        try (var guarded = guard.watch(body, request)) {
+            created = uploads.add(caller.patient(), guarded.stream(), contentType);
+        }
         return Response.created(
                         uri.getBaseUriBuilder().path("api/v1/me/documents/{id}").build(created.id()))
                 .entity(created)

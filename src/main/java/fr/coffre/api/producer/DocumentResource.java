@@ -3,9 +3,11 @@ package fr.coffre.api.producer;
 import fr.coffre.access.ContentResponses;
 import fr.coffre.access.ProducerActions;
 import fr.coffre.access.Reader;
+import fr.coffre.api.SlowClientGuard;
 import fr.coffre.blocking.Await;
 import fr.coffre.ingest.DocumentView;
 import fr.coffre.ingest.IngestConfig;
+import fr.coffre.ingest.IngestionService;
 import fr.coffre.ingest.Intake;
 import fr.coffre.ingest.Producer;
 import fr.coffre.ingest.ProducerIdentity;
@@ -14,6 +16,7 @@ import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -50,6 +53,7 @@ public class DocumentResource {
     private final ProducerActions actions;
     private final ContentResponses content;
     private final Await await;
+    private final SlowClientGuard guard;
 
     public DocumentResource(
             ProducerIdentity identity,
@@ -57,7 +61,9 @@ public class DocumentResource {
             IngestConfig config,
             ProducerActions actions,
             ContentResponses content,
-            Await await) {
+            Await await,
+            SlowClientGuard guard) {
+        this.guard = guard;
         this.await = await;
         this.identity = identity;
         this.singleUpload = singleUpload;
@@ -101,10 +107,17 @@ public class DocumentResource {
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = DocumentView.class)))
-    public Response upload(InputStream body, @HeaderParam("Content-Type") String contentType, @Context UriInfo uri) {
+    public Response upload(
+            InputStream body,
+            @HeaderParam("Content-Type") String contentType,
+            @Context UriInfo uri,
+            @Context HttpServerRequest request) {
         Producer producer = identity.current();
-        var outcome = singleUpload.receive(
-                producer, producer, body, contentType, declared -> declared, Intake.producer(config));
+        IngestionService.Outcome outcome;
+        try (var guarded = guard.watch(body, request)) {
+            outcome = singleUpload.receive(
+                    producer, producer, guarded.stream(), contentType, declared -> declared, Intake.producer(config));
+        }
         DocumentView view = DocumentView.of(outcome.document());
         if (outcome.created()) {
             return Response.created(uri.getBaseUriBuilder()

@@ -2,6 +2,7 @@ package fr.coffre.api.producer;
 
 import fr.coffre.access.AccessLogRepository;
 import fr.coffre.access.Reader;
+import fr.coffre.api.SlowClientGuard;
 import fr.coffre.blocking.Await;
 import fr.coffre.ingest.MalformedMultipartException;
 import fr.coffre.ingest.MultipartStream;
@@ -16,6 +17,7 @@ import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -51,6 +53,7 @@ public class SubmissionResource {
     private final AccessLogRepository accessLog;
     private final UploadMetrics metrics;
     private final Await await;
+    private final SlowClientGuard guard;
 
     public SubmissionResource(
             ProducerIdentity identity,
@@ -59,7 +62,9 @@ public class SubmissionResource {
             SubmissionRepository submissions,
             AccessLogRepository accessLog,
             UploadMetrics metrics,
-            Await await) {
+            Await await,
+            SlowClientGuard guard) {
+        this.guard = guard;
         this.await = await;
         this.identity = identity;
         this.admission = admission;
@@ -97,9 +102,13 @@ public class SubmissionResource {
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = SubmissionView.class)))
-    public Response submit(InputStream body, @HeaderParam("Content-Type") String contentType, @Context UriInfo uri) {
-        try {
-            return receive(body, contentType, uri);
+    public Response submit(
+            InputStream body,
+            @HeaderParam("Content-Type") String contentType,
+            @Context UriInfo uri,
+            @Context HttpServerRequest request) {
+        try (var guarded = guard.watch(body, request)) {
+            return receive(guarded.stream(), contentType, uri);
         } catch (RuntimeException e) {
             metrics.rejection(e);
             throw e;

@@ -1,0 +1,151 @@
+package fr.coffre.api;
+
+import fr.coffre.ingest.IngestConfig;
+import fr.coffre.problem.Problem;
+import fr.coffre.problem.ProblemType;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.function.LongSupplier;
+
+/**
+ * Upload bodies that come too slowly are cut off: a client that sends nothing for
+ * {@code coffre.ingest.body-idle-timeout}, or less than {@code min-upload-rate} over the time the
+ * upload waited for it, gets 408 and the connection is closed, which frees its place in admission.
+ * Only time spent waiting on the client counts, never time Coffre spends storing what it got.
+ */
+@ApplicationScoped
+public class SlowClientGuard {
+
+    private static final long CHECK_EVERY_MILLIS = 500;
+
+    private final Vertx vertx;
+    private final IngestConfig config;
+
+    public SlowClientGuard(Vertx vertx, IngestConfig config) {
+        this.vertx = vertx;
+        this.config = config;
+    }
+
+    /** The body to read instead of {@code body}; closing the guard ends the watch (not the body). */
+    public Guarded watch(InputStream body, HttpServerRequest request) {
+        Pace pace = new Pace(System::nanoTime, config.bodyIdleTimeout().toNanos(), config.minUploadRate());
+        Guarded guarded = new Guarded(body, pace);
+        guarded.timer = vertx.setPeriodic(CHECK_EVERY_MILLIS, id -> {
+            if (pace.tooSlow()) {
+                vertx.cancelTimer(id);
+                refuse(request);
+            }
+        });
+        return guarded;
+    }
+
+    private void refuse(HttpServerRequest request) {
+        HttpServerResponse response = request.response();
+        if (!response.ended() && !response.headWritten()) {
+            Problem problem = Problem.of(
+                    ProblemType.REQUEST_TIMEOUT,
+                    "The body came slower than " + config.minUploadRate() + " bytes per second, or stopped for "
+                            + config.bodyIdleTimeout().toSeconds() + " s; nothing of this request was kept beyond "
+                            + "what was already acknowledged. Send it again.");
+            response.setStatusCode(ProblemType.REQUEST_TIMEOUT.status())
+                    .putHeader("Content-Type", Problem.MEDIA_TYPE)
+                    .putHeader("Connection", "close")
+                    .end(JsonObject.mapFrom(problem).encode());
+        }
+        // The upload's thread, blocked reading, fails at once and gives its place back.
+        request.connection().close();
+    }
+
+    /** The body, watched. */
+    public final class Guarded implements AutoCloseable {
+
+        private final InputStream stream;
+        private long timer = -1;
+
+        Guarded(InputStream body, Pace pace) {
+            this.stream = new FilterInputStream(body) {
+                @Override
+                public int read() throws IOException {
+                    pace.waiting();
+                    int b = -1;
+                    try {
+                        b = super.read();
+                        return b;
+                    } finally {
+                        pace.received(b < 0 ? 0 : 1);
+                    }
+                }
+
+                @Override
+                public int read(byte[] buffer, int offset, int length) throws IOException {
+                    pace.waiting();
+                    int n = -1;
+                    try {
+                        n = super.read(buffer, offset, length);
+                        return n;
+                    } finally {
+                        pace.received(Math.max(0, n));
+                    }
+                }
+            };
+        }
+
+        public InputStream stream() {
+            return stream;
+        }
+
+        @Override
+        public void close() {
+            if (timer >= 0) {
+                vertx.cancelTimer(timer);
+            }
+        }
+    }
+
+    /** How fast a client sends, over the time spent waiting for it. */
+    static final class Pace {
+
+        private final LongSupplier clock;
+        private final long idleTimeoutNanos;
+        private final long minBytesPerSecond;
+        private volatile long waitingSince;
+        private long waitedNanos;
+        private long bytes;
+
+        Pace(LongSupplier clock, long idleTimeoutNanos, long minBytesPerSecond) {
+            this.clock = clock;
+            this.idleTimeoutNanos = idleTimeoutNanos;
+            this.minBytesPerSecond = minBytesPerSecond;
+        }
+
+        void waiting() {
+            waitingSince = clock.getAsLong();
+        }
+
+        synchronized void received(int count) {
+            long since = waitingSince;
+            waitingSince = 0;
+            if (since != 0) {
+                waitedNanos += clock.getAsLong() - since;
+            }
+            bytes += count;
+        }
+
+        synchronized boolean tooSlow() {
+            long since = waitingSince;
+            long now = clock.getAsLong();
+            long current = since == 0 ? 0 : now - since;
+            if (current > idleTimeoutNanos) {
+                return true;
+            }
+            long waited = waitedNanos + current;
+            return waited > idleTimeoutNanos && bytes * 1_000_000_000L / waited < minBytesPerSecond;
+        }
+    }
+}
