@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Test;
  */
 class SlowStorageIT {
 
-    static final Duration PARSE_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration PARSE_TIMEOUT = Duration.ofSeconds(3);
     static final int TEXT_BYTES = 600 * 1024;
-    static final long STORAGE_RATE = 150 * 1024; // bytes per second: the document takes about 4 s to arrive
+    static final long STORAGE_RATE = 60 * 1024; // bytes per second: the document takes about 10 s to arrive
 
     @Test
     void aDocumentThatStorageSendsSlowerThanTheParseDeadlineIsIndexed() throws Exception {
