@@ -1,9 +1,10 @@
 package fr.coffre.access;
 
 import fr.coffre.document.Identifier;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -73,28 +74,26 @@ public class AccessLogRepository {
 
     /** Newest first; {@code before} is the id of the last entry of the previous page. */
     public Uni<List<View>> forPatient(Identifier patient, Long before, int limit) {
-        return pool.preparedQuery(
-                        "SELECT id, document_id, accessor_kind, accessor_id, organisation, role, action, emergency, "
-                                + "reason, accessed_at FROM access_log WHERE patient_system = $1 AND patient_id = $2 "
-                                + "AND ($3::bigint IS NULL OR id < $3) ORDER BY id DESC LIMIT $4")
-                .execute(Tuple.of(patient.system(), patient.value(), before, limit))
-                .map(rows -> {
-                    List<View> views = new ArrayList<>();
-                    for (Row row : rows) {
-                        views.add(new View(
-                                row.getLong("id"),
-                                row.getUUID("document_id"),
-                                row.getString("accessor_kind"),
-                                row.getString("accessor_id"),
-                                row.getString("organisation"),
-                                row.getString("role"),
-                                row.getString("action"),
-                                row.getBoolean("emergency"),
-                                row.getString("reason"),
-                                row.getOffsetDateTime("accessed_at")));
-                    }
-                    return views;
-                });
+        String query = "patientSystem = ?1 and patientId = ?2" + (before == null ? "" : " and id < ?3");
+        Object[] parameters = before == null
+                ? new Object[] {patient.system(), patient.value()}
+                : new Object[] {patient.system(), patient.value(), before};
+        return Panache.withSession(() -> AccessLogEntry.<AccessLogEntry>find(query, Sort.descending("id"), parameters)
+                        .page(0, limit)
+                        .list())
+                .map(entries -> entries.stream()
+                        .map(e -> new View(
+                                e.id,
+                                e.documentId,
+                                e.accessorKind,
+                                e.accessorId,
+                                e.organisation,
+                                e.role,
+                                e.action,
+                                e.emergency,
+                                e.reason,
+                                e.accessedAt))
+                        .toList());
     }
 
     /** Erasure: the patient's whole log, in the erasure's transaction. */
