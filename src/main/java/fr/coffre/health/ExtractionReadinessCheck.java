@@ -2,8 +2,8 @@ package fr.coffre.health;
 
 import fr.coffre.extraction.DocumentExtractor;
 import fr.coffre.index.DocumentExtractorHolder;
+import fr.coffre.roles.RolesConfig;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
@@ -20,11 +20,9 @@ public class ExtractionReadinessCheck implements HealthCheck {
     private final DocumentExtractorHolder extractor;
     private final boolean worker;
 
-    public ExtractionReadinessCheck(
-            DocumentExtractorHolder extractor,
-            @ConfigProperty(name = "coffre.worker.enabled", defaultValue = "true") boolean worker) {
+    public ExtractionReadinessCheck(DocumentExtractorHolder extractor, RolesConfig roles) {
         this.extractor = extractor;
-        this.worker = worker;
+        this.worker = roles.worker();
     }
 
     @Override

@@ -23,7 +23,6 @@ import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * {@code coffre_indexing_lag_records{topic, group}}: records the indexing consumer group has not
@@ -46,16 +45,11 @@ public class IndexingLagMetrics {
     private Sampler<Map<String, Long>> sampler;
 
     public IndexingLagMetrics(
-            Admin admin,
-            MetricsConfig config,
-            Vertx vertx,
-            MeterRegistry registry,
-            KafkaTopicsConfig topics,
-            @ConfigProperty(name = "mp.messaging.incoming.indexing.group.id") String group) {
+            Admin admin, MetricsConfig config, Vertx vertx, MeterRegistry registry, KafkaTopicsConfig topics) {
         this.admin = admin;
         this.config = config;
         this.vertx = vertx;
-        this.group = group;
+        this.group = topics.indexingGroup();
         for (KafkaTopicsConfig.Topic consumed :
                 List.of(topics.topics().documentsStored(), topics.topics().documentsRetry())) {
             String topic = consumed.name();
@@ -65,7 +59,7 @@ public class IndexingLagMetrics {
                     .description("Records the indexing consumer group has yet to handle, as last asked of Kafka")
                     .baseUnit("records")
                     .tag("topic", topic)
-                    .tag("group", group)
+                    .tag("group", this.group)
                     .strongReference(true)
                     .register(registry);
         }

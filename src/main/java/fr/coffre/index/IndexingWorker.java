@@ -25,7 +25,6 @@ import java.time.Duration;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -65,14 +64,13 @@ public class IndexingWorker {
             KafkaTopicsConfig topics,
             @Channel("redelivery") MutinyEmitter<String> redelivery,
             Tracer tracer,
-            @ConfigProperty(name = "mp.messaging.incoming.indexing.group.id") String groupId,
             Await await) {
         this.await = await;
         this.indexing = indexing;
         this.config = config;
         this.redelivery = redelivery;
         this.tracer = tracer;
-        this.groupId = groupId;
+        this.groupId = topics.indexingGroup();
         this.retryTopic = topics.topics().documentsRetry().name();
         this.deadLetterTopic = topics.topics().documentsDeadLetter().name();
     }

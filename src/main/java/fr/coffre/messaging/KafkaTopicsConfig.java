@@ -14,6 +14,12 @@ public interface KafkaTopicsConfig {
 
     Topics topics();
 
+    /**
+     * The consumer group of the indexing workers, on the stored and retry topics; the lag metric
+     * and the spans name it too.
+     */
+    String indexingGroup();
+
     interface Topics {
         /** {@code document-stored} events, from the outbox to the indexing workers. */
         Topic documentsStored();

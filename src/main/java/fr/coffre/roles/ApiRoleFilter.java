@@ -5,7 +5,6 @@ import fr.coffre.problem.ProblemResponses;
 import fr.coffre.problem.ProblemType;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /** An instance running only as a worker serves health and metrics, not the API. */
@@ -13,8 +12,8 @@ public class ApiRoleFilter {
 
     private final boolean apiEnabled;
 
-    public ApiRoleFilter(@ConfigProperty(name = "coffre.api.enabled", defaultValue = "true") boolean apiEnabled) {
-        this.apiEnabled = apiEnabled;
+    public ApiRoleFilter(RolesConfig roles) {
+        this.apiEnabled = roles.api();
     }
 
     @ServerRequestFilter(preMatching = true)

@@ -33,8 +33,8 @@ public class RoleConfigSource implements ConfigSource {
         }
         Map<String, String> derived = new HashMap<>();
         derived.put("coffre.roles", String.join(",", roles));
-        derived.put("coffre.api.enabled", String.valueOf(roles.contains(API)));
-        derived.put("coffre.worker.enabled", String.valueOf(roles.contains(WORKER)));
+        derived.put("coffre.role.api", String.valueOf(roles.contains(API)));
+        derived.put("coffre.role.worker", String.valueOf(roles.contains(WORKER)));
         for (String channel : WORKER_CHANNELS) {
             derived.put("mp.messaging.incoming." + channel + ".enabled", String.valueOf(roles.contains(WORKER)));
         }

@@ -8,6 +8,7 @@ import fr.coffre.extraction.DocumentContentException;
 import fr.coffre.extraction.QuarantineReason;
 import fr.coffre.index.DocumentExtractorHolder;
 import fr.coffre.index.ExtractionConfig;
+import fr.coffre.roles.RolesConfig;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -36,8 +37,8 @@ class ExtractionReadinessCheckTest {
             }
         });
         try {
-            ExtractionReadinessCheck worker = new ExtractionReadinessCheck(holder, true);
-            ExtractionReadinessCheck apiOnly = new ExtractionReadinessCheck(holder, false);
+            ExtractionReadinessCheck worker = new ExtractionReadinessCheck(holder, roles(true));
+            ExtractionReadinessCheck apiOnly = new ExtractionReadinessCheck(holder, roles(false));
             assertEquals(HealthCheckResponse.Status.UP, worker.call().getStatus());
 
             CountDownLatch release = new CountDownLatch(1);
@@ -69,6 +70,18 @@ class ExtractionReadinessCheckTest {
                         // deaf to interruption, like a parser in a tight loop
                     }
                 }
+            }
+        };
+    }
+
+    private static RolesConfig roles(boolean worker) {
+        return new RolesConfig() {
+            public boolean api() {
+                return true;
+            }
+
+            public boolean worker() {
+                return worker;
             }
         };
     }

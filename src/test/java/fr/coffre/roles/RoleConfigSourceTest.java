@@ -17,7 +17,7 @@ class RoleConfigSourceTest {
     void aWorkerConsumesAndServesNoApi() {
         System.setProperty("coffre.roles", "worker");
         RoleConfigSource source = new RoleConfigSource();
-        assertEquals("false", source.getValue("coffre.api.enabled"));
+        assertEquals("false", source.getValue("coffre.role.api"));
         assertEquals("true", source.getValue("mp.messaging.incoming.indexing.enabled"));
         assertEquals("true", source.getValue("mp.messaging.incoming.indexing-retries.enabled"));
     }
@@ -26,7 +26,7 @@ class RoleConfigSourceTest {
     void anApiInstanceDoesNotConsume() {
         System.setProperty("coffre.roles", "api");
         RoleConfigSource source = new RoleConfigSource();
-        assertEquals("true", source.getValue("coffre.api.enabled"));
+        assertEquals("true", source.getValue("coffre.role.api"));
         assertEquals("false", source.getValue("mp.messaging.incoming.indexing.enabled"));
     }
 
@@ -34,8 +34,8 @@ class RoleConfigSourceTest {
     void bothAndIndexingSizedToTheCores() {
         System.setProperty("coffre.roles", "api, worker");
         RoleConfigSource source = new RoleConfigSource();
-        assertEquals("true", source.getValue("coffre.api.enabled"));
-        assertEquals("true", source.getValue("coffre.worker.enabled"));
+        assertEquals("true", source.getValue("coffre.role.api"));
+        assertEquals("true", source.getValue("coffre.role.worker"));
         String expected = System.getenv()
                 .getOrDefault(
                         "COFFRE_INDEXING_CONCURRENCY",
