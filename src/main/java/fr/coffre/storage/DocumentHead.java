@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
 import java.io.SequenceInputStream;
+import java.util.Arrays;
 
 /**
  * The first bytes of a document, read before anything is stored so that its type, header and
@@ -27,11 +28,24 @@ public final class DocumentHead {
         this.complete = complete;
     }
 
+    /** The first buffer's size: most documents are smaller, and a part-sized one for each would be mostly zeroes. */
+    static final int FIRST_BUFFER = 64 * 1024;
+
     public static DocumentHead read(InputStream body, int headSize, long maxSize) throws IOException {
         HashingInputStream hashing = new HashingInputStream(body, maxSize);
         PushbackInputStream rest = new PushbackInputStream(hashing, 1);
-        byte[] bytes = new byte[headSize];
-        int length = rest.readNBytes(bytes, 0, headSize);
+        // Grown by doubling as bytes come: a 5 MiB array per upload costs more to zero and collect
+        // than the copies of the few documents that need it.
+        byte[] bytes = new byte[Math.min(headSize, FIRST_BUFFER)];
+        int length = 0;
+        while (true) {
+            int read = rest.readNBytes(bytes, length, bytes.length - length);
+            length += read;
+            if (length < bytes.length || bytes.length == headSize) {
+                break;
+            }
+            bytes = Arrays.copyOf(bytes, (int) Math.min(headSize, 2L * bytes.length));
+        }
         boolean complete = true;
         if (length == headSize) {
             int next = rest.read();
