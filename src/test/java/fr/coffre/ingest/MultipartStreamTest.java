@@ -51,6 +51,10 @@ class MultipartStreamTest {
         byte[] lookalike = "\r\n--b0und-ar".getBytes(StandardCharsets.ISO_8859_1);
         System.arraycopy(lookalike, 0, content, 1000, lookalike.length);
         System.arraycopy(lookalike, 0, content, content.length - lookalike.length, lookalike.length);
+        // And bytes that end like one: the search compares from the delimiter's end.
+        byte[] tail = "\r\r--b0und-ary".getBytes(StandardCharsets.ISO_8859_1);
+        System.arraycopy(tail, 0, content, 5000, tail.length);
+        System.arraycopy(tail, 1, content, 9000, tail.length - 1);
 
         MultipartStream multipart = new MultipartStream(trickle(body("", content), chunk), CT);
         var metadata = multipart.next().orElseThrow();
