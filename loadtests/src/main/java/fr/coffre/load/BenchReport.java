@@ -22,8 +22,10 @@ import java.util.Properties;
  * figures from PostgreSQL and the service's memory and CPU from /proc; prints them, and appends a
  * row to the table in docs/benchmarks.md when {@code -Drecord} names it.
  *
- * <p>System properties: bench.out, run.id, gatling.report (the report folder), service.pid,
- * cpu.start.ticks, clk.tck (100), drain.seconds (60), record, commit, machine.
+ * <p>System properties: bench.out (which holds ceiling, acceptance and cpu .properties), run.id,
+ * gatling.report (the report folder), service.pid (the api process, or the one process),
+ * worker.pid (when the roles run apart), clk.tck (100), drain.seconds (60), record, commit, machine.
+ * Exits with {@value #MISSED_TARGET} when a target of issue 13 is missed, after recording the row.
  * PostgreSQL from COFFRE_PG_HOST, COFFRE_PG_PORT, COFFRE_PG_DB, COFFRE_PG_USER, COFFRE_PG_PASSWORD.
  */
 public final class BenchReport {
@@ -31,33 +33,54 @@ public final class BenchReport {
     static final String ROWS_END = "<!-- ./coffre bench adds its rows above this line -->";
     static final String LARGE_ROWS_END = "<!-- ./coffre bench --large-document adds its rows above this line -->";
 
+    /** Issue 13's targets; a run that misses one ends with {@link #MISSED_TARGET}. */
+    static final double TARGET_RATIO = 0.8;
+    static final double TARGET_P99_AT_FIXED_RATE_MS = 250;
+    static final long TARGET_PEAK_RSS_KB = 512 * 1024;
+    static final double TARGET_CPU_MS_PER_ACCEPTED = 3;
+    static final double TARGET_CPU_MS_PER_INDEXED = 8;
+    static final double TARGET_DRAIN_PER_SECOND = 120;
+    static final int MISSED_TARGET = 3;
+
     public static void main(String[] args) throws Exception {
         Path out = Path.of(Settings.string("bench.out", "target/bench/" + Settings.runId()));
         String prefix = Settings.runId() + "-bench-";
         Properties ceiling = load(out.resolve("ceiling.properties"));
         Properties acceptance = load(out.resolve("acceptance.properties"));
-
-        // (3) end to end, after the backlog of this run has drained (or the wait is over)
-        EndToEnd e2e;
-        try (Connection db = connect()) {
-            long deadline = System.currentTimeMillis() + 1000L * Settings.integer("drain.seconds", 60);
-            e2e = endToEnd(db, prefix);
-            while (e2e.pending > 0 && System.currentTimeMillis() < deadline) {
-                Thread.sleep(2000);
-                e2e = endToEnd(db, prefix);
-            }
-        }
-
-        // (4) the service process
-        String pid = Settings.string("service.pid", "");
+        Properties cpu = load(out.resolve("cpu.properties"));
         long clkTck = Settings.integer("clk.tck", 100);
-        double cpuSeconds = Double.NaN;
-        long peakRssKb = -1;
-        if (!pid.isBlank() && Files.exists(Path.of("/proc", pid))) {
-            long startTicks = Long.parseLong(Settings.string("cpu.start.ticks", "0"));
-            cpuSeconds = (cpuTicks(pid) - startTicks) / (double) clkTck;
-            peakRssKb = statusKb(pid, "VmHWM");
+        String apiPid = Settings.string("service.pid", "");
+        String workerPid = Settings.string("worker.pid", "");
+        boolean split = !workerPid.isBlank();
+
+        // (3) end to end, after the backlog of this run has drained (or the wait is over); the
+        // drain counts what was indexed after the last acceptance, with nothing else arriving.
+        long acceptanceEnd = Math.max(
+                Long.parseLong(acceptance.getProperty("saturation.endMillis", "0")),
+                Long.parseLong(acceptance.getProperty("latency.endMillis", "0")));
+        EndToEnd e2e;
+        Drain drain;
+        try (Connection db = connect()) {
+            e2e = Backlog.waitForDrain(db, prefix, Settings.integer("drain.seconds", 60));
+            drain = drain(db, prefix, acceptanceEnd);
         }
+
+        // (4) the processes: CPU from /proc, taken by the bench script at the phase boundaries
+        // (cpu.properties: api.acceptStart, api.acceptEnd, worker.acceptStart) and now.
+        double apiAcceptCpu = ticks(cpu, "api.acceptEnd") - ticks(cpu, "api.acceptStart");
+        double apiTotalCpu = Double.NaN;
+        double workerCpu = Double.NaN;
+        long apiRssKb = -1;
+        long workerRssKb = -1;
+        if (!apiPid.isBlank() && Files.exists(Path.of("/proc", apiPid))) {
+            apiTotalCpu = (cpuTicks(apiPid) - ticks(cpu, "api.acceptStart")) / (double) clkTck;
+            apiRssKb = statusKb(apiPid, "VmHWM");
+        }
+        if (split && Files.exists(Path.of("/proc", workerPid))) {
+            workerCpu = (cpuTicks(workerPid) - ticks(cpu, "worker.acceptStart")) / (double) clkTck;
+            workerRssKb = statusKb(workerPid, "VmHWM");
+        }
+        apiAcceptCpu /= clkTck;
 
         // (1) and (2)
         double ceilingSeconds = Double.parseDouble(ceiling.getProperty("seconds", "0"));
@@ -77,12 +100,19 @@ public final class BenchReport {
         long[] fixedRate = percentiles(acceptance, "latency", "upload (fixed rate)");
         double ratio = ceilingRate > 0 ? acceptRate / ceilingRate : 0;
         long documents = accepted + latencyAccepted;
-        double cpuPerDocument = documents > 0 ? cpuSeconds / documents : Double.NaN;
+        // Per accepted document: the api process over the acceptance phases (alone when split;
+        // with the indexing it did meanwhile when api and worker share one process).
+        double msPerAccepted = documents > 0 ? 1000 * apiAcceptCpu / documents : Double.NaN;
+        // Per indexed document: the worker process when split; else everything the one process
+        // did from the first acceptance to the end of the drain, over the documents indexed.
+        double msPerIndexed = e2e.indexed > 0 ? 1000 * (split ? workerCpu : apiTotalCpu) / e2e.indexed : Double.NaN;
+        long peakRssKb = Math.max(apiRssKb, workerRssKb);
         String concurrency = acceptance.getProperty("concurrency", "?");
         String latencyRate = trim(Double.parseDouble(acceptance.getProperty("latency.rate", "0")));
+        String mode = split ? "api + worker processes" : "one process";
 
         List<String> lines = new ArrayList<>();
-        lines.add("run " + Settings.runId() + " (documents " + prefix + "*), concurrency " + concurrency);
+        lines.add("run " + Settings.runId() + " (documents " + prefix + "*), concurrency " + concurrency + ", " + mode);
         lines.add(String.format(Locale.ROOT, "(1) ceiling, PUT to S3:        %7.1f docs/s  %7.1f MB/s  p50 %s p95 %s p99 %s ms  (%d objects in %.0f s, %s failed)",
                 ceilingRate, ceilingMBs, ceiling.getProperty("p50"), ceiling.getProperty("p95"), ceiling.getProperty("p99"),
                 ceilingObjects, ceilingSeconds, ceiling.getProperty("failures", "0")));
@@ -93,17 +123,32 @@ public final class BenchReport {
         lines.add(String.format(Locale.ROOT, "    ratio acceptance / ceiling: %.2f", ratio));
         lines.add(String.format(Locale.ROOT, "(3) end to end: %d INDEXED of %d (%d still STORED, %d quarantined or failed): %.1f docs/s sustained; lag p50 %.2f s, p99 %.2f s, max %.2f s",
                 e2e.indexed, e2e.total, e2e.pending, e2e.refused, e2e.indexedRate(), e2e.lagP50, e2e.lagP99, e2e.lagMax));
-        lines.add(String.format(Locale.ROOT, "(4) service: peak RSS %s, CPU %.3f s per document (%.1f s for %d documents)",
-                peakRssKb < 0 ? "n/a" : Sizes.human(peakRssKb * 1024), cpuPerDocument, cpuSeconds, documents));
+        lines.add(String.format(Locale.ROOT, "    drain after acceptance: %d documents in %.1f s, %.1f docs/s",
+                drain.indexed, drain.seconds, drain.rate()));
+        lines.add(String.format(Locale.ROOT, "(4) CPU: %.1f ms per accepted document (%s, %.1f s over the acceptance phases); %.1f ms per indexed document (%s)",
+                msPerAccepted, split ? "api process" : "the one process, indexing included", apiAcceptCpu, msPerIndexed,
+                split ? "worker process, from the first acceptance to the end of the drain" : "the one process, everything from the first acceptance to the end of the drain"));
+        lines.add(String.format(Locale.ROOT, "    peak RSS: %s%s", human(apiRssKb), split ? " (api), " + human(workerRssKb) + " (worker)" : ""));
+
+        List<String> missed = new ArrayList<>();
+        if (ratio < TARGET_RATIO) missed.add(String.format(Locale.ROOT, "ratio %.2f < %.1f", ratio, TARGET_RATIO));
+        if (fixedRate[2] > TARGET_P99_AT_FIXED_RATE_MS) missed.add("p99 at " + latencyRate + "/s " + fixedRate[2] + " ms > 250 ms");
+        if (peakRssKb > TARGET_PEAK_RSS_KB) missed.add("peak RSS " + human(peakRssKb) + " > 512 MiB");
+        if (e2e.pending > 0 || e2e.total < documents) missed.add(e2e.pending + " documents not indexed after the drain");
+        if (split) {
+            if (!(msPerAccepted <= TARGET_CPU_MS_PER_ACCEPTED)) missed.add(String.format(Locale.ROOT, "%.1f ms CPU per accepted document > 3", msPerAccepted));
+            if (!(msPerIndexed <= TARGET_CPU_MS_PER_INDEXED)) missed.add(String.format(Locale.ROOT, "%.1f ms CPU per indexed document > 8", msPerIndexed));
+            if (drain.rate() < TARGET_DRAIN_PER_SECOND) missed.add(String.format(Locale.ROOT, "drain %.1f docs/s < 120", drain.rate()));
+        }
+        lines.add(missed.isEmpty() ? "targets: all met" : "targets missed: " + String.join("; ", missed));
         lines.forEach(System.out::println);
 
         String row = String.format(Locale.ROOT,
-                "| %s | %s | %s | %s | %.1f (%.1f MB/s) | %.1f (%.1f MB/s) | %.2f | %d / %d / %d | %s | %d | %.1f | %.1f / %.1f | %s | %s |",
-                LocalDate.now(), Settings.string("commit", "?"), Settings.string("machine", "?"), concurrency,
+                "| %s | %s | %s | %s | %s | %.1f (%.1f MB/s) | %.1f (%.1f MB/s) | %.2f | %d / %d / %d | %s | %d | %.1f | %.1f | %.1f / %.1f | %s | %s | %s | %d |",
+                LocalDate.now(), Settings.string("commit", "?"), Settings.string("machine", "?"), mode, concurrency,
                 ceilingRate, ceilingMBs, acceptRate, acceptMBs, ratio, saturation[0], saturation[1], saturation[2],
-                fixedRate[2] + " ms at " + latencyRate + "/s", failed + latencyFailed, e2e.indexedRate(), e2e.lagP50, e2e.lagP99,
-                peakRssKb < 0 ? "n/a" : Sizes.human(peakRssKb * 1024),
-                Double.isNaN(cpuPerDocument) ? "n/a" : String.format(Locale.ROOT, "%.3f", cpuPerDocument));
+                fixedRate[2] + " ms at " + latencyRate + "/s", failed + latencyFailed, e2e.indexedRate(), drain.rate(),
+                e2e.lagP50, e2e.lagP99, human(peakRssKb), milliseconds(msPerAccepted), milliseconds(msPerIndexed), missed.size());
         System.out.println();
         System.out.println(row);
         String record = Settings.string("record", "");
@@ -111,6 +156,47 @@ public final class BenchReport {
             appendRow(Path.of(record), ROWS_END, row);
             System.out.println("row added to " + record);
         }
+        if (!missed.isEmpty()) {
+            System.exit(MISSED_TARGET);
+        }
+    }
+
+    record Drain(long indexed, double seconds) {
+        double rate() {
+            return seconds > 0 ? indexed / seconds : 0;
+        }
+    }
+
+    /** What was indexed of the run after {@code sinceMillis}, and over how long. */
+    static Drain drain(Connection db, String prefix, long sinceMillis) throws SQLException {
+        String sql = """
+                SELECT count(*), extract(epoch FROM max(updated_at) - to_timestamp(? / 1000.0))
+                FROM document
+                WHERE left(split_part(unique_id, '^', 2), length(?)) = ? AND status = 'INDEXED'
+                  AND updated_at > to_timestamp(? / 1000.0)
+                """;
+        try (PreparedStatement statement = db.prepareStatement(sql)) {
+            statement.setLong(1, sinceMillis);
+            statement.setString(2, prefix);
+            statement.setString(3, prefix);
+            statement.setLong(4, sinceMillis);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return new Drain(rs.getLong(1), rs.getDouble(2));
+            }
+        }
+    }
+
+    private static long ticks(Properties cpu, String key) {
+        return Long.parseLong(cpu.getProperty(key, "0"));
+    }
+
+    private static String human(long kb) {
+        return kb < 0 ? "n/a" : Sizes.human(kb * 1024);
+    }
+
+    private static String milliseconds(double ms) {
+        return Double.isNaN(ms) ? "n/a" : String.format(Locale.ROOT, "%.1f", ms);
     }
 
     /** p50, p95, p99 in ms: Gatling's, from its report; the simulation's own if the report cannot be read. */

@@ -27,8 +27,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * <li>latency: an open arrival rate of {@code -Dlatency.rate} documents/s (20) for
  * {@code -Dlatency.seconds} (30).</li>
  * </ol>
- * Counts and bytes of the accepted documents go to {@code -Dbench.out}/acceptance.properties;
- * latency percentiles come from Gatling's own statistics, by request name.
+ * Counts and bytes of the accepted documents go to {@code -Dbench.out}/{@code -Dphase.out}
+ * (acceptance.properties); latency percentiles come from Gatling's own statistics, by request name.
+ * The warm-up runs the saturation alone, under its own stream of documents ({@code -Dstream=warmup},
+ * {@code -Dlatency.seconds=0}), so that what is measured afterwards is a service whose code is
+ * compiled, as one that has run for a while is.
  */
 public class BenchSimulation extends Simulation {
 
@@ -36,7 +39,7 @@ public class BenchSimulation extends Simulation {
     static final String LATENCY = "upload (fixed rate)";
 
     private final Tokens tokens = Tokens.forProducers(Settings.realmUrl());
-    private final Iterator<Map<String, Object>> documents = Coffre.uploads(Coffre.generator("bench"), null, null);
+    private final Iterator<Map<String, Object>> documents = Coffre.uploads(Coffre.generator(Settings.string("stream", "bench")), null, null);
     private final int concurrency = Settings.integer("concurrency", 8);
     private final int acceptSeconds = Settings.integer("accept.seconds", 60);
     private final double latencyRate = Settings.decimal("latency.rate", 20);
@@ -95,8 +98,12 @@ public class BenchSimulation extends Simulation {
             .exec(latency.upload(LATENCY, tokens, documents));
 
     {
-        setUp(saturated.injectClosed(constantConcurrentUsers(concurrency).during(acceptSeconds))
-                        .andThen(fixedRate.injectOpen(constantUsersPerSec(latencyRate).during(latencySeconds))))
+        var closed = saturated.injectClosed(constantConcurrentUsers(concurrency).during(acceptSeconds));
+        setUp(
+                        latencySeconds > 0
+                                ? closed.andThen(
+                                        fixedRate.injectOpen(constantUsersPerSec(latencyRate).during(latencySeconds)))
+                                : closed)
                 .protocols(Coffre.protocol())
                 // The latency target, at 20 documents/s; errors are counted, not hidden.
                 .assertions(
@@ -109,7 +116,7 @@ public class BenchSimulation extends Simulation {
     public void after() {
         tokens.close();
         Properties out = new Properties();
-        out.setProperty("runId", Settings.runId() + "-bench");
+        out.setProperty("runId", Settings.runId() + "-" + Settings.string("stream", "bench"));
         out.setProperty("concurrency", Integer.toString(concurrency));
         out.setProperty("latency.rate", Double.toString(latencyRate));
         saturation.write(out, "saturation");
@@ -117,7 +124,7 @@ public class BenchSimulation extends Simulation {
         Path dir = Path.of(Settings.string("bench.out", "target/bench/" + Settings.runId()));
         try {
             Files.createDirectories(dir);
-            try (var writer = Files.newBufferedWriter(dir.resolve("acceptance.properties"))) {
+            try (var writer = Files.newBufferedWriter(dir.resolve(Settings.string("phase.out", "acceptance.properties")))) {
                 out.store(writer, "BenchSimulation");
             }
         } catch (IOException e) {
