@@ -47,29 +47,40 @@ public final class BenchReport {
         String prefix = Settings.runId() + "-bench-";
         Properties ceiling = load(out.resolve("ceiling.properties"));
         Properties acceptance = load(out.resolve("acceptance.properties"));
+        if (Files.exists(out.resolve("latency.properties"))) {
+            // The fixed rate ran on its own, after the drain: its figures are in their own file.
+            Properties latency = load(out.resolve("latency.properties"));
+            latency.stringPropertyNames().stream()
+                    .filter(key -> key.startsWith("latency."))
+                    .forEach(key -> acceptance.setProperty(key, latency.getProperty(key)));
+        }
         Properties cpu = load(out.resolve("cpu.properties"));
         long clkTck = Settings.integer("clk.tck", 100);
         String apiPid = Settings.string("service.pid", "");
         String workerPid = Settings.string("worker.pid", "");
         boolean split = !workerPid.isBlank();
 
-        // (3) end to end, after the backlog of this run has drained (or the wait is over); the
-        // drain counts what was indexed after the last acceptance, with nothing else arriving.
-        long acceptanceEnd = Math.max(
-                Long.parseLong(acceptance.getProperty("saturation.endMillis", "0")),
-                Long.parseLong(acceptance.getProperty("latency.endMillis", "0")));
+        // (3) end to end, after the backlog of this run has drained (or the wait is over).
         EndToEnd e2e;
         Drain drain;
         try (Connection db = connect()) {
             e2e = Backlog.waitForDrain(db, prefix, Settings.integer("drain.seconds", 60));
-            drain = drain(db, prefix, acceptanceEnd);
+            // Split: the backlog of the saturation, drained by the worker alone once resumed.
+            // One process: what was still STORED when the acceptance phases ended.
+            long since = split
+                    ? ticks(cpu, "drain.startMillis")
+                    : Math.max(
+                            Long.parseLong(acceptance.getProperty("saturation.endMillis", "0")),
+                            Long.parseLong(acceptance.getProperty("latency.endMillis", "0")));
+            long until = split ? ticks(cpu, "drain.endMillis") : System.currentTimeMillis();
+            drain = drain(db, prefix, since, until);
         }
 
-        // (4) the processes: CPU from /proc, taken by the bench script at the phase boundaries
-        // (cpu.properties: api.acceptStart, api.acceptEnd, worker.acceptStart) and now.
-        double apiAcceptCpu = ticks(cpu, "api.acceptEnd") - ticks(cpu, "api.acceptStart");
+        // (4) the processes: CPU ticks from /proc, taken by the bench script at the phase
+        // boundaries (cpu.properties) and now.
+        double apiAcceptCpu = (ticks(cpu, "api.acceptEnd") - ticks(cpu, "api.acceptStart")) / (double) clkTck;
         double apiTotalCpu = Double.NaN;
-        double workerCpu = Double.NaN;
+        double workerCpu = (ticks(cpu, "worker.drainEnd") - ticks(cpu, "worker.drainStart")) / (double) clkTck;
         long apiRssKb = -1;
         long workerRssKb = -1;
         if (!apiPid.isBlank() && Files.exists(Path.of("/proc", apiPid))) {
@@ -77,10 +88,8 @@ public final class BenchReport {
             apiRssKb = statusKb(apiPid, "VmHWM");
         }
         if (split && Files.exists(Path.of("/proc", workerPid))) {
-            workerCpu = (cpuTicks(workerPid) - ticks(cpu, "worker.acceptStart")) / (double) clkTck;
             workerRssKb = statusKb(workerPid, "VmHWM");
         }
-        apiAcceptCpu /= clkTck;
 
         // (1) and (2)
         double ceilingSeconds = Double.parseDouble(ceiling.getProperty("seconds", "0"));
@@ -96,16 +105,21 @@ public final class BenchReport {
         long latencyAccepted = Long.parseLong(acceptance.getProperty("latency.accepted", "0"));
         long latencyFailed = Long.parseLong(acceptance.getProperty("latency.failed", "0"));
 
-        long[] saturation = percentiles(acceptance, "saturation", "upload (saturation)");
-        long[] fixedRate = percentiles(acceptance, "latency", "upload (fixed rate)");
+        long[] saturation = percentiles(acceptance, "saturation", "upload (saturation)", Settings.string("gatling.report", ""));
+        long[] fixedRate = percentiles(acceptance, "latency", "upload (fixed rate)",
+                Settings.string("gatling.report.latency", Settings.string("gatling.report", "")));
         double ratio = ceilingRate > 0 ? acceptRate / ceilingRate : 0;
         long documents = accepted + latencyAccepted;
-        // Per accepted document: the api process over the acceptance phases (alone when split;
-        // with the indexing it did meanwhile when api and worker share one process).
-        double msPerAccepted = documents > 0 ? 1000 * apiAcceptCpu / documents : Double.NaN;
-        // Per indexed document: the worker process when split; else everything the one process
-        // did from the first acceptance to the end of the drain, over the documents indexed.
-        double msPerIndexed = e2e.indexed > 0 ? 1000 * (split ? workerCpu : apiTotalCpu) / e2e.indexed : Double.NaN;
+        // Per accepted document: split, the api process over the saturation, with the worker
+        // stopped; one process, over both acceptance phases, with the indexing it did meanwhile.
+        double msPerAccepted = split
+                ? (accepted > 0 ? 1000 * apiAcceptCpu / accepted : Double.NaN)
+                : (documents > 0 ? 1000 * apiAcceptCpu / documents : Double.NaN);
+        // Per indexed document: split, the worker process over the drain of the saturation's
+        // backlog; one process, everything from the first acceptance to the end of the drain.
+        double msPerIndexed = split
+                ? (drain.indexed > 0 ? 1000 * workerCpu / drain.indexed : Double.NaN)
+                : (e2e.indexed > 0 ? 1000 * apiTotalCpu / e2e.indexed : Double.NaN);
         long peakRssKb = Math.max(apiRssKb, workerRssKb);
         String concurrency = acceptance.getProperty("concurrency", "?");
         String latencyRate = trim(Double.parseDouble(acceptance.getProperty("latency.rate", "0")));
@@ -125,9 +139,9 @@ public final class BenchReport {
                 e2e.indexed, e2e.total, e2e.pending, e2e.refused, e2e.indexedRate(), e2e.lagP50, e2e.lagP99, e2e.lagMax));
         lines.add(String.format(Locale.ROOT, "    drain after acceptance: %d documents in %.1f s, %.1f docs/s",
                 drain.indexed, drain.seconds, drain.rate()));
-        lines.add(String.format(Locale.ROOT, "(4) CPU: %.1f ms per accepted document (%s, %.1f s over the acceptance phases); %.1f ms per indexed document (%s)",
-                msPerAccepted, split ? "api process" : "the one process, indexing included", apiAcceptCpu, msPerIndexed,
-                split ? "worker process, from the first acceptance to the end of the drain" : "the one process, everything from the first acceptance to the end of the drain"));
+        lines.add(String.format(Locale.ROOT, "(4) CPU: %.1f ms per accepted document (%s); %.1f ms per indexed document (%s)",
+                msPerAccepted, split ? "api process alone, over the saturation" : "the one process over the acceptance phases, indexing included",
+                msPerIndexed, split ? "worker process alone, draining the saturation's backlog" : "the one process, from the first acceptance to the end of the drain"));
         lines.add(String.format(Locale.ROOT, "    peak RSS: %s%s", human(apiRssKb), split ? " (api), " + human(workerRssKb) + " (worker)" : ""));
 
         List<String> missed = new ArrayList<>();
@@ -167,19 +181,22 @@ public final class BenchReport {
         }
     }
 
-    /** What was indexed of the run after {@code sinceMillis}, and over how long. */
-    static Drain drain(Connection db, String prefix, long sinceMillis) throws SQLException {
+    /**
+     * What was indexed of the run between two instants, and over how long: from the first to the
+     * last indexed, so that a resumed worker's time to rejoin its consumer group is not counted.
+     */
+    static Drain drain(Connection db, String prefix, long sinceMillis, long untilMillis) throws SQLException {
         String sql = """
-                SELECT count(*), extract(epoch FROM max(updated_at) - to_timestamp(? / 1000.0))
+                SELECT count(*), extract(epoch FROM max(updated_at) - min(updated_at))
                 FROM document
                 WHERE left(split_part(unique_id, '^', 2), length(?)) = ? AND status = 'INDEXED'
-                  AND updated_at > to_timestamp(? / 1000.0)
+                  AND updated_at > to_timestamp(? / 1000.0) AND updated_at <= to_timestamp(? / 1000.0)
                 """;
         try (PreparedStatement statement = db.prepareStatement(sql)) {
-            statement.setLong(1, sinceMillis);
+            statement.setString(1, prefix);
             statement.setString(2, prefix);
-            statement.setString(3, prefix);
-            statement.setLong(4, sinceMillis);
+            statement.setLong(3, sinceMillis);
+            statement.setLong(4, untilMillis);
             try (ResultSet rs = statement.executeQuery()) {
                 rs.next();
                 return new Drain(rs.getLong(1), rs.getDouble(2));
@@ -200,8 +217,8 @@ public final class BenchReport {
     }
 
     /** p50, p95, p99 in ms: Gatling's, from its report; the simulation's own if the report cannot be read. */
-    private static long[] percentiles(Properties acceptance, String phase, String requestName) throws IOException {
-        String report = Settings.string("gatling.report", "");
+    private static long[] percentiles(Properties acceptance, String phase, String requestName, String report)
+            throws IOException {
         if (!report.isBlank()) {
             Optional<GatlingReport> stats = GatlingReport.read(Path.of(report), requestName);
             if (stats.isPresent()) {
