@@ -72,7 +72,8 @@ public final class BenchReport {
                     : Math.max(
                             Long.parseLong(acceptance.getProperty("saturation.endMillis", "0")),
                             Long.parseLong(acceptance.getProperty("latency.endMillis", "0")));
-            long until = split ? ticks(cpu, "drain.endMillis") : System.currentTimeMillis();
+            // Split: up to the moment the worker's CPU was read, so that both count the same work.
+            long until = split ? ticks(cpu, "drain.endMillis") : Long.MAX_VALUE;
             drain = drain(db, prefix, since, until);
         }
 
@@ -182,21 +183,25 @@ public final class BenchReport {
     }
 
     /**
-     * What was indexed of the run between two instants, and over how long: from the first to the
-     * last indexed, so that a resumed worker's time to rejoin its consumer group is not counted.
+     * What was indexed of the run's saturation and fixed rate after an instant (the fixed rate's
+     * own stream, {@code …-bench-rate-n} when it runs apart, left out), and over how long: from the
+     * first to the last indexed, so that a resumed worker's time to rejoin its group is not counted.
      */
     static Drain drain(Connection db, String prefix, long sinceMillis, long untilMillis) throws SQLException {
         String sql = """
                 SELECT count(*), extract(epoch FROM max(updated_at) - min(updated_at))
                 FROM document
                 WHERE left(split_part(unique_id, '^', 2), length(?)) = ? AND status = 'INDEXED'
+                  AND left(split_part(unique_id, '^', 2), length(?)) <> ?
                   AND updated_at > to_timestamp(? / 1000.0) AND updated_at <= to_timestamp(? / 1000.0)
                 """;
         try (PreparedStatement statement = db.prepareStatement(sql)) {
             statement.setString(1, prefix);
             statement.setString(2, prefix);
-            statement.setLong(3, sinceMillis);
-            statement.setLong(4, untilMillis);
+            statement.setString(3, prefix + "rate-");
+            statement.setString(4, prefix + "rate-");
+            statement.setLong(5, sinceMillis);
+            statement.setLong(6, Math.min(untilMillis, 9_000_000_000_000L));
             try (ResultSet rs = statement.executeQuery()) {
                 rs.next();
                 return new Drain(rs.getLong(1), rs.getDouble(2));
