@@ -123,7 +123,7 @@ public final class DocumentExtractor implements AutoCloseable {
         return withDeadline(
                 () -> {
                     try (TikaInputStream in = TikaInputStream.get(file)) {
-                        return tika.parse(in, text, true);
+                        return tika.parse(in, text, true, null);
                     }
                 },
                 null);
@@ -209,16 +209,9 @@ public final class DocumentExtractor implements AutoCloseable {
             throw new DocumentContentException(
                     QuarantineReason.TOO_LARGE, "the document is larger than " + limits.maxDocumentBytes() + " bytes");
         }
-        byte[] head;
-        try (InputStream in = Files.newInputStream(file)) {
-            head = in.readNBytes(ContentSniffer.SNIFF_BYTES);
-        }
-        String tikaType;
-        try (TikaInputStream in = TikaInputStream.get(file)) {
-            tikaType = tika.detect(in);
-        }
-        ContentSniffer.Sniffed sniffed = ContentSniffer.refine(ContentSniffer.sniff(head, head.length), tikaType);
-        Result result = new Result(sniffed, tikaType, new TextCollector(limits.maxTextChars()));
+        TikaEngine.Sniffing sniffing = tika.sniff(file);
+        ContentSniffer.Sniffed sniffed = sniffing.sniffed();
+        Result result = new Result(sniffing, new TextCollector(limits.maxTextChars()));
         Payloads payloads = new Payloads(scratch, limits, tika, result.text, result.warnings, result.properties);
         switch (sniffed.kind()) {
             case CDA -> cda(file, result, payloads);
@@ -303,7 +296,7 @@ public final class DocumentExtractor implements AutoCloseable {
     private void parsedByTika(Path file, Result result, boolean keepText) throws IOException {
         TikaEngine.Parsed parsed;
         try (TikaInputStream in = TikaInputStream.get(file)) {
-            parsed = tika.parse(in, result.text, keepText);
+            parsed = tika.parse(in, result.text, keepText, result.sniffing.certainType());
         }
         result.properties.putAll(parsed.metadata());
         result.warnings.addAll(parsed.warnings());
@@ -313,8 +306,8 @@ public final class DocumentExtractor implements AutoCloseable {
 
     /** What one extraction has found so far. */
     private static final class Result {
+        final TikaEngine.Sniffing sniffing;
         final ContentSniffer.Sniffed sniffed;
-        final String tikaType;
         final TextCollector text;
         final List<String> warnings = new ArrayList<>();
         final Map<String, String> properties = new LinkedHashMap<>();
@@ -331,9 +324,9 @@ public final class DocumentExtractor implements AutoCloseable {
         CdaHeader cdaHeader;
         FhirDocumentInfo fhirDocument;
 
-        Result(ContentSniffer.Sniffed sniffed, String tikaType, TextCollector text) {
-            this.sniffed = sniffed;
-            this.tikaType = tikaType;
+        Result(TikaEngine.Sniffing sniffing, TextCollector text) {
+            this.sniffing = sniffing;
+            this.sniffed = sniffing.sniffed();
             this.text = text;
         }
 
@@ -348,7 +341,7 @@ public final class DocumentExtractor implements AutoCloseable {
             return new ExtractedContent(
                     sniffed.kind(),
                     sniffed.mediaType(),
-                    tikaType,
+                    sniffing.tikaType(),
                     extracted,
                     text.truncated(),
                     uniqueId,

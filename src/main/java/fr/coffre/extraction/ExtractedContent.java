@@ -14,7 +14,8 @@ import java.util.Optional;
  *
  * @param kind                what the bytes are
  * @param detectedMediaType   the media type judged from the bytes (Coffre's sniffing refined by Tika)
- * @param tikaMediaType       Apache Tika's own detection, for the record (it calls CDA mere XML)
+ * @param tikaMediaType       Apache Tika's own detection, when it was asked (zip containers and old
+ *                            Office files, which Coffre's sniffing cannot tell apart); else null
  * @param text                the text to index: whitespace collapsed, never base64; may be empty
  * @param textTruncated       the text was longer than the limit and was cut there
  * @param uniqueId            CDA ClinicalDocument/id; FHIR masterIdentifier (Bundle.identifier)

@@ -70,15 +70,9 @@ final class Payloads {
             warnings.add(where + " is empty");
             return;
         }
-        byte[] head;
-        try (InputStream in = Files.newInputStream(file)) {
-            head = in.readNBytes(ContentSniffer.SNIFF_BYTES);
-        }
-        String detected;
-        try (TikaInputStream in = TikaInputStream.get(file)) {
-            detected = tika.detect(in);
-        }
-        ContentSniffer.Sniffed sniffed = ContentSniffer.refine(ContentSniffer.sniff(head, head.length), detected);
+        TikaEngine.Sniffing sniffing = tika.sniff(file);
+        ContentSniffer.Sniffed sniffed = sniffing.sniffed();
+        String detected = sniffing.tikaType();
         String prefix = "payload." + n + ".";
         properties.put(prefix + "declaredMediaType", String.valueOf(declaredMediaType));
         properties.put(prefix + "mediaType", sniffed.mediaType());
@@ -100,7 +94,7 @@ final class Payloads {
             text.lineBreak();
         }
         try (TikaInputStream in = TikaInputStream.get(file)) {
-            TikaEngine.Parsed parsed = tika.parse(in, text, keepText);
+            TikaEngine.Parsed parsed = tika.parse(in, text, keepText, sniffing.certainType());
             parsed.metadata().forEach((name, value) -> properties.put(prefix + name, value));
             parsed.warnings().forEach(warning -> warnings.add(where + ": " + warning));
         }

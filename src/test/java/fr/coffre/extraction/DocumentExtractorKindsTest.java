@@ -1,9 +1,12 @@
 package fr.coffre.extraction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import fr.coffre.testing.Corpus;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -55,6 +58,23 @@ class DocumentExtractorKindsTest {
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document", content.detectedMediaType());
         assertEquals("Compte rendu opératoire\nSuites simples.", content.text());
         assertEquals("CRO", content.title());
+        assertEquals(
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                content.tikaMediaType(),
+                "a zip container is told apart by Tika's detection");
+    }
+
+    @Test
+    void tikaDetectionIsNotAskedWhenTheMagicBytesAreCertain() throws IOException {
+        ExtractedContent pdf = EXTRACTOR.extract(bytes(Corpus.bytes("pdf/CR-BIO_TSH_rendition.pdf")));
+        ExtractedContent jpeg = EXTRACTOR.extract(bytes(Corpus.bytes("img/OPH-CR-RTN_retinographie.jpg")));
+
+        assertEquals(ContentKind.PDF, pdf.kind());
+        assertNull(pdf.tikaMediaType());
+        assertFalse(pdf.text().isBlank(), "parsed all the same");
+        assertEquals(ContentKind.IMAGE, jpeg.kind());
+        assertNull(jpeg.tikaMediaType());
+        assertEquals("600", jpeg.properties().get("tiff:ImageWidth"));
     }
 
     @Test
