@@ -18,7 +18,7 @@ import fr.coffre.problem.ProblemType;
 import fr.coffre.storage.DocumentHead;
 import fr.coffre.storage.DocumentObjectStore;
 import fr.coffre.storage.HashingInputStream.SizeLimitExceededException;
-import fr.coffre.storage.ObjectStorageConfig;
+import fr.coffre.storage.PartBuffers;
 import fr.coffre.storage.PendingObjectRepository;
 import fr.coffre.storage.StoredObject;
 import io.opentelemetry.api.common.AttributeKey;
@@ -50,7 +50,7 @@ public class IngestionService {
     private static final AttributeKey<String> PROBLEM = AttributeKey.stringKey("coffre.upload.problem");
 
     private final IngestConfig config;
-    private final int headSize;
+    private final PartBuffers buffers;
     private final DocumentObjectStore store;
     private final DocumentRepository documents;
     private final PendingObjectRepository pendingObjects;
@@ -66,7 +66,7 @@ public class IngestionService {
 
     public IngestionService(
             IngestConfig config,
-            ObjectStorageConfig storage,
+            PartBuffers buffers,
             DocumentObjectStore store,
             DocumentRepository documents,
             PendingObjectRepository pendingObjects,
@@ -80,7 +80,7 @@ public class IngestionService {
             Tracer tracer,
             Await await) {
         this.config = config;
-        this.headSize = Math.max(storage.partSize(), ContentSniffer.SNIFF_BYTES);
+        this.buffers = buffers;
         this.store = store;
         this.documents = documents;
         this.pendingObjects = pendingObjects;
@@ -154,6 +154,20 @@ public class IngestionService {
             SubmissionSlot slot,
             Intake intake) {
         Checked checked = check(declared, partContentType, content, intake);
+        try {
+            return acceptChecked(id, producer, declared, checked, slot, intake);
+        } finally {
+            checked.head().release();
+        }
+    }
+
+    private Outcome acceptChecked(
+            UUID id,
+            Producer producer,
+            DocumentMetadata declared,
+            Checked checked,
+            SubmissionSlot slot,
+            Intake intake) {
         if (checked.head().complete()) {
             Optional<Outcome> known =
                     deduplicate(producer, checked.metadata(), checked.head().sha256());
@@ -192,20 +206,25 @@ public class IngestionService {
      */
     private Checked check(DocumentMetadata declared, String partContentType, InputStream content, Intake intake) {
         DocumentHead head = readHead(content, intake.maxSize());
-        if (head.length() == 0) {
-            throw new ProblemException(ProblemType.EMPTY_DOCUMENT, "The document has no bytes.");
+        try {
+            if (head.length() == 0) {
+                throw new ProblemException(ProblemType.EMPTY_DOCUMENT, "The document has no bytes.");
+            }
+            var sniffed = ContentSniffer.sniff(head.bytes(), head.length());
+            String mediaType =
+                    MediaTypePolicy.essence(declared.mediaType() != null ? declared.mediaType() : partContentType);
+            ContentKind kind = MediaTypePolicy.check(mediaType, sniffed);
+            if (!intake.accepts(kind)) {
+                throw new ProblemException(
+                        ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                        "Documents of this kind (" + mediaType + ") are not accepted here.");
+            }
+            ContentFacts facts = inspector.inspect(kind, head);
+            return new Checked(head, mediaType, ResolvedMetadata.resolve(declared, facts));
+        } catch (RuntimeException e) {
+            head.release();
+            throw e;
         }
-        var sniffed = ContentSniffer.sniff(head.bytes(), head.length());
-        String mediaType =
-                MediaTypePolicy.essence(declared.mediaType() != null ? declared.mediaType() : partContentType);
-        ContentKind kind = MediaTypePolicy.check(mediaType, sniffed);
-        if (!intake.accepts(kind)) {
-            throw new ProblemException(
-                    ProblemType.UNSUPPORTED_MEDIA_TYPE,
-                    "Documents of this kind (" + mediaType + ") are not accepted here.");
-        }
-        ContentFacts facts = inspector.inspect(kind, head);
-        return new Checked(head, mediaType, ResolvedMetadata.resolve(declared, facts));
     }
 
     /**
@@ -271,7 +290,7 @@ public class IngestionService {
 
     private DocumentHead readHead(InputStream content, long maxSize) {
         try {
-            return DocumentHead.read(content, headSize, maxSize);
+            return DocumentHead.read(content, buffers, maxSize);
         } catch (SizeLimitExceededException e) {
             throw tooLarge(maxSize);
         } catch (IOException e) {

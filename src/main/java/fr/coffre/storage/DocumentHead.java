@@ -19,8 +19,16 @@ public final class DocumentHead {
     private final byte[] bytes;
     private final int length;
     private final boolean complete;
+    private final PartBuffers pool;
 
-    private DocumentHead(HashingInputStream hashing, InputStream rest, byte[] bytes, int length, boolean complete) {
+    private DocumentHead(
+            HashingInputStream hashing,
+            InputStream rest,
+            byte[] bytes,
+            int length,
+            boolean complete,
+            PartBuffers pool) {
+        this.pool = pool;
         this.hashing = hashing;
         this.rest = rest;
         this.bytes = bytes;
@@ -30,31 +38,61 @@ public final class DocumentHead {
 
     /** The first buffer's size: most documents are smaller, and a part-sized one for each would be mostly zeroes. */
     static final int FIRST_BUFFER = 64 * 1024;
+    /** Past this, the head takes a pooled part-sized buffer: larger arrays are humongous to G1. */
+    static final int LARGEST_GROWN = 256 * 1024;
 
-    public static DocumentHead read(InputStream body, int headSize, long maxSize) throws IOException {
+    /**
+     * Reads up to one part ({@link PartBuffers#size()}) of the body. The caller {@link #release()}s
+     * the head once nothing reads its bytes any more.
+     */
+    public static DocumentHead read(InputStream body, PartBuffers buffers, long maxSize) throws IOException {
+        int headSize = buffers.size();
         HashingInputStream hashing = new HashingInputStream(body, maxSize);
         PushbackInputStream rest = new PushbackInputStream(hashing, 1);
-        // Grown by doubling as bytes come: a 5 MiB array per upload costs more to zero and collect
-        // than the copies of the few documents that need it.
+        // Grown by doubling as bytes come, then a pooled part: a 5 MiB array per upload cost more
+        // to zero and collect than the copies of the few documents that need it.
         byte[] bytes = new byte[Math.min(headSize, FIRST_BUFFER)];
+        boolean pooled = false;
         int length = 0;
-        while (true) {
-            int read = rest.readNBytes(bytes, length, bytes.length - length);
-            length += read;
-            if (length < bytes.length || bytes.length == headSize) {
-                break;
+        try {
+            while (true) {
+                int read = rest.readNBytes(bytes, length, bytes.length - length);
+                length += read;
+                if (length < bytes.length || bytes.length == headSize) {
+                    break;
+                }
+                int grown = (int) Math.min(headSize, 2L * bytes.length);
+                if (grown > LARGEST_GROWN && !pooled) {
+                    byte[] part = buffers.take();
+                    System.arraycopy(bytes, 0, part, 0, length);
+                    bytes = part;
+                    pooled = true;
+                } else {
+                    bytes = Arrays.copyOf(bytes, grown);
+                }
             }
-            bytes = Arrays.copyOf(bytes, (int) Math.min(headSize, 2L * bytes.length));
-        }
-        boolean complete = true;
-        if (length == headSize) {
-            int next = rest.read();
-            if (next >= 0) {
-                rest.unread(next);
-                complete = false;
+            boolean complete = true;
+            if (length == headSize) {
+                int next = rest.read();
+                if (next >= 0) {
+                    rest.unread(next);
+                    complete = false;
+                }
             }
+            return new DocumentHead(hashing, rest, bytes, length, complete, pooled ? buffers : null);
+        } catch (IOException | RuntimeException e) {
+            if (pooled) {
+                buffers.give(bytes);
+            }
+            throw e;
         }
-        return new DocumentHead(hashing, rest, bytes, length, complete);
+    }
+
+    /** Gives a pooled buffer back; the head must not be read afterwards. */
+    public void release() {
+        if (pool != null) {
+            pool.give(bytes);
+        }
     }
 
     public byte[] bytes() {

@@ -34,10 +34,12 @@ public class DocumentObjectStore {
 
     private final MinioAsyncClient client;
     private final ObjectStorageConfig config;
+    private final PartBuffers buffers;
 
-    public DocumentObjectStore(MinioAsyncClient client, ObjectStorageConfig config) {
+    public DocumentObjectStore(MinioAsyncClient client, ObjectStorageConfig config, PartBuffers buffers) {
         this.client = client;
         this.config = config;
+        this.buffers = buffers;
     }
 
     public String newKey() {
@@ -86,9 +88,9 @@ public class DocumentObjectStore {
                         config.bucket(), config.region(), key, ImmutableMultimap.of("Content-Type", mediaType), null))
                 .result()
                 .uploadId();
+        byte[] buffer = buffers.take();
         try {
             List<Part> parts = new ArrayList<>();
-            byte[] buffer = new byte[config.partSize()];
             for (int number = 1; ; number++) {
                 int length = content.readNBytes(buffer, 0, buffer.length);
                 if (length == 0 && number > 1) {
@@ -110,6 +112,8 @@ public class DocumentObjectStore {
                 e.addSuppressed(abort); // left to the bucket's lifecycle rule for incomplete uploads
             }
             throw e;
+        } finally {
+            buffers.give(buffer);
         }
     }
 

@@ -26,6 +26,10 @@ public interface ObjectStorageConfig {
     @WithDefault("5242880")
     int partSize();
 
+    /** Part-sized buffers kept between large uploads rather than allocated for each ({@link PartBuffers}). */
+    @WithDefault("4")
+    int pooledPartBuffers();
+
     /** Objects stored without a committed row are deleted once they are this old. */
     @WithDefault("PT1H")
     Duration orphanGracePeriod();

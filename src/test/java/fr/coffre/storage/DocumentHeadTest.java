@@ -2,6 +2,8 @@ package fr.coffre.storage;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -34,7 +36,8 @@ class DocumentHeadTest {
         byte[] document = new byte[size];
         new Random(size).nextBytes(document);
 
-        DocumentHead head = DocumentHead.read(new ByteArrayInputStream(document), HEAD_SIZE, Long.MAX_VALUE);
+        PartBuffers buffers = new PartBuffers(HEAD_SIZE, 1);
+        DocumentHead head = DocumentHead.read(new ByteArrayInputStream(document), buffers, Long.MAX_VALUE);
 
         int expectedHead = Math.min(size, HEAD_SIZE);
         assertEquals(expectedHead, head.length());
@@ -45,6 +48,14 @@ class DocumentHeadTest {
         }
         assertEquals(size, head.count());
         assertEquals(sha256(document), head.sha256());
+
+        head.release();
+        byte[] next = buffers.take();
+        if (size > DocumentHead.LARGEST_GROWN) {
+            assertSame(head.bytes(), next, "a head past the grown sizes holds a pooled part, given back");
+        } else {
+            assertNotSame(head.bytes(), next, "a small head is its own array, never pooled");
+        }
     }
 
     private static String sha256(byte[] bytes) throws Exception {
