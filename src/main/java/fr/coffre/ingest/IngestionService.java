@@ -28,6 +28,7 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import io.smallrye.mutiny.CompositeException;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -297,9 +298,13 @@ public class IngestionService {
         } catch (SizeLimitExceededException e) {
             throw tooLarge(maxSize);
         } catch (IOException e) {
-            throw new ProblemException(
-                    ProblemType.MALFORMED_REQUEST, "The request body could not be read to its end: " + e.getMessage());
+            throw unreadBody(e);
         }
+    }
+
+    private static ProblemException unreadBody(Throwable e) {
+        return new ProblemException(
+                ProblemType.MALFORMED_REQUEST, "The request body could not be read to its end: " + e.getMessage());
     }
 
     private static ProblemException tooLarge(long maxSize) {
@@ -314,6 +319,13 @@ public class IngestionService {
             }
             if (t instanceof MalformedMultipartException m) {
                 return m;
+            }
+            if (t instanceof HttpClosedException) {
+                // The client went away in the middle of its body: nothing is wrong with the store,
+                // and no one is left to answer.
+                LOG.debugf(
+                        "An upload's client closed its connection while its body was stored: %s", LogSafe.describe(e));
+                return unreadBody(t);
             }
         }
         LOG.warnf("Object storage refused a document: %s", LogSafe.describe(e));

@@ -15,7 +15,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import fr.coffre.event.EventCodec;
 import fr.coffre.storage.ObjectStorageConfig;
 import fr.coffre.testing.Corpus;
+import fr.coffre.testing.Database;
 import fr.coffre.testing.KeycloakTokens;
+import fr.coffre.testing.StalledRequest;
+import fr.coffre.testing.Submissions;
+import fr.coffre.testing.Uploads;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.minio.MinioAsyncClient;
 import io.minio.StatObjectArgs;
 import io.quarkus.test.junit.QuarkusTest;
@@ -40,6 +46,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,6 +67,9 @@ class DocumentUploadTest {
     @Inject
     Pool pool;
 
+    @Inject
+    MeterRegistry registry;
+
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
 
@@ -70,6 +80,46 @@ class DocumentUploadTest {
 
     static String uniqueId() {
         return "test-" + UUID.randomUUID();
+    }
+
+    @Test
+    void aClientThatLeavesInTheMiddleOfALargeBodyIsAMalformedRequestNotAStorageFailure() throws Exception {
+        // Past the first part (5 MiB), the body is read while it is stored, in parts.
+        byte[] content = new byte[7 * 1024 * 1024];
+        System.arraycopy(Corpus.bytes(PDF), 0, content, 0, 1024);
+        Submissions upload = new Submissions()
+                .part(
+                        "metadata",
+                        "application/json",
+                        Uploads.metadata(uniqueId()).encode().getBytes(StandardCharsets.UTF_8))
+                .part("content", "application/pdf", content);
+        byte[] body = upload.bytes();
+        double malformed = refusals("malformed-request");
+        double storage = refusals("dependency-unavailable");
+        long pending = Database.count("SELECT count(*) FROM pending_object");
+
+        try (StalledRequest request = new StalledRequest(
+                ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class),
+                "/api/v1/documents",
+                hospital,
+                upload.contentType(),
+                body,
+                6 * 1024 * 1024)) {
+            // The head was read and checked: the object is being written when the client leaves.
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> Database.count("SELECT count(*) FROM pending_object") > pending);
+        }
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> refusals("malformed-request") > malformed);
+        assertEquals(storage, refusals("dependency-unavailable"), "the store did nothing wrong");
+    }
+
+    private double refusals(String problem) {
+        Timer timer = registry.find("coffre.upload.duration")
+                .tag("outcome", UploadMetrics.REJECTED)
+                .tag("problem", problem)
+                .timer();
+        return timer == null ? 0 : timer.count();
     }
 
     @Test
