@@ -3,6 +3,7 @@ package fr.coffre.extraction;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Set;
+import org.apache.commons.io.input.UnsynchronizedByteArrayInputStream;
 import org.apache.tika.exception.TikaException;
 import org.apache.tika.io.TemporaryResources;
 import org.apache.tika.io.TikaInputStream;
@@ -41,7 +42,11 @@ final class JpegHeaderParser implements Parser {
             TikaInputStream tis = TikaInputStream.get(stream, tmp, metadata);
             new ImageMetadataExtractor(metadata).parseJpeg(tis.getFile());
             byte[] head = tis.readNBytes(XMP_SCAN_BYTES);
-            new JempboxExtractor(metadata).parse(new HeadStream(head));
+            // Unsynchronised: the XMP scanner reads it one byte at a time.
+            new JempboxExtractor(metadata)
+                    .parse(UnsynchronizedByteArrayInputStream.builder()
+                            .setByteArray(head)
+                            .get());
         } finally {
             tmp.dispose();
         }
@@ -49,31 +54,5 @@ final class JpegHeaderParser implements Parser {
         XHTMLContentHandler xhtml = new XHTMLContentHandler(handler, metadata);
         xhtml.startDocument();
         xhtml.endDocument();
-    }
-
-    /** Unsynchronised: the XMP scanner reads it one byte at a time. */
-    private static final class HeadStream extends InputStream {
-        private final byte[] bytes;
-        private int position;
-
-        HeadStream(byte[] bytes) {
-            this.bytes = bytes;
-        }
-
-        @Override
-        public int read() {
-            return position < bytes.length ? bytes[position++] & 0xff : -1;
-        }
-
-        @Override
-        public int read(byte[] target, int offset, int length) {
-            if (position >= bytes.length) {
-                return -1;
-            }
-            int n = Math.min(length, bytes.length - position);
-            System.arraycopy(bytes, position, target, offset, n);
-            position += n;
-            return n;
-        }
     }
 }
