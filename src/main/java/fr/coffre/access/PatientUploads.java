@@ -60,11 +60,11 @@ public class PatientUploads {
                         throw new ProblemException(
                                 ProblemType.FORBIDDEN, "You may add documents to your own record only.");
                     }
-                    DocumentEntry own = entry.withPatient(patient)
-                            .withUniqueId(
-                                    entry.uniqueId() != null
-                                            ? entry.uniqueId()
-                                            : UUID.randomUUID().toString())
+                    String uniqueId = entry.uniqueId() != null
+                            ? entry.uniqueId()
+                            : UUID.randomUUID().toString();
+                    DocumentEntry own = DocumentEntry.identity(uniqueId, patient)
+                            .orElse(entry)
                             .orElse(PATIENT_DEFAULTS);
                     return new DocumentMetadata(own, declared.mediaType(), declared.sha256(), null, null, null);
                 },

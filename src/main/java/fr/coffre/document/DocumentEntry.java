@@ -40,32 +40,9 @@ public record DocumentEntry(
                 first(author, other.author));
     }
 
-    public DocumentEntry withUniqueId(String value) {
-        return new DocumentEntry(
-                value,
-                patient,
-                typeCode,
-                classCode,
-                title,
-                creationTime,
-                serviceStartTime,
-                serviceStopTime,
-                confidentiality,
-                author);
-    }
-
-    public DocumentEntry withPatient(Identifier value) {
-        return new DocumentEntry(
-                uniqueId,
-                value,
-                typeCode,
-                classCode,
-                title,
-                creationTime,
-                serviceStartTime,
-                serviceStopTime,
-                confidentiality,
-                author);
+    /** An entry that states only who and which document: {@code orElse} completes it. */
+    public static DocumentEntry identity(String uniqueId, Identifier patient) {
+        return new DocumentEntry(uniqueId, patient, null, null, null, null, null, null, null, null);
     }
 
     private static <T> T first(T a, T b) {

@@ -29,7 +29,7 @@ public record ResolvedMetadata(DocumentEntry entry, String sha256, UUID replaces
         Identifier patient = resolvePatient(stated.patient(), facts);
         String uniqueId = resolveUniqueId(stated.uniqueId(), facts.stated().uniqueId());
         DocumentEntry entry =
-                stated.orElse(facts.stated()).withUniqueId(uniqueId).withPatient(patient);
+                DocumentEntry.identity(uniqueId, patient).orElse(stated).orElse(facts.stated());
         if (entry.typeCode() == null || blank(entry.typeCode().code())) {
             throw invalid("typeCode.code is required (a LOINC document type code), in metadata or in the document.");
         }

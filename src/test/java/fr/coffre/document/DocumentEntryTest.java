@@ -47,4 +47,13 @@ class DocumentEntryTest {
         assertEquals(full, DocumentEntry.EMPTY.orElse(full));
         assertEquals(full, full.orElse(DocumentEntry.EMPTY));
     }
+
+    @Test
+    void anIdentityOverridesWhoAndWhichDocumentAndKeepsTheRestOfTheOther() {
+        DocumentEntry declared = new DocumentEntry("u", null, REPORT, "c", "t", null, null, null, "N", null);
+        Identifier other = new Identifier("1.2.250.1.213.1.4.8", "248039263001064");
+        assertEquals(
+                new DocumentEntry("u-own", other, REPORT, "c", "t", null, null, null, "N", null),
+                DocumentEntry.identity("u-own", other).orElse(declared));
+    }
 }

@@ -97,8 +97,7 @@ class UploadRulesTest {
         var declared = declared(new DocumentEntry("u-1", DOMINIQUE, REPORT, null, null, null, null, null, null, null));
         assertRefused(
                 ProblemType.INVALID_METADATA,
-                () -> ResolvedMetadata.resolve(
-                        declared, facts(DocumentEntry.EMPTY.withUniqueId("u-2"), Optional.empty())));
+                () -> ResolvedMetadata.resolve(declared, facts(DocumentEntry.identity("u-2", null), Optional.empty())));
     }
 
     @Test
