@@ -11,6 +11,7 @@ import fr.coffre.access.PatientDocumentRepository;
 import fr.coffre.access.PatientPreferenceRepository;
 import fr.coffre.access.PatientUploads;
 import fr.coffre.access.VisibleDocument;
+import fr.coffre.api.DocumentListQuery;
 import fr.coffre.api.QueryParams;
 import fr.coffre.api.SlowClientGuard;
 import fr.coffre.blocking.Await;
@@ -23,6 +24,7 @@ import io.smallrye.common.annotation.RunOnVirtualThread;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -97,20 +99,16 @@ public class MeResource {
             description = "Newest first, or best match first with `q` (French full-text "
                     + "search, accents ignored, with a highlighted `snippet`). Filters: typeCode, classCode, from, to (a date or a "
                     + "date-time), producer. Pages of `limit` (default 20, at most 100); pass `next` back as `cursor`.")
-    public Uni<DocumentPage<DocumentSummary>> list(
-            @QueryParam("cursor") String cursor,
-            @QueryParam("limit") Integer limit,
-            @QueryParam("typeCode") String typeCode,
-            @QueryParam("classCode") String classCode,
-            @QueryParam("from") String from,
-            @QueryParam("to") String to,
-            @QueryParam("producer") String producer,
-            @QueryParam("q") String q) {
+    public Uni<DocumentPage<DocumentSummary>> list(@BeanParam DocumentListQuery query) {
         Identifier me = caller.patient();
-        var filter = new PatientDocumentRepository.Filter(
-                typeCode, classCode, QueryParams.instant("from", from), QueryParams.instant("to", to), producer, q);
         return documents
-                .list(me.value(), List.of(me.system()), Audience.PATIENT, filter, cursor, QueryParams.limit(limit))
+                .list(
+                        me.value(),
+                        List.of(me.system()),
+                        Audience.PATIENT,
+                        query.filter(),
+                        query.cursor,
+                        query.pageSize())
                 .map(page -> new DocumentPage<>(
                         page.items().stream().map(DocumentSummary::of).toList(), page.next()));
     }

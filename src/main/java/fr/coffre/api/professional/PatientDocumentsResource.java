@@ -10,7 +10,7 @@ import fr.coffre.access.PatientDocumentRepository;
 import fr.coffre.access.PatientPreferenceRepository;
 import fr.coffre.access.Reader;
 import fr.coffre.access.VisibleDocument;
-import fr.coffre.api.QueryParams;
+import fr.coffre.api.DocumentListQuery;
 import fr.coffre.blocking.Await;
 import fr.coffre.document.Ins;
 import fr.coffre.problem.ProblemException;
@@ -18,12 +18,12 @@ import fr.coffre.problem.ProblemType;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -77,20 +77,12 @@ public class PatientDocumentsResource {
     public Uni<DocumentPage<DocumentSummary>> list(
             @PathParam("ins") String ins,
             @HeaderParam(EMERGENCY_HEADER) String emergency,
-            @QueryParam("cursor") String cursor,
-            @QueryParam("limit") Integer limit,
-            @QueryParam("typeCode") String typeCode,
-            @QueryParam("classCode") String classCode,
-            @QueryParam("from") String from,
-            @QueryParam("to") String to,
-            @QueryParam("producer") String producer,
-            @QueryParam("q") String q) {
+            @BeanParam DocumentListQuery query) {
         Reader reader = caller.professional();
-        var filter = new PatientDocumentRepository.Filter(
-                typeCode, classCode, QueryParams.instant("from", from), QueryParams.instant("to", to), producer, q);
-        int pageSize = QueryParams.limit(limit);
+        var filter = query.filter();
+        int pageSize = query.pageSize();
         return audience(ins, emergency)
-                .chain(audience -> documents.list(ins, INS_SYSTEMS, audience, filter, cursor, pageSize))
+                .chain(audience -> documents.list(ins, INS_SYSTEMS, audience, filter, query.cursor, pageSize))
                 .call(page -> accessLog.record(page.items().stream()
                         .map(d -> entry(d, reader, "metadata", emergency))
                         .toList()))
