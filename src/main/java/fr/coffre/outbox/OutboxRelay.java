@@ -7,6 +7,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.mutiny.core.Context;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,6 +40,7 @@ public class OutboxRelay {
     private final long intervalMillis;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
+    private volatile Context context;
     private long timer = -1;
     private long lastFailureLog;
 
@@ -57,6 +59,10 @@ public class OutboxRelay {
     }
 
     void onStart(@Observes StartupEvent event) {
+        // Started from the main thread, so a context of the relay's own: a pass woken by an upload
+        // must not run on the request's context, which it would outlive (its callbacks there
+        // switched the request's CDI context off under the thread still writing the answer).
+        context = vertx.getOrCreateContext();
         timer = vertx.setPeriodic(intervalMillis, id -> wakeUp());
     }
 
@@ -68,10 +74,18 @@ public class OutboxRelay {
 
     /** Relays now rather than at the next tick; a call during a pass makes it run once more. */
     public void wakeUp() {
+        Context relayContext = context;
+        if (relayContext == null) {
+            return; // not started yet: the first tick relays
+        }
         if (!running.compareAndSet(false, true)) {
             again.set(true);
             return;
         }
+        relayContext.runOnContext(this::pass);
+    }
+
+    private void pass() {
         pool.withTransaction(connection -> outbox.lockOldest(connection, BATCH).flatMap(events -> {
                     if (events.isEmpty()) {
                         return Uni.createFrom().item(0);

@@ -137,6 +137,46 @@ class TracingTest {
         }
     }
 
+    /**
+     * The relay pass an upload wakes up works on a Vert.x context of its own: run on the request's
+     * context, it outlived the request there, and its callbacks on the event loop switched the
+     * request's CDI context off under the thread still writing the answer (a rare 500,
+     * ContextNotActiveException). Its SQL statements then also showed up in the upload's trace,
+     * which is what this test can see every time.
+     */
+    @Test
+    void theOutboxRelayAnUploadWakesDoesNotRunInTheRequestsContext() {
+        for (int i = 0; i < 3; i++) {
+            String traceId = randomHex(16);
+            String id = given().auth()
+                    .oauth2(KeycloakTokens.hospital())
+                    .header("traceparent", "00-" + traceId + "-" + randomHex(8) + "-01")
+                    .multiPart(
+                            "metadata",
+                            "metadata.json",
+                            metadata("trace-" + UUID.randomUUID()).encode().getBytes(),
+                            "application/json")
+                    .multiPart(
+                            "content",
+                            "document",
+                            "Compte rendu relayé.".getBytes(StandardCharsets.UTF_8),
+                            "text/plain")
+                    .when()
+                    .post("/api/v1/documents")
+                    .then()
+                    .statusCode(201)
+                    .extract()
+                    .path("id");
+            await().atMost(DEADLINE).until(() -> find("index document", id).isPresent());
+            List<String> outboxStatements = finished().stream()
+                    .filter(s -> s.getTraceId().equals(traceId) && s.getKind() == SpanKind.CLIENT)
+                    .map(s -> s.getName() + " " + s.getAttributes())
+                    .filter(s -> s.contains("SKIP LOCKED") || s.contains("DELETE FROM outbox"))
+                    .toList();
+            assertEquals(List.of(), outboxStatements, "the relay's statements in the upload's trace");
+        }
+    }
+
     private Optional<SpanData> find(String name, String documentId) {
         return finished().stream()
                 .filter(s -> s.getName().equals(name))
