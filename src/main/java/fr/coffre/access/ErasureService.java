@@ -4,6 +4,8 @@ import fr.coffre.blocking.Await;
 import fr.coffre.document.DocumentRepository;
 import fr.coffre.document.DocumentRepository.PatientDocuments;
 import fr.coffre.document.Identifier;
+import fr.coffre.ingest.Producer;
+import fr.coffre.ingest.ProducerQuotaRepository;
 import fr.coffre.ingest.SubmissionRepository;
 import fr.coffre.outbox.OutboxRepository;
 import fr.coffre.storage.DocumentObjectStore;
@@ -31,6 +33,7 @@ public class ErasureService {
     private final AccessLogRepository accessLog;
     private final PatientPreferenceRepository preferences;
     private final PendingObjectRepository pending;
+    private final ProducerQuotaRepository quotas;
     private final DocumentObjectStore store;
     private final Await await;
 
@@ -42,6 +45,7 @@ public class ErasureService {
             AccessLogRepository accessLog,
             PatientPreferenceRepository preferences,
             PendingObjectRepository pending,
+            ProducerQuotaRepository quotas,
             DocumentObjectStore store,
             Await await) {
         this.await = await;
@@ -52,6 +56,7 @@ public class ErasureService {
         this.accessLog = accessLog;
         this.preferences = preferences;
         this.pending = pending;
+        this.quotas = quotas;
         this.store = store;
     }
 
@@ -64,7 +69,8 @@ public class ErasureService {
                 .call(found -> outbox.eraseAbout(connection, found.ids()))
                 .call(found -> documents.erase(connection, found.ids()))
                 .call(() -> accessLog.erase(connection, patient))
-                .call(() -> preferences.erase(connection, patient))));
+                .call(() -> preferences.erase(connection, patient))
+                .call(() -> quotas.erase(connection, Producer.patient(patient).id()))));
         int left = 0;
         for (String key : erased.objectKeys()) {
             try {

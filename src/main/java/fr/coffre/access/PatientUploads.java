@@ -3,7 +3,6 @@ package fr.coffre.access;
 import fr.coffre.document.Code;
 import fr.coffre.document.DocumentEntry;
 import fr.coffre.document.Identifier;
-import fr.coffre.event.PatientKey;
 import fr.coffre.extraction.ContentKind;
 import fr.coffre.ingest.DocumentMetadata;
 import fr.coffre.ingest.DocumentView;
@@ -48,7 +47,7 @@ public class PatientUploads {
     }
 
     public DocumentView add(Identifier patient, InputStream body, String contentType) {
-        Producer self = new Producer("patient:" + PatientKey.of(patient), "Patient");
+        Producer self = Producer.patient(patient);
         IngestionService.Outcome outcome = upload.receive(
                 self,
                 self,

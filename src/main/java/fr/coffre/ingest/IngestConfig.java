@@ -64,6 +64,13 @@ public interface IngestConfig {
     @WithDefault("500")
     int producerBurst();
 
+    /**
+     * Tokens of a producer's quota an instance takes from PostgreSQL at a time: one statement per
+     * that many documents, and at most that many documents per instance beyond the quota.
+     */
+    @WithDefault("10")
+    int producerQuotaLease();
+
     /** Documents accepted but not yet indexed past which uploads are refused (503). */
     @WithDefault("100000")
     long maxBacklog();

@@ -1,6 +1,8 @@
 package fr.coffre.ingest;
 
+import fr.coffre.blocking.Await;
 import fr.coffre.document.DocumentRepository;
+import fr.coffre.observability.LogSafe;
 import fr.coffre.observability.Sampler;
 import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
@@ -15,6 +17,7 @@ import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
 
 /**
  * Decides, before a byte is read, whether an upload may start: refuses early and cheaply (503 or
@@ -26,6 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
 @ApplicationScoped
 public class UploadAdmission {
 
+    private static final Logger LOG = Logger.getLogger(UploadAdmission.class);
+
     private final IngestConfig config;
     private final long bytesPerUpload;
     private final DocumentRepository documents;
@@ -35,7 +40,7 @@ public class UploadAdmission {
     private final AtomicLong backlog = new AtomicLong();
     private final AtomicLong patientUploads = new AtomicLong();
     private final ConcurrentHashMap<String, Integer> inFlightBy = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, TokenBucket> quotas = new ConcurrentHashMap<>();
+    private final ProducerQuota quota;
     private Sampler<Long> backlogSampler;
     private long quotaSweeper = -1;
 
@@ -43,9 +48,13 @@ public class UploadAdmission {
             IngestConfig config,
             ObjectStorageConfig storage,
             DocumentRepository documents,
+            ProducerQuotaRepository quotas,
+            Await await,
             Vertx vertx,
             MeterRegistry registry) {
         this.config = config;
+        this.quota = new ProducerQuota(
+                quotas, await, config.producerRate(), config.producerBurst(), config.producerQuotaLease());
         // Each upload holds its head buffer, and a large one also the store client's part buffer.
         this.bytesPerUpload = 2L * storage.partSize();
         this.documents = documents;
@@ -70,7 +79,13 @@ public class UploadAdmission {
         // A bucket idle long enough to be full again is the same as a new one: forgotten, so that
         // callers seen once do not stay in memory for ever.
         long idle = Math.max(60_000, (long) (config.producerBurst() / config.producerRate() * 1000));
-        quotaSweeper = vertx.setPeriodic(idle, id -> quotas.values().removeIf(bucket -> bucket.idleFor() > idle));
+        quotaSweeper = vertx.setPeriodic(
+                idle,
+                id -> quota.forgetIdle(Duration.ofMillis(idle))
+                        .subscribe()
+                        .with(
+                                forgotten -> {},
+                                failure -> LOG.debugf("Could not forget idle quotas: %s", LogSafe.describe(failure))));
     }
 
     void onStop(@Observes ShutdownEvent event) {
@@ -96,7 +111,7 @@ public class UploadAdmission {
                             + " allowed; retry later.",
                     config.retryAfter());
         }
-        Duration wait = bucket(producer).take();
+        Duration wait = quota.take(producer.id());
         if (!wait.isZero()) {
             throw ProblemException.retryLater(
                     ProblemType.QUOTA_EXCEEDED,
@@ -135,8 +150,7 @@ public class UploadAdmission {
      * batch is read at its producer's rate and leaves the rest of the instance to the others.
      */
     public void pace(Producer producer) {
-        TokenBucket bucket = bucket(producer);
-        for (Duration wait = bucket.take(); !wait.isZero(); wait = bucket.take()) {
+        for (Duration wait = quota.take(producer.id()); !wait.isZero(); wait = quota.take(producer.id())) {
             try {
                 Thread.sleep(wait);
             } catch (InterruptedException e) {
@@ -145,11 +159,6 @@ public class UploadAdmission {
                         ProblemType.OVERLOADED, "The service is stopping; retry later.", config.retryAfter());
             }
         }
-    }
-
-    private TokenBucket bucket(Producer producer) {
-        return quotas.computeIfAbsent(
-                producer.id(), id -> new TokenBucket(config.producerRate(), config.producerBurst()));
     }
 
     private void release(Producer producer) {
@@ -185,35 +194,5 @@ public class UploadAdmission {
     public interface Permit extends AutoCloseable {
         @Override
         void close();
-    }
-
-    /** Refills continuously at {@code rate} per second up to {@code burst}. */
-    static final class TokenBucket {
-        private final double rate;
-        private final double burst;
-        private double tokens;
-        private volatile long last = System.nanoTime();
-
-        TokenBucket(double rate, int burst) {
-            this.rate = rate;
-            this.burst = burst;
-            this.tokens = burst;
-        }
-
-        long idleFor() {
-            return (System.nanoTime() - last) / 1_000_000;
-        }
-
-        /** Zero when a token was taken, else how long until one is there. */
-        synchronized Duration take() {
-            long now = System.nanoTime();
-            tokens = Math.min(burst, tokens + (now - last) / 1e9 * rate);
-            last = now;
-            if (tokens >= 1) {
-                tokens -= 1;
-                return Duration.ZERO;
-            }
-            return Duration.ofMillis((long) Math.ceil((1 - tokens) / rate * 1000));
-        }
     }
 }

@@ -14,6 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import fr.coffre.document.Identifier;
+import fr.coffre.ingest.Producer;
 import fr.coffre.testing.Corpus;
 import fr.coffre.testing.Database;
 import fr.coffre.testing.KeycloakTokens;
@@ -593,6 +595,14 @@ class PatientAccessTest {
                 .statusCode(200);
         List<String> keys = List.of(objectKey(first), objectKey(second));
         assertTrue(keys.stream().allMatch(StoredObjects::exists));
+        given().auth()
+                .oauth2(camille)
+                .multiPart("content", "scan.pdf", Corpus.bytes("pdf/CR-BIO_TSH_rendition.pdf"), "application/pdf")
+                .post("/api/v1/me/documents")
+                .then()
+                .statusCode(201);
+        String ownUploads = Producer.patient(new Identifier(NIR_TEST, CAMILLE)).id();
+        assertEquals(1, count("SELECT count(*) FROM producer_quota WHERE producer_id = $1", ownUploads));
 
         given().auth().oauth2(camille).delete("/api/v1/me").then().statusCode(200);
 
@@ -602,6 +612,10 @@ class PatientAccessTest {
             UUID.fromString(first), UUID.fromString(second)
         }));
         assertEquals(0, count("SELECT count(*) FROM access_log WHERE patient_id = $1", CAMILLE));
+        assertEquals(
+                0,
+                count("SELECT count(*) FROM producer_quota WHERE producer_id = $1", ownUploads),
+                "the rate bucket of the patient's own uploads");
         given().auth()
                 .oauth2(camille)
                 .get("/api/v1/me/documents")
