@@ -433,7 +433,7 @@ class DocumentExtractorLimitsTest {
                 .until(() -> extractor.abandonedParsesRunning() == 0);
     }
 
-    private static PDDocument pdfWithPages(int pages) throws IOException {
+    static PDDocument pdfWithPages(int pages) throws IOException {
         PDDocument document = new PDDocument();
         PDType1Font font = new PDType1Font(Standard14Fonts.FontName.HELVETICA);
         for (int p = 0; p < pages; p++) {

@@ -1,0 +1,289 @@
+package fr.coffre.extraction;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Extracts in child processes ({@link ExtractionChild}), one document at a time each, so that a
+ * parse past its deadline is stopped, not abandoned: the process that runs it ends (by itself at
+ * the deadline, or killed a little after it), and the next document gets a new one. A process is
+ * reused while its documents end normally, so the Java and Tika start-up is paid rarely.
+ *
+ * <p>The processes run the same classes as this one: the class path of the running JVM, or, in a
+ * Quarkus fast-jar, the jars of its {@code lib} and {@code app} folders.
+ */
+public final class ForkedExtractor implements AutoCloseable {
+
+    /** How long past the deadline the child may take to answer by itself before it is killed. */
+    static final Duration GRACE = Duration.ofSeconds(2);
+
+    private static final Duration START_UP = Duration.ofSeconds(90);
+    private static final int MAX_ANSWER_BYTES = 64 << 20;
+
+    private final ExtractionLimits limits;
+    private final List<String> command;
+    private final LinkedBlockingQueue<Child> idle = new LinkedBlockingQueue<>();
+    private final Set<Child> children = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService watchdog;
+    private final AtomicInteger running = new AtomicInteger();
+    private final AtomicLong stopped = new AtomicLong();
+    private volatile String startFailure;
+    private volatile boolean closed;
+
+    /** @param javaOptions the child JVM's options (heap, collector), before its class path */
+    public ForkedExtractor(ExtractionLimits limits, List<String> javaOptions) {
+        this.limits = limits;
+        this.command = command(limits, javaOptions);
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "coffre-extraction-watchdog");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    public ExtractionLimits limits() {
+        return limits;
+    }
+
+    /**
+     * Extracts from a file, which is left in place.
+     *
+     * @throws DocumentContentException       the document cannot be indexed; see its reason
+     *                                        ({@code parse-timeout} when its process was stopped)
+     * @throws IOException                    the file could not be read, or the process ended
+     *                                        without an answer: retry
+     * @throws ExtractionUnavailableException no extraction process could be started: retry later
+     */
+    public ExtractedContent extract(Path file) throws IOException {
+        if (closed) {
+            throw new ExtractionUnavailableException("the extractor is closed");
+        }
+        Child child = idle.poll();
+        while (child != null && !child.process.isAlive()) {
+            forget(child);
+            child = idle.poll();
+        }
+        if (child == null) {
+            child = start();
+        }
+        running.incrementAndGet();
+        boolean reusable = false;
+        try {
+            ExtractedContent content = child.extract(file.toAbsolutePath());
+            reusable = true;
+            return content;
+        } catch (DocumentContentException e) {
+            reusable = e.reason() != QuarantineReason.PARSE_TIMEOUT;
+            if (!reusable) {
+                stopped.incrementAndGet();
+            }
+            throw e;
+        } finally {
+            running.decrementAndGet();
+            if (reusable && !closed && child.process.isAlive()) {
+                idle.offer(child);
+            } else {
+                forget(child);
+            }
+        }
+    }
+
+    /** Extractions under way now. */
+    public int running() {
+        return running.get();
+    }
+
+    /** Extractions stopped at their deadline, their process ended, since start. */
+    public long stopped() {
+        return stopped.get();
+    }
+
+    /** Child processes alive, busy or idle. */
+    public int processes() {
+        return (int) children.stream().filter(c -> c.process.isAlive()).count();
+    }
+
+    /** The child processes, busy or idle. */
+    List<ProcessHandle> processHandles() {
+        return children.stream().map(c -> c.process.toHandle()).toList();
+    }
+
+    /** Why the last extraction process could not start; null once one has. */
+    public String startFailure() {
+        return startFailure;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        children.forEach(this::forget);
+        watchdog.shutdownNow();
+    }
+
+    private Child start() {
+        Process process;
+        try {
+            process = new ProcessBuilder(command)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+        } catch (IOException e) {
+            startFailure = "the extraction process could not start: " + e.getMessage();
+            throw new ExtractionUnavailableException(startFailure);
+        }
+        Child child = new Child(process);
+        children.add(child);
+        if (closed) {
+            forget(child);
+            throw new ExtractionUnavailableException("the extractor is closed");
+        }
+        AtomicBoolean late = new AtomicBoolean();
+        ScheduledFuture<?> kill = watchdog.schedule(
+                () -> {
+                    late.set(true);
+                    process.destroyForcibly();
+                },
+                START_UP.toMillis(),
+                TimeUnit.MILLISECONDS);
+        try {
+            if (child.in.read() != ExtractionChild.READY) {
+                throw new EOFException("exit status " + exitStatus(process));
+            }
+        } catch (IOException e) {
+            forget(child);
+            startFailure = "the extraction process did not start"
+                    + (late.get() ? " within " + START_UP.toSeconds() + " s" : ": " + e.getMessage());
+            throw new ExtractionUnavailableException(startFailure);
+        } finally {
+            kill.cancel(false);
+        }
+        startFailure = null;
+        return child;
+    }
+
+    private void forget(Child child) {
+        children.remove(child);
+        child.process.destroyForcibly();
+    }
+
+    private static String exitStatus(Process process) {
+        try {
+            return process.waitFor(1, TimeUnit.SECONDS) ? String.valueOf(process.exitValue()) : "none yet";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        }
+    }
+
+    private final class Child {
+        final Process process;
+        final DataInputStream in;
+        final DataOutputStream out;
+
+        Child(Process process) {
+            this.process = process;
+            this.in = new DataInputStream(new BufferedInputStream(process.getInputStream(), 1 << 16));
+            this.out = new DataOutputStream(new BufferedOutputStream(process.getOutputStream()));
+        }
+
+        ExtractedContent extract(Path file) throws IOException {
+            AtomicBoolean killed = new AtomicBoolean();
+            ScheduledFuture<?> kill = watchdog.schedule(
+                    () -> {
+                        killed.set(true);
+                        process.destroyForcibly();
+                    },
+                    limits.parseTimeout().plus(GRACE).toMillis(),
+                    TimeUnit.MILLISECONDS);
+            try {
+                out.writeUTF(file.toString());
+                out.flush();
+                int status = in.read();
+                switch (status) {
+                    case ExtractionChild.EXTRACTED -> {
+                        int length = in.readInt();
+                        if (length < 0 || length > MAX_ANSWER_BYTES) {
+                            throw new IOException("the extraction process answered " + length + " bytes");
+                        }
+                        return ExtractedContentCodec.decode(in.readNBytes(length));
+                    }
+                    case ExtractionChild.REFUSED -> {
+                        QuarantineReason reason = QuarantineReason.valueOf(in.readUTF());
+                        String message = in.readUTF();
+                        if (reason == QuarantineReason.PARSE_TIMEOUT) {
+                            message += "; its process was stopped";
+                        }
+                        throw new DocumentContentException(reason, message);
+                    }
+                    case ExtractionChild.FAILED -> throw new IOException(in.readUTF());
+                    default -> throw new EOFException("exit status " + exitStatus(process));
+                }
+            } catch (IOException e) {
+                if (killed.get()) {
+                    throw new DocumentContentException(
+                            QuarantineReason.PARSE_TIMEOUT,
+                            "extraction took longer than "
+                                    + limits.parseTimeout().toMillis() + " ms and its process was stopped");
+                }
+                if (!process.isAlive()) {
+                    throw new IOException("the extraction process ended without an answer: " + e.getMessage(), e);
+                }
+                throw e;
+            } finally {
+                kill.cancel(false);
+            }
+        }
+    }
+
+    private static List<String> command(ExtractionLimits limits, List<String> javaOptions) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(javaOptions);
+        command.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
+        command.add("-cp");
+        command.add(classPath());
+        command.add(ExtractionChild.class.getName());
+        command.add(String.valueOf(limits.maxDocumentBytes()));
+        command.add(String.valueOf(limits.maxTextChars()));
+        command.add(String.valueOf(limits.parseTimeout().toMillis()));
+        command.add(String.valueOf(limits.maxXmlDepth()));
+        command.add(String.valueOf(limits.maxEmbeddedDepth()));
+        command.add(String.valueOf(limits.maxEmbeddedDocuments()));
+        command.add(String.valueOf(limits.maxEmbeddedBytes()));
+        return command;
+    }
+
+    /** This JVM's class path, or the jars of the Quarkus fast-jar it was started from. */
+    static String classPath() {
+        String own = System.getProperty("java.class.path");
+        Path runner = Path.of(own);
+        if (own.endsWith("quarkus-run.jar") && Files.isRegularFile(runner)) {
+            Path app = runner.toAbsolutePath().getParent();
+            return String.join(
+                    File.pathSeparator,
+                    app.resolve("lib/boot/*").toString(),
+                    app.resolve("lib/main/*").toString(),
+                    app.resolve("app/*").toString());
+        }
+        return own;
+    }
+}

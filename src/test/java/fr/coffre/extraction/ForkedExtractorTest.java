@@ -1,0 +1,89 @@
+package fr.coffre.extraction;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import fr.coffre.testing.Corpus;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Extraction in child processes: the same result, and a parse past its deadline really stops. */
+class ForkedExtractorTest {
+
+    static final List<String> JAVA_OPTIONS = List.of("-XX:+UseSerialGC", "-Xmx256m", "-XX:+ExitOnOutOfMemoryError");
+    static final ForkedExtractor FORKED = new ForkedExtractor(ExtractionLimits.defaults(), JAVA_OPTIONS);
+
+    @TempDir
+    Path tmp;
+
+    @AfterAll
+    static void close() {
+        FORKED.close();
+    }
+
+    @Test
+    void extractsWhatTheExtractorExtractsInProcess() throws IOException {
+        for (String file : List.of(
+                "cda/LDL-SES_2022.01.xml",
+                "cda/BIO-CR-BIO_2024.01_TSH_1.xml",
+                "fhir/Bundle-example-annexe-fhir-document.json",
+                "fhir/DocumentReference-example-td3-1a-cr-consultation.xml",
+                "pdf/TLM-CR_rendition.pdf",
+                "img/FOP_fop.jpg")) {
+            assertEquals(
+                    DocumentExtractorCorpusTest.EXTRACTOR.extract(Corpus.file(file)),
+                    FORKED.extract(Corpus.file(file)),
+                    file);
+        }
+        assertEquals(1, FORKED.processes(), "one process served them all, one after the other");
+    }
+
+    @Test
+    void aRefusedDocumentGetsItsReasonAndLeavesTheProcessInUse() throws IOException {
+        Path empty = Files.createFile(tmp.resolve("empty.pdf"));
+        DocumentContentException e = assertThrows(DocumentContentException.class, () -> FORKED.extract(empty));
+        assertEquals(QuarantineReason.EMPTY, e.reason());
+        assertTrue(
+                FORKED.extract(Corpus.file("pdf/TLM-CR_rendition.pdf")).text().length() > 100);
+    }
+
+    @Test
+    void aParsePastItsDeadlineIsStoppedWithItsProcess() throws IOException {
+        Path big = tmp.resolve("big.pdf");
+        try (PDDocument document = DocumentExtractorLimitsTest.pdfWithPages(400)) {
+            document.save(big.toFile());
+        }
+        try (ForkedExtractor hasty = new ForkedExtractor(
+                ExtractionLimits.defaults().withParseTimeout(Duration.ofMillis(50)), JAVA_OPTIONS)) {
+            // The process is started (and Tika set up) by a first document, outside the deadline.
+            assertThrows(DocumentContentException.class, () -> hasty.extract(Files.createFile(tmp.resolve("e"))));
+            ProcessHandle child = hasty.processHandles().getFirst();
+
+            long start = System.nanoTime();
+            DocumentContentException e = assertThrows(DocumentContentException.class, () -> hasty.extract(big));
+            long elapsed = (System.nanoTime() - start) / 1_000_000;
+
+            assertEquals(QuarantineReason.PARSE_TIMEOUT, e.reason());
+            assertTrue(
+                    elapsed < ForkedExtractor.GRACE.toMillis(),
+                    "answered at the deadline, not when the parse would end: " + elapsed + " ms");
+            await("the process that parsed it has ended")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> !child.isAlive());
+            assertEquals(1, hasty.stopped());
+            assertEquals(0, hasty.processes(), "no process left running the parse");
+            assertEquals(0, hasty.running());
+        }
+        assertTrue(
+                FORKED.extract(big).text().length() > 10_000, "the same PDF parses in full without the short deadline");
+    }
+}
