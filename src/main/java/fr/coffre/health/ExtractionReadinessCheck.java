@@ -1,17 +1,18 @@
 package fr.coffre.health;
 
-import fr.coffre.extraction.DocumentExtractor;
+import fr.coffre.extraction.ForkedExtractor;
 import fr.coffre.index.DocumentExtractorHolder;
 import fr.coffre.roles.RolesConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * A worker whose extractor refuses work (too many parses past their deadline still running) can
- * index nothing: it says so, rather than take records it can only send to the retry topic. An
- * API-only instance does not extract, and this check says nothing against it.
+ * A worker that cannot start its extraction processes can index nothing: it says so (with why),
+ * rather than take records it can only send to the retry topic. An API-only instance does not
+ * extract, and this check says nothing against it.
  */
 @Readiness
 @ApplicationScoped
@@ -27,13 +28,15 @@ public class ExtractionReadinessCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        DocumentExtractor current = extractor.extractor();
-        int abandoned = current.abandonedParsesRunning();
-        int allowed = current.limits().maxAbandonedParses();
-        return HealthCheckResponse.named("extraction")
-                .status(!worker || abandoned <= allowed)
-                .withData("abandonedParsesRunning", abandoned)
-                .withData("maxAbandonedParses", allowed)
-                .build();
+        ForkedExtractor current = extractor.extractor();
+        String failure = current.startFailure();
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("extraction")
+                .status(!worker || failure == null)
+                .withData("processes", current.processes())
+                .withData("running", current.running())
+                .withData("stopped", current.stopped());
+        return failure == null
+                ? response.build()
+                : response.withData("error", failure).build();
     }
 }

@@ -1,28 +1,30 @@
 package fr.coffre.index;
 
-import fr.coffre.extraction.DocumentExtractor;
 import fr.coffre.extraction.ExtractionLimits;
+import fr.coffre.extraction.ForkedExtractor;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 
 /**
- * The one {@link DocumentExtractor} of this instance (Apache Tika is set up once, in about a
- * second, when it is first needed), with its limits from configuration.
+ * The one extractor of this instance, with its limits from configuration: documents are extracted
+ * in child processes ({@link ForkedExtractor}), started when first needed and reused, so that a
+ * parse past its deadline is stopped with its process.
  */
 @Singleton
 public class DocumentExtractorHolder {
 
-    private final DocumentExtractor extractor;
+    private final ForkedExtractor extractor;
 
     public DocumentExtractorHolder(ExtractionConfig config) {
-        this.extractor = new DocumentExtractor(ExtractionLimits.defaults()
-                .withMaxDocumentBytes(config.maxDocumentBytes())
-                .withMaxTextChars(config.maxTextChars())
-                .withParseTimeout(config.parseTimeout())
-                .withMaxAbandonedParses(config.maxAbandonedParses()));
+        this.extractor = new ForkedExtractor(
+                ExtractionLimits.defaults()
+                        .withMaxDocumentBytes(config.maxDocumentBytes())
+                        .withMaxTextChars(config.maxTextChars())
+                        .withParseTimeout(config.parseTimeout()),
+                config.processJavaOptions());
     }
 
-    public DocumentExtractor extractor() {
+    public ForkedExtractor extractor() {
         return extractor;
     }
 

@@ -3,6 +3,7 @@ package fr.coffre.index;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 
 /** The limits the workers' extractor runs under (see {@link fr.coffre.extraction.ExtractionLimits}). */
 @ConfigMapping(prefix = "coffre.extraction")
@@ -16,11 +17,14 @@ public interface ExtractionConfig {
     @WithDefault("1048576")
     int maxTextChars();
 
-    /** The most one extraction may take; past it, it is abandoned. */
+    /** The most one extraction may take; past it, its process is stopped and the document quarantined. */
     @WithDefault("PT30S")
     Duration parseTimeout();
 
-    /** Abandoned parses still running past which the extractor refuses new work (retried later). */
-    @WithDefault("4")
-    int maxAbandonedParses();
+    /**
+     * The JVM options of the extraction processes (one per extraction running at once, reused):
+     * their heap bounds what one document's parse may use.
+     */
+    @WithDefault("-XX:+UseSerialGC,-Xmx256m")
+    List<String> processJavaOptions();
 }

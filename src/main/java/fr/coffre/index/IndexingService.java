@@ -13,6 +13,7 @@ import fr.coffre.extraction.ExtractedContent;
 import fr.coffre.extraction.QuarantineReason;
 import fr.coffre.observability.LogSafe;
 import fr.coffre.storage.DocumentObjectStore;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -78,10 +79,22 @@ public class IndexingService {
                 .description("Documents this instance's workers are reading, parsing or indexing now")
                 .register(registry);
         Gauge.builder(
-                        "coffre.extraction.abandoned",
+                        "coffre.extraction.running",
                         extractor,
-                        holder -> holder.extractor().abandonedParsesRunning())
-                .description("Extractions past their deadline whose thread is still running")
+                        holder -> holder.extractor().running())
+                .description("Extractions under way in this instance's extraction processes")
+                .register(registry);
+        Gauge.builder(
+                        "coffre.extraction.processes",
+                        extractor,
+                        holder -> holder.extractor().processes())
+                .description("Extraction processes alive, busy or idle")
+                .register(registry);
+        FunctionCounter.builder(
+                        "coffre.extraction.stopped",
+                        extractor,
+                        holder -> holder.extractor().stopped())
+                .description("Extractions stopped at their deadline, with their process")
                 .register(registry);
     }
 

@@ -1,25 +1,60 @@
 package fr.coffre.health;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import fr.coffre.extraction.DocumentContentException;
-import fr.coffre.extraction.QuarantineReason;
+import fr.coffre.extraction.ExtractionUnavailableException;
 import fr.coffre.index.DocumentExtractorHolder;
 import fr.coffre.index.ExtractionConfig;
 import fr.coffre.roles.RolesConfig;
-import java.io.InputStream;
+import fr.coffre.testing.Corpus;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
+import java.util.List;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.Test;
 
 class ExtractionReadinessCheckTest {
 
     @Test
-    void aWorkerWhoseExtractorRefusesWorkIsNotReadyUntilTheAbandonedParseEnds() {
-        DocumentExtractorHolder holder = new DocumentExtractorHolder(new ExtractionConfig() {
+    void aWorkerThatExtractsIsReady() throws Exception {
+        DocumentExtractorHolder holder = new DocumentExtractorHolder(config(List.of("-XX:+UseSerialGC", "-Xmx256m")));
+        try {
+            holder.extractor().extract(Corpus.file("pdf/TLM-CR_rendition.pdf"));
+            HealthCheckResponse response = new ExtractionReadinessCheck(holder, roles(true)).call();
+            assertEquals(HealthCheckResponse.Status.UP, response.getStatus());
+            assertEquals(1L, response.getData().orElseThrow().get("processes"));
+        } finally {
+            holder.extractor().close();
+        }
+    }
+
+    @Test
+    void aWorkerThatCannotStartItsExtractionProcessesIsNotReadyAndSaysWhy() {
+        DocumentExtractorHolder holder = new DocumentExtractorHolder(config(List.of("-XX:+NoSuchOptionAnywhere")));
+        try {
+            ExtractionReadinessCheck worker = new ExtractionReadinessCheck(holder, roles(true));
+            ExtractionReadinessCheck apiOnly = new ExtractionReadinessCheck(holder, roles(false));
+            assertEquals(HealthCheckResponse.Status.UP, worker.call().getStatus(), "nothing tried yet");
+
+            assertThrows(
+                    ExtractionUnavailableException.class,
+                    () -> holder.extractor().extract(Corpus.file("pdf/TLM-CR_rendition.pdf")));
+
+            HealthCheckResponse response = worker.call();
+            assertEquals(HealthCheckResponse.Status.DOWN, response.getStatus());
+            assertTrue(
+                    String.valueOf(response.getData().orElseThrow().get("error"))
+                            .startsWith("the extraction process did not start"),
+                    "why: " + response.getData());
+            assertEquals(HealthCheckResponse.Status.UP, apiOnly.call().getStatus(), "an API instance extracts nothing");
+        } finally {
+            holder.extractor().close();
+        }
+    }
+
+    private static ExtractionConfig config(List<String> javaOptions) {
+        return new ExtractionConfig() {
             public long maxDocumentBytes() {
                 return 1 << 20;
             }
@@ -29,47 +64,11 @@ class ExtractionReadinessCheckTest {
             }
 
             public Duration parseTimeout() {
-                return Duration.ofMillis(100);
+                return Duration.ofSeconds(30);
             }
 
-            public int maxAbandonedParses() {
-                return 0;
-            }
-        });
-        try {
-            ExtractionReadinessCheck worker = new ExtractionReadinessCheck(holder, roles(true));
-            ExtractionReadinessCheck apiOnly = new ExtractionReadinessCheck(holder, roles(false));
-            assertEquals(HealthCheckResponse.Status.UP, worker.call().getStatus());
-
-            CountDownLatch release = new CountDownLatch(1);
-            DocumentContentException e = assertThrows(
-                    DocumentContentException.class, () -> holder.extractor().extract(stuckUntil(release)));
-            assertEquals(QuarantineReason.PARSE_TIMEOUT, e.reason());
-            assertEquals(HealthCheckResponse.Status.DOWN, worker.call().getStatus());
-            assertEquals(HealthCheckResponse.Status.UP, apiOnly.call().getStatus(), "an API instance extracts nothing");
-
-            release.countDown();
-            await("the abandoned parse ends")
-                    .atMost(Duration.ofSeconds(30))
-                    .until(() -> worker.call().getStatus() == HealthCheckResponse.Status.UP);
-        } finally {
-            holder.extractor().close();
-        }
-    }
-
-    /** A read that nothing interrupts, not even closing the stream: it ends when the test says so. */
-    private static InputStream stuckUntil(CountDownLatch release) {
-        return new InputStream() {
-            @Override
-            public int read() {
-                while (true) {
-                    try {
-                        release.await();
-                        return -1;
-                    } catch (InterruptedException e) {
-                        // deaf to interruption, like a parser in a tight loop
-                    }
-                }
+            public List<String> processJavaOptions() {
+                return javaOptions;
             }
         };
     }

@@ -74,7 +74,9 @@ class MetricsTest {
                         >= 1,
                 "the extraction of the text document is timed");
         assertTrue(after.has("coffre_indexing_in_progress", Map.of()), "documents being indexed");
-        assertTrue(after.has("coffre_extraction_abandoned", Map.of()), "abandoned parses still running");
+        assertTrue(after.has("coffre_extraction_running", Map.of()), "extractions under way");
+        assertTrue(after.has("coffre_extraction_processes", Map.of()), "extraction processes alive");
+        assertTrue(after.has("coffre_extraction_stopped_total", Map.of()), "parses stopped at their deadline");
         assertTrue(
                 after.has("coffre_indexing_lag_records", Map.of("topic", "coffre.documents.stored")),
                 "the indexing group's lag is measured");
