@@ -136,8 +136,10 @@ public final class ContentSniffer {
             } else if (text.startsWith("<!", lt)) {
                 at = endOf(text, lt, ">");
             } else {
-                Matcher m = XML_ROOT.matcher(text);
-                if (m.find(lt) && m.start() == lt) {
+                // One attempt, at this '<' only: find() would retry at every later position and,
+                // on a head of "<a<a<a..." without '>', scan it again from each (quadratic).
+                Matcher m = XML_ROOT.matcher(text).region(lt, text.length());
+                if (m.lookingAt()) {
                     String local = m.group(2);
                     String attributes = m.group(3);
                     if (local.equals("ClinicalDocument") && attributes.contains("urn:hl7-org:v3")) {

@@ -3,6 +3,7 @@ package fr.coffre.load;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -84,12 +85,15 @@ public final class BenchReport {
         double workerCpu = (ticks(cpu, "worker.drainEnd") - ticks(cpu, "worker.drainStart")) / (double) clkTck;
         long apiRssKb = -1;
         long workerRssKb = -1;
+        long childrenRssKb = 0;
         if (!apiPid.isBlank() && Files.exists(Path.of("/proc", apiPid))) {
             apiTotalCpu = (cpuTicks(apiPid) - ticks(cpu, "api.acceptStart")) / (double) clkTck;
             apiRssKb = statusKb(apiPid, "VmHWM");
+            childrenRssKb += childrenPeakRssKb(apiPid);
         }
         if (split && Files.exists(Path.of("/proc", workerPid))) {
             workerRssKb = statusKb(workerPid, "VmHWM");
+            childrenRssKb += childrenPeakRssKb(workerPid);
         }
 
         // (1) and (2)
@@ -143,7 +147,8 @@ public final class BenchReport {
         lines.add(String.format(Locale.ROOT, "(4) CPU: %.1f ms per accepted document (%s); %.1f ms per indexed document (%s)",
                 msPerAccepted, split ? "api process alone, over the saturation" : "the one process over the acceptance phases, indexing included",
                 msPerIndexed, split ? "worker process alone, draining the saturation's backlog" : "the one process, from the first acceptance to the end of the drain"));
-        lines.add(String.format(Locale.ROOT, "    peak RSS: %s%s", human(apiRssKb), split ? " (api), " + human(workerRssKb) + " (worker)" : ""));
+        lines.add(String.format(Locale.ROOT, "    peak RSS: %s%s; the extraction processes besides: %s", human(apiRssKb),
+                split ? " (api), " + human(workerRssKb) + " (worker)" : "", human(childrenRssKb)));
 
         List<String> missed = new ArrayList<>();
         if (ratio < TARGET_RATIO) missed.add(String.format(Locale.ROOT, "ratio %.2f < %.1f", ratio, TARGET_RATIO));
@@ -277,12 +282,45 @@ public final class BenchReport {
                 StorageCeiling.env("COFFRE_PG_PASSWORD", "coffre-local"));
     }
 
-    /** utime + stime of a process, in clock ticks. */
+    /**
+     * CPU of a process and of its children (the worker's extraction processes), in clock ticks:
+     * utime + stime of each, plus the children it has already reaped (cutime + cstime).
+     */
     static long cpuTicks(String pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc", pid, "stat"));
-        // Fields after the command name, which is in parentheses and may hold spaces.
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        long ticks = 0;
+        for (String p : withChildren(pid)) {
+            try {
+                String stat = Files.readString(Path.of("/proc", p, "stat"));
+                // Fields after the command name, which is in parentheses and may hold spaces.
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]) + Long.parseLong(fields[13])
+                        + Long.parseLong(fields[14]);
+            } catch (NoSuchFileException e) {
+                // a child that ended meanwhile: its CPU is its parent's cutime now
+            }
+        }
+        return ticks;
+    }
+
+    /** The process and its children, as /proc names them. */
+    static List<String> withChildren(String pid) {
+        List<String> all = new ArrayList<>(List.of(pid));
+        ProcessHandle.of(Long.parseLong(pid))
+                .ifPresent(p -> p.children().forEach(c -> all.add(String.valueOf(c.pid()))));
+        return all;
+    }
+
+    /** Peak resident memory of the children alive now (extraction processes), in kB, summed. */
+    static long childrenPeakRssKb(String pid) throws IOException {
+        long kb = 0;
+        for (String p : withChildren(pid).subList(1, withChildren(pid).size())) {
+            try {
+                kb += statusKb(p, "VmHWM");
+            } catch (NoSuchFileException e) {
+                // ended meanwhile
+            }
+        }
+        return kb;
     }
 
     /** A kB figure of /proc/PID/status (VmRSS, VmHWM). */
