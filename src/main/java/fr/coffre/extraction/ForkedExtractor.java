@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -37,12 +37,17 @@ public final class ForkedExtractor implements AutoCloseable {
     /** How long past the deadline the child may take to answer by itself before it is killed. */
     static final Duration GRACE = Duration.ofSeconds(2);
 
+    /** An idle process is ended after this long unused: its memory back, a new one when needed. */
+    static final Duration IDLE = Duration.ofMinutes(2);
+
     private static final Duration START_UP = Duration.ofSeconds(90);
     private static final int MAX_ANSWER_BYTES = 64 << 20;
 
     private final ExtractionLimits limits;
     private final List<String> command;
-    private final LinkedBlockingQueue<Child> idle = new LinkedBlockingQueue<>();
+    // Last in, first out: the work goes to the processes used last, whose JIT has compiled the
+    // parsers already; the others stay idle and end.
+    private final LinkedBlockingDeque<Child> idle = new LinkedBlockingDeque<>();
     private final Set<Child> children = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService watchdog;
     private final AtomicInteger running = new AtomicInteger();
@@ -59,6 +64,18 @@ public final class ForkedExtractor implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        long every = IDLE.toMillis() / 4;
+        watchdog.scheduleWithFixedDelay(() -> endIdle(IDLE), every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Ends the idle processes unused for {@code idle} or more. */
+    void endIdle(Duration idle) {
+        long before = System.nanoTime() - idle.toNanos();
+        for (Child child : List.copyOf(this.idle)) {
+            if (child.lastUsed - before <= 0 && this.idle.remove(child)) {
+                forget(child);
+            }
+        }
     }
 
     public ExtractionLimits limits() {
@@ -78,10 +95,10 @@ public final class ForkedExtractor implements AutoCloseable {
         if (closed) {
             throw new ExtractionUnavailableException("the extractor is closed");
         }
-        Child child = idle.poll();
+        Child child = idle.pollFirst();
         while (child != null && !child.process.isAlive()) {
             forget(child);
-            child = idle.poll();
+            child = idle.pollFirst();
         }
         if (child == null) {
             child = start();
@@ -101,7 +118,8 @@ public final class ForkedExtractor implements AutoCloseable {
         } finally {
             running.decrementAndGet();
             if (reusable && !closed && child.process.isAlive()) {
-                idle.offer(child);
+                child.lastUsed = System.nanoTime();
+                idle.offerFirst(child);
             } else {
                 forget(child);
             }
@@ -198,6 +216,7 @@ public final class ForkedExtractor implements AutoCloseable {
         final Process process;
         final DataInputStream in;
         final DataOutputStream out;
+        volatile long lastUsed = System.nanoTime();
 
         Child(Process process) {
             this.process = process;

@@ -57,6 +57,26 @@ class ForkedExtractorTest {
     }
 
     @Test
+    void anIdleProcessEndsAndTheNextDocumentStartsANewOne() throws IOException {
+        try (ForkedExtractor extractor = new ForkedExtractor(ExtractionLimits.defaults(), JAVA_OPTIONS)) {
+            extractor.extract(Corpus.file("cda/LDL-SES_2022.01.xml"));
+            ProcessHandle first = extractor.processHandles().getFirst();
+            extractor.endIdle(Duration.ofHours(1));
+            assertEquals(1, extractor.processes(), "used just now: kept");
+
+            extractor.endIdle(Duration.ZERO);
+            assertEquals(0, extractor.processes());
+            await("the idle process has ended").atMost(Duration.ofSeconds(10)).until(() -> !first.isAlive());
+            assertTrue(extractor
+                            .extract(Corpus.file("cda/LDL-SES_2022.01.xml"))
+                            .text()
+                            .length()
+                    > 100);
+            assertEquals(1, extractor.processes());
+        }
+    }
+
+    @Test
     void aParsePastItsDeadlineIsStoppedWithItsProcess() throws IOException {
         Path big = tmp.resolve("big.pdf");
         try (PDDocument document = DocumentExtractorLimitsTest.pdfWithPages(400)) {
