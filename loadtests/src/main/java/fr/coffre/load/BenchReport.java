@@ -86,14 +86,17 @@ public final class BenchReport {
         long apiRssKb = -1;
         long workerRssKb = -1;
         long childrenRssKb = 0;
+        int children = 0;
         if (!apiPid.isBlank() && Files.exists(Path.of("/proc", apiPid))) {
             apiTotalCpu = (cpuTicks(apiPid) - ticks(cpu, "api.acceptStart")) / (double) clkTck;
             apiRssKb = statusKb(apiPid, "VmHWM");
             childrenRssKb += childrenPeakRssKb(apiPid);
+            children += withChildren(apiPid).size() - 1;
         }
         if (split && Files.exists(Path.of("/proc", workerPid))) {
             workerRssKb = statusKb(workerPid, "VmHWM");
             childrenRssKb += childrenPeakRssKb(workerPid);
+            children += withChildren(workerPid).size() - 1;
         }
 
         // (1) and (2)
@@ -147,8 +150,8 @@ public final class BenchReport {
         lines.add(String.format(Locale.ROOT, "(4) CPU: %.1f ms per accepted document (%s); %.1f ms per indexed document (%s)",
                 msPerAccepted, split ? "api process alone, over the saturation" : "the one process over the acceptance phases, indexing included",
                 msPerIndexed, split ? "worker process alone, draining the saturation's backlog" : "the one process, from the first acceptance to the end of the drain"));
-        lines.add(String.format(Locale.ROOT, "    peak RSS: %s%s; the extraction processes besides: %s", human(apiRssKb),
-                split ? " (api), " + human(workerRssKb) + " (worker)" : "", human(childrenRssKb)));
+        lines.add(String.format(Locale.ROOT, "    peak RSS: %s%s; the %d extraction processes besides: %s", human(apiRssKb),
+                split ? " (api), " + human(workerRssKb) + " (worker)" : "", children, human(childrenRssKb)));
 
         List<String> missed = new ArrayList<>();
         if (ratio < TARGET_RATIO) missed.add(String.format(Locale.ROOT, "ratio %.2f < %.1f", ratio, TARGET_RATIO));
