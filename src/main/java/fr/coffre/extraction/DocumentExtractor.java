@@ -5,6 +5,8 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
@@ -23,6 +25,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.tika.io.TikaInputStream;
 
@@ -102,7 +105,9 @@ public final class DocumentExtractor implements AutoCloseable {
      * Extracts from a file, which is left in place.
      *
      * @throws DocumentContentException        the document cannot be indexed; see its reason
-     * @throws IOException                     the file could not be read
+     * @throws IOException                     the file could not be read, or the parse passed its
+     *                                         deadline with little CPU ({@link ExtractionSlowedException}):
+     *                                         retry
      * @throws ExtractionUnavailableException  too many abandoned parses are still running: retry later
      */
     public ExtractedContent extract(Path file) throws IOException {
@@ -145,9 +150,11 @@ public final class DocumentExtractor implements AutoCloseable {
                     + " abandoned extractions are still running; no new extraction until they end");
         }
         AtomicInteger state = new AtomicInteger(RUNNING);
+        AtomicReference<Thread> runner = new AtomicReference<>();
         Future<T> future;
         try {
             future = executor.submit(() -> {
+                runner.set(Thread.currentThread());
                 try {
                     return job.call();
                 } finally {
@@ -162,7 +169,16 @@ public final class DocumentExtractor implements AutoCloseable {
         try {
             return future.get(limits.parseTimeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
+            long cpu = cpuNanos(runner.get());
             abandon(state, future, closeOnTimeout);
+            // A file is read locally: a parse that had the CPU for a small part of its deadline was
+            // held up by a busy machine, not by its content. Retry it; quarantine only what spent it.
+            if (closeOnTimeout == null
+                    && cpu >= 0
+                    && cpu < limits.parseTimeout().toNanos() / 4) {
+                throw new ExtractionSlowedException("the parse had the CPU for " + cpu / 1_000_000 + " ms of its "
+                        + limits.parseTimeout().toMillis() + " ms: the machine is too busy; retry");
+            }
             throw new DocumentContentException(
                     QuarantineReason.PARSE_TIMEOUT,
                     "extraction took longer than " + limits.parseTimeout().toMillis() + " ms and was abandoned");
@@ -183,6 +199,15 @@ public final class DocumentExtractor implements AutoCloseable {
             }
             throw new IllegalStateException(cause);
         }
+    }
+
+    /** CPU time the thread has used, or -1 when the JVM cannot tell. */
+    private static long cpuNanos(Thread thread) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        if (thread == null || !threads.isThreadCpuTimeSupported() || !threads.isThreadCpuTimeEnabled()) {
+            return -1;
+        }
+        return threads.getThreadCpuTime(thread.threadId());
     }
 
     private void abandon(AtomicInteger state, Future<?> future, Closeable closeOnTimeout) {

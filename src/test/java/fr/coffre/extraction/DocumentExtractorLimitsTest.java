@@ -298,7 +298,7 @@ class DocumentExtractorLimitsTest {
             document.save(big.toFile());
         }
         try (DocumentExtractor hasty =
-                new DocumentExtractor(ExtractionLimits.defaults().withParseTimeout(Duration.ofMillis(50)))) {
+                new DocumentExtractor(ExtractionLimits.defaults().withParseTimeout(Duration.ofMillis(100)))) {
             long start = System.nanoTime();
             DocumentContentException e = assertThrows(DocumentContentException.class, () -> hasty.extract(big));
             long elapsed = (System.nanoTime() - start) / 1_000_000;

@@ -11,6 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -83,7 +87,7 @@ class ForkedExtractorTest {
             document.save(big.toFile());
         }
         try (ForkedExtractor hasty = new ForkedExtractor(
-                ExtractionLimits.defaults().withParseTimeout(Duration.ofMillis(50)), JAVA_OPTIONS)) {
+                ExtractionLimits.defaults().withParseTimeout(Duration.ofMillis(300)), JAVA_OPTIONS)) {
             // The process is started (and Tika set up) by a first document, outside the deadline.
             assertThrows(DocumentContentException.class, () -> hasty.extract(Files.createFile(tmp.resolve("e"))));
             ProcessHandle child = hasty.processHandles().getFirst();
@@ -105,5 +109,53 @@ class ForkedExtractorTest {
         }
         assertTrue(
                 FORKED.extract(big).text().length() > 10_000, "the same PDF parses in full without the short deadline");
+    }
+
+    @Test
+    void aParseHeldUpByABusyMachineIsRetriedNotQuarantined() throws Exception {
+        Path big = tmp.resolve("big.pdf");
+        try (PDDocument document = DocumentExtractorLimitsTest.pdfWithPages(400)) {
+            document.save(big.toFile());
+        }
+        try (ForkedExtractor extractor = new ForkedExtractor(
+                        ExtractionLimits.defaults().withParseTimeout(Duration.ofSeconds(1)), JAVA_OPTIONS);
+                ExecutorService caller = Executors.newSingleThreadExecutor()) {
+            extractor.extract(Corpus.file("cda/LDL-SES_2022.01.xml"));
+            ProcessHandle child = extractor.processHandles().getFirst();
+            Duration before = cpu(child);
+            Future<ExtractedContent> parse = caller.submit(() -> extractor.extract(big));
+            await("the parse has started")
+                    .atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(5))
+                    .until(() -> cpu(child).compareTo(before) > 0);
+
+            signal("STOP", child);
+            // The busy machine itself: the process gets no CPU for longer than its parse deadline
+            // (1 s), and less than the deadline plus the grace after which it would be killed.
+            Thread.sleep(1500);
+            signal("CONT", child);
+
+            ExecutionException e = assertThrows(ExecutionException.class, parse::get);
+            assertTrue(
+                    e.getCause() instanceof IOException
+                            && e.getCause().getMessage().contains("too busy"),
+                    "a retry, not a quarantine: " + e.getCause());
+            assertEquals(0, extractor.stopped(), "not counted as a parse stopped at its deadline");
+            await("the process that held the parse has ended")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> !child.isAlive());
+        }
+    }
+
+    private static Duration cpu(ProcessHandle process) {
+        return process.info().totalCpuDuration().orElseThrow();
+    }
+
+    private static void signal(String signal, ProcessHandle process) throws Exception {
+        assertEquals(
+                0,
+                new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid()))
+                        .start()
+                        .waitFor());
     }
 }
