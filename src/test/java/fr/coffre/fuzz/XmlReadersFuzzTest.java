@@ -1,14 +1,17 @@
 package fr.coffre.fuzz;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.management.ThreadMXBean;
 import fr.coffre.extraction.CdaHeaderReader;
 import fr.coffre.extraction.DocumentContentException;
+import fr.coffre.extraction.DocumentExtractor;
 import fr.coffre.extraction.FhirPatientReader;
 import fr.coffre.testing.Corpus;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -23,11 +26,14 @@ import net.jqwik.api.constraints.IntRange;
 /**
  * The CDA header reader and the FHIR reader, fed real documents from the corpus damaged at random:
  * each answers with what it read or refuses with a DocumentContentException (a 422 or a
- * quarantine), never another failure, and without allocating more than a bounded amount.
+ * quarantine), never another failure, and without allocating more than a bounded amount. The
+ * whole extraction (CDA body, FHIR narratives and attachments) likewise, with no parse left running.
  */
 class XmlReadersFuzzTest {
 
     static final long MAX_ALLOCATED = 64L << 20;
+
+    static final DocumentExtractor EXTRACTOR = new DocumentExtractor();
 
     final CdaHeaderReader cda = new CdaHeaderReader();
     final FhirPatientReader fhir = new FhirPatientReader();
@@ -50,6 +56,23 @@ class XmlReadersFuzzTest {
         readOrRefused(in -> fhir.read(in), damage(Corpus.bytes(file), at, inserted, removed));
     }
 
+    @Property(tries = 200)
+    void aDamagedDocumentIsExtractedWholeOrRefusedWithItsReason(
+            @ForAll("documents") String file,
+            @ForAll @IntRange(max = 20_000) int at,
+            @ForAll("damage") String inserted,
+            @ForAll @IntRange(max = 500) int removed)
+            throws IOException {
+        byte[] damaged = damage(Corpus.bytes(file), at, inserted, removed);
+        try {
+            // Header, body and narrative readers, and the files a document carries (Tika).
+            EXTRACTOR.extract(new ByteArrayInputStream(damaged));
+        } catch (DocumentContentException refused) {
+            // quarantined or failed with its reason
+        }
+        assertEquals(0, EXTRACTOR.abandonedParsesRunning(), "a parse left running");
+    }
+
     /** Any other exception fails the property; so does allocating past the bound. */
     static void readOrRefused(Consumer<InputStream> reader, byte[] damaged) {
         long before = allocated();
@@ -65,6 +88,15 @@ class XmlReadersFuzzTest {
     Arbitrary<String> cdaFiles() {
         return Arbitraries.of(
                 "cda/BIO-CR-BIO_2024.01_TSH_1.xml", "cda/LDL-SES_2022.01.xml", "cda/ANEST-CR-ANEST_2022.01.xml");
+    }
+
+    @Provide
+    Arbitrary<String> documents() {
+        return Arbitraries.of(
+                "cda/BIO-CR-BIO_2024.01_TSH_1.xml",
+                "cda/LDL-SES_2022.01.xml",
+                "fhir/Bundle-example-annexe-fhir-document.json",
+                "fhir/DocumentReference-example-td3-1a-cr-consultation.xml");
     }
 
     @Provide
