@@ -3,6 +3,7 @@ package fr.coffre.ingest;
 import fr.coffre.blocking.Await;
 import fr.coffre.document.Document;
 import fr.coffre.document.DocumentRepository;
+import fr.coffre.document.DocumentStatus;
 import fr.coffre.event.DocumentStored;
 import fr.coffre.event.PatientKey;
 import fr.coffre.extraction.ContentKind;
@@ -350,6 +351,16 @@ public class IngestionService {
             return Optional.empty();
         }
         Document found = live.get();
+        if (found.status() == DocumentStatus.DELETED) {
+            // IHE XDS never reuses a unique id; answering the deleted document as accepted (200)
+            // would tell the producer's software its new sending succeeded.
+            throw new ProblemException(
+                            ProblemType.UNIQUE_ID_CONFLICT,
+                            "Unique id " + uniqueId + " named document " + found.id()
+                                    + ", which you deleted; a unique id is never used again. Send the"
+                                    + " document under a new unique id.")
+                    .with("deletedDocument", found.id().toString());
+        }
         if (found.sha256().equalsIgnoreCase(sha256)) {
             return Optional.of(new Outcome(found, false));
         }

@@ -442,6 +442,28 @@ class DocumentUploadTest {
     }
 
     @Test
+    void aDeletedDocumentsUniqueIdIsNeverAcceptedAgain() {
+        JsonObject metadata = metadata("deleted-" + UUID.randomUUID());
+        byte[] text = "Compte rendu envoyé par erreur.".getBytes(StandardCharsets.UTF_8);
+        String id = upload(hospital, metadata, text, "text/plain")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        given().auth().oauth2(hospital).delete("/api/v1/documents/" + id).then().statusCode(204);
+
+        for (byte[] content : List.of(text, "Une autre version.".getBytes(StandardCharsets.UTF_8))) {
+            upload(hospital, metadata, content, "text/plain")
+                    .then()
+                    .statusCode(409)
+                    .contentType("application/problem+json")
+                    .body("type", endsWith("/unique-id-conflict"))
+                    .body("detail", containsString("which you deleted"))
+                    .body("deletedDocument", equalTo(id));
+        }
+    }
+
+    @Test
     void aMalformedBodyIsA400() {
         given().auth()
                 .oauth2(hospital)
