@@ -114,22 +114,28 @@ public class IngestionService {
             String partContentType,
             InputStream content,
             SubmissionSlot slot) {
-        return ingest(producer, declared, partContentType, content, slot, Intake.producer(config));
+        return ingest(producer, declared, partContentType, content, slot, Intake.producer(config), () -> {});
     }
 
+    /**
+     * @param beforeCommit checks what must hold of the rest of the request once the document's
+     *                     bytes are stored and before they are committed (a single upload: nothing
+     *                     after its content); a refusal there commits nothing
+     */
     public Outcome ingest(
             Producer producer,
             DocumentMetadata declared,
             String partContentType,
             InputStream content,
             SubmissionSlot slot,
-            Intake intake) {
+            Intake intake,
+            Runnable beforeCommit) {
         long started = System.nanoTime();
         UUID id = UUID.randomUUID();
         Span span = tracer.spanBuilder("ingest document").startSpan();
         try (Scope scope = span.makeCurrent();
                 var log = DocumentTelemetry.inLogs(id)) {
-            Outcome outcome = accept(id, producer, declared, partContentType, content, slot, intake);
+            Outcome outcome = accept(id, producer, declared, partContentType, content, slot, intake, beforeCommit);
             span.setAttribute(
                     DocumentTelemetry.ATTRIBUTE, outcome.document().id().toString());
             span.setAttribute(OUTCOME, outcome.created() ? UploadMetrics.CREATED : UploadMetrics.DUPLICATE);
@@ -157,10 +163,11 @@ public class IngestionService {
             String partContentType,
             InputStream content,
             SubmissionSlot slot,
-            Intake intake) {
+            Intake intake,
+            Runnable beforeCommit) {
         Checked checked = check(declared, partContentType, content, intake);
         try {
-            return acceptChecked(id, producer, declared, checked, slot, intake);
+            return acceptChecked(id, producer, declared, checked, slot, intake, beforeCommit);
         } finally {
             checked.head().release();
         }
@@ -172,7 +179,8 @@ public class IngestionService {
             DocumentMetadata declared,
             Checked checked,
             SubmissionSlot slot,
-            Intake intake) {
+            Intake intake,
+            Runnable beforeCommit) {
         if (checked.head().complete()) {
             Optional<Outcome> known =
                     deduplicate(producer, checked.metadata(), checked.head().sha256());
@@ -188,6 +196,12 @@ public class IngestionService {
                 discard(stored.key());
                 return known.get();
             }
+        }
+        try {
+            beforeCommit.run();
+        } catch (RuntimeException e) {
+            discard(stored.key());
+            throw e;
         }
         Document document = checked.metadata()
                 .toDocument(

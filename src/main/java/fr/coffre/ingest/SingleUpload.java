@@ -68,12 +68,30 @@ public class SingleUpload {
                 throw malformed(
                         "Expected a part named content (after an optional metadata part), found " + part.name() + ".");
             }
+            // The rest of the body is read before the document is committed: a request refused for
+            // what follows its content must not have created anything.
+            Runnable nothingAfterContent = () -> {
+                try {
+                    if (multipart.next().isPresent()) {
+                        throw malformed("Only metadata and content parts are expected; send several documents"
+                                + " to /api/v1/submissions.");
+                    }
+                } catch (IOException e) {
+                    throw malformed("The request body could not be read: " + e.getMessage());
+                } catch (MalformedMultipartException e) {
+                    throw malformed(e.getMessage());
+                }
+            };
             var outcome = ingestion.ingest(
-                    producer, adjust.apply(metadata), part.contentType(), part.body(), SubmissionSlot.single(), intake);
-            if (multipart.next().isPresent()) {
-                throw malformed(
-                        "Only metadata and content parts are expected; send several documents to /api/v1/submissions.");
-            }
+                    producer,
+                    adjust.apply(metadata),
+                    part.contentType(),
+                    part.body(),
+                    SubmissionSlot.single(),
+                    intake,
+                    nothingAfterContent);
+            // A retry answered from the earlier document, before its bytes were read, is checked here.
+            nothingAfterContent.run();
             return outcome;
         } catch (IOException e) {
             throw malformed("The request body could not be read: " + e.getMessage());

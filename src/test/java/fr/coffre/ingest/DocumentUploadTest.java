@@ -464,6 +464,38 @@ class DocumentUploadTest {
     }
 
     @Test
+    void aSingleUploadRefusedForWhatFollowsItsContentCreatesNothing() {
+        for (String tail : List.of(
+                "--xyz\r\nContent-Disposition: form-data; name=\"extra\"\r\n\r\nsurplus\r\n--xyz--\r\n", "--xy")) {
+            String uniqueId = "tail-" + UUID.randomUUID();
+            String start = "--xyz\r\nContent-Disposition: form-data; name=\"metadata\"\r\n"
+                    + "Content-Type: application/json\r\n\r\n"
+                    + metadata(uniqueId).encode()
+                    + "\r\n--xyz\r\nContent-Disposition: form-data; name=\"content\"\r\n"
+                    + "Content-Type: text/plain\r\n\r\nCompte rendu.\r\n";
+            given().auth()
+                    .oauth2(hospital)
+                    .contentType("multipart/form-data; boundary=xyz")
+                    .body((start + tail).getBytes(StandardCharsets.UTF_8))
+                    .when()
+                    .post("/api/v1/documents")
+                    .then()
+                    .statusCode(400)
+                    .body("type", endsWith("/malformed-request"));
+            assertEquals(0, countLive(uniqueId), "committed although refused: " + tail);
+
+            given().auth()
+                    .oauth2(hospital)
+                    .contentType("multipart/form-data; boundary=xyz")
+                    .body((start + "--xyz--\r\n").getBytes(StandardCharsets.UTF_8))
+                    .when()
+                    .post("/api/v1/documents")
+                    .then()
+                    .statusCode(201);
+        }
+    }
+
+    @Test
     void aMalformedBodyIsA400() {
         given().auth()
                 .oauth2(hospital)
