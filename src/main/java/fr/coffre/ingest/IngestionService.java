@@ -297,8 +297,23 @@ public class IngestionService {
                             + "cleaned up as abandoned; nothing was kept. Retry it.",
                     config.retryAfter());
         } catch (RuntimeException e) {
-            discard(document.objectKey());
-            throw e;
+            // No answer from PostgreSQL (a timeout, a connection lost after COMMIT was sent): the
+            // document may be committed, so its bytes stay. If it is not, its pending record is
+            // still there and the orphan sweeper removes them after the grace period.
+            return committedAnyway(document)
+                    .orElseThrow(() -> ProblemException.retryLater(
+                            ProblemType.DEPENDENCY_UNAVAILABLE,
+                            "The database did not confirm that the document was recorded. Send it again:"
+                                    + " if it was, the answer is that document.",
+                            config.retryAfter()));
+        }
+    }
+
+    private Optional<Outcome> committedAnyway(Document document) {
+        try {
+            return await.result(documents.findById(document.id())).map(committed -> new Outcome(committed, true));
+        } catch (RuntimeException e) {
+            return Optional.empty();
         }
     }
 
