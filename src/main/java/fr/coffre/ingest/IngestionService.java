@@ -291,6 +291,9 @@ public class IngestionService {
             }
             throw e;
         } catch (PendingObjectRepository.ObjectSweptException e) {
+            // The sweeper took this upload for abandoned while its bytes were still arriving: they
+            // were written after its sweep, and nothing else will ever delete them.
+            discard(document.objectKey());
             throw ProblemException.retryLater(
                     ProblemType.OVERLOADED,
                     "The upload took so long that its bytes were "

@@ -12,19 +12,27 @@ import java.util.concurrent.Executors;
 
 /**
  * A loopback TCP proxy in front of a local server whose answers it passes on at a limited rate,
- * as a slow or distant storage would send them; requests go through at full speed.
+ * as a slow or distant storage would send them; requests go through at full speed unless an
+ * upload rate is given too.
  */
 public final class ThrottlingProxy implements AutoCloseable {
 
     private final ServerSocket server;
     private final int targetPort;
     private final long bytesPerSecond;
+    private final long uploadBytesPerSecond;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
 
     public ThrottlingProxy(int targetPort, long bytesPerSecond) throws IOException {
+        this(targetPort, bytesPerSecond, Long.MAX_VALUE);
+    }
+
+    /** Slow in both directions: {@code bytesPerSecond} from the server, {@code uploadBytesPerSecond} to it. */
+    public ThrottlingProxy(int targetPort, long bytesPerSecond, long uploadBytesPerSecond) throws IOException {
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.targetPort = targetPort;
         this.bytesPerSecond = bytesPerSecond;
+        this.uploadBytesPerSecond = uploadBytesPerSecond;
         threads.submit(this::accept);
     }
 
@@ -38,8 +46,8 @@ public final class ThrottlingProxy implements AutoCloseable {
                 Socket client = server.accept();
                 Socket target = new Socket();
                 target.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort));
-                threads.submit(
-                        () -> copy(client.getInputStream(), target.getOutputStream(), Long.MAX_VALUE, client, target));
+                threads.submit(() ->
+                        copy(client.getInputStream(), target.getOutputStream(), uploadBytesPerSecond, client, target));
                 threads.submit(
                         () -> copy(target.getInputStream(), client.getOutputStream(), bytesPerSecond, client, target));
             } catch (IOException e) {
