@@ -82,10 +82,7 @@ class ForkedExtractorTest {
 
     @Test
     void aParsePastItsDeadlineIsStoppedWithItsProcess() throws IOException {
-        Path big = tmp.resolve("big.pdf");
-        try (PDDocument document = DocumentExtractorLimitsTest.pdfWithPages(400)) {
-            document.save(big.toFile());
-        }
+        Path big = bigPdf();
         try (ForkedExtractor hasty = new ForkedExtractor(
                 ExtractionLimits.defaults().withParseTimeout(Duration.ofMillis(300)), JAVA_OPTIONS)) {
             // The process is started (and Tika set up) by a first document, outside the deadline.
@@ -113,10 +110,7 @@ class ForkedExtractorTest {
 
     @Test
     void aParseHeldUpByABusyMachineIsRetriedNotQuarantined() throws Exception {
-        Path big = tmp.resolve("big.pdf");
-        try (PDDocument document = DocumentExtractorLimitsTest.pdfWithPages(400)) {
-            document.save(big.toFile());
-        }
+        Path big = bigPdf();
         try (ForkedExtractor extractor = new ForkedExtractor(
                         ExtractionLimits.defaults().withParseTimeout(Duration.ofSeconds(1)), JAVA_OPTIONS);
                 ExecutorService caller = Executors.newSingleThreadExecutor()) {
@@ -157,5 +151,14 @@ class ForkedExtractorTest {
                 new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid()))
                         .start()
                         .waitFor());
+    }
+
+    /** 400 pages of text: over a second of parsing. */
+    private Path bigPdf() throws IOException {
+        Path big = tmp.resolve("big.pdf");
+        try (PDDocument document = DocumentExtractorLimitsTest.pdfWithPages(400)) {
+            document.save(big.toFile());
+        }
+        return big;
     }
 }

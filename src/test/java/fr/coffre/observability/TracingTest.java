@@ -41,21 +41,7 @@ class TracingTest {
     void theUploadsTraceReachesTheWorkersSpan() {
         String traceId = randomHex(16);
         String callerSpanId = randomHex(8);
-        String id = given().auth()
-                .oauth2(KeycloakTokens.hospital())
-                .header("traceparent", "00-" + traceId + "-" + callerSpanId + "-01")
-                .multiPart(
-                        "metadata",
-                        "metadata.json",
-                        metadata("trace-" + UUID.randomUUID()).encode().getBytes(),
-                        "application/json")
-                .multiPart("content", "document", "Compte rendu tracé.".getBytes(StandardCharsets.UTF_8), "text/plain")
-                .when()
-                .post("/api/v1/documents")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
+        String id = uploadTraced("00-" + traceId + "-" + callerSpanId + "-01");
 
         SpanData indexing = await().atMost(DEADLINE)
                 .until(() -> find("index document", id), Optional::isPresent)
@@ -148,25 +134,7 @@ class TracingTest {
     void theOutboxRelayAnUploadWakesDoesNotRunInTheRequestsContext() {
         for (int i = 0; i < 3; i++) {
             String traceId = randomHex(16);
-            String id = given().auth()
-                    .oauth2(KeycloakTokens.hospital())
-                    .header("traceparent", "00-" + traceId + "-" + randomHex(8) + "-01")
-                    .multiPart(
-                            "metadata",
-                            "metadata.json",
-                            metadata("trace-" + UUID.randomUUID()).encode().getBytes(),
-                            "application/json")
-                    .multiPart(
-                            "content",
-                            "document",
-                            "Compte rendu relayé.".getBytes(StandardCharsets.UTF_8),
-                            "text/plain")
-                    .when()
-                    .post("/api/v1/documents")
-                    .then()
-                    .statusCode(201)
-                    .extract()
-                    .path("id");
+            String id = uploadTraced("00-" + traceId + "-" + randomHex(8) + "-01");
             await().atMost(DEADLINE).until(() -> find("index document", id).isPresent());
             List<String> outboxStatements = finished().stream()
                     .filter(s -> s.getTraceId().equals(traceId) && s.getKind() == SpanKind.CLIENT)
@@ -175,6 +143,25 @@ class TracingTest {
                     .toList();
             assertEquals(List.of(), outboxStatements, "the relay's statements in the upload's trace");
         }
+    }
+
+    /** A small document uploaded under the caller's trace; its id. */
+    private static String uploadTraced(String traceparent) {
+        return given().auth()
+                .oauth2(KeycloakTokens.hospital())
+                .header("traceparent", traceparent)
+                .multiPart(
+                        "metadata",
+                        "metadata.json",
+                        metadata("trace-" + UUID.randomUUID()).encode().getBytes(),
+                        "application/json")
+                .multiPart("content", "document", "Compte rendu tracé.".getBytes(StandardCharsets.UTF_8), "text/plain")
+                .when()
+                .post("/api/v1/documents")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 
     private Optional<SpanData> find(String name, String documentId) {
