@@ -7,6 +7,7 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.File;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,6 +52,7 @@ public final class ForkedExtractor implements AutoCloseable {
     private final LinkedBlockingDeque<Child> idle = new LinkedBlockingDeque<>();
     private final Set<Child> children = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService watchdog;
+    private final Semaphore slots;
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicLong stopped = new AtomicLong();
     private volatile String startFailure;
@@ -57,7 +60,16 @@ public final class ForkedExtractor implements AutoCloseable {
 
     /** @param javaOptions the child JVM's options (heap, collector), before its class path */
     public ForkedExtractor(ExtractionLimits limits, List<String> javaOptions) {
+        this(limits, javaOptions, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * @param maxProcesses processes alive at most: each holds a JVM's memory (its heap, classes
+     *                     and compiled code), so extractions beyond it wait for one to be free
+     */
+    public ForkedExtractor(ExtractionLimits limits, List<String> javaOptions, int maxProcesses) {
         this.limits = limits;
+        this.slots = new Semaphore(maxProcesses);
         this.command = command(limits, javaOptions);
         this.watchdog = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "coffre-extraction-watchdog");
@@ -95,6 +107,20 @@ public final class ForkedExtractor implements AutoCloseable {
         if (closed) {
             throw new ExtractionUnavailableException("the extractor is closed");
         }
+        try {
+            slots.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for an extraction process");
+        }
+        try {
+            return extractInAProcess(file);
+        } finally {
+            slots.release();
+        }
+    }
+
+    private ExtractedContent extractInAProcess(Path file) throws IOException {
         Child child = idle.pollFirst();
         while (child != null && !child.process.isAlive()) {
             forget(child);

@@ -21,7 +21,8 @@ public class DocumentExtractorHolder {
                         .withMaxDocumentBytes(config.maxDocumentBytes())
                         .withMaxTextChars(config.maxTextChars())
                         .withParseTimeout(config.parseTimeout()),
-                config.processJavaOptions());
+                config.processJavaOptions(),
+                config.maxProcesses().orElse(Runtime.getRuntime().availableProcessors()));
     }
 
     public ForkedExtractor extractor() {

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /** The limits the workers' extractor runs under (see {@link fr.coffre.extraction.ExtractionLimits}). */
 @ConfigMapping(prefix = "coffre.extraction")
@@ -27,4 +28,10 @@ public interface ExtractionConfig {
      */
     @WithDefault("-XX:+UseSerialGC,-Xmx256m")
     List<String> processJavaOptions();
+
+    /**
+     * Extraction processes alive at most (about 430 MiB each once warm); extractions beyond them
+     * wait for one. One per core by default: parsing is CPU-bound.
+     */
+    Optional<Integer> maxProcesses();
 }

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -58,6 +59,21 @@ class ForkedExtractorTest {
         assertEquals(QuarantineReason.EMPTY, e.reason());
         assertTrue(
                 FORKED.extract(Corpus.file("pdf/TLM-CR_rendition.pdf")).text().length() > 100);
+    }
+
+    @Test
+    void extractionsBeyondTheProcessCapWaitForAFreeProcess() throws Exception {
+        try (ForkedExtractor one = new ForkedExtractor(ExtractionLimits.defaults(), JAVA_OPTIONS, 1);
+                ExecutorService callers = Executors.newFixedThreadPool(3)) {
+            List<Future<ExtractedContent>> extractions = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                extractions.add(callers.submit(() -> one.extract(Corpus.file("pdf/TLM-CR_rendition.pdf"))));
+            }
+            for (Future<ExtractedContent> extraction : extractions) {
+                assertTrue(extraction.get().text().length() > 100);
+            }
+            assertEquals(1, one.processes(), "three extractions at once, one process");
+        }
     }
 
     @Test

@@ -11,6 +11,7 @@ import fr.coffre.roles.RolesConfig;
 import fr.coffre.testing.Corpus;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.Test;
 
@@ -69,6 +70,10 @@ class ExtractionReadinessCheckTest {
 
             public List<String> processJavaOptions() {
                 return javaOptions;
+            }
+
+            public Optional<Integer> maxProcesses() {
+                return Optional.empty();
             }
         };
     }
