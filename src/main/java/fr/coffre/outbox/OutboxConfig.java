@@ -2,6 +2,7 @@ package fr.coffre.outbox;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 
 @ConfigMapping(prefix = "coffre.outbox")
 public interface OutboxConfig {
@@ -12,4 +13,12 @@ public interface OutboxConfig {
      */
     @WithDefault("500")
     long pollInterval();
+
+    /**
+     * How long a relay holds a batch it is sending. Longer than the outbox channel's Kafka
+     * delivery timeout (15 s), so that a batch still travelling is not sent twice; a relay that
+     * died leaves its batch to the others after this.
+     */
+    @WithDefault("30s")
+    Duration claim();
 }

@@ -13,6 +13,8 @@ import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -23,9 +25,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Moves committed events from the outbox table to Kafka, oldest first, and deletes them once
- * Kafka has acknowledged them (acks=all, idempotent producer). A relay that dies in between
- * sends them again: consumers are idempotent on the document id. Instances share the work
- * through SKIP LOCKED.
+ * Kafka has acknowledged them (acks=all, idempotent producer). Instances share the work by
+ * claiming batches for {@code coffre.outbox.claim}; no transaction is open while Kafka answers. A
+ * relay that dies before deleting leaves its claim to expire and the batch is sent again:
+ * consumers are idempotent on the document id.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -34,6 +37,7 @@ public class OutboxRelay {
     static final int BATCH = 256;
 
     private final Pool pool;
+    private final Duration claim;
     private final OutboxRepository outbox;
     private final MutinyEmitter<String> emitter;
     private final Vertx vertx;
@@ -56,6 +60,7 @@ public class OutboxRelay {
         this.emitter = emitter;
         this.vertx = vertx;
         this.intervalMillis = config.pollInterval();
+        this.claim = config.claim();
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -86,21 +91,30 @@ public class OutboxRelay {
     }
 
     private void pass() {
-        pool.withTransaction(connection -> outbox.lockOldest(connection, BATCH).flatMap(events -> {
+        outbox.claimOldest(pool, BATCH, claim)
+                .flatMap(events -> {
                     if (events.isEmpty()) {
                         return Uni.createFrom().item(0);
                     }
-                    List<Uni<Void>> sends = events.stream().map(this::send).toList();
-                    return Uni.join()
-                            .all(sends)
-                            .andFailFast()
-                            .chain(() -> outbox.delete(
-                                    connection,
-                                    events.stream()
-                                            .map(OutboxRepository.OutboxEvent::id)
-                                            .toList()))
-                            .replaceWith(events.size());
-                }))
+                    List<Uni<Boolean>> sends = events.stream()
+                            .map(event ->
+                                    send(event).replaceWith(true).onFailure().recoverWithItem(false))
+                            .toList();
+                    return Uni.join().all(sends).andFailFast().flatMap(acknowledged -> {
+                        List<Long> sent = new ArrayList<>();
+                        List<Long> unsent = new ArrayList<>();
+                        for (int i = 0; i < events.size(); i++) {
+                            (acknowledged.get(i) ? sent : unsent)
+                                    .add(events.get(i).id());
+                        }
+                        Uni<Void> settle = outbox.delete(pool, sent).chain(() -> outbox.release(pool, unsent));
+                        return unsent.isEmpty()
+                                ? settle.replaceWith(events.size())
+                                : settle.chain(() -> Uni.createFrom()
+                                        .failure(new IllegalStateException(unsent.size() + " of " + events.size()
+                                                + " events not acknowledged by Kafka")));
+                    });
+                })
                 .subscribe()
                 .with(
                         relayed -> {

@@ -3,10 +3,13 @@ package fr.coffre.outbox;
 import fr.coffre.event.DocumentEvent;
 import fr.coffre.event.EventCodec;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 
@@ -34,12 +37,16 @@ public class OutboxRepository {
                 .replaceWithVoid();
     }
 
-    /** The oldest unpublished events, locked so that another relay instance skips them. */
-    public Uni<List<OutboxEvent>> lockOldest(SqlConnection connection, int limit) {
-        return connection
-                .preparedQuery("SELECT id, topic, record_key, payload::text AS payload, traceparent FROM outbox "
-                        + "WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED")
-                .execute(Tuple.of(limit))
+    /**
+     * Claims the oldest events no relay holds (or whose claim has expired) for {@code claim}: one
+     * short statement, so no transaction or row lock is held while they travel to Kafka. Oldest first.
+     */
+    public Uni<List<OutboxEvent>> claimOldest(Pool pool, int limit, Duration claim) {
+        return pool.preparedQuery("UPDATE outbox SET claimed_until = now() + $2 * interval '1 millisecond' "
+                        + "WHERE id IN (SELECT id FROM outbox WHERE claimed_until IS NULL OR claimed_until < now() "
+                        + "ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED) "
+                        + "RETURNING id, topic, record_key, payload::text AS payload, traceparent")
+                .execute(Tuple.of(limit, claim.toMillis()))
                 .map(rows -> {
                     List<OutboxEvent> events = new ArrayList<>();
                     rows.forEach(row -> events.add(new OutboxEvent(
@@ -48,13 +55,27 @@ public class OutboxRepository {
                             row.getString("record_key"),
                             row.getString("payload"),
                             row.getString("traceparent"))));
+                    events.sort(Comparator.comparingLong(OutboxEvent::id));
                     return events;
                 });
     }
 
-    public Uni<Void> delete(SqlConnection connection, List<Long> ids) {
-        return connection
-                .preparedQuery("DELETE FROM outbox WHERE id = ANY($1)")
+    /** Sent and acknowledged: gone. */
+    public Uni<Void> delete(Pool pool, List<Long> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return pool.preparedQuery("DELETE FROM outbox WHERE id = ANY($1)")
+                .execute(Tuple.of(ids.toArray(Long[]::new)))
+                .replaceWithVoid();
+    }
+
+    /** Not acknowledged: claimable again at once rather than when the claim expires. */
+    public Uni<Void> release(Pool pool, List<Long> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return pool.preparedQuery("UPDATE outbox SET claimed_until = NULL WHERE id = ANY($1)")
                 .execute(Tuple.of(ids.toArray(Long[]::new)))
                 .replaceWithVoid();
     }

@@ -18,6 +18,15 @@ public final class LocalStack {
         run("start", server);
     }
 
+    /** SIGSTOP: the server hangs without dying, its connections stay open and unanswered. */
+    public static void pause(String server) {
+        run("pause", server);
+    }
+
+    public static void resume(String server) {
+        run("resume", server);
+    }
+
     private static void run(String verb, String server) {
         Path script = Path.of(System.getProperty("coffre.stack", "stack/stack"));
         try {
