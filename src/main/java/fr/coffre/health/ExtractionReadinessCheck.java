@@ -11,19 +11,20 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * A worker that cannot start its extraction processes can index nothing: it says so (with why),
- * rather than take records it can only send to the retry topic. An API-only instance does not
- * extract, and this check says nothing against it.
+ * rather than take records it can only send to the retry topic. An instance that serves the API
+ * stays ready whatever its extraction does: uploads and reads do not depend on it, and the failure
+ * still shows in this check's data.
  */
 @Readiness
 @ApplicationScoped
 public class ExtractionReadinessCheck implements HealthCheck {
 
     private final DocumentExtractorHolder extractor;
-    private final boolean worker;
+    private final boolean workerOnly;
 
     public ExtractionReadinessCheck(DocumentExtractorHolder extractor, RolesConfig roles) {
         this.extractor = extractor;
-        this.worker = roles.worker();
+        this.workerOnly = roles.worker() && !roles.api();
     }
 
     @Override
@@ -31,7 +32,7 @@ public class ExtractionReadinessCheck implements HealthCheck {
         ForkedExtractor current = extractor.extractor();
         String failure = current.startFailure();
         HealthCheckResponseBuilder response = HealthCheckResponse.named("extraction")
-                .status(!worker || failure == null)
+                .status(!workerOnly || failure == null)
                 .withData("processes", current.processes())
                 .withData("running", current.running())
                 .withData("stopped", current.stopped());

@@ -4,19 +4,23 @@ import fr.coffre.storage.ObjectStorageConfig;
 import io.minio.BucketExistsArgs;
 import io.minio.MinioAsyncClient;
 import io.smallrye.health.api.AsyncHealthCheck;
+import io.smallrye.health.api.HealthGroup;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.Readiness;
 
-@Readiness
+/**
+ * In the dependencies group, not in readiness: without storage, uploads and downloads answer 503
+ * with Retry-After while searches and metadata reads go on.
+ */
+@HealthGroup(ReadinessProbe.DEPENDENCIES)
 @ApplicationScoped
-public class ObjectStorageReadinessCheck implements AsyncHealthCheck {
+public class ObjectStorageCheck implements AsyncHealthCheck {
 
     private final MinioAsyncClient client;
     private final ObjectStorageConfig config;
 
-    public ObjectStorageReadinessCheck(MinioAsyncClient client, ObjectStorageConfig config) {
+    public ObjectStorageCheck(MinioAsyncClient client, ObjectStorageConfig config) {
         this.client = client;
         this.config = config;
     }

@@ -1,24 +1,26 @@
 package fr.coffre.health;
 
 import io.smallrye.health.api.AsyncHealthCheck;
+import io.smallrye.health.api.HealthGroup;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.ext.web.client.WebClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.Readiness;
 
-/** Tokens cannot be verified without the provider's keys, so the service is not ready without it. */
-@Readiness
+/**
+ * In the dependencies group, not in readiness: tokens are verified with the provider's keys the
+ * service already holds, so an outage of the provider stops only callers who need a new token.
+ */
+@HealthGroup(ReadinessProbe.DEPENDENCIES)
 @ApplicationScoped
-public class OidcProviderReadinessCheck implements AsyncHealthCheck {
+public class OidcProviderCheck implements AsyncHealthCheck {
 
     private final WebClient client;
     private final String discoveryUrl;
 
-    public OidcProviderReadinessCheck(
-            Vertx vertx, @ConfigProperty(name = "quarkus.oidc.auth-server-url") String authServerUrl) {
+    public OidcProviderCheck(Vertx vertx, @ConfigProperty(name = "quarkus.oidc.auth-server-url") String authServerUrl) {
         this.client = WebClient.create(vertx);
         this.discoveryUrl = authServerUrl.replaceAll("/+$", "") + "/.well-known/openid-configuration";
     }

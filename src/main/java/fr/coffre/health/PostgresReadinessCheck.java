@@ -1,6 +1,7 @@
 package fr.coffre.health;
 
 import io.smallrye.health.api.AsyncHealthCheck;
+import io.smallrye.health.api.HealthGroup;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,7 +9,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
+/** Every endpoint and every worker needs PostgreSQL: without it the instance is not ready. */
 @Readiness
+@HealthGroup(ReadinessProbe.DEPENDENCIES)
 @ApplicationScoped
 public class PostgresReadinessCheck implements AsyncHealthCheck {
 

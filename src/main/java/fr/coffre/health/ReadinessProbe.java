@@ -12,6 +12,12 @@ final class ReadinessProbe {
 
     static final Duration TIMEOUT = Duration.ofSeconds(3);
 
+    /**
+     * Every server the service talks to, each in its true state ({@code /q/health/group/dependencies}):
+     * for operators and dashboards. Readiness holds only what stops this instance doing its job.
+     */
+    static final String DEPENDENCIES = "dependencies";
+
     private ReadinessProbe() {}
 
     static Uni<HealthCheckResponse> probe(String server, String target, Uni<?> roundTrip) {

@@ -31,11 +31,11 @@ class ExtractionReadinessCheckTest {
     }
 
     @Test
-    void aWorkerThatCannotStartItsExtractionProcessesIsNotReadyAndSaysWhy() {
+    void aWorkerOnlyInstanceThatCannotStartItsExtractionProcessesIsNotReadyAndSaysWhy() {
         DocumentExtractorHolder holder = new DocumentExtractorHolder(config(List.of("-XX:+NoSuchOptionAnywhere")));
         try {
             ExtractionReadinessCheck worker = new ExtractionReadinessCheck(holder, roles(true));
-            ExtractionReadinessCheck apiOnly = new ExtractionReadinessCheck(holder, roles(false));
+            ExtractionReadinessCheck servingTheApi = new ExtractionReadinessCheck(holder, roles(false));
             assertEquals(HealthCheckResponse.Status.UP, worker.call().getStatus(), "nothing tried yet");
 
             assertThrows(
@@ -48,7 +48,11 @@ class ExtractionReadinessCheckTest {
                     String.valueOf(response.getData().orElseThrow().get("error"))
                             .startsWith("the extraction process did not start"),
                     "why: " + response.getData());
-            assertEquals(HealthCheckResponse.Status.UP, apiOnly.call().getStatus(), "an API instance extracts nothing");
+            HealthCheckResponse serving = servingTheApi.call();
+            assertEquals(HealthCheckResponse.Status.UP, serving.getStatus(), "uploads and reads need no extraction");
+            assertTrue(
+                    serving.getData().orElseThrow().containsKey("error"),
+                    "the failure still shows: " + serving.getData());
         } finally {
             holder.extractor().close();
         }
@@ -78,14 +82,14 @@ class ExtractionReadinessCheckTest {
         };
     }
 
-    private static RolesConfig roles(boolean worker) {
+    private static RolesConfig roles(boolean workerOnly) {
         return new RolesConfig() {
             public boolean api() {
-                return true;
+                return !workerOnly;
             }
 
             public boolean worker() {
-                return worker;
+                return true;
             }
         };
     }

@@ -37,6 +37,15 @@ class WorkerRoleIT {
                                     .build(),
                             HttpResponse.BodyHandlers.ofString());
             assertEquals(200, health.statusCode(), health.body());
+            // A worker does nothing without Kafka: its readiness really asks the broker.
+            String kafka = new io.vertx.core.json.JsonObject(health.body())
+                    .getJsonArray("checks").stream()
+                            .map(io.vertx.core.json.JsonObject.class::cast)
+                            .filter(check -> check.getString("name").equals("kafka"))
+                            .findFirst()
+                            .orElseThrow()
+                            .encode();
+            assertTrue(kafka.contains("\"target\""), kafka);
         }
     }
 }
