@@ -3,6 +3,7 @@ package fr.coffre.access;
 import fr.coffre.blocking.Await;
 import fr.coffre.document.DocumentRepository;
 import fr.coffre.document.DocumentRepository.PatientDocuments;
+import fr.coffre.document.ErasureRepository;
 import fr.coffre.document.Identifier;
 import fr.coffre.ingest.Producer;
 import fr.coffre.ingest.ProducerQuotaRepository;
@@ -10,16 +11,22 @@ import fr.coffre.ingest.SubmissionRepository;
 import fr.coffre.outbox.OutboxRepository;
 import fr.coffre.storage.DocumentObjectStore;
 import fr.coffre.storage.PendingObjectRepository;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
- * Erases a patient who closes their account. In one transaction, each table's owner erases its
- * own rows for the patient's documents: the objects are handed to the orphan sweeper, then the
- * submission outcomes, unsent events, documents (with their index entries), the access log and
- * the preferences go. The objects are then deleted at once, and whatever a crash leaves behind the
- * sweeper deletes on its next pass. Blocking.
+ * Erases a patient who closes their account. In one transaction, which excludes the commits of the
+ * patient's new documents, each table's owner erases its own rows for the patient's documents: the
+ * objects are handed to the orphan sweeper, then the submission outcomes, unsent events, documents
+ * (with their index entries), the access log and the preferences go, and the proof of the erasure
+ * (when, how many documents) is recorded, which closes the record until the patient reopens it.
+ * The objects are then deleted at once, and whatever a crash leaves behind the sweeper deletes on
+ * its next pass. Blocking.
  */
 @ApplicationScoped
 public class ErasureService {
@@ -28,6 +35,7 @@ public class ErasureService {
 
     private final Pool pool;
     private final DocumentRepository documents;
+    private final ErasureRepository erasures;
     private final SubmissionRepository submissions;
     private final OutboxRepository outbox;
     private final AccessLogRepository accessLog;
@@ -40,6 +48,7 @@ public class ErasureService {
     public ErasureService(
             Pool pool,
             DocumentRepository documents,
+            ErasureRepository erasures,
             SubmissionRepository submissions,
             OutboxRepository outbox,
             AccessLogRepository accessLog,
@@ -51,6 +60,7 @@ public class ErasureService {
         this.await = await;
         this.pool = pool;
         this.documents = documents;
+        this.erasures = erasures;
         this.submissions = submissions;
         this.outbox = outbox;
         this.accessLog = accessLog;
@@ -60,17 +70,27 @@ public class ErasureService {
         this.store = store;
     }
 
-    /** How many documents were erased. */
-    public int erase(Identifier patient) {
-        PatientDocuments erased = await.result(pool.withTransaction(connection -> documents
-                .lockAllOf(connection, patient)
+    /** What an erasure did: the proof kept of it. */
+    public record Erased(int documents, Instant at) {}
+
+    /**
+     * Erases the patient and closes their record. Waits for the commits of their documents under
+     * way (they are erased too) and holds off new ones, which find the record closed.
+     */
+    public Erased erase(Identifier patient) {
+        AtomicReference<Instant> at = new AtomicReference<>();
+        PatientDocuments erased = await.result(pool.withTransaction(connection -> erasures.lockForErasure(
+                        connection, patient)
+                .chain(() -> documents.lockAllOf(connection, patient))
                 .call(found -> pending.handOver(connection, found.objectKeys()))
                 .call(found -> submissions.eraseEntriesOf(connection, found.ids()))
                 .call(found -> outbox.eraseAbout(connection, found.ids()))
                 .call(found -> documents.erase(connection, found.ids()))
                 .call(() -> accessLog.erase(connection, patient))
                 .call(() -> preferences.erase(connection, patient))
-                .call(() -> quotas.erase(connection, Producer.patient(patient).id()))));
+                .call(() -> quotas.erase(connection, Producer.patient(patient).id()))
+                .call(found ->
+                        erasures.record(connection, patient, found.ids().size()).invoke(at::set))));
         int left = 0;
         for (String key : erased.objectKeys()) {
             try {
@@ -82,6 +102,16 @@ public class ErasureService {
         LOG.infof(
                 "Erased a patient's %d documents%s",
                 erased.ids().size(), left == 0 ? "" : "; " + left + " objects left to the sweeper");
-        return erased.ids().size();
+        return new Erased(erased.ids().size(), at.get());
+    }
+
+    /** The record accepts documents again; whether it was closed. */
+    public Uni<Boolean> reopen(Identifier patient) {
+        return erasures.reopen(patient);
+    }
+
+    /** What survives of the patient's erasures. */
+    public Uni<List<ErasureRepository.Erasure>> proofs(Identifier patient) {
+        return erasures.of(patient);
     }
 }

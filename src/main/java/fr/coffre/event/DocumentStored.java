@@ -8,7 +8,7 @@ import java.util.UUID;
 /**
  * A document was accepted: its bytes are in object storage and its row is committed. Sent on the
  * documents-stored topic (and, unchanged, on the retry and dead-letter topics), keyed by
- * {@link PatientKey}. Holds no patient identity and nothing of the content.
+ * {@link fr.coffre.document.PatientKey}. Holds no patient identity and nothing of the content.
  */
 public record DocumentStored(
         UUID documentId,

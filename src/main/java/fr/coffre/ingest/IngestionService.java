@@ -4,8 +4,9 @@ import fr.coffre.blocking.Await;
 import fr.coffre.document.Document;
 import fr.coffre.document.DocumentRepository;
 import fr.coffre.document.DocumentStatus;
+import fr.coffre.document.ErasureRepository;
+import fr.coffre.document.PatientKey;
 import fr.coffre.event.DocumentStored;
-import fr.coffre.event.PatientKey;
 import fr.coffre.extraction.ContentKind;
 import fr.coffre.extraction.ContentSniffer;
 import fr.coffre.messaging.KafkaTopicsConfig;
@@ -58,6 +59,7 @@ public class IngestionService {
     private final PartBuffers buffers;
     private final DocumentObjectStore store;
     private final DocumentRepository documents;
+    private final ErasureRepository erasures;
     private final PendingObjectRepository pendingObjects;
     private final OutboxRepository outbox;
     private final OutboxRelay relay;
@@ -74,6 +76,7 @@ public class IngestionService {
             PartBuffers buffers,
             DocumentObjectStore store,
             DocumentRepository documents,
+            ErasureRepository erasures,
             PendingObjectRepository pendingObjects,
             OutboxRepository outbox,
             OutboxRelay relay,
@@ -88,6 +91,7 @@ public class IngestionService {
         this.buffers = buffers;
         this.store = store;
         this.documents = documents;
+        this.erasures = erasures;
         this.pendingObjects = pendingObjects;
         this.outbox = outbox;
         this.relay = relay;
@@ -290,6 +294,10 @@ public class IngestionService {
                                 "Another upload of unique id " + uniqueId + " is in progress; retry it."));
             }
             throw e;
+        } catch (ProblemException e) {
+            // Refused inside the transaction (the patient closed their record): nothing committed.
+            discard(document.objectKey());
+            throw e;
         } catch (PendingObjectRepository.ObjectSweptException e) {
             // The sweeper took this upload for abandoned while its bytes were still arriving: they
             // were written after its sweep, and nothing else will ever delete them.
@@ -421,8 +429,9 @@ public class IngestionService {
                             .replaceWithVoid();
             return superseded.chain(() -> {
                 // Sent one after the other without waiting for each answer: the connection pipelines
-                // them and PostgreSQL runs them in this order, one round trip instead of five.
+                // them and PostgreSQL runs them in this order, one round trip instead of seven.
                 List<Uni<Void>> writes = new ArrayList<>();
+                writes.add(erasures.admitDocument(connection, document.patient()));
                 writes.add(documents.insert(connection, document));
                 if (withheld || patientAuthored) {
                     writes.add(documents.setFlags(connection, document.id(), withheld, patientAuthored));

@@ -1,7 +1,7 @@
 package fr.coffre.ingest;
 
 import fr.coffre.document.Identifier;
-import fr.coffre.event.PatientKey;
+import fr.coffre.document.PatientKey;
 
 /** The organisation sending documents, as its token names it (FINESS number), never as the request does. */
 public record Producer(String id, String name) {

@@ -11,6 +11,7 @@ public enum ProblemType {
     REQUEST_TIMEOUT(408, "request-timeout", "The request's body came too slowly"),
     UNIQUE_ID_CONFLICT(409, "unique-id-conflict", "This unique id was already used for other content"),
     PATIENT_CONFLICT(409, "patient-conflict", "The declared patient differs from the document's"),
+    RECORD_CLOSED(409, "record-closed", "The patient has closed their record"),
     REPLACEMENT_CONFLICT(409, "replacement-conflict", "The document to replace cannot be replaced"),
     RANGE_NOT_SATISFIABLE(416, "range-not-satisfiable", "The requested range lies outside the document"),
     EMERGENCY_ACCESS_REFUSED(403, "emergency-access-refused", "The patient refuses emergency access"),

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import fr.coffre.event.DocumentStored;
-import fr.coffre.event.PatientKey;
 import fr.coffre.outbox.OutboxRepository;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;

@@ -16,6 +16,7 @@ import fr.coffre.api.QueryParams;
 import fr.coffre.api.SlowClientGuard;
 import fr.coffre.blocking.Await;
 import fr.coffre.document.DocumentRepository;
+import fr.coffre.document.ErasureRepository;
 import fr.coffre.document.Identifier;
 import fr.coffre.ingest.DocumentView;
 import fr.coffre.problem.ProblemException;
@@ -210,10 +211,36 @@ public class MeResource {
     @RunOnVirtualThread
     @Operation(
             summary = "Close your account",
-            description = "Erases all your documents (their bytes, metadata and "
-                    + "index entries), your access log and your preferences. It cannot be undone.")
-    public Map<String, Integer> close() {
-        return Map.of("erasedDocuments", erasure.erase(caller.patient()));
+            description = "Erases all your documents (their bytes, metadata and index entries), your access log and "
+                    + "your preferences, and closes your record: producers' new documents are refused "
+                    + "(409 `record-closed`) until you reopen it. Documents being recorded at that moment are erased "
+                    + "with the others. It cannot be undone; what is kept is when it happened and how many "
+                    + "documents went (`GET /api/v1/me/erasures`).")
+    public Map<String, Object> close() {
+        ErasureService.Erased erased = erasure.erase(caller.patient());
+        return Map.of("erasedDocuments", erased.documents(), "erasedAt", erased.at());
+    }
+
+    @POST
+    @Path("reopen")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(
+            summary = "Reopen your record",
+            description = "After closing your account: producers may send documents for you again. "
+                    + "`reopened` is false when your record was not closed.")
+    public Uni<Map<String, Boolean>> reopen() {
+        return erasure.reopen(caller.patient()).map(reopened -> Map.of("reopened", reopened));
+    }
+
+    @GET
+    @Path("erasures")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(
+            summary = "The proof of your erasures",
+            description = "When each erasure of your record happened, how many documents it erased and when you "
+                    + "reopened your record since; nothing of the documents themselves.")
+    public Uni<List<ErasureRepository.Erasure>> erasures() {
+        return erasure.proofs(caller.patient());
     }
 
     private Uni<VisibleDocument> mine(UUID id) {

@@ -1,14 +1,14 @@
-package fr.coffre.event;
+package fr.coffre.document;
 
-import fr.coffre.document.Identifier;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * The Kafka key of a patient's events: one patient's documents stay in order on one partition,
- * and the key is a digest so that the INS itself never appears in keys, metrics or broker logs.
+ * A patient's pseudonymous key: the Kafka key of their events (one patient's documents stay in
+ * order on one partition) and the key of their erasures' proofs. A digest, so that the INS itself
+ * never appears in keys, metrics, broker logs or what survives an erasure.
  */
 public final class PatientKey {
 
