@@ -12,13 +12,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -31,8 +34,8 @@ import org.junit.jupiter.api.TestFactory;
  * strictly into its typed model (StrictManifests: unknown kinds and fields fail), every
  * kustomization's references exist, every overlay patch hits a resource, and the base follows
  * ManifestRules (probes, security, autoscaling, topics against application.properties, the
- * database's synchronous replication and backups, ...); each overlay's database cluster is
- * checked too.
+ * database's synchronous replication and backups, ...); each overlay's database cluster, and the
+ * restore Cluster of docs/operations.md, are checked too.
  * Where kubectl or kustomize is installed, each overlay is also rendered and checked whole.
  */
 class KubernetesManifestsTest {
@@ -41,6 +44,7 @@ class KubernetesManifestsTest {
     static final Path BASE = K8S.resolve("base");
     static final Path OVERLAYS = K8S.resolve("overlays");
     static final String KUSTOMIZATION = "kustomization.yaml";
+    static final Path RUNBOOK = Path.of("docs", "operations.md");
 
     private final StrictManifests reader = new StrictManifests();
 
@@ -206,6 +210,63 @@ class KubernetesManifestsTest {
             if (archive != null && other != null) {
                 // barman-cloud refuses to archive into a non-empty archive: the second cluster would stall.
                 problems.add(name + " and " + other + " archive into the same place: " + archive);
+            }
+        }
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    @Test
+    void theRunbooksRestoreClusterReadsProdsArchiveAndWritesItsOwn() throws IOException {
+        List<String> clusters = new ArrayList<>();
+        Matcher blocks = Pattern.compile("```yaml\n(.*?)```", Pattern.DOTALL).matcher(Files.readString(RUNBOOK));
+        while (blocks.find()) {
+            if (blocks.group(1).contains("kind: Cluster")) {
+                clusters.add(blocks.group(1));
+            }
+        }
+        assertEquals(1, clusters.size(), RUNBOOK + " must hold one restore Cluster");
+        CnpgCluster restore = reader.read(RUNBOOK, clusters.get(0)).get(0).as(CnpgCluster.class);
+        CnpgCluster prod = renderedCluster(OVERLAYS.resolve("prod"));
+        List<String> problems = new ArrayList<>(ManifestRules.durabilityProblems(restore));
+        if (restore.metadata().getName().equals(prod.metadata().getName())) {
+            problems.add("the example restores beside the live cluster: it needs a name of its own");
+        }
+        CnpgCluster.Bootstrap bootstrap = restore.spec().bootstrap();
+        CnpgCluster.Recovery recovery = bootstrap == null ? null : bootstrap.recovery();
+        if (recovery == null || bootstrap.initdb() != null) {
+            problems.add("the restore Cluster must bootstrap by recovery only");
+        } else {
+            CnpgCluster.ExternalCluster source = Objects.requireNonNullElse(
+                            restore.spec().externalClusters(), List.<CnpgCluster.ExternalCluster>of())
+                    .stream()
+                    .filter(c -> c.name().equals(recovery.source()))
+                    .findFirst()
+                    .orElse(null);
+            if (source == null || source.barmanObjectStore() == null) {
+                problems.add(
+                        "recovery.source " + recovery.source() + " names no external cluster with an object store");
+            } else {
+                // For an external cluster, barman-cloud's serverName defaults to the external cluster's name.
+                String from = archive(source.barmanObjectStore(), source.name());
+                if (!Objects.equals(from, archive(prod))) {
+                    problems.add("the restore reads " + from + ", prod archives into " + archive(prod));
+                }
+                if (!Objects.equals(
+                        source.barmanObjectStore().s3Credentials(),
+                        prod.spec().backup().barmanObjectStore().s3Credentials())) {
+                    problems.add("the restore must read the archive with prod's backup credentials");
+                }
+                if (Objects.equals(archive(restore), from)) {
+                    problems.add("the restored cluster would archive into the archive it restores from: " + from);
+                }
+            }
+            String time = recovery.recoveryTarget() == null
+                    ? null
+                    : recovery.recoveryTarget().targetTime();
+            try {
+                OffsetDateTime.parse(Objects.requireNonNull(time, "no recoveryTarget.targetTime"));
+            } catch (RuntimeException e) {
+                problems.add("recoveryTarget.targetTime must be RFC 3339 with its offset (" + e.getMessage() + ")");
             }
         }
         assertTrue(problems.isEmpty(), String.join("\n", problems));
