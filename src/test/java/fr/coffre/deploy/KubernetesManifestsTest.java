@@ -5,15 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import fr.coffre.deploy.StrictManifests.Manifest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -25,7 +33,9 @@ import org.junit.jupiter.api.TestFactory;
  * The Kubernetes manifests under k8s/, read without a cluster: every YAML document is parsed
  * strictly into its typed model (StrictManifests: unknown kinds and fields fail), every
  * kustomization's references exist, every overlay patch hits a resource, and the base follows
- * ManifestRules (probes, security, autoscaling, topics against application.properties, ...).
+ * ManifestRules (probes, security, autoscaling, topics against application.properties, the
+ * database's synchronous replication and backups, ...); each overlay's database cluster, and the
+ * restore Cluster of docs/operations.md, are checked too.
  * Where kubectl or kustomize is installed, each overlay is also rendered and checked whole.
  */
 class KubernetesManifestsTest {
@@ -34,6 +44,7 @@ class KubernetesManifestsTest {
     static final Path BASE = K8S.resolve("base");
     static final Path OVERLAYS = K8S.resolve("overlays");
     static final String KUSTOMIZATION = "kustomization.yaml";
+    static final Path RUNBOOK = Path.of("docs", "operations.md");
 
     private final StrictManifests reader = new StrictManifests();
 
@@ -152,7 +163,203 @@ class KubernetesManifestsTest {
                 undocumented.isEmpty(), "k8s/README.md must name every Secret and key the pods read: " + undocumented);
     }
 
+    @Test
+    void theRulesNoticeAMissingSynchronousStandbyWalArchiveOrScheduledBackup() throws IOException {
+        List<Manifest> base = resources(BASE);
+        assertTrue(rules(base).check().isEmpty(), "the base itself follows the rules");
+        assertProblem(
+                withCluster(base, spec -> ((ObjectNode) spec.get("postgresql")).remove("synchronous")),
+                "no synchronous replication");
+        assertProblem(
+                withCluster(
+                        base,
+                        spec -> ((ObjectNode) spec.get("postgresql").get("synchronous"))
+                                .put("dataDurability", "preferred")),
+                "dataDurability must be required");
+        assertProblem(
+                withCluster(
+                        base,
+                        spec -> ((ObjectNode) spec.get("postgresql").get("synchronous")).remove("failoverQuorum")),
+                "failoverQuorum must be true");
+        assertProblem(withCluster(base, spec -> spec.remove("backup")), "no WAL archive");
+        assertProblem(
+                withCluster(base, spec -> ((ObjectNode) spec.get("backup").get("barmanObjectStore")).remove("wal")),
+                "must compress the WAL");
+        assertProblem(
+                base.stream()
+                        .filter(m -> !(m.typed() instanceof CnpgScheduledBackup))
+                        .toList(),
+                "expected one ScheduledBackup");
+    }
+
+    @Test
+    void everyOverlaysDatabaseArchivesItsWalAndOnlyDevRunsWithoutASynchronousStandby() throws IOException {
+        List<String> problems = new ArrayList<>();
+        Map<String, String> archives = new HashMap<>();
+        for (Path overlay : overlays()) {
+            String name = overlay.getFileName().toString();
+            CnpgCluster cluster = renderedCluster(overlay);
+            ManifestRules.durabilityProblems(cluster).forEach(problem -> problems.add(name + ": " + problem));
+            boolean synchronous = cluster.spec().postgresql() != null
+                    && cluster.spec().postgresql().synchronous() != null;
+            if (!synchronous && !name.equals("dev")) {
+                problems.add(name + ": only dev may run without a synchronous standby");
+            }
+            String archive = archive(cluster);
+            String other = archives.put(archive, name);
+            if (archive != null && other != null) {
+                // barman-cloud refuses to archive into a non-empty archive: the second cluster would stall.
+                problems.add(name + " and " + other + " archive into the same place: " + archive);
+            }
+        }
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    @Test
+    void theRunbooksRestoreClusterReadsProdsArchiveAndWritesItsOwn() throws IOException {
+        List<String> clusters = new ArrayList<>();
+        Matcher blocks = Pattern.compile("```yaml\n(.*?)```", Pattern.DOTALL).matcher(Files.readString(RUNBOOK));
+        while (blocks.find()) {
+            if (blocks.group(1).contains("kind: Cluster")) {
+                clusters.add(blocks.group(1));
+            }
+        }
+        assertEquals(1, clusters.size(), RUNBOOK + " must hold one restore Cluster");
+        CnpgCluster restore = reader.read(RUNBOOK, clusters.get(0)).get(0).as(CnpgCluster.class);
+        CnpgCluster prod = renderedCluster(OVERLAYS.resolve("prod"));
+        List<String> problems = new ArrayList<>(ManifestRules.durabilityProblems(restore));
+        if (restore.metadata().getName().equals(prod.metadata().getName())) {
+            problems.add("the example restores beside the live cluster: it needs a name of its own");
+        }
+        CnpgCluster.Bootstrap bootstrap = restore.spec().bootstrap();
+        CnpgCluster.Recovery recovery = bootstrap == null ? null : bootstrap.recovery();
+        if (recovery == null || bootstrap.initdb() != null) {
+            problems.add("the restore Cluster must bootstrap by recovery only");
+        } else {
+            CnpgCluster.ExternalCluster source = Objects.requireNonNullElse(
+                            restore.spec().externalClusters(), List.<CnpgCluster.ExternalCluster>of())
+                    .stream()
+                    .filter(c -> c.name().equals(recovery.source()))
+                    .findFirst()
+                    .orElse(null);
+            if (source == null || source.barmanObjectStore() == null) {
+                problems.add(
+                        "recovery.source " + recovery.source() + " names no external cluster with an object store");
+            } else {
+                // For an external cluster, barman-cloud's serverName defaults to the external cluster's name.
+                String from = archive(source.barmanObjectStore(), source.name());
+                if (!Objects.equals(from, archive(prod))) {
+                    problems.add("the restore reads " + from + ", prod archives into " + archive(prod));
+                }
+                if (!Objects.equals(
+                        source.barmanObjectStore().s3Credentials(),
+                        prod.spec().backup().barmanObjectStore().s3Credentials())) {
+                    problems.add("the restore must read the archive with prod's backup credentials");
+                }
+                if (Objects.equals(archive(restore), from)) {
+                    problems.add("the restored cluster would archive into the archive it restores from: " + from);
+                }
+            }
+            String time = recovery.recoveryTarget() == null
+                    ? null
+                    : recovery.recoveryTarget().targetTime();
+            try {
+                OffsetDateTime.parse(Objects.requireNonNull(time, "no recoveryTarget.targetTime"));
+            } catch (RuntimeException e) {
+                problems.add("recoveryTarget.targetTime must be RFC 3339 with its offset (" + e.getMessage() + ")");
+            }
+        }
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
     // --- helpers ------------------------------------------------------------------------------
+
+    private void assertProblem(List<Manifest> manifests, String expected) {
+        List<String> problems = rules(manifests).check();
+        assertTrue(
+                problems.stream().anyMatch(p -> p.contains(expected)),
+                "expected a problem saying \"" + expected + "\", got: " + problems);
+    }
+
+    /** The manifests with the Cluster's spec changed, read again strictly. */
+    private List<Manifest> withCluster(List<Manifest> manifests, Consumer<ObjectNode> change) {
+        List<Manifest> changed = new ArrayList<>();
+        for (Manifest m : manifests) {
+            if (m.typed() instanceof CnpgCluster) {
+                ObjectNode tree = m.tree().deepCopy();
+                change.accept((ObjectNode) tree.get("spec"));
+                changed.add(new Manifest(m.file(), m.index(), tree, reader.typed(tree, m.toString())));
+            } else {
+                changed.add(m);
+            }
+        }
+        return changed;
+    }
+
+    /** Where a cluster's WAL and base backups go: barman-cloud writes under destinationPath/serverName. */
+    static String archive(CnpgCluster cluster) {
+        CnpgCluster.Backup backup = cluster.spec().backup();
+        return backup == null
+                ? null
+                : archive(backup.barmanObjectStore(), cluster.metadata().getName());
+    }
+
+    private static String archive(CnpgCluster.BarmanObjectStore store, String defaultServerName) {
+        if (store == null || store.destinationPath() == null) {
+            return null;
+        }
+        String server = store.serverName() != null ? store.serverName() : defaultServerName;
+        return store.endpointURL() + " " + store.destinationPath().replaceFirst("/+$", "") + "/" + server;
+    }
+
+    /**
+     * The overlay's Cluster as kustomize renders it: the base's, with the overlay's Cluster patches
+     * merged in as kustomize merges a kind it has no schema for.
+     */
+    private CnpgCluster renderedCluster(Path overlay) throws IOException {
+        List<Manifest> clusters = resources(overlay).stream()
+                .filter(m -> m.typed() instanceof CnpgCluster)
+                .toList();
+        assertEquals(1, clusters.size(), overlay + " must include one Cluster");
+        Manifest base = clusters.get(0);
+        ObjectNode tree = base.tree().deepCopy();
+        for (Kustomization.Patch patch : kustomization(overlay).patches()) {
+            List<Manifest> documents = patch.path() != null
+                    ? reader.read(overlay.resolve(patch.path()))
+                    : reader.read(overlay.resolve(KUSTOMIZATION), patch.patch());
+            for (Manifest document : documents) {
+                boolean aimed = patch.target() != null
+                        ? matches(patch.target(), base)
+                        : document.apiVersion().equals(base.apiVersion())
+                                && document.kind().equals(base.kind())
+                                && document.name().equals(base.name());
+                if (aimed) {
+                    merge(tree, document.tree(), overlay + ": " + document);
+                }
+            }
+        }
+        return (CnpgCluster) reader.typed(tree, overlay + " (rendered Cluster)");
+    }
+
+    /**
+     * Mappings merge key by key, a null deletes the key, anything else replaces. A list would replace
+     * the base's whole list, which a patch rarely means: refused.
+     */
+    private static void merge(ObjectNode target, JsonNode patch, String where) {
+        for (Map.Entry<String, JsonNode> entry : patch.properties()) {
+            String key = entry.getKey();
+            JsonNode value = entry.getValue();
+            if (value.isNull()) {
+                target.remove(key);
+            } else if (value.isArray()) {
+                throw new AssertionError(where + ": a list (" + key + ") in a Cluster patch replaces the whole list");
+            } else if (value.isObject() && target.get(key) instanceof ObjectNode child) {
+                merge(child, value, where);
+            } else {
+                target.set(key, value.deepCopy());
+            }
+        }
+    }
 
     private ManifestRules rules(List<Manifest> manifests) {
         return new ManifestRules(manifests, AppProperties.load(), Dockerfile.read(ComposeFileTest.DOCKERFILE));

@@ -29,6 +29,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -652,11 +653,207 @@ final class ManifestRules {
             problem("max_connections " + maxConnections + " is below what " + apiMaxReplicas + " api and "
                     + workerMaxReplicas + " worker pods may open (" + needed + ")");
         }
+        durabilityProblems(cluster).forEach(this::problem);
+        archiveRules(cluster, config);
+        scheduledBackupRules(cluster);
+        databasePodsRules(cluster);
     }
 
-    /** Every Secret (name and key) the deployments read. */
+    /**
+     * What a failover or a lost cluster must not cost (issue 15, item 7), for the base and for each
+     * overlay's cluster. Two instances or more: a COMMIT returns only once a standby has flushed it
+     * (quorum "any", dataDurability required, failover quorum). One instance (dev): no synchronous
+     * replication, which CloudNativePG would refuse. Always: the WAL archive and base backups in an
+     * S3 object store, the WAL compressed, with a retention.
+     */
+    static List<String> durabilityProblems(CnpgCluster cluster) {
+        List<String> problems = new ArrayList<>();
+        String name = "Cluster " + cluster.metadata().getName();
+        int instances = Objects.requireNonNullElse(cluster.spec().instances(), 1);
+        CnpgCluster.Synchronous sync = cluster.spec().postgresql() == null
+                ? null
+                : cluster.spec().postgresql().synchronous();
+        if (instances < 2) {
+            if (sync != null) {
+                problems.add(name + ": one instance has no standby to wait for; remove spec.postgresql.synchronous"
+                        + " (CloudNativePG refuses a number that is not below the instances)");
+            }
+        } else if (sync == null) {
+            problems.add(name + ": no synchronous replication (spec.postgresql.synchronous): a failover can lose"
+                    + " a commit already answered 201");
+        } else {
+            if (!"any".equals(sync.method())) {
+                problems.add(name + ": synchronous.method must be any (a quorum: whichever standby confirms first), is "
+                        + sync.method());
+            }
+            if (sync.number() == null || sync.number() < 1 || sync.number() >= instances) {
+                problems.add(name + ": synchronous.number must be at least 1 and below the " + instances
+                        + " instances, is " + sync.number());
+            }
+            if (!"required".equals(sync.dataDurability())) {
+                problems.add(name + ": synchronous.dataDurability must be required (preferred goes back to"
+                        + " asynchronous commits when standbys are missing), is " + sync.dataDurability());
+            }
+            if (!Boolean.TRUE.equals(sync.failoverQuorum())) {
+                problems.add(
+                        name + ": synchronous.failoverQuorum must be true: otherwise a standby that missed"
+                                + " acknowledged commits can be promoted when the primary and the confirming standby fail together");
+            }
+        }
+        CnpgCluster.Backup backup = cluster.spec().backup();
+        CnpgCluster.BarmanObjectStore store = backup == null ? null : backup.barmanObjectStore();
+        if (store == null) {
+            problems.add(name + ": no WAL archive nor base backups (spec.backup.barmanObjectStore): a cluster lost"
+                    + " as a whole, or a mistaken DELETE, cannot be undone");
+            return problems;
+        }
+        if (store.destinationPath() == null || !store.destinationPath().matches("s3://[a-z0-9][a-z0-9.-]+/.*")) {
+            problems.add(
+                    name + ": the archive's destinationPath must be s3://BUCKET/..., is " + store.destinationPath());
+        }
+        if (store.endpointURL() == null || !store.endpointURL().matches("https?://.+")) {
+            problems.add(name + ": the archive needs the object store's endpointURL, is " + store.endpointURL());
+        }
+        CnpgCluster.S3Credentials credentials = store.s3Credentials();
+        if (credentials == null
+                || !complete(credentials.accessKeyId())
+                || !complete(credentials.secretAccessKey())
+                || !credentials
+                        .accessKeyId()
+                        .name()
+                        .equals(credentials.secretAccessKey().name())) {
+            problems.add(name + ": the archive's s3Credentials must name one Secret's accessKeyId and secretAccessKey");
+        }
+        if (store.wal() == null || store.wal().compression() == null) {
+            problems.add(name + ": the archive must compress the WAL (wal.compression)");
+        }
+        if (backup.retentionPolicy() == null) {
+            problems.add(name + ": no backup.retentionPolicy: backups and WAL would be kept for ever");
+        }
+        return problems;
+    }
+
+    private static boolean complete(CnpgCluster.SecretKey key) {
+        return key != null && key.name() != null && key.key() != null;
+    }
+
+    /** The bucket of an s3:// path. */
+    static String bucket(String destinationPath) {
+        return destinationPath == null
+                ? null
+                : destinationPath.replaceFirst("^s3://", "").replaceFirst("/.*", "");
+    }
+
+    private void archiveRules(CnpgCluster cluster, Map<String, String> config) {
+        CnpgCluster.BarmanObjectStore store =
+                cluster.spec().backup() == null ? null : cluster.spec().backup().barmanObjectStore();
+        if (store == null) {
+            return;
+        }
+        // Its own bucket: its own S3 user and lifecycle rules, and nothing that sweeps the documents'
+        // bucket can reach the backups.
+        if (Objects.equals(bucket(store.destinationPath()), config.get("COFFRE_S3_BUCKET"))) {
+            problem("Cluster " + cluster.metadata().getName()
+                    + ": the WAL archive must not share the documents' bucket " + config.get("COFFRE_S3_BUCKET"));
+        }
+        for (Deployment deployment : all(Deployment.class)) {
+            for (EnvVar env : Objects.requireNonNullElse(container(deployment).getEnv(), List.<EnvVar>of())) {
+                if (env.getValueFrom() != null
+                        && env.getValueFrom().getSecretKeyRef() != null
+                        && store.s3Credentials() != null
+                        && store.s3Credentials().accessKeyId() != null
+                        && env.getValueFrom()
+                                .getSecretKeyRef()
+                                .getName()
+                                .equals(store.s3Credentials().accessKeyId().name())) {
+                    problem(deployment.getMetadata().getName() + ": reads the database backups' S3 Secret "
+                            + store.s3Credentials().accessKeyId().name()
+                            + "; the service must not be able to delete them");
+                }
+            }
+        }
+    }
+
+    private void scheduledBackupRules(CnpgCluster cluster) {
+        String name = cluster.metadata().getName();
+        List<CnpgScheduledBackup> schedules = all(CnpgScheduledBackup.class);
+        for (CnpgScheduledBackup schedule : schedules) {
+            if (!name.equals(schedule.spec().cluster().name())) {
+                problem("ScheduledBackup " + schedule.metadata().getName() + " backs up cluster "
+                        + schedule.spec().cluster().name() + ", which is not " + name);
+            }
+        }
+        List<CnpgScheduledBackup> ours = schedules.stream()
+                .filter(s -> name.equals(s.spec().cluster().name()))
+                .toList();
+        if (ours.size() != 1) {
+            problem("expected one ScheduledBackup of cluster " + name + ", found " + ours.size()
+                    + ": the WAL archive alone restores nothing without a base backup to replay it on");
+            return;
+        }
+        CnpgScheduledBackup.Spec spec = ours.get(0).spec();
+        String where = "ScheduledBackup " + ours.get(0).metadata().getName();
+        if (spec.method() != null && !spec.method().equals("barmanObjectStore")) {
+            problem(where + ": method must be barmanObjectStore (the cluster's object store), is " + spec.method());
+        }
+        if (Boolean.TRUE.equals(spec.suspend())) {
+            problem(where + " is suspended");
+        }
+        if (!Boolean.TRUE.equals(spec.immediate())) {
+            problem(where + ": immediate must be true, so that a first base backup exists from the start");
+        }
+        String[] fields = spec.schedule().trim().split("\\s+");
+        if (fields.length != 6 || !fields[0].matches("[0-9]{1,2}")) {
+            problem(where + ": schedule must have six fields, seconds first (\"0 0 2 * * *\": 02:00 daily), is \""
+                    + spec.schedule() + "\"");
+        }
+    }
+
+    /**
+     * CloudNativePG's instances must keep reaching the object store (the WAL archive) and each other
+     * (replication); the NetworkPolicies here are written for Coffre's pods only and open neither.
+     * The labels are those CloudNativePG puts on every instance pod.
+     */
+    private void databasePodsRules(CnpgCluster cluster) {
+        String name = cluster.metadata().getName();
+        Map<String, String> podLabels = Map.of(
+                "cnpg.io/cluster", name,
+                "cnpg.io/podRole", "instance",
+                "app.kubernetes.io/name", "postgresql",
+                "app.kubernetes.io/instance", name,
+                "app.kubernetes.io/component", "database",
+                "app.kubernetes.io/managed-by", "cloudnative-pg");
+        for (NetworkPolicy policy : all(NetworkPolicy.class)) {
+            LabelSelector selector = policy.getSpec().getPodSelector();
+            boolean everyPod = selector == null
+                    || ((selector.getMatchLabels() == null
+                                    || selector.getMatchLabels().isEmpty())
+                            && (selector.getMatchExpressions() == null
+                                    || selector.getMatchExpressions().isEmpty()));
+            if (everyPod || selects(selector, podLabels)) {
+                problem("NetworkPolicy " + policy.getMetadata().getName() + " selects the database's pods: they"
+                        + " would lose their WAL archive (object store) and replication");
+            }
+        }
+    }
+
+    /** Every Secret (name and key) the deployments and the database's backups read. */
     Set<String> secretReferences() {
         Set<String> references = new TreeSet<>();
+        for (CnpgCluster cluster : all(CnpgCluster.class)) {
+            CnpgCluster.BarmanObjectStore store = cluster.spec().backup() == null
+                    ? null
+                    : cluster.spec().backup().barmanObjectStore();
+            if (store != null && store.s3Credentials() != null) {
+                for (CnpgCluster.SecretKey key : Arrays.asList(
+                        store.s3Credentials().accessKeyId(),
+                        store.s3Credentials().secretAccessKey())) {
+                    if (key != null) {
+                        references.add(key.name() + "/" + key.key());
+                    }
+                }
+            }
+        }
         for (Deployment deployment : all(Deployment.class)) {
             Container container = container(deployment);
             for (EnvVar env : Objects.requireNonNullElse(container.getEnv(), List.<EnvVar>of())) {

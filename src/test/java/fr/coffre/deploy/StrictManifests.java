@@ -36,8 +36,8 @@ import java.util.Map;
  * string is expected (a ConfigMap value, a CRD's string map) or a string where a number is.
  *
  * <p>Kinds: the built-in ones with fabric8's kubernetes-model (its own apiVersion/kind registry);
- * KafkaTopic with Strimzi's model (io.strimzi:api); KEDA's ScaledObject, CloudNativePG's Cluster
- * and kustomize's Kustomization with the small records of this package, which hold only the
+ * KafkaTopic with Strimzi's model (io.strimzi:api); KEDA's ScaledObject, CloudNativePG's Cluster and
+ * ScheduledBackup, and kustomize's Kustomization with the small records of this package, which hold only the
  * fields Coffre uses: a field missing there fails here until it is added.
  *
  * <p>fabric8's and Strimzi's classes keep unknown fields in an "additionalProperties" map
@@ -81,6 +81,7 @@ final class StrictManifests {
             "kafka.strimzi.io/v1beta2 KafkaTopic", KafkaTopic.class,
             "keda.sh/v1alpha1 ScaledObject", ScaledObject.class,
             "postgresql.cnpg.io/v1 Cluster", CnpgCluster.class,
+            "postgresql.cnpg.io/v1 ScheduledBackup", CnpgScheduledBackup.class,
             "kustomize.config.k8s.io/v1beta1 Kustomization", Kustomization.class);
 
     private final ObjectMapper mapper = new ObjectMapper();

@@ -161,6 +161,48 @@ class StrictManifestsTest {
     }
 
     @Test
+    void refusesWhatCloudNativePgsDurabilitySettingsDoNotAccept() {
+        // The older style, which CloudNativePG refuses next to spec.postgresql.synchronous.
+        assertThrows(IllegalArgumentException.class, () -> manifests.read(HERE, """
+                apiVersion: postgresql.cnpg.io/v1
+                kind: Cluster
+                metadata: {name: db}
+                spec: {instances: 3, minSyncReplicas: 1, maxSyncReplicas: 1}
+                """));
+        assertThrows(IllegalArgumentException.class, () -> manifests.read(HERE, """
+                apiVersion: postgresql.cnpg.io/v1
+                kind: Cluster
+                metadata: {name: db}
+                spec: {postgresql: {synchronous: {method: any, number: 1, dataDurability: strict}}}
+                """));
+        assertThrows(IllegalArgumentException.class, () -> manifests.read(HERE, """
+                apiVersion: postgresql.cnpg.io/v1
+                kind: Cluster
+                metadata: {name: db}
+                spec: {backup: {retentionPolicy: 30 days}}
+                """));
+        assertThrows(IllegalArgumentException.class, () -> manifests.read(HERE, """
+                apiVersion: postgresql.cnpg.io/v1
+                kind: Cluster
+                metadata: {name: db}
+                spec: {backup: {barmanObjectStore: {destinationPath: "s3://b/", wal: {compression: zip}}}}
+                """));
+        assertThrows(IllegalArgumentException.class, () -> manifests.read(HERE, """
+                apiVersion: postgresql.cnpg.io/v1
+                kind: ScheduledBackup
+                metadata: {name: b}
+                spec: {schedule: "0 0 2 * * *", cluster: {name: db}, method: pg_dump}
+                """));
+        CnpgScheduledBackup daily = manifests.read(HERE, """
+                        apiVersion: postgresql.cnpg.io/v1
+                        kind: ScheduledBackup
+                        metadata: {name: b}
+                        spec: {schedule: "0 0 2 * * *", cluster: {name: db}, immediate: true}
+                        """).get(0).as(CnpgScheduledBackup.class);
+        assertEquals("db", daily.spec().cluster().name());
+    }
+
+    @Test
     void refusesDuplicateKeys() {
         assertThrows(RuntimeException.class, () -> manifests.read(HERE, """
                 apiVersion: v1

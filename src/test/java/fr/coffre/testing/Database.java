@@ -16,8 +16,13 @@ public final class Database {
     private Database() {}
 
     public static Connection connect() throws SQLException {
-        String url = "jdbc:postgresql://" + env("COFFRE_PG_HOST", "127.0.0.1") + ":" + env("COFFRE_PG_PORT", "55432")
-                + "/" + env("COFFRE_PG_DB", "coffre");
+        return connect(Integer.parseInt(env("COFFRE_PG_PORT", "55432")));
+    }
+
+    /** The same database and credentials on another server of the same host (a restored copy). */
+    public static Connection connect(int port) throws SQLException {
+        String url = "jdbc:postgresql://" + env("COFFRE_PG_HOST", "127.0.0.1") + ":" + port + "/"
+                + env("COFFRE_PG_DB", "coffre");
         return DriverManager.getConnection(
                 url, env("COFFRE_PG_USER", "coffre"), env("COFFRE_PG_PASSWORD", "coffre-local"));
     }

@@ -1,8 +1,13 @@
 package fr.coffre.testing;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** Drives stack/stack from a test, as an operator would from a shell. */
@@ -28,19 +33,37 @@ public final class LocalStack {
     }
 
     private static void run(String verb, String server) {
+        run(Duration.ofMinutes(5), verb, server);
+    }
+
+    /** Runs {@code stack/stack arguments...}, with the test's environment; its output (stdout and stderr). */
+    public static String run(Duration timeout, String... arguments) {
         Path script = Path.of(System.getProperty("coffre.stack", "stack/stack"));
+        List<String> command = new ArrayList<>(List.of("bash", script.toString()));
+        command.addAll(List.of(arguments));
+        String what = "stack " + String.join(" ", arguments);
         try {
-            Process process = new ProcessBuilder("bash", script.toString(), verb, server)
+            Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.PIPE)
                     .start();
-            if (!process.waitFor(5, TimeUnit.MINUTES)) {
+            // Read while it runs: a full pipe would block the script.
+            CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                throw new AssertionError("stack " + verb + " " + server + " did not finish in 5 minutes");
+                throw new AssertionError(what + " did not finish in " + timeout);
             }
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String text = output.join();
             if (process.exitValue() != 0) {
-                throw new AssertionError("stack " + verb + " " + server + " failed: " + output);
+                throw new AssertionError(what + " failed: " + text);
             }
+            return text;
         } catch (IOException e) {
             throw new AssertionError("could not run " + script, e);
         } catch (InterruptedException e) {
