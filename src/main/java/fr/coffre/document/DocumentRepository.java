@@ -7,6 +7,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -41,6 +42,25 @@ public class DocumentRepository {
                 .map(rows -> rows.size() == 0
                         ? Optional.empty()
                         : Optional.of(map(rows.iterator().next())));
+    }
+
+    /**
+     * Documents STORED for longer than {@code staleAfter} and not announced again within it, oldest
+     * first, locked (SKIP LOCKED) and marked as announced again now, in the caller's transaction.
+     */
+    public Uni<List<Document>> claimStale(SqlConnection connection, Duration staleAfter, int limit) {
+        return connection
+                .preparedQuery("UPDATE document SET announced_again_at = now() WHERE id IN ("
+                        + "SELECT id FROM document WHERE status = 'STORED' "
+                        + "AND received_at < now() - $1 * interval '1 millisecond' "
+                        + "AND (announced_again_at IS NULL OR announced_again_at < now() - $1 * interval '1 millisecond') "
+                        + "ORDER BY received_at LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS)
+                .execute(Tuple.of(staleAfter.toMillis(), limit))
+                .map(rows -> {
+                    List<Document> stale = new ArrayList<>();
+                    rows.forEach(row -> stale.add(map(row)));
+                    return stale;
+                });
     }
 
     /** The live (not superseded) document a producer filed under a unique id. */

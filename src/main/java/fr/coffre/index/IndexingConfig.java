@@ -18,4 +18,12 @@ public interface IndexingConfig {
     /** The longest wait between two attempts. */
     @WithDefault("PT5M")
     Duration maxRetryBackoff();
+
+    /**
+     * A document still STORED this long after it was received has lost its event (a worker stopped
+     * between taking the record and indexing it): it is announced again. Longer than the longest
+     * retry wait, so that documents waiting for a retry are left alone.
+     */
+    @WithDefault("PT15M")
+    Duration staleAfter();
 }

@@ -11,6 +11,7 @@ import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
@@ -124,6 +125,7 @@ public class ProblemResponses {
     static boolean dependencyUnreachable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ConnectException
+                    || t instanceof InterruptedIOException // a socket or call timeout: the server hangs
                     || t instanceof TimeoutException
                     || t instanceof ClosedConnectionException
                     || t instanceof ClosedChannelException) {

@@ -11,10 +11,13 @@ public class ObjectStorageClientProducer {
     @Produces
     @Singleton
     MinioAsyncClient minioAsyncClient(ObjectStorageConfig config) {
-        return MinioAsyncClient.builder()
+        MinioAsyncClient client = MinioAsyncClient.builder()
                 .endpoint(config.endpoint())
                 .region(config.region())
                 .credentials(config.accessKey(), config.secretKey())
                 .build();
+        long idle = config.requestTimeout().toMillis();
+        client.setTimeout(Math.min(5_000, idle), idle, idle);
+        return client;
     }
 }

@@ -30,6 +30,14 @@ public interface ObjectStorageConfig {
     @WithDefault("4")
     int pooledPartBuffers();
 
+    /**
+     * How long a request to object storage may wait for the server's next bytes (and for a
+     * connection, at most 5 s): a server that hangs (a stalled disk, a paused process) fails the
+     * request with 503 and Retry-After rather than holding it for the client library's 5 minutes.
+     */
+    @WithDefault("PT30S")
+    Duration requestTimeout();
+
     /** Objects stored without a committed row are deleted once they are this old. */
     @WithDefault("PT1H")
     Duration orphanGracePeriod();

@@ -74,6 +74,43 @@ class IndexingTest {
     @Inject
     KafkaTopicsConfig topics;
 
+    @Inject
+    StaleDocumentAnnouncer announcer;
+
+    @Test
+    void aDocumentWhoseEventWasLostIsAnnouncedAgainAndIndexed() throws Exception {
+        String id = upload(
+                        KeycloakTokens.hospital(),
+                        metadata("lost-" + UUID.randomUUID()),
+                        "Compte rendu dont l'annonce s'est perdue.".getBytes(StandardCharsets.UTF_8),
+                        "text/plain")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        assertEquals("INDEXED", Database.awaitConcluded(id));
+        // As a worker that took the record and stopped before indexing leaves it: STORED, no event.
+        try (var connection = Database.connect();
+                var sql = connection.prepareStatement("UPDATE document SET status = 'STORED', "
+                        + "received_at = now() - interval '1 hour' WHERE id = ?::uuid")) {
+            sql.setString(1, id);
+            sql.executeUpdate();
+        }
+        try (var connection = Database.connect();
+                var sql = connection.prepareStatement("DELETE FROM document_index WHERE document_id = ?::uuid")) {
+            sql.setString(1, id);
+            sql.executeUpdate();
+        }
+        assertEquals("STORED", Database.status(id));
+
+        while (announcer.announce(Duration.ofMinutes(30)) == StaleDocumentAnnouncer.BATCH) {
+            // older stale documents first; the test's comes in a later batch
+        }
+
+        assertEquals("INDEXED", Database.awaitConcluded(id));
+        assertEquals(0, announcer.announce(Duration.ofMinutes(30)), "announced again once per period at most");
+    }
+
     @Test
     void aDocumentIsFoundByItsWordsWithoutAccentsOrEndingsAndAnnouncedOnce() {
         String text = "Échographie abdominale réalisée le 3 mars : foie homogène, vésicule alithiasique.";
