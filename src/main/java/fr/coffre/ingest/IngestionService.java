@@ -261,7 +261,7 @@ public class IngestionService {
         try {
             stored = store.put(key, checked.head(), checked.mediaType());
         } catch (Exception e) {
-            discard(key);
+            abandon(key);
             throw storeFailure(e, intake.maxSize());
         }
         String declared = checked.metadata().sha256();
@@ -468,6 +468,20 @@ public class IngestionService {
     }
 
     // Best effort: what is not deleted now stays recorded as pending and the sweeper deletes it.
+    /**
+     * A write that failed may still complete on the storage side (a server that hung and resumes
+     * finishes the request after its client gave up, possibly after a delete sent meanwhile): the
+     * object is deleted now, and its pending record stays so that the sweeper deletes it again
+     * once the grace period is over.
+     */
+    private void abandon(String key) {
+        try {
+            await.result(store.delete(key));
+        } catch (Exception e) {
+            LOG.debugf("Could not delete object %s yet; the orphan sweeper will: %s", key, LogSafe.describe(e));
+        }
+    }
+
     private void discard(String key) {
         try {
             await.result(store.delete(key));

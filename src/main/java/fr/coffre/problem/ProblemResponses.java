@@ -5,6 +5,7 @@ import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.smallrye.mutiny.TimeoutException;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
@@ -12,7 +13,7 @@ import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import java.io.InterruptedIOException;
-import java.net.ConnectException;
+import java.net.SocketException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.Map;
@@ -124,11 +125,17 @@ public class ProblemResponses {
     // and it passes: 503 with Retry-After, not 500.
     static boolean dependencyUnreachable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException
+            if (t instanceof SocketException // refused, reset: a server that died or restarts
                     || t instanceof InterruptedIOException // a socket or call timeout: the server hangs
                     || t instanceof TimeoutException
                     || t instanceof ClosedConnectionException
                     || t instanceof ClosedChannelException) {
+                return true;
+            }
+            // PostgreSQL shutting down or starting (57P01-57P03), or the connection lost (class 08).
+            if (t instanceof PgException pg
+                    && pg.getSqlState() != null
+                    && (pg.getSqlState().startsWith("57P") || pg.getSqlState().startsWith("08"))) {
                 return true;
             }
             if (t.getCause() == t) {

@@ -1,8 +1,14 @@
 package fr.coffre.testing;
 
+import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
+import io.minio.Result;
 import io.minio.StatObjectArgs;
 import io.minio.errors.ErrorResponseException;
+import io.minio.messages.Item;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The local stack's object storage, seen from outside the service. */
 public final class StoredObjects {
@@ -42,5 +48,22 @@ public final class StoredObjects {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The keys of the objects written (or overwritten) since then. */
+    public static List<String> keysModifiedSince(Instant since) {
+        List<String> keys = new ArrayList<>();
+        try {
+            for (Result<Item> result : CLIENT.listObjects(
+                    ListObjectsArgs.builder().bucket(BUCKET).recursive(true).build())) {
+                Item item = result.get();
+                if (!item.lastModified().toInstant().isBefore(since.minusSeconds(1))) {
+                    keys.add(item.objectName());
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return keys;
     }
 }

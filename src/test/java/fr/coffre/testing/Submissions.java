@@ -15,6 +15,11 @@ public final class Submissions {
     private final String boundary = "coffre-" + UUID.randomUUID();
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
 
+    /** An empty multipart body, for a single upload's {@code metadata} and {@code content}. */
+    public static Submissions parts() {
+        return new Submissions();
+    }
+
     public static Submissions withManifest(JsonArray manifest) {
         return new Submissions()
                 .part("manifest", "application/json", manifest.encode().getBytes(StandardCharsets.UTF_8));

@@ -3,6 +3,7 @@ package fr.coffre.testing;
 import fr.coffre.event.EventCodec;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -20,6 +21,11 @@ public final class Topics {
 
     /** Reads a whole topic up to its current end and counts the events about one document. */
     public static long eventsAbout(String topic, String documentId) {
+        return eventsByDocument(topic).getOrDefault(documentId, 0L);
+    }
+
+    /** Reads a whole topic up to its current end: how many events name each document. */
+    public static Map<String, Long> eventsByDocument(String topic) {
         Properties config = new Properties();
         config.put(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -32,17 +38,14 @@ public final class Topics {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long found = 0;
+            Map<String, Long> found = new HashMap<>();
             long deadline = System.nanoTime() + DEADLINE.toNanos();
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 if (System.nanoTime() > deadline) {
                     throw new AssertionError(topic + " could not be read to its end in " + DEADLINE);
                 }
                 for (var record : consumer.poll(Duration.ofMillis(500))) {
-                    if (documentId.equals(
-                            EventCodec.decode(record.value()).documentId().toString())) {
-                        found++;
-                    }
+                    found.merge(EventCodec.decode(record.value()).documentId().toString(), 1L, Long::sum);
                 }
             }
             return found;

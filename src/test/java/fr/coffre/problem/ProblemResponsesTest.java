@@ -1,0 +1,37 @@
+package fr.coffre.problem;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.vertx.pgclient.PgException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+
+/** A server that died, restarts or hangs is the service's trouble and passes: 503, never 500. */
+class ProblemResponsesTest {
+
+    @Test
+    void aServerThatResetsTheConnectionOrHangsIsUnavailableNotAnError() {
+        assertEquals(
+                "dependency-unavailable",
+                ProblemResponses.slugOf(new CompletionException(new SocketException("Connection reset"))));
+        assertEquals("dependency-unavailable", ProblemResponses.slugOf(new SocketTimeoutException("timeout")));
+    }
+
+    @Test
+    void postgresqlShuttingDownOrLosingTheConnectionIsUnavailableNotAnError() {
+        assertEquals(
+                "dependency-unavailable",
+                ProblemResponses.slugOf(new CompletionException(new PgException(
+                        "terminating connection due to administrator command", "FATAL", "57P01", null))));
+        assertEquals(
+                "dependency-unavailable",
+                ProblemResponses.slugOf(new PgException("the database system is starting up", "FATAL", "57P03", null)));
+        assertEquals(
+                "internal-error",
+                ProblemResponses.slugOf(new PgException("syntax error", "ERROR", "42601", null)),
+                "a bug stays a bug");
+        assertEquals("internal-error", ProblemResponses.slugOf(new IllegalStateException("bug")));
+    }
+}
