@@ -9,7 +9,6 @@ import fr.coffre.messaging.KafkaTopicsConfig;
 import fr.coffre.observability.LogSafe;
 import fr.coffre.outbox.OutboxRelay;
 import fr.coffre.outbox.OutboxRepository;
-import fr.coffre.roles.RolesConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -19,6 +18,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -54,7 +54,8 @@ public class StaleDocumentAnnouncer {
             Await await,
             KafkaTopicsConfig topics,
             IndexingConfig config,
-            RolesConfig roles) {
+            // A setting rather than the roles' mapping: index sits below roles.
+            @ConfigProperty(name = "coffre.role.worker", defaultValue = "true") boolean worker) {
         this.pool = pool;
         this.documents = documents;
         this.outbox = outbox;
@@ -63,7 +64,7 @@ public class StaleDocumentAnnouncer {
         this.await = await;
         this.storedTopic = topics.topics().documentsStored().name();
         this.staleAfter = config.staleAfter();
-        this.worker = roles.worker();
+        this.worker = worker;
     }
 
     void onStart(@Observes StartupEvent event) {

@@ -12,15 +12,19 @@ import fr.coffre.testing.Uploads;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -155,7 +159,7 @@ public final class ChaosCampaign {
     }
 
     private ServiceProcess service(String name, int port, String role, Map<String, String> environment) {
-        try (var taken = new java.net.Socket("127.0.0.1", port)) {
+        try (var taken = new Socket("127.0.0.1", port)) {
             throw new IllegalStateException("port " + port + " is taken: a service left by an earlier run?");
         } catch (IOException free) {
             // nothing listens there: the port is ours
@@ -173,10 +177,10 @@ public final class ChaosCampaign {
 
     private void loadMix() throws Exception {
         for (String folder : List.of("pdf", "img")) {
-            try (var files = java.nio.file.Files.list(Corpus.ROOT.resolve(folder))) {
+            try (var files = Files.list(Corpus.ROOT.resolve(folder))) {
                 for (var file : files.sorted().toList()) {
                     String name = folder + "/" + file.getFileName();
-                    String mediaType = java.nio.file.Files.probeContentType(file);
+                    String mediaType = Files.probeContentType(file);
                     if (name.endsWith(".pdf")) {
                         mediaType = "application/pdf";
                     }
@@ -584,7 +588,7 @@ public final class ChaosCampaign {
         return keys.size();
     }
 
-    private static Set<String> firstColumn(ResultSet rows) throws java.sql.SQLException {
+    private static Set<String> firstColumn(ResultSet rows) throws SQLException {
         Set<String> values = new HashSet<>();
         while (rows.next()) {
             values.add(rows.getString(1));
@@ -594,7 +598,7 @@ public final class ChaosCampaign {
 
     @FunctionalInterface
     interface RowsReader<T> {
-        T read(ResultSet rows) throws java.sql.SQLException;
+        T read(ResultSet rows) throws SQLException;
     }
 
     private static <T> T query(String sql, String[] values, RowsReader<T> reader) {
@@ -608,7 +612,7 @@ public final class ChaosCampaign {
             try (ResultSet rows = statement.executeQuery()) {
                 return reader.read(rows);
             }
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -616,7 +620,7 @@ public final class ChaosCampaign {
     static String sha256(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

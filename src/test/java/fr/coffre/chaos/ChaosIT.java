@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,6 +26,6 @@ class ChaosIT {
         assertEquals(0, report.missing(), text);
         assertEquals(0, report.damaged(), text);
         assertEquals(0L, report.orphans(), text);
-        assertEquals(java.util.List.of(), report.violations(), text);
+        assertEquals(List.of(), report.violations(), text);
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import fr.coffre.testing.KeycloakTokens;
 import fr.coffre.testing.ServiceProcess;
+import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,9 +39,9 @@ class WorkerRoleIT {
                             HttpResponse.BodyHandlers.ofString());
             assertEquals(200, health.statusCode(), health.body());
             // A worker does nothing without Kafka: its readiness really asks the broker.
-            String kafka = new io.vertx.core.json.JsonObject(health.body())
+            String kafka = new JsonObject(health.body())
                     .getJsonArray("checks").stream()
-                            .map(io.vertx.core.json.JsonObject.class::cast)
+                            .map(JsonObject.class::cast)
                             .filter(check -> check.getString("name").equals("kafka"))
                             .findFirst()
                             .orElseThrow()
