@@ -1,5 +1,6 @@
 package fr.coffre.deploy;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.common.Uuid;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -258,6 +260,17 @@ class ComposeFileTest {
             }
         }
         assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    @Test
+    void kafkaFormatsItsStorageWithAValidKraftClusterId() {
+        String kafkaHost = environment("api").get("COFFRE_KAFKA_BOOTSTRAP").replaceAll(":.*", "");
+        String clusterId = environment(kafkaHost).get("CLUSTER_ID");
+        assertNotNull(clusterId, "the image formats its storage only with a CLUSTER_ID");
+        // What kafka-storage format checks: 16 bytes in URL-safe base64, not one of the reserved ids.
+        Uuid id = assertDoesNotThrow(
+                () -> Uuid.fromString(clusterId), clusterId + " is no KRaft cluster id: Kafka would never start");
+        assertFalse(Uuid.RESERVED.contains(id), clusterId + " is reserved");
     }
 
     @Test
