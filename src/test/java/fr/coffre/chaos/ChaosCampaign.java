@@ -582,7 +582,8 @@ public final class ChaosCampaign {
         keys.removeAll(query(
                 "SELECT object_key FROM document WHERE object_key = ANY(?)", candidates, ChaosCampaign::firstColumn));
         keys.removeAll(query(
-                "SELECT object_key FROM pending_object WHERE object_key = ANY(?) AND created_at > now() - ?::interval",
+                "SELECT object_key FROM pending_object WHERE object_key = ANY(?) AND created_at > now() - interval '"
+                        + ORPHAN_GRACE.toSeconds() + " seconds'",
                 candidates,
                 ChaosCampaign::firstColumn));
         return keys.size();
@@ -606,9 +607,6 @@ public final class ChaosCampaign {
                 PreparedStatement statement = connection.prepareStatement(sql)) {
             Array array = connection.createArrayOf("text", values);
             statement.setArray(1, array);
-            if (sql.contains("?::interval")) {
-                statement.setString(2, ORPHAN_GRACE.toSeconds() + " seconds");
-            }
             try (ResultSet rows = statement.executeQuery()) {
                 return reader.read(rows);
             }

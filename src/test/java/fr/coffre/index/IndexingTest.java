@@ -78,29 +78,14 @@ class IndexingTest {
     StaleDocumentAnnouncer announcer;
 
     @Test
-    void aDocumentWhoseEventWasLostIsAnnouncedAgainAndIndexed() throws Exception {
-        String id = upload(
-                        KeycloakTokens.hospital(),
-                        metadata("lost-" + UUID.randomUUID()),
-                        "Compte rendu dont l'annonce s'est perdue.".getBytes(StandardCharsets.UTF_8),
-                        "text/plain")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
+    void aDocumentWhoseEventWasLostIsAnnouncedAgainAndIndexed() {
+        String id = uploadText(metadata("lost-" + UUID.randomUUID()), "Compte rendu dont l'annonce s'est perdue.");
         assertEquals("INDEXED", Database.awaitConcluded(id));
         // As a worker that took the record and stopped before indexing leaves it: STORED, no event.
-        try (var connection = Database.connect();
-                var sql = connection.prepareStatement("UPDATE document SET status = 'STORED', "
-                        + "received_at = now() - interval '1 hour' WHERE id = ?::uuid")) {
-            sql.setString(1, id);
-            sql.executeUpdate();
-        }
-        try (var connection = Database.connect();
-                var sql = connection.prepareStatement("DELETE FROM document_index WHERE document_id = ?::uuid")) {
-            sql.setString(1, id);
-            sql.executeUpdate();
-        }
+        Database.update(
+                "UPDATE document SET status = 'STORED', received_at = now() - interval '1 hour' WHERE id = ?::uuid",
+                id);
+        Database.update("DELETE FROM document_index WHERE document_id = ?::uuid", id);
         assertEquals("STORED", Database.status(id));
 
         while (announcer.announce(Duration.ofMinutes(30)) == StaleDocumentAnnouncer.BATCH) {
@@ -114,15 +99,7 @@ class IndexingTest {
     @Test
     void aDocumentIsFoundByItsWordsWithoutAccentsOrEndingsAndAnnouncedOnce() {
         String text = "Échographie abdominale réalisée le 3 mars : foie homogène, vésicule alithiasique.";
-        String id = upload(
-                        KeycloakTokens.hospital(),
-                        metadata("text-" + UUID.randomUUID()).put("title", "Compte rendu d'échographie"),
-                        text.getBytes(StandardCharsets.UTF_8),
-                        "text/plain")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
+        String id = uploadText(metadata("text-" + UUID.randomUUID()).put("title", "Compte rendu d'échographie"), text);
 
         assertEquals("INDEXED", Database.awaitConcluded(id));
         assertEquals(1, matches(id, "echographie abdominale"), "accents are ignored");
@@ -143,24 +120,11 @@ class IndexingTest {
     void titlesRankAboveBodyText() {
         String word = "zygomatique"
                 + UUID.randomUUID().toString().replaceAll("[^a-f]", "").substring(0, 4);
-        String inBody = upload(
-                        KeycloakTokens.hospital(),
-                        metadata("rank-" + UUID.randomUUID()).put("title", "Compte rendu"),
-                        ("Une fracture " + word + " est notée.").getBytes(StandardCharsets.UTF_8),
-                        "text/plain")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
-        String inTitle = upload(
-                        KeycloakTokens.hospital(),
-                        metadata("rank-" + UUID.randomUUID()).put("title", "Fracture " + word),
-                        "Compte rendu sans rapport.".getBytes(StandardCharsets.UTF_8),
-                        "text/plain")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
+        String inBody = uploadText(
+                metadata("rank-" + UUID.randomUUID()).put("title", "Compte rendu"),
+                "Une fracture " + word + " est notée.");
+        String inTitle = uploadText(
+                metadata("rank-" + UUID.randomUUID()).put("title", "Fracture " + word), "Compte rendu sans rapport.");
         Database.awaitConcluded(inTitle);
         Database.awaitConcluded(inBody);
         List<String> ranked = new ArrayList<>();
@@ -225,15 +189,7 @@ class IndexingTest {
         Document poison = insertStored(patient, null, "application/pdf");
         List<String> behind = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            behind.add(upload(
-                            KeycloakTokens.hospital(),
-                            metadata("behind-" + UUID.randomUUID()),
-                            ("Résultat " + i).getBytes(StandardCharsets.UTF_8),
-                            "text/plain")
-                    .then()
-                    .statusCode(201)
-                    .extract()
-                    .path("id"));
+            behind.add(uploadText(metadata("behind-" + UUID.randomUUID()), "Résultat " + i));
         }
         // Same patient, so same partition: the documents behind it are indexed while it waits for its retries.
         for (String id : behind) {
@@ -341,5 +297,14 @@ class IndexingTest {
                 .atMost(DEADLINE)
                 .iterator()
                 .next();
+    }
+
+    /** A text document uploaded by the hospital and accepted: its id. */
+    static String uploadText(JsonObject metadata, String text) {
+        return upload(KeycloakTokens.hospital(), metadata, text.getBytes(StandardCharsets.UTF_8), "text/plain")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 }

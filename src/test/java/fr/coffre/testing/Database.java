@@ -32,6 +32,19 @@ public final class Database {
         return values.isEmpty() ? 0 : Long.parseLong(values.get(0));
     }
 
+    /** Runs one change, as a test sets the scene for what it checks; how many rows it touched. */
+    public static int update(String sql, Object... parameters) {
+        try (Connection connection = connect();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            return statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The first column of every row, as text. */
     public static List<String> strings(String sql, Object... parameters) {
         try (Connection connection = connect();
