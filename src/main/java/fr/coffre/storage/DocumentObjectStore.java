@@ -6,9 +6,7 @@ import io.minio.CopySource;
 import io.minio.Directive;
 import io.minio.GetObjectArgs;
 import io.minio.MinioAsyncClient;
-import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
-import io.minio.UploadPartResponse;
 import io.minio.messages.Part;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,11 +31,14 @@ public class DocumentObjectStore {
     static final String SHA256_METADATA = "sha256";
 
     private final MinioAsyncClient client;
+    private final ObjectPuts puts;
     private final ObjectStorageConfig config;
     private final PartBuffers buffers;
 
-    public DocumentObjectStore(MinioAsyncClient client, ObjectStorageConfig config, PartBuffers buffers) {
+    public DocumentObjectStore(
+            MinioAsyncClient client, ObjectPuts puts, ObjectStorageConfig config, PartBuffers buffers) {
         this.client = client;
+        this.puts = puts;
         this.config = config;
         this.buffers = buffers;
     }
@@ -57,11 +58,7 @@ public class DocumentObjectStore {
         if (head.complete()) {
             String sha256 = head.sha256();
             metadata.put(SHA256_METADATA, sha256);
-            await(client.putObject(PutObjectArgs.builder().bucket(config.bucket()).object(key).stream(
-                            head.headStream(), head.length(), -1)
-                    .contentType(mediaType)
-                    .userMetadata(metadata)
-                    .build()));
+            puts.object(key, head.bytes(), head.length(), sha256, mediaType, metadata);
             return new StoredObject(key, sha256, head.length());
         }
         uploadInParts(key, head.whole(), mediaType);
@@ -96,9 +93,7 @@ public class DocumentObjectStore {
                 if (length == 0 && number > 1) {
                     break;
                 }
-                UploadPartResponse part = await(client.uploadPartAsync(
-                        config.bucket(), config.region(), key, buffer, length, uploadId, number, null, null));
-                parts.add(new Part(number, part.etag()));
+                parts.add(new Part(number, puts.part(key, uploadId, number, buffer, length)));
                 if (length < buffer.length) {
                     break;
                 }

@@ -1,23 +1,31 @@
 package fr.coffre.storage;
 
 import io.minio.MinioAsyncClient;
+import io.minio.http.HttpUtils;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import okhttp3.OkHttpClient;
 
 @ApplicationScoped
 public class ObjectStorageClientProducer {
 
+    /** One connection pool for the MinIO client and {@link ObjectPuts}, both to the same server. */
     @Produces
     @Singleton
-    MinioAsyncClient minioAsyncClient(ObjectStorageConfig config) {
-        MinioAsyncClient client = MinioAsyncClient.builder()
+    OkHttpClient objectStorageHttp(ObjectStorageConfig config) {
+        long idle = config.requestTimeout().toMillis();
+        return HttpUtils.newDefaultHttpClient(Math.min(5_000, idle), idle, idle);
+    }
+
+    @Produces
+    @Singleton
+    MinioAsyncClient minioAsyncClient(ObjectStorageConfig config, OkHttpClient http) {
+        return MinioAsyncClient.builder()
                 .endpoint(config.endpoint())
                 .region(config.region())
                 .credentials(config.accessKey(), config.secretKey())
+                .httpClient(http)
                 .build();
-        long idle = config.requestTimeout().toMillis();
-        client.setTimeout(Math.min(5_000, idle), idle, idle);
-        return client;
     }
 }

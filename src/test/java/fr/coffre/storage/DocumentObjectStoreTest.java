@@ -1,0 +1,128 @@
+package fr.coffre.storage;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.minio.MinioAsyncClient;
+import io.minio.StatObjectArgs;
+import io.minio.StatObjectResponse;
+import io.minio.errors.ErrorResponseException;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Document bytes written through the signed PUTs, against the stack's S3 server. */
+@QuarkusTest
+class DocumentObjectStoreTest {
+
+    @Inject
+    DocumentObjectStore store;
+
+    @Inject
+    ObjectPuts puts;
+
+    @Inject
+    PartBuffers buffers;
+
+    @Inject
+    MinioAsyncClient s3;
+
+    @Inject
+    ObjectStorageConfig storage;
+
+    @Test
+    void aDocumentInOnePutIsStoredWithItsSha256AndMediaType() throws Exception {
+        byte[] bytes = bytes(200_000, 1);
+        String key = store.newKey();
+
+        StoredObject stored = store.put(key, head(bytes), "application/pdf");
+
+        assertEquals(sha256(bytes), stored.sha256());
+        assertArrayEquals(bytes, read(key));
+        StatObjectResponse stat = stat(key);
+        assertEquals("application/pdf", stat.contentType());
+        assertEquals(sha256(bytes), stat.userMetadata().get(DocumentObjectStore.SHA256_METADATA));
+        store.delete(key).await().indefinitely();
+    }
+
+    @Test
+    void aDocumentLargerThanAPartIsStoredInParts() throws Exception {
+        byte[] bytes = bytes(2 * buffers.size() + 12_345, 2);
+        String key = store.newKey();
+
+        StoredObject stored = store.put(key, head(bytes), "image/jpeg");
+
+        assertEquals(bytes.length, stored.size());
+        assertEquals(sha256(bytes), stored.sha256());
+        assertArrayEquals(bytes, read(key));
+        assertEquals(sha256(bytes), stat(key).userMetadata().get(DocumentObjectStore.SHA256_METADATA));
+        store.delete(key).await().indefinitely();
+    }
+
+    @Test
+    void theServerRefusesBytesThatAreNotTheOnesTheSignatureNames() throws Exception {
+        byte[] bytes = bytes(1_000, 3);
+        String key = store.newKey();
+
+        IOException refused = assertThrows(
+                IOException.class,
+                () -> puts.object(key, bytes, bytes.length, sha256(bytes(1_000, 4)), "application/pdf", Map.of()));
+
+        assertEquals("Object storage answered 400 to a PUT (XAmzContentSHA256Mismatch)", refused.getMessage());
+        assertFalse(exists(key), "nothing is stored");
+    }
+
+    private DocumentHead head(byte[] bytes) throws IOException {
+        return DocumentHead.read(new ByteArrayInputStream(bytes), buffers, Long.MAX_VALUE);
+    }
+
+    private byte[] read(String key) throws Exception {
+        try (InputStream in = store.open(key)) {
+            return in.readAllBytes();
+        }
+    }
+
+    private StatObjectResponse stat(String key) throws Exception {
+        return s3.statObject(StatObjectArgs.builder()
+                        .bucket(storage.bucket())
+                        .object(key)
+                        .build())
+                .get(30, TimeUnit.SECONDS);
+    }
+
+    private boolean exists(String key) throws Exception {
+        try {
+            stat(key);
+            return true;
+        } catch (ExecutionException e) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof ErrorResponseException notFound
+                        && notFound.errorResponse().code().equals("NoSuchKey")) {
+                    return false;
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static byte[] bytes(int length, long seed) {
+        byte[] bytes = new byte[length];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+}
