@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@code coffre_documents{status}}: how many documents are in each status, counted in PostgreSQL
+ * {@code coffre_documents{status}}: how many documents are in each status, read from PostgreSQL's counters
  * every {@code coffre.metrics.documents-by-status-interval} (the same sampling as the indexing
  * backlog's). Every status is always present, 0 when none.
  */
