@@ -216,6 +216,68 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void everyOverlayNamesKafkaByItsFullNameInItsOwnNamespaceForThePodsAndForKeda() throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (Path overlay : overlays()) {
+            String expected =
+                    "coffre-kafka-kafka-bootstrap." + kustomization(overlay).namespace() + ".svc.cluster.local:9092";
+            String pods = rendered(overlay, "ConfigMap", ManifestRules.CONFIG_MAP)
+                    .path("data")
+                    .path("COFFRE_KAFKA_BOOTSTRAP")
+                    .asText();
+            JsonNode trigger = rendered(overlay, "ScaledObject", ManifestRules.WORKER)
+                    .path("spec")
+                    .path("triggers")
+                    .path(0)
+                    .path("metadata");
+            if (!expected.equals(pods)) {
+                problems.add(overlay + ": COFFRE_KAFKA_BOOTSTRAP is " + pods + ", not " + expected);
+            }
+            if (!expected.equals(trigger.path("bootstrapServers").asText())) {
+                problems.add(overlay + ": KEDA's trigger reads Kafka at "
+                        + trigger.path("bootstrapServers").asText() + ", not " + expected);
+            }
+            if (!trigger.hasNonNull("version")) {
+                problems.add(overlay + ": KEDA's trigger pins no Kafka protocol version");
+            }
+        }
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    @Test
+    void theRulesNoticeAShortKafkaNameAnUnpinnedTriggerAndKafkaPodsTheRestrictedLevelRefuses() throws IOException {
+        List<Manifest> base = resources(BASE);
+        assertProblem(
+                changed(
+                        base,
+                        "ConfigMap",
+                        tree -> ((ObjectNode) tree.get("data"))
+                                .put("COFFRE_KAFKA_BOOTSTRAP", "coffre-kafka-kafka-bootstrap:9092")),
+                "is not a bootstrap service's full name");
+        assertProblem(
+                changed(
+                        base,
+                        "ScaledObject",
+                        tree -> ((ObjectNode)
+                                        tree.get("spec").get("triggers").get(0).get("metadata"))
+                                .remove("version")),
+                "must pin a protocol version");
+        assertProblem(
+                changed(base, "KafkaNodePool", tree -> ((ObjectNode) tree.get("spec")).remove("template")),
+                "KafkaNodePool dual-role: the pod template must set runAsNonRoot: true");
+        assertProblem(
+                changed(
+                        base,
+                        "Kafka",
+                        tree -> ((ObjectNode) tree.get("spec")
+                                        .get("entityOperator")
+                                        .get("template")
+                                        .get("topicOperatorContainer"))
+                                .remove("securityContext")),
+                "topic operator container: allowPrivilegeEscalation must be false");
+    }
+
+    @Test
     void theRunbooksRestoreClusterReadsProdsArchiveAndWritesItsOwn() throws IOException {
         List<String> clusters = new ArrayList<>();
         Matcher blocks = Pattern.compile("```yaml\n(.*?)```", Pattern.DOTALL).matcher(Files.readString(RUNBOOK));
@@ -281,19 +343,24 @@ class KubernetesManifestsTest {
                 "expected a problem saying \"" + expected + "\", got: " + problems);
     }
 
-    /** The manifests with the Cluster's spec changed, read again strictly. */
-    private List<Manifest> withCluster(List<Manifest> manifests, Consumer<ObjectNode> change) {
+    /** The manifests with every resource of that kind changed, read again strictly. */
+    private List<Manifest> changed(List<Manifest> manifests, String kind, Consumer<ObjectNode> change) {
         List<Manifest> changed = new ArrayList<>();
         for (Manifest m : manifests) {
-            if (m.typed() instanceof CnpgCluster) {
+            if (m.kind().equals(kind)) {
                 ObjectNode tree = m.tree().deepCopy();
-                change.accept((ObjectNode) tree.get("spec"));
+                change.accept(tree);
                 changed.add(new Manifest(m.file(), m.index(), tree, reader.typed(tree, m.toString())));
             } else {
                 changed.add(m);
             }
         }
         return changed;
+    }
+
+    /** The manifests with the Cluster's spec changed, read again strictly. */
+    private List<Manifest> withCluster(List<Manifest> manifests, Consumer<ObjectNode> change) {
+        return changed(manifests, "Cluster", tree -> change.accept((ObjectNode) tree.get("spec")));
     }
 
     /** Where a cluster's WAL and base backups go: barman-cloud writes under destinationPath/serverName. */
@@ -321,7 +388,24 @@ class KubernetesManifestsTest {
                 .filter(m -> m.typed() instanceof CnpgCluster)
                 .toList();
         assertEquals(1, clusters.size(), overlay + " must include one Cluster");
-        Manifest base = clusters.get(0);
+        ObjectNode tree = rendered(overlay, clusters.get(0), false);
+        return (CnpgCluster) reader.typed(tree, overlay + " (rendered Cluster)");
+    }
+
+    /** The overlay's resource of that kind and name as kustomize renders it (see {@link #rendered(Path, Manifest, boolean)}). */
+    private ObjectNode rendered(Path overlay, String kind, String name) throws IOException {
+        List<Manifest> found = resources(overlay).stream()
+                .filter(m -> m.kind().equals(kind) && m.name().equals(name))
+                .toList();
+        assertEquals(1, found.size(), overlay + " must include one " + kind + " " + name);
+        return rendered(overlay, found.get(0), true);
+    }
+
+    /**
+     * A resource of the overlay's base with the overlay's patches merged in as kustomize merges a
+     * kind it has no schema for (a list in a patch replaces the base's whole list, when allowed).
+     */
+    private ObjectNode rendered(Path overlay, Manifest base, boolean listsReplace) throws IOException {
         ObjectNode tree = base.tree().deepCopy();
         for (Kustomization.Patch patch : kustomization(overlay).patches()) {
             List<Manifest> documents = patch.path() != null
@@ -334,27 +418,27 @@ class KubernetesManifestsTest {
                                 && document.kind().equals(base.kind())
                                 && document.name().equals(base.name());
                 if (aimed) {
-                    merge(tree, document.tree(), overlay + ": " + document);
+                    merge(tree, document.tree(), overlay + ": " + document, listsReplace);
                 }
             }
         }
-        return (CnpgCluster) reader.typed(tree, overlay + " (rendered Cluster)");
+        return tree;
     }
 
     /**
-     * Mappings merge key by key, a null deletes the key, anything else replaces. A list would replace
-     * the base's whole list, which a patch rarely means: refused.
+     * Mappings merge key by key, a null deletes the key, anything else replaces. A list replaces the
+     * base's whole list, which a patch rarely means: refused unless {@code listsReplace}.
      */
-    private static void merge(ObjectNode target, JsonNode patch, String where) {
+    private static void merge(ObjectNode target, JsonNode patch, String where, boolean listsReplace) {
         for (Map.Entry<String, JsonNode> entry : patch.properties()) {
             String key = entry.getKey();
             JsonNode value = entry.getValue();
             if (value.isNull()) {
                 target.remove(key);
-            } else if (value.isArray()) {
+            } else if (value.isArray() && !listsReplace) {
                 throw new AssertionError(where + ": a list (" + key + ") in a Cluster patch replaces the whole list");
             } else if (value.isObject() && target.get(key) instanceof ObjectNode child) {
-                merge(child, value, where);
+                merge(child, value, where, listsReplace);
             } else {
                 target.set(key, value.deepCopy());
             }

@@ -26,6 +26,15 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.strimzi.api.kafka.model.common.template.ContainerTemplate;
+import io.strimzi.api.kafka.model.common.template.PodTemplate;
+import io.strimzi.api.kafka.model.kafka.Kafka;
+import io.strimzi.api.kafka.model.kafka.entityoperator.EntityOperatorSpec;
+import io.strimzi.api.kafka.model.kafka.entityoperator.EntityOperatorTemplate;
+import io.strimzi.api.kafka.model.kafka.listener.KafkaListenerType;
+import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
+import io.strimzi.api.kafka.model.nodepool.KafkaNodePoolTemplate;
+import io.strimzi.api.kafka.model.nodepool.ProcessRoles;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -38,6 +47,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What must hold in Coffre's Kubernetes resources, whether read from the base or rendered from
@@ -51,6 +62,9 @@ final class ManifestRules {
     static final String CONSUMER_GROUP = "coffre-indexer";
     static final String INDEXED_TOPIC_ROLE = "documents-stored";
     static final int HTTP_PORT = 8080;
+    /** A Strimzi cluster's bootstrap service by its full name: CLUSTER-kafka-bootstrap.NAMESPACE.svc.cluster.local:PORT. */
+    static final Pattern KAFKA_BOOTSTRAP =
+            Pattern.compile("([a-z0-9-]+)-kafka-bootstrap\\.([a-z0-9-]+)\\.svc\\.cluster\\.local:(\\d+)");
 
     private final List<Manifest> manifests;
     private final AppProperties app;
@@ -81,6 +95,7 @@ final class ManifestRules {
         autoscalingRules();
         disruptionBudgetRules(List.of(api, worker));
         networkPolicyRules(api, worker);
+        kafkaClusterRules();
         kafkaTopicRules();
         databaseRules();
         return problems;
@@ -144,6 +159,18 @@ final class ManifestRules {
                 .filter(c -> c.getMetadata().getName().equals(CONFIG_MAP))
                 .forEach(c -> data.putAll(c.getData() == null ? Map.of() : c.getData()));
         return data;
+    }
+
+    private static int compareVersions(String a, String b) {
+        String[] left = a.split("\\.");
+        String[] right = b.split("\\.");
+        for (int i = 0; i < 3; i++) {
+            int order = Integer.compare(Integer.parseInt(left[i]), Integer.parseInt(right[i]));
+            if (order != 0) {
+                return order;
+            }
+        }
+        return 0;
     }
 
     private static BigDecimal amount(Quantity quantity) {
@@ -442,6 +469,11 @@ final class ManifestRules {
             problem("the kafka trigger's bootstrapServers " + metadata.get("bootstrapServers")
                     + " differ from COFFRE_KAFKA_BOOTSTRAP " + configData().get("COFFRE_KAFKA_BOOTSTRAP"));
         }
+        String version = metadata.getOrDefault("version", "");
+        if (!version.matches("\\d+\\.\\d+\\.\\d+") || compareVersions(version, "2.1.0") < 0) {
+            problem("the kafka trigger must pin a protocol version of at least 2.1.0 (Kafka 4 refuses older"
+                    + " requests; KEDA's default is 1.0.0), has " + (version.isEmpty() ? "none" : version));
+        }
         try {
             if (Integer.parseInt(metadata.get("lagThreshold")) <= 0) {
                 problem("the kafka trigger's lagThreshold must be positive");
@@ -535,11 +567,101 @@ final class ManifestRules {
         }
     }
 
+    /**
+     * The Kafka cluster COFFRE_KAFKA_BOOTSTRAP names: by its full name (KEDA's operator resolves it
+     * from its own namespace), declared here with a plain listener on that port, KRaft roles, and
+     * pods that the restricted Pod Security level admits.
+     */
+    private void kafkaClusterRules() {
+        String bootstrap = configData().getOrDefault("COFFRE_KAFKA_BOOTSTRAP", "");
+        Matcher address = KAFKA_BOOTSTRAP.matcher(bootstrap);
+        if (!address.matches()) {
+            problem("COFFRE_KAFKA_BOOTSTRAP " + bootstrap + " is not a bootstrap service's full name"
+                    + " (CLUSTER-kafka-bootstrap.NAMESPACE.svc.cluster.local:PORT): KEDA's operator resolves it"
+                    + " from its own namespace");
+            return;
+        }
+        String cluster = address.group(1);
+        int port = Integer.parseInt(address.group(3));
+        List<Kafka> kafkas = all(Kafka.class).stream()
+                .filter(k -> k.getMetadata().getName().equals(cluster))
+                .toList();
+        if (kafkas.size() != 1) {
+            problem("expected one Kafka " + cluster + ", found " + kafkas.size());
+            return;
+        }
+        Kafka kafka = kafkas.get(0);
+        boolean listening = kafka.getSpec().getKafka().getListeners().stream()
+                .anyMatch(l -> l.getPort() == port && l.getType() == KafkaListenerType.INTERNAL && !l.isTls());
+        if (!listening) {
+            problem("Kafka " + cluster + " has no plain internal listener on " + port
+                    + ", where COFFRE_KAFKA_BOOTSTRAP points");
+        }
+        List<KafkaNodePool> pools = all(KafkaNodePool.class).stream()
+                .filter(p -> p.getMetadata().getLabels() != null
+                        && cluster.equals(p.getMetadata().getLabels().get("strimzi.io/cluster")))
+                .toList();
+        for (ProcessRoles role : ProcessRoles.values()) {
+            if (pools.stream().noneMatch(p -> p.getSpec().getRoles().contains(role))) {
+                problem("Kafka " + cluster + ": no node pool has the " + role + " role");
+            }
+        }
+        for (KafkaNodePool pool : pools) {
+            String name = "KafkaNodePool " + pool.getMetadata().getName();
+            KafkaNodePoolTemplate template = pool.getSpec().getTemplate();
+            restricted(name, template == null ? null : template.getPod());
+            restricted(name + " kafka container", template == null ? null : template.getKafkaContainer());
+        }
+        EntityOperatorSpec operators = kafka.getSpec().getEntityOperator();
+        if (operators != null) {
+            String name = "Kafka " + cluster + " entity operator";
+            EntityOperatorTemplate template = operators.getTemplate();
+            restricted(name, template == null ? null : template.getPod());
+            if (operators.getTopicOperator() != null) {
+                restricted(
+                        name + " topic operator container",
+                        template == null ? null : template.getTopicOperatorContainer());
+            }
+            if (operators.getUserOperator() != null) {
+                restricted(
+                        name + " user operator container",
+                        template == null ? null : template.getUserOperatorContainer());
+            }
+        }
+    }
+
+    // What the restricted Pod Security Standard requires of a pod Strimzi creates; its own default
+    // security provider sets only what baseline requires.
+    private void restricted(String name, PodTemplate pod) {
+        var security = pod == null ? null : pod.getSecurityContext();
+        if (security == null || !Boolean.TRUE.equals(security.getRunAsNonRoot())) {
+            problem(name + ": the pod template must set runAsNonRoot: true (restricted Pod Security)");
+        }
+        if (security == null
+                || security.getSeccompProfile() == null
+                || !"RuntimeDefault".equals(security.getSeccompProfile().getType())) {
+            problem(name + ": the pod template must use the RuntimeDefault seccomp profile (restricted Pod Security)");
+        }
+    }
+
+    private void restricted(String name, ContainerTemplate container) {
+        SecurityContext security = container == null ? null : container.getSecurityContext();
+        if (security == null || !Boolean.FALSE.equals(security.getAllowPrivilegeEscalation())) {
+            problem(name + ": allowPrivilegeEscalation must be false (restricted Pod Security)");
+        }
+        if (security == null
+                || security.getCapabilities() == null
+                || security.getCapabilities().getDrop() == null
+                || !security.getCapabilities().getDrop().contains("ALL")) {
+            problem(name + ": must drop ALL capabilities (restricted Pod Security)");
+        }
+    }
+
     private void kafkaTopicRules() {
         Map<String, String> config = configData();
         int replication = Integer.parseInt(config.getOrDefault("COFFRE_KAFKA_REPLICATION_FACTOR", "-1"));
         int minIsr = Integer.parseInt(config.getOrDefault("COFFRE_KAFKA_MIN_ISR", "-1"));
-        String bootstrapHost = config.getOrDefault("COFFRE_KAFKA_BOOTSTRAP", "").replaceAll(":.*", "");
+        String bootstrapHost = config.getOrDefault("COFFRE_KAFKA_BOOTSTRAP", "").replaceAll("[.:].*", "");
         Map<String, KafkaTopic> byName = new HashMap<>();
         for (KafkaTopic topic : all(KafkaTopic.class)) {
             String name = topic.getSpec().getTopicName() != null

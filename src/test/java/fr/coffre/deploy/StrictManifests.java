@@ -19,6 +19,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.strimzi.api.kafka.model.kafka.Kafka;
+import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import java.io.IOException;
 import java.io.Reader;
@@ -36,7 +38,7 @@ import java.util.Map;
  * string is expected (a ConfigMap value, a CRD's string map) or a string where a number is.
  *
  * <p>Kinds: the built-in ones with fabric8's kubernetes-model (its own apiVersion/kind registry);
- * KafkaTopic with Strimzi's model (io.strimzi:api); KEDA's ScaledObject, CloudNativePG's Cluster and
+ * Kafka, KafkaNodePool and KafkaTopic with Strimzi's model (io.strimzi:api); KEDA's ScaledObject, CloudNativePG's Cluster and
  * ScheduledBackup, and kustomize's Kustomization with the small records of this package, which hold only the
  * fields Coffre uses: a field missing there fails here until it is added.
  *
@@ -79,6 +81,8 @@ final class StrictManifests {
 
     private static final Map<String, Class<?>> CUSTOM_KINDS = Map.of(
             "kafka.strimzi.io/v1beta2 KafkaTopic", KafkaTopic.class,
+            "kafka.strimzi.io/v1beta2 Kafka", Kafka.class,
+            "kafka.strimzi.io/v1beta2 KafkaNodePool", KafkaNodePool.class,
             "keda.sh/v1alpha1 ScaledObject", ScaledObject.class,
             "postgresql.cnpg.io/v1 Cluster", CnpgCluster.class,
             "postgresql.cnpg.io/v1 ScheduledBackup", CnpgScheduledBackup.class,
