@@ -78,6 +78,23 @@ final class AppProperties {
         return names;
     }
 
+    /**
+     * What the service reads for {@code key} (its prod value, else its default one) when its
+     * environment is {@code environment}: a ${VARIABLE:default} reference is resolved in it.
+     */
+    String valueIn(String key, Map<String, String> environment) {
+        String value = properties.getProperty("%prod." + key, properties.getProperty(key));
+        if (value == null) {
+            return null;
+        }
+        Matcher m = REFERENCE.matcher(value);
+        if (m.matches()) {
+            String set = environment.get(m.group(1));
+            return set != null ? set : m.group(2) == null ? null : m.group(2).substring(1);
+        }
+        return value;
+    }
+
     /** coffre.kafka.topics.ROLE.{name,partitions,retention}, by role. */
     Map<String, Topic> topics() {
         String prefix = "coffre.kafka.topics.";

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import fr.coffre.deploy.StrictManifests.Manifest;
 import java.io.IOException;
@@ -242,6 +243,48 @@ class KubernetesManifestsTest {
             }
         }
         assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    @Test
+    void everyOverlaysApiAutoscalerCountsTheUploadsOfItsOwnPodsOnly() throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (Path overlay : overlays()) {
+            String namespace = kustomization(overlay).namespace();
+            List<String> queries = new ArrayList<>();
+            rendered(overlay, "ScaledObject", ManifestRules.API)
+                    .path("spec")
+                    .path("triggers")
+                    .forEach(trigger ->
+                            queries.add(trigger.path("metadata").path("query").asText()));
+            if (queries.stream()
+                    .noneMatch(q -> q.contains(ManifestRules.UPLOADS_IN_FLIGHT + "{namespace=\"" + namespace + "\""))) {
+                problems.add(overlay + ": the api's autoscaler does not count " + ManifestRules.UPLOADS_IN_FLIGHT
+                        + " in namespace " + namespace + " alone: " + queries);
+            }
+        }
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    @Test
+    void theRulesNoticeAnApiAutoscalerOnCpuAloneOrOneThatWaitsForRefusals() throws IOException {
+        List<Manifest> base = resources(BASE);
+        assertProblem(
+                changed(base, "ScaledObject", tree -> {
+                    if (tree.path("metadata").path("name").asText().equals(ManifestRules.API)) {
+                        ((ArrayNode) tree.get("spec").get("triggers")).remove(0);
+                    }
+                }),
+                "must scale on coffre_uploads_in_flight");
+        assertProblem(
+                changed(base, "ScaledObject", tree -> {
+                    if (tree.path("metadata").path("name").asText().equals(ManifestRules.API)) {
+                        ((ObjectNode) tree.get("spec").get("triggers").get(0).get("metadata")).put("threshold", "32");
+                    }
+                }),
+                "must be under the per-pod limit 32");
+        assertProblem(
+                base.stream().filter(m -> !m.kind().equals("PodMonitor")).toList(),
+                "no PodMonitor has Prometheus scrape the api pods");
     }
 
     @Test

@@ -20,7 +20,6 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
-import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
@@ -60,6 +59,9 @@ final class ManifestRules {
     static final String WORKER = "coffre-worker";
     static final String CONFIG_MAP = "coffre-config";
     static final String CONSUMER_GROUP = "coffre-indexer";
+    /** The gauge of uploads each pod is reading (UploadAdmission), as Prometheus names it. */
+    static final String UPLOADS_IN_FLIGHT = "coffre_uploads_in_flight";
+
     static final String INDEXED_TOPIC_ROLE = "documents-stored";
     static final int HTTP_PORT = 8080;
     /** A Strimzi cluster's bootstrap service by its full name: CLUSTER-kafka-bootstrap.NAMESPACE.svc.cluster.local:PORT. */
@@ -396,52 +398,19 @@ final class ManifestRules {
     private int workerMaxReplicas;
 
     private void autoscalingRules() {
-        List<HorizontalPodAutoscaler> hpas = all(HorizontalPodAutoscaler.class);
-        List<HorizontalPodAutoscaler> forApi = hpas.stream()
-                .filter(h -> h.getSpec().getScaleTargetRef().getName().equals(API))
-                .toList();
-        if (forApi.size() != 1) {
-            problem("expected one HorizontalPodAutoscaler for " + API + ", found " + forApi.size());
-        } else {
-            var spec = forApi.get(0).getSpec();
-            if (!"Deployment".equals(spec.getScaleTargetRef().getKind())
-                    || !"apps/v1".equals(spec.getScaleTargetRef().getApiVersion())) {
-                problem("the api's HorizontalPodAutoscaler must target the apps/v1 Deployment");
-            }
-            boolean cpu = false;
-            for (MetricSpec metric : Objects.requireNonNullElse(spec.getMetrics(), List.<MetricSpec>of())) {
-                cpu |= "Resource".equals(metric.getType())
-                        && metric.getResource() != null
-                        && "cpu".equals(metric.getResource().getName());
-            }
-            if (!cpu) {
-                problem("the api's HorizontalPodAutoscaler must scale on CPU");
-            }
-            int min = spec.getMinReplicas() == null ? 1 : spec.getMinReplicas();
-            if (min < 1 || min > spec.getMaxReplicas()) {
-                problem("the api's HorizontalPodAutoscaler has min " + min + " and max " + spec.getMaxReplicas());
-            }
-            apiMaxReplicas = spec.getMaxReplicas();
+        if (!all(HorizontalPodAutoscaler.class).isEmpty()) {
+            problem("KEDA scales the api and the workers and owns their HorizontalPodAutoscalers: do not add one");
         }
-        if (hpas.stream()
-                .anyMatch(h -> h.getSpec().getScaleTargetRef().getName().equals(WORKER))) {
-            problem("the worker is scaled by KEDA, which owns its HorizontalPodAutoscaler: do not add one");
-        }
-
-        List<ScaledObject> scaledObjects = all(ScaledObject.class);
-        if (scaledObjects.size() != 1) {
-            problem("expected one KEDA ScaledObject, found " + scaledObjects.size());
+        apiAutoscalingRules(scaledObject(API));
+        ScaledObject workers = scaledObject(WORKER);
+        if (workers == null) {
             return;
         }
-        ScaledObject.Spec spec = scaledObjects.get(0).spec();
-        if (!WORKER.equals(spec.scaleTargetRef().name())) {
-            problem("the ScaledObject must scale " + WORKER + ", scales "
-                    + spec.scaleTargetRef().name());
-        }
+        ScaledObject.Spec spec = workers.spec();
         int min = spec.minReplicaCount() == null ? 0 : spec.minReplicaCount();
         int max = spec.maxReplicaCount() == null ? 100 : spec.maxReplicaCount();
         if (min > max) {
-            problem("the ScaledObject has min " + min + " above max " + max);
+            problem("the workers' ScaledObject has min " + min + " above max " + max);
         }
         workerMaxReplicas = max;
         List<ScaledObject.Trigger> kafka =
@@ -449,7 +418,7 @@ final class ManifestRules {
                         .filter(t -> t.type().equals("kafka"))
                         .toList();
         if (kafka.size() != 1) {
-            problem("the ScaledObject needs one kafka trigger, has " + kafka.size());
+            problem("the workers' ScaledObject needs one kafka trigger, has " + kafka.size());
             return;
         }
         Map<String, String> metadata = kafka.get(0).metadata();
@@ -462,7 +431,7 @@ final class ManifestRules {
             problem("the kafka trigger must watch topic " + indexed.name() + ", watches " + metadata.get("topic"));
         }
         if (max > indexed.partitions()) {
-            problem("the ScaledObject allows " + max + " workers for " + indexed.partitions()
+            problem("the workers' ScaledObject allows " + max + " workers for " + indexed.partitions()
                     + " partitions: the extra ones would idle");
         }
         if (!Objects.equals(configData().get("COFFRE_KAFKA_BOOTSTRAP"), metadata.get("bootstrapServers"))) {
@@ -480,6 +449,71 @@ final class ManifestRules {
             }
         } catch (NumberFormatException e) {
             problem("the kafka trigger's lagThreshold is not a number: " + metadata.get("lagThreshold"));
+        }
+    }
+
+    private ScaledObject scaledObject(String target) {
+        List<ScaledObject> found = all(ScaledObject.class).stream()
+                .filter(o -> target.equals(o.spec().scaleTargetRef().name()))
+                .toList();
+        if (found.size() != 1) {
+            problem("expected one KEDA ScaledObject for " + target + ", found " + found.size());
+            return null;
+        }
+        if (!"Deployment".equals(found.get(0).spec().scaleTargetRef().kind())) {
+            problem("the ScaledObject for " + target + " must scale its Deployment");
+        }
+        return found.get(0);
+    }
+
+    /**
+     * The api scales on uploads in flight, which its admission limits per pod, before CPU: a pod
+     * refuses uploads at the limit long before its CPU is high.
+     */
+    private void apiAutoscalingRules(ScaledObject api) {
+        if (api == null) {
+            return;
+        }
+        ScaledObject.Spec spec = api.spec();
+        int min = spec.minReplicaCount() == null ? 0 : spec.minReplicaCount();
+        int max = spec.maxReplicaCount() == null ? 100 : spec.maxReplicaCount();
+        if (min < 1 || min > max) {
+            problem("the api's ScaledObject has min " + min + " and max " + max + ": at least one api pod, always");
+        }
+        apiMaxReplicas = max;
+        List<ScaledObject.Trigger> triggers = Objects.requireNonNullElse(spec.triggers(), List.of());
+        if (triggers.stream().noneMatch(t -> t.type().equals("cpu") && "Utilization".equals(t.metricType()))) {
+            problem("the api's ScaledObject must also scale on CPU utilisation");
+        }
+        List<ScaledObject.Trigger> inFlight = triggers.stream()
+                .filter(t -> t.type().equals("prometheus")
+                        && t.metadata().getOrDefault("query", "").contains(UPLOADS_IN_FLIGHT + "{"))
+                .toList();
+        if (inFlight.size() != 1) {
+            problem("the api's ScaledObject must scale on " + UPLOADS_IN_FLIGHT + " (one prometheus trigger)");
+            return;
+        }
+        Map<String, String> metadata = inFlight.get(0).metadata();
+        int limit = Integer.parseInt(app.valueIn("coffre.ingest.max-in-flight-uploads", configData()));
+        double threshold = Double.parseDouble(metadata.getOrDefault("threshold", "0"));
+        if (threshold <= 0 || threshold >= limit) {
+            problem("the api's in-flight threshold " + threshold + " must be under the per-pod limit " + limit
+                    + " (coffre.ingest.max-in-flight-uploads): pods are added before any refuses an upload");
+        }
+        if (!metadata.get("query").startsWith("sum(")) {
+            problem("the api's in-flight query must sum over the pods: " + metadata.get("query"));
+        }
+        // Prometheus has the metric only if it scrapes the api pods.
+        Set<String> apiPorts = new TreeSet<>();
+        Deployment deployment = deployment(API);
+        container(deployment).getPorts().forEach(p -> apiPorts.add(p.getName()));
+        boolean scraped = all(PodMonitor.class).stream()
+                .anyMatch(m -> selects(m.spec().selector(), podLabels(deployment))
+                        && Objects.requireNonNullElse(m.spec().podMetricsEndpoints(), List.<PodMonitor.Endpoint>of())
+                                .stream()
+                                .anyMatch(e -> apiPorts.contains(e.port()) && "/q/metrics".equals(e.path())));
+        if (!scraped) {
+            problem("no PodMonitor has Prometheus scrape the api pods' /q/metrics, which their autoscaler reads");
         }
     }
 

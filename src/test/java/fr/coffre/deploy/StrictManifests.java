@@ -84,6 +84,7 @@ final class StrictManifests {
             "kafka.strimzi.io/v1beta2 Kafka", Kafka.class,
             "kafka.strimzi.io/v1beta2 KafkaNodePool", KafkaNodePool.class,
             "keda.sh/v1alpha1 ScaledObject", ScaledObject.class,
+            "monitoring.coreos.com/v1 PodMonitor", PodMonitor.class,
             "postgresql.cnpg.io/v1 Cluster", CnpgCluster.class,
             "postgresql.cnpg.io/v1 ScheduledBackup", CnpgScheduledBackup.class,
             "kustomize.config.k8s.io/v1beta1 Kustomization", Kustomization.class);

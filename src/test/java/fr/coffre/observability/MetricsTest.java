@@ -73,6 +73,9 @@ class MetricsTest {
                                 Map.of("kind", "TEXT", "outcome", "extracted"))
                         >= 1,
                 "the extraction of the text document is timed");
+        assertTrue(
+                after.has("coffre_uploads_in_flight", Map.of("caller", "producer")),
+                "uploads being read, which the api's autoscaler sums (k8s/base/api-scaledobject.yaml)");
         assertTrue(after.has("coffre_indexing_in_progress", Map.of()), "documents being indexed");
         assertTrue(after.has("coffre_extraction_running", Map.of()), "extractions under way");
         assertTrue(after.has("coffre_extraction_processes", Map.of()), "extraction processes alive");
