@@ -47,7 +47,7 @@ public final class AcceptanceCheck {
         }
 
         int failures = 0;
-        try (Tokens tokens = Tokens.forProducers(Settings.realmUrl())) {
+        try (Tokens tokens = Tokens.forProducers()) {
             Producers producers = new Producers(Settings.baseUrl(), tokens);
             List<String[]> accepted = new ArrayList<>();
             for (GeneratedDocument d : documents) {

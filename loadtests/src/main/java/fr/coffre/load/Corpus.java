@@ -10,8 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The shared corpus (../shared/corpus), read at run time: its files are templates, never copied
- * into this repository. The location comes from the system property {@code coffre.corpus}, else
- * ../shared/corpus from the repository root (tried from here and from loadtests/).
+ * into this repository. The location comes from the system property {@code coffre.corpus} or the
+ * environment variable {@code COFFRE_CORPUS}, else ../shared/corpus from the repository root
+ * (tried from here and from loadtests/).
  */
 public final class Corpus {
 
@@ -27,8 +28,8 @@ public final class Corpus {
     }
 
     public static Corpus locate() {
-        String configured = System.getProperty("coffre.corpus");
-        if (configured != null && !configured.isBlank()) {
+        String configured = Settings.value("coffre.corpus", "COFFRE_CORPUS", null);
+        if (configured != null) {
             return new Corpus(Path.of(configured));
         }
         for (String candidate : List.of("../shared/corpus", "../../shared/corpus")) {
@@ -38,7 +39,7 @@ public final class Corpus {
             }
         }
         throw new IllegalArgumentException("the corpus was not found at ../shared/corpus from the repository root: "
-                + "set -Dcoffre.corpus=/path/to/shared/corpus");
+                + "set -Dcoffre.corpus=/path/to/shared/corpus or COFFRE_CORPUS");
     }
 
     public Path root() {

@@ -68,7 +68,7 @@ public final class LargeUpload {
 
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         HttpResponse<String> response;
-        try (Tokens tokens = Tokens.forProducers(Settings.realmUrl())) {
+        try (Tokens tokens = Tokens.forProducers()) {
             HttpRequest request = HttpRequest.newBuilder(URI.create(Settings.baseUrl() + "/api/v1/documents"))
                     .timeout(Duration.ofMinutes(60))
                     .header("Authorization", tokens.bearer(producer))

@@ -27,7 +27,7 @@ public final class StatusReads {
         int seconds = Settings.integer("seconds", 10);
         DocumentGenerator generator =
                 new DocumentGenerator(Corpus.locate(), Settings.seed(), Settings.runId() + "-reads");
-        try (Tokens tokens = Tokens.forProducers(Settings.realmUrl())) {
+        try (Tokens tokens = Tokens.forProducers()) {
             Producers producers = new Producers(Settings.baseUrl(), tokens);
             List<String[]> sent = new ArrayList<>();
             for (long i = 0; sent.size() < Settings.integer("documents", 20); i++) {

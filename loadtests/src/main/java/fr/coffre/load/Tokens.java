@@ -18,9 +18,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Access tokens from the local Keycloak, fetched once when registered and fetched again on a
- * background thread before they expire (they live 300 s there), so that virtual users only read
- * a field and never wait for the identity provider.
+ * Access tokens from the target's token endpoint (the local Keycloak by default, see
+ * {@link Settings}), fetched once when registered and fetched again on a background thread before
+ * they expire (they live 300 s in the local realm), so that virtual users only read a field and
+ * never wait for the identity provider.
  */
 public final class Tokens implements AutoCloseable {
 
@@ -47,34 +48,47 @@ public final class Tokens implements AutoCloseable {
         return thread;
     });
 
-    public Tokens(String realmUrl) {
-        this.tokenEndpoint = realmUrl + "/protocol/openid-connect/token";
+    public Tokens(String tokenEndpoint) {
+        this.tokenEndpoint = tokenEndpoint;
     }
 
-    /** Every producer of the realm, by client id. */
-    public static Tokens forProducers(String realmUrl) {
-        Tokens tokens = new Tokens(realmUrl);
-        PRODUCERS.forEach(tokens::clientCredentials);
+    /** The target's token endpoint ({@link Settings#tokenUrl()}). */
+    public static Tokens forTarget() {
+        return new Tokens(Settings.tokenUrl());
+    }
+
+    /** Every producer of the local realm, by its name there, each sending as its {@link Settings#producer} client. */
+    public static Tokens forProducers() {
+        Tokens tokens = forTarget();
+        PRODUCERS.keySet().forEach(tokens::producer);
         return tokens;
     }
 
-    public Tokens clientCredentials(String clientId, String secret) {
+    /** A producer of the local realm, by its name there, sending as its {@link Settings#producer} client. */
+    public Tokens producer(String localProducer) {
+        Settings.Client client = Settings.producer(localProducer);
+        return clientCredentials(localProducer, client.id(), client.secret());
+    }
+
+    /** A client's token, kept under {@code name}. */
+    public Tokens clientCredentials(String name, String clientId, String secret) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("grant_type", "client_credentials");
         form.put("client_id", clientId);
         form.put("client_secret", secret);
-        register(clientId, form);
+        register(name, form);
         return this;
     }
 
-    /** A patient (or professional) of the realm, through the portal client's password grant. */
+    /** A patient (or professional), through the portal client's password grant ({@link Settings#portal()}). */
     public Tokens user(String username) {
+        Settings.Client portal = Settings.portal();
         Map<String, String> form = new LinkedHashMap<>();
         form.put("grant_type", "password");
-        form.put("client_id", PORTAL_CLIENT);
-        form.put("client_secret", PORTAL_SECRET);
+        form.put("client_id", portal.id());
+        form.put("client_secret", portal.secret());
         form.put("username", username);
-        form.put("password", PATIENT_PASSWORD);
+        form.put("password", Settings.userPassword());
         register(username, form);
         return this;
     }

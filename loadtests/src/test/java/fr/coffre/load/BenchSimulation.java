@@ -42,7 +42,7 @@ public class BenchSimulation extends Simulation {
     static final String SATURATION = "upload (saturation)";
     static final String LATENCY = "upload (fixed rate)";
 
-    private final Tokens tokens = Tokens.forProducers(Settings.realmUrl());
+    private final Tokens tokens = Tokens.forProducers();
     private final Iterator<Map<String, Object>> documents = Coffre.uploads(Coffre.generator(Settings.string("stream", "bench")), null, null);
     private final int concurrency = Settings.integer("concurrency", 8);
     private final int acceptSeconds = Settings.integer("accept.seconds", 60);

@@ -14,8 +14,8 @@ public class HospitalBulkSimulation extends Simulation {
 
     private static final String HOSPITAL = "chu-lyon-dpi";
 
-    private final Tokens tokens = new Tokens(Settings.realmUrl())
-            .clientCredentials(HOSPITAL, Tokens.PRODUCERS.get(HOSPITAL));
+    private final Tokens tokens = Tokens.forTarget()
+            .producer(HOSPITAL);
 
     private final ScenarioBuilder bulk = scenario("Hospital submissions")
             .feed(Coffre.submissions(Coffre.generator("bulk"), Settings.integer("batch.size", 10)))

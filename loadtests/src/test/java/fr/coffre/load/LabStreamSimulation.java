@@ -13,8 +13,8 @@ import io.gatling.javaapi.core.Simulation;
  */
 public class LabStreamSimulation extends Simulation {
 
-    private final Tokens tokens = new Tokens(Settings.realmUrl())
-            .clientCredentials("labo-biomed-sil", Tokens.PRODUCERS.get("labo-biomed-sil"));
+    private final Tokens tokens = Tokens.forTarget()
+            .producer("labo-biomed-sil");
 
     private final ScenarioBuilder lab = scenario("Laboratory results")
             .feed(Coffre.uploads(Coffre.generator("lab"), DocumentKind.LAB_RESULT, "labo-biomed-sil"))

@@ -18,7 +18,7 @@ import java.util.List;
  */
 public class MixedDaySimulation extends Simulation {
 
-    private final Tokens producers = Tokens.forProducers(Settings.realmUrl());
+    private final Tokens producers = Tokens.forProducers();
     private final Tokens patients = PatientSimulation.patientTokens();
 
     private final int ramp = Settings.integer("ramp.seconds", 10);

@@ -28,7 +28,7 @@ public class PatientSimulation extends Simulation {
             "compte rendu", "imagerie", "scanner", "consultation", "cholesterol", "ferritine", "urgence");
 
     static Tokens patientTokens() {
-        Tokens tokens = new Tokens(Settings.realmUrl());
+        Tokens tokens = Tokens.forTarget();
         PATIENTS.forEach(tokens::user);
         return tokens;
     }

@@ -32,8 +32,8 @@ class TokensTest {
             exchange.close();
         });
         server.start();
-        try (Tokens tokens = new Tokens("http://127.0.0.1:" + server.getAddress().getPort() + "/realms/test")) {
-            tokens.clientCredentials("labo-biomed-sil", "secret");
+        try (Tokens tokens = new Tokens("http://127.0.0.1:" + server.getAddress().getPort() + "/realms/test/protocol/openid-connect/token")) {
+            tokens.clientCredentials("labo-biomed-sil", "labo-biomed-sil", "secret");
             assertEquals("Bearer token-1", tokens.bearer("labo-biomed-sil"));
             assertEquals(1, issued.get(), "fetched once when registered, not per request");
             assertTrue(forms.get(0).contains("grant_type=client_credentials"));
@@ -58,7 +58,7 @@ class TokensTest {
             exchange.close();
         });
         server.start();
-        try (Tokens tokens = new Tokens("http://127.0.0.1:" + server.getAddress().getPort() + "/realms/test")) {
+        try (Tokens tokens = new Tokens("http://127.0.0.1:" + server.getAddress().getPort() + "/realms/test/protocol/openid-connect/token")) {
             tokens.user("patient.camille");
             assertEquals("p", tokens.get("patient.camille"));
             assertTrue(forms.get(0).contains("grant_type=password"));
