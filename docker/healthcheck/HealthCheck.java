@@ -11,7 +11,8 @@ import java.time.Duration;
  * because the JRE base image is not guaranteed to carry curl or wget. Java 21, no dependency.
  *
  * <p>Usage: {@code java -cp /opt/healthcheck HealthCheck [PATH]}; PATH defaults to
- * /q/health/ready and the port is COFFRE_HTTP_PORT (8080 when unset).
+ * /q/health/ready and the port is the management interface's, COFFRE_MANAGEMENT_PORT (9000 when
+ * unset): health is not served on the API's port.
  */
 public final class HealthCheck {
 
@@ -19,7 +20,7 @@ public final class HealthCheck {
     }
 
     public static void main(String[] args) {
-        String port = System.getenv().getOrDefault("COFFRE_HTTP_PORT", "8080");
+        String port = System.getenv().getOrDefault("COFFRE_MANAGEMENT_PORT", "9000");
         String path = args.length > 0 ? args[0] : "/q/health/ready";
         System.exit(check(URI.create("http://127.0.0.1:" + port + path), Duration.ofSeconds(4)));
     }

@@ -288,6 +288,26 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void theRulesNoticeAManagementPortOpenToAnyoneOrProbesOnThePublicPort() throws IOException {
+        List<Manifest> base = resources(BASE);
+        assertProblem(
+                changed(base, "NetworkPolicy", tree -> {
+                    if (tree.path("metadata").path("name").asText().equals("coffre-api-ingress")) {
+                        ((ObjectNode) tree.get("spec").get("ingress").get(1)).remove("from");
+                    }
+                }),
+                "the management port 9000 (health, metrics, OpenAPI) may be reached from namespace monitoring only");
+        assertProblem(
+                changed(base, "Deployment", tree -> {
+                    if (tree.path("metadata").path("name").asText().equals(ManifestRules.API)) {
+                        ((ObjectNode) tree.at("/spec/template/spec/containers/0/readinessProbe/httpGet"))
+                                .put("port", "http");
+                    }
+                }),
+                "the readiness probe must use the management port 9000");
+    }
+
+    @Test
     void theRulesNoticeAShortKafkaNameAnUnpinnedTriggerAndKafkaPodsTheRestrictedLevelRefuses() throws IOException {
         List<Manifest> base = resources(BASE);
         assertProblem(

@@ -23,6 +23,7 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.strimzi.api.kafka.model.common.template.ContainerTemplate;
@@ -64,6 +65,10 @@ final class ManifestRules {
 
     static final String INDEXED_TOPIC_ROLE = "documents-stored";
     static final int HTTP_PORT = 8080;
+    /** The management interface: health, metrics, OpenAPI; never behind the Service. */
+    static final int MANAGEMENT_PORT = 9000;
+
+    static final String MONITORING_NAMESPACE = "monitoring";
     /** A Strimzi cluster's bootstrap service by its full name: CLUSTER-kafka-bootstrap.NAMESPACE.svc.cluster.local:PORT. */
     static final Pattern KAFKA_BOOTSTRAP =
             Pattern.compile("([a-z0-9-]+)-kafka-bootstrap\\.([a-z0-9-]+)\\.svc\\.cluster\\.local:(\\d+)");
@@ -325,8 +330,8 @@ final class ManifestRules {
                     + probe.getHttpGet().getPath());
         }
         Integer port = port(probe.getHttpGet().getPort(), ports);
-        if (port == null || port != HTTP_PORT) {
-            problem(name + ": the " + kind + " probe must use port " + HTTP_PORT + ", uses "
+        if (port == null || port != MANAGEMENT_PORT) {
+            problem(name + ": the " + kind + " probe must use the management port " + MANAGEMENT_PORT + ", uses "
                     + probe.getHttpGet().getPort());
         }
     }
@@ -504,16 +509,18 @@ final class ManifestRules {
             problem("the api's in-flight query must sum over the pods: " + metadata.get("query"));
         }
         // Prometheus has the metric only if it scrapes the api pods.
-        Set<String> apiPorts = new TreeSet<>();
+        Map<String, Integer> apiPorts = new HashMap<>();
         Deployment deployment = deployment(API);
-        container(deployment).getPorts().forEach(p -> apiPorts.add(p.getName()));
+        container(deployment).getPorts().forEach(p -> apiPorts.put(p.getName(), p.getContainerPort()));
         boolean scraped = all(PodMonitor.class).stream()
                 .anyMatch(m -> selects(m.spec().selector(), podLabels(deployment))
                         && Objects.requireNonNullElse(m.spec().podMetricsEndpoints(), List.<PodMonitor.Endpoint>of())
                                 .stream()
-                                .anyMatch(e -> apiPorts.contains(e.port()) && "/q/metrics".equals(e.path())));
+                                .anyMatch(e -> Integer.valueOf(MANAGEMENT_PORT).equals(apiPorts.get(e.port()))
+                                        && "/q/metrics".equals(e.path())));
         if (!scraped) {
-            problem("no PodMonitor has Prometheus scrape the api pods' /q/metrics, which their autoscaler reads");
+            problem("no PodMonitor has Prometheus scrape the api pods' /q/metrics on their management port,"
+                    + " which their autoscaler reads");
         }
     }
 
@@ -564,11 +571,18 @@ final class ManifestRules {
                         problem(name + ": an ingress rule without ports opens every port");
                     }
                     for (NetworkPolicyPort port : ports) {
-                        if (port.getPort() == null
-                                || !Integer.valueOf(HTTP_PORT)
-                                        .equals(port.getPort().getIntVal())) {
-                            problem(name + ": ingress is allowed only on " + HTTP_PORT + ", not " + port.getPort());
-                        } else if (deployment == api) {
+                        Integer number =
+                                port.getPort() == null ? null : port.getPort().getIntVal();
+                        if (Integer.valueOf(MANAGEMENT_PORT).equals(number)) {
+                            if (!fromMonitoringOnly(rule)) {
+                                problem(name + ": the management port " + MANAGEMENT_PORT
+                                        + " (health, metrics, OpenAPI) may be reached from namespace "
+                                        + MONITORING_NAMESPACE + " only");
+                            }
+                        } else if (!Integer.valueOf(HTTP_PORT).equals(number) || deployment != api) {
+                            problem(name + ": ingress is allowed only on the api's " + HTTP_PORT + " and on "
+                                    + MANAGEMENT_PORT + " from Prometheus, not " + port.getPort());
+                        } else {
                             apiOpen = true;
                         }
                     }
@@ -599,6 +613,17 @@ final class ManifestRules {
                 problem("no NetworkPolicy lets Coffre's pods reach " + needed + " (egress allows " + egressPorts + ")");
             }
         }
+    }
+
+    private static boolean fromMonitoringOnly(NetworkPolicyIngressRule rule) {
+        List<NetworkPolicyPeer> from = Objects.requireNonNullElse(rule.getFrom(), List.of());
+        return !from.isEmpty()
+                && from.stream()
+                        .allMatch(peer -> peer.getPodSelector() == null
+                                && peer.getIpBlock() == null
+                                && peer.getNamespaceSelector() != null
+                                && Map.of("kubernetes.io/metadata.name", MONITORING_NAMESPACE)
+                                        .equals(peer.getNamespaceSelector().getMatchLabels()));
     }
 
     /**

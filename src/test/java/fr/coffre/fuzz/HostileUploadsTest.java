@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import fr.coffre.testing.Corpus;
 import fr.coffre.testing.KeycloakTokens;
+import fr.coffre.testing.Management;
 import fr.coffre.testing.Submissions;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -64,7 +65,7 @@ class HostileUploadsTest {
                         "seed " + seed + ", try " + i + ": a problem, not " + response.contentType());
             }
         }
-        given().get("/q/health/live").then().statusCode(200);
+        Management.given().get("/q/health/live").then().statusCode(200);
     }
 
     @Test
@@ -85,7 +86,7 @@ class HostileUploadsTest {
             int status = response.statusCode();
             assertTrue(status < 500, "seed " + seed + ", try " + i + ": " + status + " " + response.asString());
         }
-        given().get("/q/health/live").then().statusCode(200);
+        Management.given().get("/q/health/live").then().statusCode(200);
     }
 
     private static byte[] intact(Random random) {

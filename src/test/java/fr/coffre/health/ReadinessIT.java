@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import fr.coffre.testing.Corpus;
 import fr.coffre.testing.KeycloakTokens;
 import fr.coffre.testing.LocalStack;
+import fr.coffre.testing.Management;
 import fr.coffre.testing.Uploads;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.restassured.path.json.JsonPath;
@@ -45,8 +46,9 @@ class ReadinessIT {
 
     @Test
     void readyAndEveryDependencyUpWhenEveryServerAnswers() {
-        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
-        given().when()
+        Management.given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        Management.given()
+                .when()
                 .get("/q/health/group/dependencies")
                 .then()
                 .statusCode(200)
@@ -56,7 +58,7 @@ class ReadinessIT {
 
     @Test
     void livenessDoesNotDependOnServers() {
-        given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        Management.given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
     }
 
     @Test
@@ -64,7 +66,8 @@ class ReadinessIT {
         withStopped(
                 "postgres",
                 "postgresql",
-                () -> given().when()
+                () -> Management.given()
+                        .when()
                         .get("/q/health/ready")
                         .then()
                         .statusCode(503)
@@ -77,7 +80,7 @@ class ReadinessIT {
             readyStill();
             upload().then().statusCode(201);
             status().then().statusCode(200);
-            given().when().get("/q/health/live").then().statusCode(200);
+            Management.given().when().get("/q/health/live").then().statusCode(200);
         });
     }
 
@@ -114,7 +117,8 @@ class ReadinessIT {
             await().atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(500))
                     .untilAsserted(() -> {
-                        JsonPath dependencies = given().when()
+                        JsonPath dependencies = Management.given()
+                                .when()
                                 .get("/q/health/group/dependencies")
                                 .then()
                                 .statusCode(503)
@@ -133,7 +137,8 @@ class ReadinessIT {
         }
         await().atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(500))
-                .untilAsserted(() -> given().when()
+                .untilAsserted(() -> Management.given()
+                        .when()
                         .get("/q/health/group/dependencies")
                         .then()
                         .statusCode(200)
@@ -141,7 +146,7 @@ class ReadinessIT {
     }
 
     private void readyStill() {
-        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        Management.given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
     }
 
     private Response upload() {

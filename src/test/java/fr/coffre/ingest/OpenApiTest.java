@@ -1,11 +1,11 @@
 package fr.coffre.ingest;
 
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.notNullValue;
 
+import fr.coffre.testing.Management;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +14,8 @@ class OpenApiTest {
 
     @Test
     void theUploadEndpointsDescribeTheirPartsAndAnswers() {
-        var api = given().queryParam("format", "json")
+        var api = Management.given()
+                .queryParam("format", "json")
                 .get("/q/openapi")
                 .then()
                 .statusCode(200)

@@ -216,7 +216,7 @@ class OverloadIT {
     static void awaitInFlight(ServiceProcess service, String caller, int count) {
         await("uploads in flight from " + caller + "s")
                 .atMost(Duration.ofSeconds(30))
-                .until(() -> PrometheusScrape.of(service.baseUrl())
+                .until(() -> PrometheusScrape.of(service.managementUrl())
                                 .value("coffre_uploads_in_flight", Map.of("caller", caller))
                         == count);
     }

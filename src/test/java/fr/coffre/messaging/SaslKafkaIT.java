@@ -109,12 +109,13 @@ class SaslKafkaIT {
         }
     }
 
+    /** From the service's management interface. */
     private static HttpResponse<String> get(ServiceProcess service, String path) throws Exception {
         return HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .build()
                 .send(
-                        HttpRequest.newBuilder(URI.create(service.baseUrl() + path))
+                        HttpRequest.newBuilder(URI.create(service.managementUrl() + path))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
     }

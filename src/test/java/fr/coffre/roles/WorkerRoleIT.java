@@ -34,7 +34,7 @@ class WorkerRoleIT {
                     .version(HttpClient.Version.HTTP_1_1)
                     .build()
                     .send(
-                            HttpRequest.newBuilder(URI.create(worker.baseUrl() + "/q/health/ready"))
+                            HttpRequest.newBuilder(URI.create(worker.managementUrl() + "/q/health/ready"))
                                     .build(),
                             HttpResponse.BodyHandlers.ofString());
             assertEquals(200, health.statusCode(), health.body());

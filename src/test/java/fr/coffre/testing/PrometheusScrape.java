@@ -42,9 +42,9 @@ public final class PrometheusScrape {
         }
     }
 
-    /** What another service process (a {@link ServiceProcess}) exposes. */
-    public static PrometheusScrape of(String baseUrl) {
-        return new PrometheusScrape(given().baseUri(baseUrl)
+    /** What another service process exposes: the URL of its management interface ({@link ServiceProcess#managementUrl()}). */
+    public static PrometheusScrape of(String managementUrl) {
+        return new PrometheusScrape(given().baseUri(managementUrl)
                 .when()
                 .get("/q/metrics")
                 .then()
@@ -54,7 +54,8 @@ public final class PrometheusScrape {
     }
 
     public static PrometheusScrape now() {
-        return new PrometheusScrape(given().when()
+        return new PrometheusScrape(Management.given()
+                .when()
                 .get("/q/metrics")
                 .then()
                 .statusCode(200)

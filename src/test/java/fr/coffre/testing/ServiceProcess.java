@@ -53,6 +53,11 @@ public final class ServiceProcess implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
+    /** Its management interface (health, metrics), 1000 ports above its API. */
+    public String managementUrl() {
+        return "http://127.0.0.1:" + (port + 1000);
+    }
+
     /** Starts the service and returns once it is ready. */
     public ServiceProcess start() {
         if (!Files.exists(JAR)) {
@@ -69,6 +74,8 @@ public final class ServiceProcess implements AutoCloseable {
         Map<String, String> env = new HashMap<>(builder.environment());
         env.put("COFFRE_HTTP_PORT", String.valueOf(port));
         env.put("COFFRE_HTTP_HOST", "127.0.0.1");
+        env.put("COFFRE_MANAGEMENT_PORT", String.valueOf(port + 1000));
+        env.put("COFFRE_MANAGEMENT_HOST", "127.0.0.1");
         env.putAll(environment);
         builder.environment().putAll(env);
         try {
@@ -86,7 +93,7 @@ public final class ServiceProcess implements AutoCloseable {
                     }
                     try {
                         return HTTP.send(
-                                                HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))
+                                                HttpRequest.newBuilder(URI.create(managementUrl() + "/q/health/ready"))
                                                         .build(),
                                                 HttpResponse.BodyHandlers.discarding())
                                         .statusCode()
