@@ -1,5 +1,6 @@
 package fr.coffre.storage;
 
+import io.minio.S3Escaper;
 import io.minio.Signer;
 import io.minio.Time;
 import io.minio.http.HttpUtils;
@@ -61,7 +62,8 @@ class ObjectPuts {
         HttpUrl url = bucket.newBuilder()
                 .addPathSegments(key)
                 .addQueryParameter("partNumber", Integer.toString(number))
-                .addQueryParameter("uploadId", uploadId)
+                // Encoded as S3 signs it (the MinIO client's own escaper), not as OkHttp would.
+                .addEncodedQueryParameter("uploadId", S3Escaper.encode(uploadId))
                 .build();
         String payload = url.isHttps() ? UNSIGNED_PAYLOAD : sha256(bytes, length);
         try (Response response = send(new Request.Builder().url(url), bytes, length, payload)) {

@@ -70,11 +70,17 @@ public final class Push {
         List<Document> all = Document.from(options.source(), List.of(options.journal(), options.report()));
         Report report = new Report(all.size());
         List<Document> toSend = new ArrayList<>();
+        // Written whatever happens: what was sent before a fatal error is reported too.
         try (Journal journal = new Journal(options.journal())) {
             for (Document document : all) {
                 Journal.Entry before = journal.acceptedBefore(document.path(), document.sha256());
+                Optional<String> unreadable = unreadableMetadata(document);
                 if (before != null) {
                     report.add(document, "skipped", before.detail(), null);
+                } else if (unreadable.isPresent()) {
+                    report.add(document, "rejected", null, unreadable.get());
+                    journal.record(List.of(
+                            new Journal.Entry(document.path(), document.sha256(), "rejected", unreadable.get())));
                 } else {
                     toSend.add(document);
                 }
@@ -88,29 +94,53 @@ public final class Push {
                 System.err.print(progress.line());
             }
             System.err.println();
+        } finally {
+            report.write(options.report());
         }
-        report.write(options.report());
         report.summary(out, options.report());
         return report.rejected() > 0 ? REJECTED : OK;
+    }
+
+    /** Why a document's metadata sidecar cannot be sent (not JSON, not an object), if it cannot. */
+    private Optional<String> unreadableMetadata(Document document) {
+        if (document.metadata() == null) {
+            return Optional.empty();
+        }
+        try {
+            return json.readTree(document.metadata().toFile()).isObject()
+                    ? Optional.empty()
+                    : Optional.of("invalid-sidecar: " + document.metadata() + " holds no JSON object");
+        } catch (IOException e) {
+            return Optional.of("invalid-sidecar: " + document.metadata() + " is not JSON: " + e.getMessage());
+        }
     }
 
     /** One submission set, sent again after a 429/503 (its Retry-After) or a refused token. */
     private List<Journal.Entry> send(List<Document> batch, Report report) throws IOException, InterruptedException {
         long waited = 0;
-        for (int attempt = 1; ; attempt++) {
+        int failures = 0;
+        boolean tokenRenewed = false;
+        while (true) {
+            // Built on each attempt (a new token, the files read again), outside the network's
+            // failures: a file gone since the scan stops the run with its own message.
+            HttpRequest request = request(batch);
             HttpResponse<String> response;
             try {
-                response = http.send(request(batch), HttpResponse.BodyHandlers.ofString());
+                response = http.send(request, HttpResponse.BodyHandlers.ofString());
             } catch (IOException e) {
-                if (attempt >= 5) {
-                    throw new IOException("the server could not be reached after 5 attempts: " + e.getMessage(), e);
-                }
-                Thread.sleep(Math.min(30_000, 1000L << attempt));
+                failures = failed(failures, e.getMessage());
                 continue;
             }
             int status = response.statusCode();
-            if (status == 401 && attempt == 1) {
+            if (status == 401 && !tokenRenewed) {
                 tokens.refused();
+                tokenRenewed = true;
+                continue;
+            }
+            // A gateway's or the server's passing failure: the set may or may not have been taken,
+            // and sending it again is safe (the server answers duplicate for what it has).
+            if (status == 408 || status == 500 || status == 502 || status == 504) {
+                failures = failed(failures, "HTTP " + status);
                 continue;
             }
             if (status == 429 || status == 503) {
@@ -139,6 +169,16 @@ public final class Push {
             }
             return entries;
         }
+    }
+
+    /** One more failure to reach the server: waits before the next attempt, or gives up after 5. */
+    private static int failed(int failures, String reason) throws IOException, InterruptedException {
+        int count = failures + 1;
+        if (count >= 5) {
+            throw new IOException("the server could not be reached after 5 attempts: " + reason);
+        }
+        Thread.sleep(Math.min(30_000, 1000L << count));
+        return count;
     }
 
     private List<Journal.Entry> outcomes(List<Document> batch, JsonNode answer, Report report) {

@@ -21,7 +21,8 @@ final class Report {
     }
 
     void add(Document document, String outcome, String documentId, String problem) {
-        rows.add(new Row(document, outcome, documentId, problem));
+        // One line each, in the summary and the CSV alike.
+        rows.add(new Row(document, outcome, documentId, problem == null ? null : problem.replaceAll("\\s+", " ")));
     }
 
     long count(String outcome) {
