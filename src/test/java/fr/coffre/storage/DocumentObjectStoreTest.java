@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import fr.coffre.testing.StoredObjects;
 import io.minio.MinioAsyncClient;
 import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
-import io.minio.errors.ErrorResponseException;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
@@ -18,7 +18,6 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -80,7 +79,7 @@ class DocumentObjectStoreTest {
                 () -> puts.object(key, bytes, bytes.length, sha256(bytes(1_000, 4)), "application/pdf", Map.of()));
 
         assertEquals("Object storage answered 400 to a PUT (XAmzContentSHA256Mismatch)", refused.getMessage());
-        assertFalse(exists(key), "nothing is stored");
+        assertFalse(StoredObjects.exists(key), "nothing is stored");
     }
 
     private DocumentHead head(byte[] bytes) throws IOException {
@@ -99,21 +98,6 @@ class DocumentObjectStoreTest {
                         .object(key)
                         .build())
                 .get(30, TimeUnit.SECONDS);
-    }
-
-    private boolean exists(String key) throws Exception {
-        try {
-            stat(key);
-            return true;
-        } catch (ExecutionException e) {
-            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-                if (cause instanceof ErrorResponseException notFound
-                        && notFound.errorResponse().code().equals("NoSuchKey")) {
-                    return false;
-                }
-            }
-            throw e;
-        }
     }
 
     private static byte[] bytes(int length, long seed) {

@@ -3,17 +3,15 @@ package fr.coffre.storage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import fr.coffre.testing.StoredObjects;
 import io.minio.MinioAsyncClient;
 import io.minio.PutObjectArgs;
-import io.minio.StatObjectArgs;
-import io.minio.errors.ErrorResponseException;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -47,9 +45,9 @@ class OrphanObjectSweeperTest {
 
         sweeper.sweep(Duration.ofHours(1));
 
-        assertEquals(false, exists(old), "the stale object is deleted");
+        assertEquals(false, StoredObjects.exists(old), "the stale object is deleted");
         assertEquals(0, records(old), "and its record");
-        assertEquals(true, exists(young), "an upload still within the grace period is left alone");
+        assertEquals(true, StoredObjects.exists(young), "an upload still within the grace period is left alone");
         assertEquals(1, records(young));
         pending.forget(young).await().atMost(WAIT);
         store.delete(young).await().atMost(WAIT);
@@ -80,25 +78,6 @@ class OrphanObjectSweeperTest {
                         .build())
                 .get(30, TimeUnit.SECONDS);
         return key;
-    }
-
-    boolean exists(String key) throws Exception {
-        try {
-            s3.statObject(StatObjectArgs.builder()
-                            .bucket(storage.bucket())
-                            .object(key)
-                            .build())
-                    .get(30, TimeUnit.SECONDS);
-            return true;
-        } catch (ExecutionException e) {
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof ErrorResponseException missing
-                        && missing.errorResponse().code().equals("NoSuchKey")) {
-                    return false;
-                }
-            }
-            throw e;
-        }
     }
 
     long records(String key) {
