@@ -2,6 +2,7 @@ package fr.coffre.problem;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.pgclient.PgException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -33,5 +34,13 @@ class ProblemResponsesTest {
                 ProblemResponses.slugOf(new PgException("syntax error", "ERROR", "42601", null)),
                 "a bug stays a bug");
         assertEquals("internal-error", ProblemResponses.slugOf(new IllegalStateException("bug")));
+    }
+
+    @Test
+    void aStatementSentOnAConnectionTheServerClosedIsUnavailableNotAnError() {
+        assertEquals(
+                "dependency-unavailable",
+                ProblemResponses.slugOf(new CompletionException(
+                        new NoStackTraceThrowable("Connection is not active now, current status: CLOSED"))));
     }
 }
