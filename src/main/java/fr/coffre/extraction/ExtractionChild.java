@@ -10,6 +10,7 @@ import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -21,7 +22,12 @@ import java.time.Duration;
  */
 public final class ExtractionChild {
 
-    static final int READY = 'R';
+    /**
+     * Written once the extractor is loaded. A token rather than a byte: the JVM may print before
+     * {@code main} runs (a flight recording's start does, whatever the logging options say).
+     */
+    static final byte[] READY = "\ncoffre-extraction-ready\n".getBytes(StandardCharsets.US_ASCII);
+
     static final int EXTRACTED = 0;
     static final int REFUSED = 1;
     static final int FAILED = 2;

@@ -7,6 +7,7 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +45,7 @@ public final class ForkedExtractor implements AutoCloseable {
 
     private static final Duration START_UP = Duration.ofSeconds(90);
     private static final int MAX_ANSWER_BYTES = 64 << 20;
+    private static final int MAX_NOISE_BYTES = 64 << 10;
 
     private final ExtractionLimits limits;
     private final List<String> command;
@@ -209,9 +211,7 @@ public final class ForkedExtractor implements AutoCloseable {
                 START_UP.toMillis(),
                 TimeUnit.MILLISECONDS);
         try {
-            if (child.in.read() != ExtractionChild.READY) {
-                throw new EOFException("exit status " + exitStatus(process));
-            }
+            awaitReady(child.in, process);
         } catch (IOException e) {
             forget(child);
             startFailure = "the extraction process did not start"
@@ -222,6 +222,22 @@ public final class ForkedExtractor implements AutoCloseable {
         }
         startFailure = null;
         return child;
+    }
+
+    private static void awaitReady(InputStream in, Process process) throws IOException {
+        byte[] ready = ExtractionChild.READY;
+        int matched = 0;
+        for (int read = 0; matched < ready.length; read++) {
+            if (read > MAX_NOISE_BYTES) {
+                throw new IOException("it wrote more than " + MAX_NOISE_BYTES + " bytes to its standard output"
+                        + " before it was ready: does one of its Java options log to stdout?");
+            }
+            int b = in.read();
+            if (b == -1) {
+                throw new EOFException("exit status " + exitStatus(process));
+            }
+            matched = b == ready[matched] ? matched + 1 : b == ready[0] ? 1 : 0;
+        }
     }
 
     private void forget(Child child) {
@@ -302,6 +318,10 @@ public final class ForkedExtractor implements AutoCloseable {
     private static List<String> command(ExtractionLimits limits, List<String> javaOptions) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // Standard output carries the protocol: the JVM's own messages (a flight recording's
+        // start, warnings) go to stderr, before the configured options so they can still add logs.
+        command.add("-Xlog:disable");
+        command.add("-Xlog:all=warning:stderr");
         command.addAll(javaOptions);
         command.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
         command.add("-cp");

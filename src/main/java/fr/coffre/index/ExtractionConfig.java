@@ -24,7 +24,9 @@ public interface ExtractionConfig {
 
     /**
      * The JVM options of the extraction processes (one per extraction running at once, reused):
-     * their heap bounds what one document's parse may use.
+     * their heap bounds what one document's parse may use. Their standard output carries the
+     * extraction protocol: the JVM's own messages go to stderr, and an option that logs to stdout
+     * (e.g. {@code -Xlog:gc}) stops every extraction.
      */
     @WithDefault("-XX:+UseSerialGC,-Xmx256m")
     List<String> processJavaOptions();

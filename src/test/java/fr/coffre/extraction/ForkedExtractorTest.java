@@ -77,6 +77,18 @@ class ForkedExtractorTest {
     }
 
     @Test
+    void aFlightRecordingInTheProcessOptionsLeavesTheProtocolIntact() throws IOException {
+        List<String> recording = new ArrayList<>(JAVA_OPTIONS);
+        recording.add("-XX:StartFlightRecording=filename=" + tmp.resolve("child.jfr"));
+        try (ForkedExtractor profiled = new ForkedExtractor(ExtractionLimits.defaults(), recording)) {
+            assertTrue(profiled.extract(Corpus.file("cda/LDL-SES_2022.01.xml"))
+                            .text()
+                            .length()
+                    > 100);
+        }
+    }
+
+    @Test
     void anIdleProcessEndsAndTheNextDocumentStartsANewOne() throws IOException {
         try (ForkedExtractor extractor = new ForkedExtractor(ExtractionLimits.defaults(), JAVA_OPTIONS)) {
             extractor.extract(Corpus.file("cda/LDL-SES_2022.01.xml"));
