@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
@@ -46,6 +47,8 @@ public final class ForkedExtractor implements AutoCloseable {
     private static final Duration START_UP = Duration.ofSeconds(90);
     private static final int MAX_ANSWER_BYTES = 64 << 20;
     private static final int MAX_NOISE_BYTES = 64 << 10;
+    /** How long a retired process has to end on its own before it is killed. */
+    private static final Duration RETIRING = Duration.ofSeconds(5);
 
     private final ExtractionLimits limits;
     private final List<String> command;
@@ -87,7 +90,13 @@ public final class ForkedExtractor implements AutoCloseable {
         long before = System.nanoTime() - idle.toNanos();
         for (Child child : List.copyOf(this.idle)) {
             if (child.lastUsed - before <= 0 && this.idle.remove(child)) {
-                forget(child);
+                retire(child);
+                try {
+                    watchdog.schedule(
+                            () -> child.process.destroyForcibly(), RETIRING.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException e) {
+                    child.process.destroyForcibly(); // closing: no one left to wait
+                }
             }
         }
     }
@@ -182,8 +191,33 @@ public final class ForkedExtractor implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        List<Child> idleNow = List.copyOf(idle);
+        idleNow.forEach(this::retire);
+        long deadline = System.nanoTime() + RETIRING.toNanos();
+        for (Child child : idleNow) {
+            try {
+                child.process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        idleNow.forEach(child -> child.process.destroyForcibly());
         children.forEach(this::forget);
         watchdog.shutdownNow();
+    }
+
+    /**
+     * Closes an idle process's input, and it ends on its own: a flight recording or anything else
+     * its JVM does at exit gets done, which a kill would prevent.
+     */
+    private void retire(Child child) {
+        children.remove(child);
+        try {
+            child.out.close();
+        } catch (IOException e) {
+            child.process.destroyForcibly(); // its input is gone already: nothing to wait for
+        }
     }
 
     private Child start() {

@@ -77,15 +77,19 @@ class ForkedExtractorTest {
     }
 
     @Test
-    void aFlightRecordingInTheProcessOptionsLeavesTheProtocolIntact() throws IOException {
-        List<String> recording = new ArrayList<>(JAVA_OPTIONS);
-        recording.add("-XX:StartFlightRecording=filename=" + tmp.resolve("child.jfr"));
-        try (ForkedExtractor profiled = new ForkedExtractor(ExtractionLimits.defaults(), recording)) {
+    void aProcessCanBeProfiledAndItsRecordingIsWrittenWhenTheExtractorCloses() throws IOException {
+        Path recording = tmp.resolve("child.jfr");
+        List<String> options = new ArrayList<>(JAVA_OPTIONS);
+        options.add("-XX:StartFlightRecording=filename=" + recording);
+        try (ForkedExtractor profiled = new ForkedExtractor(ExtractionLimits.defaults(), options)) {
             assertTrue(profiled.extract(Corpus.file("cda/LDL-SES_2022.01.xml"))
                             .text()
                             .length()
                     > 100);
         }
+        assertTrue(
+                Files.size(recording) > 0,
+                "the idle process ended on its own when its input closed, and wrote its recording");
     }
 
     @Test
