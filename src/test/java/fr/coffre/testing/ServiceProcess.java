@@ -33,16 +33,42 @@ public final class ServiceProcess implements AutoCloseable {
 
     private final String name;
     private final int port;
-    private final List<String> jvmOptions;
+    private final List<String> command;
+    private final Path directory;
     private final Map<String, String> environment;
     private Process process;
     private int starts;
 
+    /** target/quarkus-app run by this JVM's java with {@code jvmOptions}. */
     public ServiceProcess(String name, int port, List<String> jvmOptions, Map<String, String> environment) {
+        this(name, port, javaCommand(jvmOptions), null, environment);
+    }
+
+    private ServiceProcess(
+            String name, int port, List<String> command, Path directory, Map<String, String> environment) {
         this.name = name;
         this.port = port;
-        this.jvmOptions = List.copyOf(jvmOptions);
+        this.command = List.copyOf(command);
+        this.directory = directory;
         this.environment = Map.copyOf(environment);
+    }
+
+    /**
+     * The service as {@code command} starts it ({@code java ... -jar .../quarkus-run.jar}) in
+     * {@code directory}: another runtime or another copy of the application, as a container image's.
+     */
+    public static ServiceProcess command(
+            String name, int port, List<String> command, Path directory, Map<String, String> environment) {
+        return new ServiceProcess(name, port, command, directory, environment);
+    }
+
+    private static List<String> javaCommand(List<String> jvmOptions) {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(jvmOptions);
+        command.add("-jar");
+        command.add(JAR.toString());
+        return command;
     }
 
     public int port() {
@@ -60,15 +86,14 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Starts the service and returns once it is ready. */
     public ServiceProcess start() {
-        if (!Files.exists(JAR)) {
-            throw new IllegalStateException(JAR + " is missing: integration tests run after mvnw package");
+        Path jar = Path.of(command.get(command.indexOf("-jar") + 1));
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: integration tests run after mvnw package");
         }
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.addAll(jvmOptions);
-        command.add("-jar");
-        command.add(JAR.toString());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        if (directory != null) {
+            builder.directory(directory.toFile());
+        }
         Path log = Path.of("target", "service-" + name + "-" + (++starts) + ".log");
         builder.redirectOutput(log.toFile());
         Map<String, String> env = new HashMap<>(builder.environment());
@@ -123,6 +148,11 @@ public final class ServiceProcess implements AutoCloseable {
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             throw new IllegalStateException("the service did not die");
         }
+    }
+
+    /** The processes the service started and that still run (its extraction processes). */
+    public List<ProcessHandle> descendants() {
+        return process == null ? List.of() : process.descendants().toList();
     }
 
     public boolean isAlive() {
