@@ -13,6 +13,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The process {@link ForkedExtractor} starts: extracts the files it is sent, one at a time, with
@@ -35,6 +39,7 @@ public final class ExtractionChild {
     private ExtractionChild() {}
 
     public static void main(String[] args) throws IOException {
+        quietLogging();
         // The protocol owns the real standard output; whatever a library prints goes to stderr.
         DataOutputStream out =
                 new DataOutputStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16));
@@ -67,6 +72,22 @@ public final class ExtractionChild {
                 }
             }
         }
+    }
+
+    /**
+     * Leaves libraries only their warnings to build. This process runs with its parent's log
+     * manager, whose start-up configuration (Quarkus's) takes every level and holds the records
+     * until the application sets logging up, which never happens here: PDFBox, fontbox and Tika
+     * built every debug message of every document (a few percent of the extraction's CPU), for
+     * nothing. Warnings go to stderr, which the parent discards unless told otherwise.
+     */
+    static void quietLogging() {
+        Logger root = Logger.getLogger("");
+        root.setLevel(Level.WARNING);
+        for (Handler handler : root.getHandlers()) {
+            root.removeHandler(handler);
+        }
+        root.addHandler(new ConsoleHandler());
     }
 
     /** True when the extraction was abandoned and this process must end. */

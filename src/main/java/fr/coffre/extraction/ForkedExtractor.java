@@ -356,6 +356,11 @@ public final class ForkedExtractor implements AutoCloseable {
         // start, warnings) go to stderr, before the configured options so they can still add logs.
         command.add("-Xlog:disable");
         command.add("-Xlog:all=warning:stderr");
+        // The libraries log as they do here; ExtractionChild then keeps only their warnings.
+        String logManager = System.getProperty("java.util.logging.manager");
+        if (logManager != null) {
+            command.add("-Djava.util.logging.manager=" + logManager);
+        }
         command.addAll(javaOptions);
         command.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
         command.add("-cp");
