@@ -34,6 +34,7 @@ public final class ServiceProcess implements AutoCloseable {
     private final String name;
     private final int port;
     private final List<String> command;
+    private final Path jar;
     private final Path directory;
     private final Map<String, String> environment;
     private Process process;
@@ -49,6 +50,11 @@ public final class ServiceProcess implements AutoCloseable {
         this.name = name;
         this.port = port;
         this.command = List.copyOf(command);
+        int option = command.indexOf("-jar");
+        if (option < 0 || option + 1 >= command.size()) {
+            throw new IllegalArgumentException("the command starts no jar: " + command);
+        }
+        this.jar = Path.of(command.get(option + 1));
         this.directory = directory;
         this.environment = Map.copyOf(environment);
     }
@@ -86,7 +92,6 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Starts the service and returns once it is ready. */
     public ServiceProcess start() {
-        Path jar = Path.of(command.get(command.indexOf("-jar") + 1));
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: integration tests run after mvnw package");
         }
