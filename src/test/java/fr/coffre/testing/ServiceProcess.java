@@ -155,11 +155,6 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    /** The processes the service started and that still run (its extraction processes). */
-    public List<ProcessHandle> descendants() {
-        return process == null ? List.of() : process.descendants().toList();
-    }
-
     public boolean isAlive() {
         return process != null && process.isAlive();
     }
