@@ -152,6 +152,18 @@ public final class BenchReport {
                 msPerIndexed, split ? "worker process alone, draining the saturation's backlog" : "the one process, from the first acceptance to the end of the drain"));
         lines.add(String.format(Locale.ROOT, "    peak RSS: %s%s; the %d extraction processes besides: %s", human(apiRssKb),
                 split ? " (api), " + human(workerRssKb) + " (worker)" : "", children, human(childrenRssKb)));
+        Path samplesFile = out.resolve("cpu-samples.tsv");
+        if (Files.exists(samplesFile)) {
+            List<String> names = new ArrayList<>();
+            List<MachineCpu.Sample> samples = MachineCpu.read(Files.readAllLines(samplesFile), names);
+            var atCeiling = MachineCpu.between(samples, names,
+                    Long.parseLong(ceiling.getProperty("startMillis", "0")), Long.parseLong(ceiling.getProperty("endMillis", "0")));
+            var atSaturation = MachineCpu.between(samples, names,
+                    Long.parseLong(acceptance.getProperty("saturation.startMillis", "0")),
+                    Long.parseLong(acceptance.getProperty("saturation.endMillis", "0")));
+            lines.add("(5) the machine's CPU, ms per document: ceiling: " + MachineCpu.perDocument(atCeiling, ceilingObjects, clkTck));
+            lines.add("    saturation: " + MachineCpu.perDocument(atSaturation, accepted, clkTck));
+        }
 
         List<String> missed = new ArrayList<>();
         if (ratio < TARGET_RATIO) missed.add(String.format(Locale.ROOT, "ratio %.2f < %.1f", ratio, TARGET_RATIO));

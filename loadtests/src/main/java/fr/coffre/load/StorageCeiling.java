@@ -101,6 +101,8 @@ public final class StorageCeiling {
         out.setProperty("failures", Long.toString(failures.get()));
         out.setProperty("bytes", Long.toString(bytes.get()));
         out.setProperty("seconds", Double.toString(elapsed));
+        out.setProperty("startMillis", Long.toString(start));
+        out.setProperty("endMillis", Long.toString(end));
         out.setProperty("p50", Long.toString(latencies.percentile(50)));
         out.setProperty("p95", Long.toString(latencies.percentile(95)));
         out.setProperty("p99", Long.toString(latencies.percentile(99)));
