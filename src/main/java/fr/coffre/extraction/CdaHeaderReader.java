@@ -45,6 +45,22 @@ public final class CdaHeaderReader {
     }
 
     /**
+     * Reads the header and checks the whole document under the rules of {@link #checkWellFormed},
+     * in one pass, for a document already in memory: parsing the header a second time cost the
+     * upload path a tenth of its XML work. The header is bounded only by the document, as when the
+     * worker reads it.
+     *
+     * @throws DocumentContentException when the input is not a well-formed, acceptable CDA document
+     */
+    public CdaHeader readWhole(InputStream in) {
+        try (SecureXmlStream xml = SecureXmlStream.open(in, maxDepth, maxDocumentBytes, "the XML document")) {
+            CdaHeader header = readHeader(xml);
+            xml.drain();
+            return header;
+        }
+    }
+
+    /**
      * Reads the header from an opened stream, leaving it on the start of the body (the first
      * {@code component} of ClinicalDocument), or at the end of a document without a body.
      */

@@ -31,12 +31,7 @@ public class ContentInspector {
     public ContentFacts inspect(ContentKind kind, DocumentHead head) {
         try {
             return switch (kind) {
-                case CDA -> {
-                    if (head.complete()) {
-                        cda.checkWellFormed(head.headStream());
-                    }
-                    yield fromCda(cda.read(head.headStream()));
-                }
+                case CDA -> fromCda(head.complete() ? cda.readWhole(head.headStream()) : cda.read(head.headStream()));
                 case FHIR_XML, FHIR_JSON -> {
                     if (!head.complete()) {
                         throw new DocumentContentException("a FHIR document is read whole before it is stored, "

@@ -323,6 +323,44 @@ class CdaHeaderReaderTest {
         assertThrows(DocumentContentException.class, () -> reader.checkWellFormed(utf8(brokenBody)));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cdaRowsWithHeaders")
+    void readsTheSameHeaderWholeAsAlone(Corpus.Row row) throws IOException {
+        try (InputStream whole = row.open()) {
+            assertEquals(read(row.file()), reader.readWhole(whole));
+        }
+    }
+
+    @Test
+    void readingWholeRefusesWhatTheBodyBreaksAfterAGoodHeader() {
+        String brokenBody = """
+                <ClinicalDocument xmlns="urn:hl7-org:v3">
+                  <code code="11488-4" codeSystem="2.16.840.1.113883.6.1"/>
+                  <component><structuredBody><unclosed></structuredBody></component>
+                </ClinicalDocument>
+                """;
+
+        DocumentContentException malformed =
+                assertThrows(DocumentContentException.class, () -> reader.readWhole(utf8(brokenBody)));
+
+        assertTrue(malformed.getMessage().startsWith("XML is not well-formed (line 3"), malformed.getMessage());
+        assertEquals(QuarantineReason.MALFORMED_XML, malformed.reason());
+    }
+
+    @Test
+    void readingWholeBoundsTheDocumentNotTheHeader() {
+        var small = new CdaHeaderReader(CdaHeaderReader.DEFAULT_MAX_DEPTH, 64, 4096);
+        String longHeader = "<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><title>" + "t".repeat(1000)
+                + "</title><component/></ClinicalDocument>";
+        String longBody = "<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><component><text>" + "b".repeat(5000)
+                + "</text></component></ClinicalDocument>";
+
+        assertEquals("t".repeat(1000), small.readWhole(utf8(longHeader)).title());
+        DocumentContentException e =
+                assertThrows(DocumentContentException.class, () -> small.readWhole(utf8(longBody)));
+        assertEquals("the XML document is larger than 4096 bytes", e.getMessage());
+    }
+
     @ParameterizedTest
     @ValueSource(
             strings = {
