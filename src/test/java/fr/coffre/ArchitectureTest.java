@@ -38,7 +38,7 @@ class ArchitectureTest {
     static final List<Set<String>> LAYERS = List.of(
             Set.of("problem", "observability", "blocking", "document", "extraction", "event"),
             Set.of("storage", "outbox", "messaging"),
-            Set.of("ingest", "index", "access"),
+            Set.of("ingest", "index", "access", "mhd"),
             Set.of("api", "health", "roles"));
 
     @Test

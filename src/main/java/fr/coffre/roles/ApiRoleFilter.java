@@ -7,7 +7,7 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-/** An instance running only as a worker serves health and metrics, not the API. */
+/** An instance running only as a worker serves health and metrics, not the API nor its FHIR door. */
 public class ApiRoleFilter {
 
     private final boolean apiEnabled;
@@ -18,7 +18,8 @@ public class ApiRoleFilter {
 
     @ServerRequestFilter(preMatching = true)
     public Response refuseApiOnWorkers(ContainerRequestContext request) {
-        if (apiEnabled || !request.getUriInfo().getPath().startsWith("/api/")) {
+        String path = request.getUriInfo().getPath();
+        if (apiEnabled || !(path.startsWith("/api/") || path.equals("/fhir") || path.startsWith("/fhir/"))) {
             return null;
         }
         return ProblemResponses.toResponse(new ProblemException(

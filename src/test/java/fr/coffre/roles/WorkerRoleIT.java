@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class WorkerRoleIT {
 
     @Test
-    void aWorkerInstanceServesHealthButNotTheApi() throws Exception {
+    void aWorkerInstanceServesHealthButNotTheApiNorItsFhirDoor() throws Exception {
         try (ServiceProcess worker =
                 new ServiceProcess("worker-role", 18197, List.of(), Map.of("COFFRE_ROLES", "worker")).start()) {
             HttpResponse<String> refused = worker.post(
@@ -30,6 +30,15 @@ class WorkerRoleIT {
                     .get();
             assertEquals(404, refused.statusCode(), refused.body());
             assertTrue(refused.body().contains("worker only"), refused.body());
+            HttpResponse<String> fhir = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .build()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(worker.baseUrl() + "/fhir/metadata"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertEquals(404, fhir.statusCode(), fhir.body());
+            assertTrue(fhir.body().contains("worker only"), fhir.body());
             HttpResponse<String> health = HttpClient.newBuilder()
                     .version(HttpClient.Version.HTTP_1_1)
                     .build()

@@ -1,0 +1,201 @@
+package fr.coffre.api.fhir;
+
+import fr.coffre.access.Audience;
+import fr.coffre.access.CallerIdentity;
+import fr.coffre.access.ContentResponses;
+import fr.coffre.access.PatientDocumentRepository;
+import fr.coffre.access.ProducerActions;
+import fr.coffre.access.Reader;
+import fr.coffre.access.VisibleDocument;
+import fr.coffre.blocking.Await;
+import fr.coffre.document.Document;
+import fr.coffre.document.Identifier;
+import fr.coffre.ingest.ProducerIdentity;
+import fr.coffre.mhd.Capabilities;
+import fr.coffre.mhd.DocumentReferences;
+import fr.coffre.mhd.Fhir;
+import fr.coffre.mhd.FhirFormat;
+import fr.coffre.mhd.OperationOutcomes;
+import fr.coffre.problem.Problem;
+import fr.coffre.problem.ProblemException;
+import fr.coffre.problem.ProblemType;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.common.annotation.RunOnVirtualThread;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.net.URI;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * The IHE MHD door (FHIR R4), as far as it is built: the capability statement, a document reference
+ * read by id and ITI-68 Retrieve Document, for a patient's own documents and a producer's. Its
+ * refusals are OperationOutcomes carrying the same problem types as the rest of the API.
+ */
+@Path("/fhir")
+@Tag(name = "FHIR (IHE MHD)")
+public class FhirResource {
+
+    private final Fhir fhir;
+    private final SecurityIdentity identity;
+    private final CallerIdentity caller;
+    private final ProducerIdentity producers;
+    private final PatientDocumentRepository patientDocuments;
+    private final ProducerActions producerActions;
+    private final ContentResponses content;
+    private final Await await;
+
+    public FhirResource(
+            Fhir fhir,
+            SecurityIdentity identity,
+            CallerIdentity caller,
+            ProducerIdentity producers,
+            PatientDocumentRepository patientDocuments,
+            ProducerActions producerActions,
+            ContentResponses content,
+            Await await) {
+        this.fhir = fhir;
+        this.identity = identity;
+        this.caller = caller;
+        this.producers = producers;
+        this.patientDocuments = patientDocuments;
+        this.producerActions = producerActions;
+        this.content = content;
+        this.await = await;
+    }
+
+    @GET
+    @Path("metadata")
+    @PermitAll
+    @Operation(summary = "The CapabilityStatement: exactly what this FHIR endpoint supports")
+    public Response metadata(@QueryParam("_format") String format, @Context HttpHeaders headers, @Context UriInfo uri) {
+        return resource(Capabilities.of(base(uri)), format, headers, Response.Status.OK);
+    }
+
+    @GET
+    @Path("DocumentReference/{id}")
+    @RolesAllowed({"patient", "producer"})
+    @Operation(
+            summary = "A document reference: a patient's own document, or one the producer sent",
+            description = "The document's XDS metadata as an MHD DocumentReference; its content.attachment.url is"
+                    + " where ITI-68 retrieves the bytes. A producer's read is recorded in the patient's access log.")
+    public Uni<Response> documentReference(
+            @PathParam("id") String id,
+            @QueryParam("_format") String format,
+            @Context HttpHeaders headers,
+            @Context UriInfo uri) {
+        return readable(id, "metadata")
+                .map(document -> resource(
+                        DocumentReferences.of(document, binary(uri, document)), format, headers, Response.Status.OK));
+    }
+
+    @GET
+    @Path("Binary/{id}")
+    @RolesAllowed({"patient", "producer"})
+    @RunOnVirtualThread
+    @Operation(
+            summary = "ITI-68 Retrieve Document: the document's bytes",
+            description = "Streamed as they were sent, with ETag / If-None-Match and one Range (206, or 416).")
+    public Response binary(@PathParam("id") String id, @Context HttpHeaders headers) {
+        return content.send(await.result(readable(id, "content")), headers);
+    }
+
+    /** The caller's document: a patient's own, as the patient's API shows it; a producer's own, recorded. */
+    private Uni<Document> readable(String id, String action) {
+        UUID uuid = uuid(id);
+        if (identity.hasRole("patient")) {
+            Identifier me = caller.patient();
+            return patientDocuments
+                    .find(uuid, me.value(), List.of(me.system()), Audience.PATIENT)
+                    .map(found -> found.map(VisibleDocument::document).orElseThrow(() -> notFound(id)));
+        }
+        return producerActions.read(uuid, Reader.producer(producers.current()), action);
+    }
+
+    private static UUID uuid(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw notFound(id);
+        }
+    }
+
+    private static ProblemException notFound(String id) {
+        return new ProblemException(ProblemType.NOT_FOUND, "No document " + id + " that you may read.");
+    }
+
+    private static URI base(UriInfo uri) {
+        return uri.getBaseUriBuilder().path("fhir").build();
+    }
+
+    private static URI binary(UriInfo uri, Document document) {
+        return uri.getBaseUriBuilder().path("fhir/Binary/{id}").build(document.id());
+    }
+
+    private Response resource(IBaseResource resource, String format, HttpHeaders headers, Response.Status status) {
+        FhirFormat chosen = FhirFormat.negotiate(format, accepts(headers));
+        return Response.status(status)
+                .type(chosen.mediaType + ";charset=UTF-8")
+                .entity(fhir.write(resource, chosen))
+                .build();
+    }
+
+    private static List<String> accepts(HttpHeaders headers) {
+        return headers == null
+                ? List.of()
+                : headers.getAcceptableMediaTypes().stream()
+                        .map(type -> type.getType() + "/" + type.getSubtype())
+                        .toList();
+    }
+
+    // Refusals of this resource's methods as OperationOutcomes; these take precedence over the
+    // application's RFC 9457 mappers for this class.
+
+    @ServerExceptionMapper
+    public Response refused(ProblemException e, HttpHeaders headers) {
+        return outcome(e.problem(), headers, e.problem().status() == 401);
+    }
+
+    @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
+    public Response unauthenticated(RuntimeException e, HttpHeaders headers) {
+        return outcome(
+                Problem.of(
+                        ProblemType.UNAUTHENTICATED,
+                        "Send a valid bearer token issued by Coffre's identity provider for the coffre-api audience."),
+                headers,
+                true);
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e, HttpHeaders headers) {
+        return outcome(
+                Problem.of(ProblemType.FORBIDDEN, "Your token's roles do not allow this operation."), headers, false);
+    }
+
+    private Response outcome(Problem problem, HttpHeaders headers, boolean challenge) {
+        FhirFormat chosen = FhirFormat.negotiate(null, accepts(headers));
+        Response.ResponseBuilder response = Response.status(problem.status())
+                .type(chosen.mediaType + ";charset=UTF-8")
+                .entity(fhir.write(OperationOutcomes.of(problem), chosen));
+        if (challenge) {
+            response.header("WWW-Authenticate", "Bearer");
+        }
+        return response.build();
+    }
+}

@@ -1,0 +1,161 @@
+package fr.coffre.mhd;
+
+import fr.coffre.document.Author;
+import fr.coffre.document.Code;
+import fr.coffre.document.Document;
+import fr.coffre.document.DocumentEntry;
+import java.net.URI;
+import java.time.OffsetDateTime;
+import java.util.Date;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.hl7.fhir.r4.model.Attachment;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DocumentReference;
+import org.hl7.fhir.r4.model.Enumerations.DocumentReferenceStatus;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Period;
+import org.hl7.fhir.r4.model.Reference;
+
+/**
+ * A document as an MHD DocumentReference (IHE MHD's mapping of the XDS DocumentEntry): its unique id
+ * as masterIdentifier, Coffre's id as the entryUUID, the patient by INS, type, class, author,
+ * title, confidentiality, service period, and the attachment that ITI-68 retrieves.
+ */
+public final class DocumentReferences {
+
+    static final String URI_SYSTEM = "urn:ietf:rfc:3986";
+    static final String OID_PREFIX = "urn:oid:";
+    static final String CONFIDENTIALITY = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality";
+    private static final Pattern OID = Pattern.compile("[0-2](\\.(0|[1-9][0-9]*))+");
+    private static final Set<String> CONFIDENTIALITY_CODES = Set.of("U", "L", "M", "N", "R", "V");
+    // Coffre keeps code systems as CDA gives them (OIDs); FHIR names the common ones by URL.
+    private static final Map<String, String> SYSTEM_URLS = Map.of(
+            "2.16.840.1.113883.6.1", "http://loinc.org",
+            "2.16.840.1.113883.6.96", "http://snomed.info/sct",
+            "2.16.840.1.113883.5.25", CONFIDENTIALITY);
+
+    private DocumentReferences() {}
+
+    /** @param content where ITI-68 retrieves the bytes */
+    public static DocumentReference of(Document document, URI content) {
+        DocumentEntry entry = document.entry();
+        DocumentReference reference = new DocumentReference();
+        reference.setId(document.id().toString());
+        if (entry.uniqueId() != null) {
+            reference.setMasterIdentifier(masterIdentifier(entry.uniqueId()));
+        }
+        reference
+                .addIdentifier()
+                .setUse(Identifier.IdentifierUse.OFFICIAL)
+                .setSystem(URI_SYSTEM)
+                .setValue("urn:uuid:" + document.id());
+        reference.setStatus(
+                switch (document.status()) {
+                    case SUPERSEDED -> DocumentReferenceStatus.SUPERSEDED;
+                    case DELETED -> DocumentReferenceStatus.ENTEREDINERROR;
+                    default -> DocumentReferenceStatus.CURRENT;
+                });
+        if (entry.typeCode() != null) {
+            reference.setType(concept(entry.typeCode()));
+        }
+        if (entry.classCode() != null) {
+            reference.addCategory(new CodeableConcept().addCoding(new Coding().setCode(entry.classCode())));
+        }
+        reference.setSubject(new Reference()
+                .setType("Patient")
+                .setIdentifier(new Identifier()
+                        .setSystem(system(entry.patient().system()))
+                        .setValue(entry.patient().value())));
+        reference.setDate(date(document.receivedAt()));
+        if (entry.author() != null) {
+            author(reference, entry.author());
+        }
+        reference.setDescription(entry.title());
+        if (entry.confidentiality() != null) {
+            Coding label = new Coding().setCode(entry.confidentiality());
+            if (CONFIDENTIALITY_CODES.contains(entry.confidentiality())) {
+                label.setSystem(CONFIDENTIALITY);
+            }
+            reference.addSecurityLabel(new CodeableConcept().addCoding(label));
+        }
+        Attachment attachment = new Attachment()
+                .setContentType(document.mediaType())
+                .setUrl(content.toString())
+                .setTitle(entry.title());
+        if (document.size() <= Integer.MAX_VALUE) {
+            attachment.setSize((int) document.size());
+        }
+        if (entry.creationTime() != null) {
+            attachment.setCreation(date(entry.creationTime()));
+        }
+        reference.addContent().setAttachment(attachment);
+        if (entry.serviceStartTime() != null || entry.serviceStopTime() != null) {
+            reference
+                    .getContext()
+                    .setPeriod(new Period()
+                            .setStart(date(entry.serviceStartTime()))
+                            .setEnd(date(entry.serviceStopTime())));
+        }
+        return reference;
+    }
+
+    /**
+     * The unique id as MHD writes it: an OID or a URN as a URI ({@code urn:ietf:rfc:3986}), a
+     * {@code root^extension} as the extension under its root.
+     */
+    static Identifier masterIdentifier(String uniqueId) {
+        int caret = uniqueId.indexOf('^');
+        if (caret > 0 && OID.matcher(uniqueId.substring(0, caret)).matches()) {
+            return new Identifier()
+                    .setSystem(OID_PREFIX + uniqueId.substring(0, caret))
+                    .setValue(uniqueId.substring(caret + 1));
+        }
+        if (OID.matcher(uniqueId).matches()) {
+            return new Identifier().setSystem(URI_SYSTEM).setValue(OID_PREFIX + uniqueId);
+        }
+        if (uniqueId.startsWith("urn:")) {
+            return new Identifier().setSystem(URI_SYSTEM).setValue(uniqueId);
+        }
+        return new Identifier().setValue(uniqueId);
+    }
+
+    /** A code system as FHIR names it: the usual URL, or the OID as a URN; a URI as it is. */
+    static String system(String system) {
+        if (system == null) {
+            return null;
+        }
+        if (OID.matcher(system).matches()) {
+            return SYSTEM_URLS.getOrDefault(system, OID_PREFIX + system);
+        }
+        return system;
+    }
+
+    private static CodeableConcept concept(Code code) {
+        return new CodeableConcept()
+                .addCoding(new Coding()
+                        .setSystem(system(code.system()))
+                        .setCode(code.code())
+                        .setDisplay(code.display()));
+    }
+
+    private static void author(DocumentReference reference, Author author) {
+        if (author.id() != null || author.name() != null) {
+            Reference person = new Reference().setType("Practitioner").setDisplay(author.name());
+            if (author.id() != null) {
+                person.setIdentifier(
+                        new Identifier().setSystem(system(author.system())).setValue(author.id()));
+            }
+            reference.addAuthor(person);
+        }
+        if (author.institution() != null) {
+            reference.addAuthor(new Reference().setType("Organization").setDisplay(author.institution()));
+        }
+    }
+
+    private static Date date(OffsetDateTime time) {
+        return time == null ? null : Date.from(time.toInstant());
+    }
+}

@@ -1,0 +1,49 @@
+package fr.coffre.mhd;
+
+import fr.coffre.problem.Problem;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+
+/**
+ * A refusal as the FHIR door gives it: the OperationOutcome that a FHIR client reads, carrying the
+ * same problem type (as a coding) and detail that the rest of the API gives as RFC 9457.
+ */
+public final class OperationOutcomes {
+
+    /** The problem types, as a code system: their slugs, as in the RFC 9457 answers' type URIs. */
+    public static final String PROBLEM_SYSTEM = "https://coffre.example/problems";
+
+    private OperationOutcomes() {}
+
+    public static OperationOutcome of(Problem problem) {
+        OperationOutcome outcome = new OperationOutcome();
+        outcome.addIssue()
+                .setSeverity(problem.status() >= 500 ? IssueSeverity.FATAL : IssueSeverity.ERROR)
+                .setCode(issueType(problem.status()))
+                .setDetails(new CodeableConcept()
+                        .addCoding(new Coding(PROBLEM_SYSTEM, problem.slug(), problem.title()))
+                        .setText(problem.title()))
+                .setDiagnostics(problem.detail());
+        return outcome;
+    }
+
+    /** FHIR's issue type for an HTTP status, as FHIR's RESTful API pairs them. */
+    static IssueType issueType(int status) {
+        return switch (status) {
+            case 401 -> IssueType.LOGIN;
+            case 403 -> IssueType.FORBIDDEN;
+            case 404 -> IssueType.NOTFOUND;
+            case 405, 406, 415 -> IssueType.NOTSUPPORTED;
+            case 408 -> IssueType.TIMEOUT;
+            case 409 -> IssueType.CONFLICT;
+            case 413 -> IssueType.TOOLONG;
+            case 422 -> IssueType.PROCESSING;
+            case 429 -> IssueType.THROTTLED;
+            case 503 -> IssueType.TRANSIENT;
+            default -> status >= 500 ? IssueType.EXCEPTION : IssueType.INVALID;
+        };
+    }
+}
