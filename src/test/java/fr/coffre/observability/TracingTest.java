@@ -123,6 +123,36 @@ class TracingTest {
         }
     }
 
+    @Test
+    void noHttpSpanHoldsTheInsThatAProfessionalNamesInThePath() {
+        String traceId = randomHex(16);
+        String ins = "279035121518989";
+        given().auth()
+                .oauth2(KeycloakTokens.user("dr.bernard"))
+                .header("traceparent", "00-" + traceId + "-" + randomHex(8) + "-01")
+                .queryParam("q", ins)
+                .get("/api/v1/patients/" + ins + "/documents")
+                .then()
+                .statusCode(200);
+
+        SpanData server = await().atMost(DEADLINE)
+                .until(
+                        () -> finished().stream()
+                                .filter(s -> s.getTraceId().equals(traceId) && s.getKind() == SpanKind.SERVER)
+                                .findFirst(),
+                        Optional::isPresent)
+                .get();
+        assertEquals(
+                "/api/v1/patients/***/documents",
+                server.getAttributes().get(AttributeKey.stringKey("url.path")),
+                "the request's path is still traced, without the INS");
+        for (SpanData span :
+                finished().stream().filter(s -> s.getTraceId().equals(traceId)).toList()) {
+            String everything = span.getName() + span.getAttributes() + span.getEvents() + span.getStatus();
+            assertTrue(!everything.contains(ins), "a span holds the INS: " + span);
+        }
+    }
+
     /**
      * The relay pass an upload wakes up works on a Vert.x context of its own: run on the request's
      * context, it outlived the request there, and its callbacks on the event loop switched the
