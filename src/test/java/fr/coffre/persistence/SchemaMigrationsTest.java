@@ -8,7 +8,9 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -41,5 +43,26 @@ class SchemaMigrationsTest {
                 .atMost(Duration.ofSeconds(10))
                 .forEach(row -> tables.add(row.getString("table_name")));
         assertTrue(tables.containsAll(Set.of("document", "outbox", "submission")), "tables: " + tables);
+    }
+
+    /**
+     * Deleting a row checks every foreign key that points at it; without an index on the pointing
+     * side, that check reads the whole pointing table, once per row deleted (an erasure deletes
+     * all of a patient's documents).
+     */
+    @Test
+    void everyForeignKeyHasAnIndexThatStartsWithItsColumns() {
+        var unindexed = pool.query("""
+                        SELECT c.conrelid::regclass::text || ' ' || c.conname AS foreign_key
+                        FROM pg_constraint c
+                        WHERE c.contype = 'f' AND c.connamespace = 'public'::regnamespace
+                        AND NOT EXISTS (
+                            SELECT 1 FROM pg_index i
+                            WHERE i.indrelid = c.conrelid
+                            AND (i.indkey::int2[])[0:cardinality(c.conkey) - 1] = c.conkey)
+                        ORDER BY 1""").execute().await().atMost(Duration.ofSeconds(10));
+        List<String> keys = new ArrayList<>();
+        unindexed.forEach(row -> keys.add(row.getString("foreign_key")));
+        assertEquals(List.of(), keys, "foreign keys without an index on their columns");
     }
 }
