@@ -10,7 +10,9 @@ public enum Audience {
     /** A professional: not what the patient has hidden. */
     PROFESSIONAL("d.status = 'INDEXED' AND NOT d.hidden_from_professionals"),
     /** A professional in an emergency, stated and recorded: everything indexed. */
-    EMERGENCY("d.status = 'INDEXED'");
+    EMERGENCY("d.status = 'INDEXED'"),
+    /** The producer that sent them, among its own: everything indexed, what it withholds included. */
+    PRODUCER("d.status = 'INDEXED'");
 
     final String predicate;
 

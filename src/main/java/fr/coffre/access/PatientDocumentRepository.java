@@ -27,8 +27,36 @@ import java.util.UUID;
 @ApplicationScoped
 public class PatientDocumentRepository {
 
+    /**
+     * What to keep of the patient's documents; null fields do not filter.
+     *
+     * @param typeSystems   the type code's system, as any of these spellings (an OID, its URN, a URL)
+     * @param from          the document's own date (its creation, else its reception) at or after
+     * @param to            that date before
+     * @param receivedFrom  received by Coffre at or after
+     * @param receivedTo    received before
+     * @param serviceFrom   a service period that ends at or after
+     * @param serviceTo     a service period that starts before
+     */
     public record Filter(
-            String typeCode, String classCode, OffsetDateTime from, OffsetDateTime to, String producer, String q) {}
+            String typeCode,
+            List<String> typeSystems,
+            String classCode,
+            OffsetDateTime from,
+            OffsetDateTime to,
+            OffsetDateTime receivedFrom,
+            OffsetDateTime receivedTo,
+            OffsetDateTime serviceFrom,
+            OffsetDateTime serviceTo,
+            String producer,
+            String q) {
+
+        /** The filters of the patient's and professionals' lists. */
+        public static Filter of(
+                String typeCode, String classCode, OffsetDateTime from, OffsetDateTime to, String producer, String q) {
+            return new Filter(typeCode, null, classCode, from, to, null, null, null, null, producer, q);
+        }
+    }
 
     private static final String SORT_DATE = "coalesce(d.creation_time, d.received_at)";
     private static final String COLUMNS = "d." + DocumentRepository.COLUMNS.replace(", ", ", d.")
@@ -76,6 +104,14 @@ public class PatientDocumentRepository {
         condition(sql, params, "d.producer_id = $", filter.producer());
         condition(sql, params, SORT_DATE + " >= $", filter.from());
         condition(sql, params, SORT_DATE + " < $", filter.to());
+        if (filter.typeSystems() != null) {
+            params.add(filter.typeSystems().toArray(String[]::new));
+            sql.append(" AND d.type_code_system = ANY($").append(params.size()).append(")");
+        }
+        condition(sql, params, "d.received_at >= $", filter.receivedFrom());
+        condition(sql, params, "d.received_at < $", filter.receivedTo());
+        condition(sql, params, "coalesce(d.service_stop_time, d.service_start_time) >= $", filter.serviceFrom());
+        condition(sql, params, "coalesce(d.service_start_time, d.service_stop_time) < $", filter.serviceTo());
         Cursor position = Cursor.decode(cursor, search);
         if (!search && position.date() != null) {
             params.add(position.date());

@@ -31,7 +31,7 @@ public class DocumentListQuery {
     public String q;
 
     public PatientDocumentRepository.Filter filter() {
-        return new PatientDocumentRepository.Filter(
+        return PatientDocumentRepository.Filter.of(
                 typeCode, classCode, QueryParams.instant("from", from), QueryParams.instant("to", to), producer, q);
     }
 

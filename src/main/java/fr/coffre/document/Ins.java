@@ -15,6 +15,9 @@ public final class Ins {
     public static final String NIR = "1.2.250.1.213.1.4.8";
     public static final String NIA = "1.2.250.1.213.1.4.9";
     public static final String NIR_TEST = "1.2.250.1.213.1.4.10";
+    /** Every system an INS may be filed under. */
+    public static final List<String> OIDS = List.of(NIR, NIA, NIR_TEST);
+
     private static final Map<String, String> SYSTEMS =
             Map.of(NIR, "INS-NIR", NIA, "INS-NIA", NIR_TEST, "INS-NIR (test)");
 

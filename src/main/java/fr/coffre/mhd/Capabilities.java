@@ -9,6 +9,7 @@ import org.hl7.fhir.r4.model.CapabilityStatement.RestfulCapabilityMode;
 import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.Enumerations.FHIRVersion;
 import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
 
@@ -34,7 +35,8 @@ public final class Capabilities {
         statement.getSoftware().setName("Coffre");
         statement
                 .getImplementation()
-                .setDescription("Coffre's IHE MHD door: document references and documents read by id (ITI-68)")
+                .setDescription(
+                        "Coffre's IHE MHD door: document references found (ITI-67) and read, documents retrieved (ITI-68)")
                 .setUrl(base.toString());
         var rest = statement.addRest().setMode(RestfulCapabilityMode.SERVER);
         rest.getSecurity()
@@ -43,7 +45,20 @@ public final class Capabilities {
                                 "http://terminology.hl7.org/CodeSystem/restful-security-service", "OAuth", "OAuth")))
                 .setDescription("Bearer tokens from Coffre's identity provider, audience coffre-api. A patient reads"
                         + " their own documents, a producer the documents it sent.");
-        rest.addResource().setType("DocumentReference").addInteraction().setCode(TypeRestfulInteraction.READ);
+        var references = rest.addResource().setType("DocumentReference");
+        references.addInteraction().setCode(TypeRestfulInteraction.READ);
+        references
+                .addInteraction()
+                .setCode(TypeRestfulInteraction.SEARCHTYPE)
+                .setDocumentation("ITI-67 Find Document References, by GET or POST _search; one value per"
+                        + " parameter, pages of _count (at most 100) with next links.");
+        for (String[] parameter : DocumentSearch.PARAMETERS) {
+            references
+                    .addSearchParam()
+                    .setName(parameter[0])
+                    .setType(Enumerations.SearchParamType.fromCode(parameter[1]))
+                    .setDocumentation(parameter[2]);
+        }
         rest.addResource()
                 .setType("Binary")
                 .setDocumentation("ITI-68 Retrieve Document: the document's own bytes, with ETag and one Range.")

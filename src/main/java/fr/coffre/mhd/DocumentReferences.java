@@ -7,10 +7,12 @@ import fr.coffre.document.DocumentEntry;
 import java.net.URI;
 import java.time.OffsetDateTime;
 import java.util.Date;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.Attachment;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DocumentReference;
@@ -38,6 +40,11 @@ public final class DocumentReferences {
             "2.16.840.1.113883.5.25", CONFIDENTIALITY);
 
     private DocumentReferences() {}
+
+    /** Where ITI-68 retrieves a document's bytes, under the FHIR endpoint {@code base}. */
+    public static URI content(URI base, Document document) {
+        return URI.create(base + "/Binary/" + document.id());
+    }
 
     /** @param content where ITI-68 retrieves the bytes */
     public static DocumentReference of(Document document, URI content) {
@@ -100,6 +107,29 @@ public final class DocumentReferences {
                             .setEnd(date(entry.serviceStopTime())));
         }
         return reference;
+    }
+
+    /**
+     * One page of an ITI-67 answer: a searchset Bundle of the documents, with its self link and,
+     * unless it is the last page, its next link. No total: counting every match of a large record
+     * for each page would cost more than the page.
+     *
+     * @param base the FHIR endpoint, {@code …/fhir}
+     */
+    public static Bundle searchSet(List<Document> documents, URI base, URI self, URI next) {
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
+        bundle.addLink().setRelation("self").setUrl(self.toString());
+        if (next != null) {
+            bundle.addLink().setRelation("next").setUrl(next.toString());
+        }
+        for (Document document : documents) {
+            bundle.addEntry()
+                    .setFullUrl(base + "/DocumentReference/" + document.id())
+                    .setResource(of(document, content(base, document)))
+                    .getSearch()
+                    .setMode(Bundle.SearchEntryMode.MATCH);
+        }
+        return bundle;
     }
 
     /**

@@ -77,14 +77,20 @@ class FhirReadTest {
         assertEquals(
                 List.of("DocumentReference", "Binary"),
                 resources.stream().map(r -> r.getType()).toList());
-        for (var resource : resources) {
-            assertEquals(
-                    List.of("read"),
-                    resource.getInteraction().stream()
-                            .map(i -> i.getCode().toCode())
-                            .toList());
-            assertTrue(resource.getSearchParam().isEmpty(), "no search is claimed before it is built");
-        }
+        var references = resources.get(0);
+        assertEquals(
+                List.of("read", "search-type"),
+                references.getInteraction().stream()
+                        .map(i -> i.getCode().toCode())
+                        .toList());
+        assertEquals(
+                List.of("patient.identifier", "status", "type", "category", "date", "period"),
+                references.getSearchParam().stream().map(p -> p.getName()).toList());
+        var binary = resources.get(1);
+        assertEquals(
+                List.of("read"),
+                binary.getInteraction().stream().map(i -> i.getCode().toCode()).toList());
+        assertTrue(binary.getSearchParam().isEmpty());
         assertTrue(statement.getRestFirstRep().getInteraction().isEmpty(), "no transaction (ITI-65) yet");
 
         String xml = given().queryParam("_format", "xml")

@@ -146,6 +146,36 @@ class TracingTest {
                 "/api/v1/patients/***/documents",
                 server.getAttributes().get(AttributeKey.stringKey("url.path")),
                 "the request's path is still traced, without the INS");
+        assertEquals("q=***", server.getAttributes().get(AttributeKey.stringKey("url.query")));
+        for (SpanData span :
+                finished().stream().filter(s -> s.getTraceId().equals(traceId)).toList()) {
+            String everything = span.getName() + span.getAttributes() + span.getEvents() + span.getStatus();
+            assertTrue(!everything.contains(ins), "a span holds the INS: " + span);
+        }
+    }
+
+    @Test
+    void noHttpSpanHoldsTheInsOfAnMhdSearch() {
+        String traceId = randomHex(16);
+        String ins = "279035121518989";
+        given().auth()
+                .oauth2(KeycloakTokens.user("patient.dominique"))
+                .header("traceparent", "00-" + traceId + "-" + randomHex(8) + "-01")
+                .queryParam("patient.identifier", "urn:oid:1.2.250.1.213.1.4.10|" + ins)
+                .get("/fhir/DocumentReference")
+                .then()
+                .statusCode(200);
+
+        SpanData server = await().atMost(DEADLINE)
+                .until(
+                        () -> finished().stream()
+                                .filter(s -> s.getTraceId().equals(traceId) && s.getKind() == SpanKind.SERVER)
+                                .findFirst(),
+                        Optional::isPresent)
+                .get();
+        assertTrue(
+                server.getAttributes().get(AttributeKey.stringKey("url.query")).endsWith("|***"),
+                server.getAttributes().toString());
         for (SpanData span :
                 finished().stream().filter(s -> s.getTraceId().equals(traceId)).toList()) {
             String everything = span.getName() + span.getAttributes() + span.getEvents() + span.getStatus();

@@ -1,5 +1,6 @@
 package fr.coffre.api.fhir;
 
+import fr.coffre.access.AccessLogRepository;
 import fr.coffre.access.Audience;
 import fr.coffre.access.CallerIdentity;
 import fr.coffre.access.ContentResponses;
@@ -10,9 +11,11 @@ import fr.coffre.access.VisibleDocument;
 import fr.coffre.blocking.Await;
 import fr.coffre.document.Document;
 import fr.coffre.document.Identifier;
+import fr.coffre.ingest.Producer;
 import fr.coffre.ingest.ProducerIdentity;
 import fr.coffre.mhd.Capabilities;
 import fr.coffre.mhd.DocumentReferences;
+import fr.coffre.mhd.DocumentSearch;
 import fr.coffre.mhd.Fhir;
 import fr.coffre.mhd.FhirFormat;
 import fr.coffre.mhd.OperationOutcomes;
@@ -27,16 +30,25 @@ import io.smallrye.common.annotation.RunOnVirtualThread;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -44,8 +56,9 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
- * The IHE MHD door (FHIR R4), as far as it is built: the capability statement, a document reference
- * read by id and ITI-68 Retrieve Document, for a patient's own documents and a producer's. Its
+ * The IHE MHD door (FHIR R4), as far as it is built: the capability statement, ITI-67 Find Document
+ * References, a document reference read by id and ITI-68 Retrieve Document, for a patient's own
+ * documents and a producer's. Its
  * refusals are OperationOutcomes carrying the same problem types as the rest of the API.
  */
 @Path("/fhir")
@@ -59,6 +72,7 @@ public class FhirResource {
     private final PatientDocumentRepository patientDocuments;
     private final ProducerActions producerActions;
     private final ContentResponses content;
+    private final AccessLogRepository accessLog;
     private final Await await;
 
     public FhirResource(
@@ -69,6 +83,7 @@ public class FhirResource {
             PatientDocumentRepository patientDocuments,
             ProducerActions producerActions,
             ContentResponses content,
+            AccessLogRepository accessLog,
             Await await) {
         this.fhir = fhir;
         this.identity = identity;
@@ -77,6 +92,7 @@ public class FhirResource {
         this.patientDocuments = patientDocuments;
         this.producerActions = producerActions;
         this.content = content;
+        this.accessLog = accessLog;
         this.await = await;
     }
 
@@ -86,6 +102,100 @@ public class FhirResource {
     @Operation(summary = "The CapabilityStatement: exactly what this FHIR endpoint supports")
     public Response metadata(@QueryParam("_format") String format, @Context HttpHeaders headers, @Context UriInfo uri) {
         return resource(Capabilities.of(base(uri)), format, headers, Response.Status.OK);
+    }
+
+    @GET
+    @Path("DocumentReference")
+    @RolesAllowed({"patient", "producer"})
+    @Operation(
+            summary = "ITI-67 Find Document References",
+            description = "A searchset Bundle of a patient's documents: for a patient, their own (patient.identifier"
+                    + " must be their INS); for a producer, the ones it sent, each listed document recorded in the"
+                    + " patient's access log. Parameters: GET /fhir/metadata lists them.")
+    public Uni<Response> search(
+            @QueryParam("_format") String format, @Context HttpHeaders headers, @Context UriInfo uri) {
+        return find(uri.getQueryParameters(), format, headers, uri);
+    }
+
+    @POST
+    @Path("DocumentReference/_search")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @RolesAllowed({"patient", "producer"})
+    @Operation(
+            summary = "ITI-67 Find Document References, by POST",
+            description = "The same search with its parameters in a form body, which keeps the INS out of URLs.")
+    public Uni<Response> searchByPost(
+            MultivaluedMap<String, String> form,
+            @QueryParam("_format") String format,
+            @Context HttpHeaders headers,
+            @Context UriInfo uri) {
+        Map<String, List<String>> params = new LinkedHashMap<>(uri.getQueryParameters());
+        form.forEach((name, values) -> params.merge(name, values, (a, b) -> {
+            List<String> both = new ArrayList<>(a);
+            both.addAll(b);
+            return both;
+        }));
+        return find(params, format, headers, uri);
+    }
+
+    private Uni<Response> find(Map<String, List<String>> params, String format, HttpHeaders headers, UriInfo uri) {
+        DocumentSearch asked = DocumentSearch.of(params);
+        URI base = base(uri);
+        DocumentSearch search;
+        List<String> systems;
+        Audience audience;
+        Reader producer = null;
+        if (identity.hasRole("patient")) {
+            Identifier me = caller.patient();
+            if (!me.value().equals(asked.ins()) || !asked.systems().contains(me.system())) {
+                throw new ProblemException(
+                        ProblemType.FORBIDDEN,
+                        "A patient finds their own documents: patient.identifier must be your INS.");
+            }
+            search = asked;
+            systems = List.of(me.system());
+            audience = Audience.PATIENT;
+        } else {
+            Producer sender = producers.current();
+            producer = Reader.producer(sender);
+            search = asked.sentBy(sender.id());
+            systems = asked.systems();
+            audience = Audience.PRODUCER;
+        }
+        URI self = URI.create(base + "/DocumentReference?" + search.applied()
+                + (search.cursor() == null
+                        ? ""
+                        : "&_cursor=" + URLEncoder.encode(search.cursor(), StandardCharsets.UTF_8)));
+        if (!search.current()) {
+            return Uni.createFrom()
+                    .item(resource(
+                            DocumentReferences.searchSet(List.of(), base, self, null),
+                            format,
+                            headers,
+                            Response.Status.OK));
+        }
+        Reader recorded = producer;
+        return patientDocuments
+                .list(search.ins(), systems, audience, search.filter(), search.cursor(), search.count())
+                .call(page -> recorded == null
+                        ? Uni.createFrom().voidItem()
+                        : accessLog.record(page.items().stream()
+                                .map(d -> new AccessLogRepository.Entry(
+                                        d.document().patient(), d.document().id(), recorded, "metadata", false, null))
+                                .toList()))
+                .map(page -> {
+                    URI next = page.next() == null
+                            ? null
+                            : URI.create(base + "/DocumentReference?" + search.applied() + "&_cursor="
+                                    + URLEncoder.encode(page.next(), StandardCharsets.UTF_8));
+                    List<Document> documents =
+                            page.items().stream().map(VisibleDocument::document).toList();
+                    return resource(
+                            DocumentReferences.searchSet(documents, base, self, next),
+                            format,
+                            headers,
+                            Response.Status.OK);
+                });
     }
 
     @GET
@@ -102,7 +212,10 @@ public class FhirResource {
             @Context UriInfo uri) {
         return readable(id, "metadata")
                 .map(document -> resource(
-                        DocumentReferences.of(document, binary(uri, document)), format, headers, Response.Status.OK));
+                        DocumentReferences.of(document, DocumentReferences.content(base(uri), document)),
+                        format,
+                        headers,
+                        Response.Status.OK));
     }
 
     @GET
@@ -142,10 +255,6 @@ public class FhirResource {
 
     private static URI base(UriInfo uri) {
         return uri.getBaseUriBuilder().path("fhir").build();
-    }
-
-    private static URI binary(UriInfo uri, Document document) {
-        return uri.getBaseUriBuilder().path("fhir/Binary/{id}").build(document.id());
     }
 
     private Response resource(IBaseResource resource, String format, HttpHeaders headers, Response.Status status) {

@@ -44,7 +44,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class PatientDocumentsResource {
 
     static final String EMERGENCY_HEADER = "Coffre-Emergency-Reason";
-    private static final List<String> INS_SYSTEMS = List.of(Ins.NIR, Ins.NIA, Ins.NIR_TEST);
 
     private final CallerIdentity caller;
     private final PatientDocumentRepository documents;
@@ -82,7 +81,7 @@ public class PatientDocumentsResource {
         var filter = query.filter();
         int pageSize = query.pageSize();
         return audience(ins, emergency)
-                .chain(audience -> documents.list(ins, INS_SYSTEMS, audience, filter, query.cursor, pageSize))
+                .chain(audience -> documents.list(ins, Ins.OIDS, audience, filter, query.cursor, pageSize))
                 .call(page -> accessLog.record(page.items().stream()
                         .map(d -> entry(d, reader, "metadata", emergency))
                         .toList()))
@@ -119,7 +118,7 @@ public class PatientDocumentsResource {
 
     private Uni<VisibleDocument> visible(String ins, UUID id, String emergency) {
         return audience(ins, emergency)
-                .chain(audience -> documents.find(id, ins, INS_SYSTEMS, audience))
+                .chain(audience -> documents.find(id, ins, Ins.OIDS, audience))
                 .map(found -> found.orElseThrow(() -> new ProblemException(
                         ProblemType.NOT_FOUND, "This patient has no document " + id + " you may see.")));
     }
@@ -133,7 +132,7 @@ public class PatientDocumentsResource {
                     ProblemType.MALFORMED_REQUEST,
                     "An emergency access must state its reason in " + EMERGENCY_HEADER + ".");
         }
-        return preferences.refusesEmergencyAccess(ins, INS_SYSTEMS).map(refused -> {
+        return preferences.refusesEmergencyAccess(ins, Ins.OIDS).map(refused -> {
             if (refused) {
                 throw new ProblemException(
                         ProblemType.EMERGENCY_ACCESS_REFUSED,
