@@ -36,7 +36,7 @@ public final class Capabilities {
         statement
                 .getImplementation()
                 .setDescription(
-                        "Coffre's IHE MHD door: document references found (ITI-67) and read, documents retrieved (ITI-68)")
+                        "Coffre's IHE MHD door: documents published (ITI-105), found (ITI-67), read, retrieved (ITI-68)")
                 .setUrl(base.toString());
         var rest = statement.addRest().setMode(RestfulCapabilityMode.SERVER);
         rest.getSecurity()
@@ -47,6 +47,11 @@ public final class Capabilities {
                         + " their own documents, a producer the documents it sent.");
         var references = rest.addResource().setType("DocumentReference");
         references.addInteraction().setCode(TypeRestfulInteraction.READ);
+        references
+                .addInteraction()
+                .setCode(TypeRestfulInteraction.CREATE)
+                .setDocumentation("ITI-105 Simplified Publish, for producers: the document as"
+                        + " content[0].attachment.data, application/fhir+json.");
         references
                 .addInteraction()
                 .setCode(TypeRestfulInteraction.SEARCHTYPE)

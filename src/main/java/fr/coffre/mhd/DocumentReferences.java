@@ -163,6 +163,35 @@ public final class DocumentReferences {
         return system;
     }
 
+    /** A code system as Coffre keeps it, the way CDA headers give it: the usual URLs and URNs as bare OIDs. */
+    static String oid(String system) {
+        if (system == null) {
+            return null;
+        }
+        for (var known : SYSTEM_URLS.entrySet()) {
+            if (known.getValue().equals(system)) {
+                return known.getKey();
+            }
+        }
+        return system.startsWith(OID_PREFIX) ? system.substring(OID_PREFIX.length()) : system;
+    }
+
+    /** The unique id an MHD masterIdentifier names: the reverse of {@link #masterIdentifier}. */
+    static String uniqueId(Identifier identifier) {
+        if (identifier == null || !identifier.hasValue()) {
+            return null;
+        }
+        String system = identifier.getSystem();
+        String value = identifier.getValue();
+        if (system == null || system.equals(URI_SYSTEM)) {
+            return value.startsWith(OID_PREFIX) ? value.substring(OID_PREFIX.length()) : value;
+        }
+        if (system.startsWith(OID_PREFIX)) {
+            return system.substring(OID_PREFIX.length()) + "^" + value;
+        }
+        return value;
+    }
+
     private static CodeableConcept concept(Code code) {
         return new CodeableConcept()
                 .addCoding(new Coding()

@@ -1,6 +1,10 @@
 package fr.coffre.mhd;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.parser.StrictErrorHandler;
+import fr.coffre.problem.ProblemException;
+import fr.coffre.problem.ProblemType;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
@@ -18,7 +22,19 @@ public class Fhir {
         return parser.encodeResourceToString(resource);
     }
 
-    public FhirContext context() {
-        return context;
+    /**
+     * The resource a JSON text holds, read strictly: an element FHIR R4 does not define, or a
+     * value of the wrong type, is refused rather than dropped.
+     */
+    public <T extends IBaseResource> T read(Class<T> type, String json) {
+        try {
+            return context.newJsonParser()
+                    .setParserErrorHandler(new StrictErrorHandler())
+                    .parseResource(type, json);
+        } catch (DataFormatException e) {
+            throw new ProblemException(
+                    ProblemType.MALFORMED_REQUEST,
+                    "The body is not a valid FHIR R4 " + type.getSimpleName() + ": " + e.getMessage());
+        }
     }
 }

@@ -79,7 +79,7 @@ class FhirReadTest {
                 resources.stream().map(r -> r.getType()).toList());
         var references = resources.get(0);
         assertEquals(
-                List.of("read", "search-type"),
+                List.of("read", "create", "search-type"),
                 references.getInteraction().stream()
                         .map(i -> i.getCode().toCode())
                         .toList());

@@ -8,9 +8,11 @@ import fr.coffre.access.PatientDocumentRepository;
 import fr.coffre.access.ProducerActions;
 import fr.coffre.access.Reader;
 import fr.coffre.access.VisibleDocument;
+import fr.coffre.api.SlowClientGuard;
 import fr.coffre.blocking.Await;
 import fr.coffre.document.Document;
 import fr.coffre.document.Identifier;
+import fr.coffre.ingest.IngestionService;
 import fr.coffre.ingest.Producer;
 import fr.coffre.ingest.ProducerIdentity;
 import fr.coffre.mhd.Capabilities;
@@ -19,6 +21,7 @@ import fr.coffre.mhd.DocumentSearch;
 import fr.coffre.mhd.Fhir;
 import fr.coffre.mhd.FhirFormat;
 import fr.coffre.mhd.OperationOutcomes;
+import fr.coffre.mhd.SimplifiedPublication;
 import fr.coffre.problem.Problem;
 import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
@@ -28,6 +31,7 @@ import io.quarkus.security.UnauthorizedException;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -42,6 +46,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -56,9 +61,9 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
- * The IHE MHD door (FHIR R4), as far as it is built: the capability statement, ITI-67 Find Document
- * References, a document reference read by id and ITI-68 Retrieve Document, for a patient's own
- * documents and a producer's. Its
+ * The IHE MHD door (FHIR R4), as far as it is built: the capability statement, ITI-105 Simplified
+ * Publish for producers, ITI-67 Find Document References, a document reference read by id and
+ * ITI-68 Retrieve Document, for a patient's own documents and a producer's. Its
  * refusals are OperationOutcomes carrying the same problem types as the rest of the API.
  */
 @Path("/fhir")
@@ -73,6 +78,8 @@ public class FhirResource {
     private final ProducerActions producerActions;
     private final ContentResponses content;
     private final AccessLogRepository accessLog;
+    private final SimplifiedPublication publication;
+    private final SlowClientGuard guard;
     private final Await await;
 
     public FhirResource(
@@ -84,6 +91,8 @@ public class FhirResource {
             ProducerActions producerActions,
             ContentResponses content,
             AccessLogRepository accessLog,
+            SimplifiedPublication publication,
+            SlowClientGuard guard,
             Await await) {
         this.fhir = fhir;
         this.identity = identity;
@@ -93,6 +102,8 @@ public class FhirResource {
         this.producerActions = producerActions;
         this.content = content;
         this.accessLog = accessLog;
+        this.publication = publication;
+        this.guard = guard;
         this.await = await;
     }
 
@@ -196,6 +207,39 @@ public class FhirResource {
                             headers,
                             Response.Status.OK);
                 });
+    }
+
+    @POST
+    @Path("DocumentReference")
+    @Consumes({"application/fhir+json", MediaType.APPLICATION_JSON})
+    @RolesAllowed("producer")
+    @RunOnVirtualThread
+    @Operation(
+            summary = "ITI-105 Simplified Publish: one document as a DocumentReference",
+            description = "The document travels as content[0].attachment.data (base64), decoded as it is read; the"
+                    + " rest of the DocumentReference is its metadata. The same checks, storage and guarantees as"
+                    + " POST /api/v1/documents: 201 with the DocumentReference Coffre keeps, 200 when the very same"
+                    + " document was already published.")
+    public Response publish(
+            InputStream body,
+            @QueryParam("_format") String format,
+            @Context HttpHeaders headers,
+            @Context UriInfo uri,
+            @Context HttpServerRequest request) {
+        IngestionService.Outcome outcome;
+        try (var guarded = guard.watch(body, request)) {
+            outcome = publication.publish(producers.current(), guarded.stream());
+        }
+        Document document = outcome.document();
+        URI base = base(uri);
+        Response.Status status = outcome.created() ? Response.Status.CREATED : Response.Status.OK;
+        Response response = resource(
+                DocumentReferences.of(document, DocumentReferences.content(base, document)), format, headers, status);
+        return outcome.created()
+                ? Response.fromResponse(response)
+                        .location(URI.create(base + "/DocumentReference/" + document.id()))
+                        .build()
+                : response;
     }
 
     @GET

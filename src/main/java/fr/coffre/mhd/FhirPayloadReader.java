@@ -1,0 +1,214 @@
+package fr.coffre.mhd;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import fr.coffre.problem.ProblemException;
+import fr.coffre.problem.ProblemType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Reads a FHIR JSON resource sent for publication in one pass: its elements into a tree, except
+ * every {@code data} element (an attachment's or a Binary's base64 content), which is decoded as it
+ * is read into a temporary file. A document is never held whole in memory, whatever order the
+ * resource's elements come in: its metadata may well follow its content.
+ */
+public final class FhirPayloadReader {
+
+    /** Metadata are small: any string but a payload longer than this is refused. */
+    static final int MAX_STRING = 1 << 20;
+
+    static final int MAX_DEPTH = 64;
+
+    private final JsonFactory factory = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_DEPTH)
+                    .maxStringLength(MAX_STRING)
+                    .build())
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
+            .build();
+
+    /** The resource without its payloads, and each payload's file by its JSON path (e.g. {@code /content/0/attachment/data}). */
+    public static final class Read implements AutoCloseable {
+
+        private final ObjectNode resource;
+        private final Map<String, Path> payloads = new LinkedHashMap<>();
+
+        Read(ObjectNode resource) {
+            this.resource = resource;
+        }
+
+        public ObjectNode resource() {
+            return resource;
+        }
+
+        public Map<String, Path> payloads() {
+            return payloads;
+        }
+
+        @Override
+        public void close() {
+            for (Path file : payloads.values()) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    file.toFile().deleteOnExit();
+                }
+            }
+        }
+    }
+
+    /**
+     * @param maxPayload the most bytes a payload may decode to; past it the request is refused
+     *                   (413) before the rest is read
+     */
+    public Read read(InputStream body, long maxPayload) {
+        try (JsonParser parser = factory.createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw invalid("The body must be one FHIR resource, a JSON object.");
+            }
+            Read read = new Read(JsonNodeFactory.instance.objectNode());
+            try {
+                object(parser, read.resource, "", read, maxPayload);
+                if (parser.nextToken() != null) {
+                    throw invalid("The body has content after its resource.");
+                }
+                return read;
+            } catch (IOException | RuntimeException e) {
+                read.close(); // what was spooled before the failure
+                throw e;
+            }
+        } catch (StreamConstraintsException e) {
+            throw invalid("The resource is nested too deeply or holds a string of more than " + MAX_STRING
+                    + " characters outside its data elements.");
+        } catch (JsonProcessingException e) {
+            throw invalid("The body is not well-formed JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new ProblemException(ProblemType.MALFORMED_REQUEST, "The request body could not be read to its end.");
+        }
+    }
+
+    private void object(JsonParser parser, ObjectNode into, String path, Read read, long maxPayload)
+            throws IOException {
+        for (JsonToken token = parser.nextToken(); token != JsonToken.END_OBJECT; token = parser.nextToken()) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            String here = path + "/" + name;
+            if (name.equals("data") && value == JsonToken.VALUE_STRING) {
+                read.payloads.put(here, spool(parser, maxPayload));
+            } else {
+                into.set(name, value(parser, value, here, read, maxPayload));
+            }
+        }
+    }
+
+    private JsonNode value(JsonParser parser, JsonToken token, String path, Read read, long maxPayload)
+            throws IOException {
+        return switch (token) {
+            case START_OBJECT -> {
+                ObjectNode node = JsonNodeFactory.instance.objectNode();
+                object(parser, node, path, read, maxPayload);
+                yield node;
+            }
+            case START_ARRAY -> {
+                ArrayNode array = JsonNodeFactory.instance.arrayNode();
+                int i = 0;
+                for (JsonToken item = parser.nextToken(); item != JsonToken.END_ARRAY; item = parser.nextToken()) {
+                    array.add(value(parser, item, path + "/" + i++, read, maxPayload));
+                }
+                yield array;
+            }
+            case VALUE_STRING -> JsonNodeFactory.instance.textNode(parser.getText());
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> JsonNodeFactory.instance.numberNode(parser.getDecimalValue());
+            case VALUE_TRUE -> JsonNodeFactory.instance.booleanNode(true);
+            case VALUE_FALSE -> JsonNodeFactory.instance.booleanNode(false);
+            case VALUE_NULL -> JsonNodeFactory.instance.nullNode();
+            default -> throw invalid("Unexpected JSON at " + path + ".");
+        };
+    }
+
+    /** The base64 string the parser is on, decoded into a new temporary file as it is read. */
+    private static Path spool(JsonParser parser, long maxPayload) throws IOException {
+        Path file = Files.createTempFile("coffre-fhir-", ".bin");
+        try (OutputStream out = new LimitedOutput(Files.newOutputStream(file), maxPayload)) {
+            parser.readBinaryValue(out);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(file);
+            if (e instanceof LimitedOutput.TooLarge) {
+                throw new ProblemException(
+                        ProblemType.DOCUMENT_TOO_LARGE, "A document may have at most " + maxPayload + " bytes.");
+            }
+            if (e instanceof JsonProcessingException json) {
+                throw invalid("A data element is not valid base64: " + json.getOriginalMessage());
+            }
+            if (e instanceof IllegalArgumentException) {
+                // Jackson's report of a character outside the base64 alphabet
+                throw invalid("A data element is not valid base64.");
+            }
+            throw e;
+        }
+        return file;
+    }
+
+    private static ProblemException invalid(String detail) {
+        return new ProblemException(ProblemType.MALFORMED_REQUEST, detail);
+    }
+
+    /** Fails once more than its limit has been written. */
+    private static final class LimitedOutput extends OutputStream {
+
+        static final class TooLarge extends IOException {
+            TooLarge() {
+                super("payload too large");
+            }
+        }
+
+        private final OutputStream out;
+        private final long limit;
+        private long written;
+
+        LimitedOutput(OutputStream out, long limit) {
+            this.out = out;
+            this.limit = limit;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            count(1);
+            out.write(b);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            count(length);
+            out.write(bytes, offset, length);
+        }
+
+        private void count(int n) throws TooLarge {
+            written += n;
+            if (written > limit) {
+                throw new TooLarge();
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.close();
+        }
+    }
+}

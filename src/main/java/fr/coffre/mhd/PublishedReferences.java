@@ -1,0 +1,144 @@
+package fr.coffre.mhd;
+
+import fr.coffre.document.Author;
+import fr.coffre.document.Code;
+import fr.coffre.document.DocumentEntry;
+import fr.coffre.document.Identifier;
+import fr.coffre.ingest.DocumentMetadata;
+import fr.coffre.problem.ProblemException;
+import fr.coffre.problem.ProblemType;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import org.hl7.fhir.r4.model.BaseDateTimeType;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DocumentReference;
+import org.hl7.fhir.r4.model.Enumerations.DocumentReferenceStatus;
+import org.hl7.fhir.r4.model.Reference;
+
+/**
+ * A DocumentReference sent for publication, read as the metadata Coffre's ingestion takes: the
+ * reverse of {@link DocumentReferences}, so that what is published reads back the same. What Coffre
+ * cannot keep yet (format, practice setting, facility type, event codes, several authors' roles) is
+ * not refused: it is the XDS metadata still to come (docs/mhd-plan.md).
+ */
+public final class PublishedReferences {
+
+    private PublishedReferences() {}
+
+    /** @param size the decoded attachment's bytes, checked against attachment.size when it is given */
+    public static DocumentMetadata metadata(DocumentReference reference, long size) {
+        if (reference.hasStatus() && reference.getStatus() != DocumentReferenceStatus.CURRENT) {
+            throw unprocessable("A published DocumentReference has status current.");
+        }
+        if (reference.getContent().size() != 1) {
+            throw unprocessable("A published DocumentReference has exactly one content.");
+        }
+        var attachment = reference.getContentFirstRep().getAttachment();
+        if (!attachment.hasContentType()) {
+            throw unprocessable("content.attachment.contentType is required.");
+        }
+        if (attachment.hasSize() && attachment.getSize() != size) {
+            throw new ProblemException(
+                    ProblemType.HASH_MISMATCH,
+                    "content.attachment.size says " + attachment.getSize() + " bytes; its data decodes to " + size
+                            + ".");
+        }
+        DocumentEntry entry = new DocumentEntry(
+                DocumentReferences.uniqueId(reference.getMasterIdentifier()),
+                patient(reference.getSubject()),
+                code(reference.getType()),
+                reference.hasCategory()
+                        ? reference.getCategoryFirstRep().getCodingFirstRep().getCode()
+                        : null,
+                reference.hasDescription() ? reference.getDescription() : attachment.getTitle(),
+                time(attachment.getCreationElement()),
+                reference.getContext().hasPeriod()
+                        ? time(reference.getContext().getPeriod().getStartElement())
+                        : null,
+                reference.getContext().hasPeriod()
+                        ? time(reference.getContext().getPeriod().getEndElement())
+                        : null,
+                reference.hasSecurityLabel()
+                        ? reference
+                                .getSecurityLabelFirstRep()
+                                .getCodingFirstRep()
+                                .getCode()
+                        : null,
+                author(reference.getAuthor()));
+        return new DocumentMetadata(entry, attachment.getContentType(), null, replaces(reference), null, null);
+    }
+
+    private static Identifier patient(Reference subject) {
+        if (subject == null || subject.isEmpty()) {
+            return null; // a CDA's header may still name the patient
+        }
+        if (!subject.hasIdentifier()) {
+            throw unprocessable("subject must name the patient by identifier (the INS, system|value): Coffre"
+                    + " serves no Patient resources to refer to.");
+        }
+        var id = subject.getIdentifier();
+        if (!id.hasSystem() || !id.hasValue()) {
+            throw unprocessable("subject.identifier needs both system (the INS OID) and value.");
+        }
+        return new Identifier(id.getSystem(), id.getValue());
+    }
+
+    private static Code code(CodeableConcept concept) {
+        if (concept == null || !concept.hasCoding()) {
+            return null;
+        }
+        Coding coding = concept.getCodingFirstRep();
+        return new Code(coding.getCode(), DocumentReferences.oid(coding.getSystem()), coding.getDisplay());
+    }
+
+    private static Author author(List<Reference> authors) {
+        String id = null;
+        String system = null;
+        String name = null;
+        String institution = null;
+        for (Reference author : authors) {
+            if ("Organization".equals(author.getType())) {
+                institution = institution == null ? author.getDisplay() : institution;
+            } else if (id == null && name == null) {
+                if (author.hasIdentifier()) {
+                    id = author.getIdentifier().getValue();
+                    system = DocumentReferences.oid(author.getIdentifier().getSystem());
+                }
+                name = author.getDisplay();
+            }
+        }
+        return id == null && name == null && institution == null ? null : new Author(id, system, name, institution);
+    }
+
+    private static UUID replaces(DocumentReference reference) {
+        for (var relation : reference.getRelatesTo()) {
+            if (relation.getCode() == DocumentReference.DocumentRelationshipType.REPLACES) {
+                String target = relation.getTarget().getReference();
+                String prefix = "DocumentReference/";
+                if (target != null && target.startsWith(prefix)) {
+                    try {
+                        return UUID.fromString(target.substring(prefix.length()));
+                    } catch (IllegalArgumentException e) {
+                        // answered below
+                    }
+                }
+                throw unprocessable("relatesTo (replaces) must name the replaced document as DocumentReference/<id>,"
+                        + " the id Coffre gave it.");
+            }
+        }
+        return null;
+    }
+
+    private static OffsetDateTime time(BaseDateTimeType value) {
+        return value == null || value.getValue() == null
+                ? null
+                : OffsetDateTime.ofInstant(value.getValue().toInstant(), ZoneOffset.UTC);
+    }
+
+    private static ProblemException unprocessable(String detail) {
+        return new ProblemException(ProblemType.INVALID_METADATA, detail);
+    }
+}
