@@ -18,6 +18,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -43,11 +46,14 @@ public final class FhirPayloadReader {
             .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
             .build();
 
-    /** The resource without its payloads, and each payload's file by its JSON path (e.g. {@code /content/0/attachment/data}). */
+    /** A decoded payload: its file, its length and its SHA-1 (what FHIR's Attachment.hash holds). */
+    public record Payload(Path file, long size, byte[] sha1) {}
+
+    /** The resource without its payloads, and each payload by its JSON path (e.g. {@code /content/0/attachment/data}). */
     public static final class Read implements AutoCloseable {
 
         private final ObjectNode resource;
-        private final Map<String, Path> payloads = new LinkedHashMap<>();
+        private final Map<String, Payload> payloads = new LinkedHashMap<>();
 
         Read(ObjectNode resource) {
             this.resource = resource;
@@ -57,13 +63,14 @@ public final class FhirPayloadReader {
             return resource;
         }
 
-        public Map<String, Path> payloads() {
+        public Map<String, Payload> payloads() {
             return payloads;
         }
 
         @Override
         public void close() {
-            for (Path file : payloads.values()) {
+            for (Payload payload : payloads.values()) {
+                Path file = payload.file();
                 try {
                     Files.deleteIfExists(file);
                 } catch (IOException e) {
@@ -143,10 +150,13 @@ public final class FhirPayloadReader {
     }
 
     /** The base64 string the parser is on, decoded into a new temporary file as it is read. */
-    private static Path spool(JsonParser parser, long maxPayload) throws IOException {
+    private static Payload spool(JsonParser parser, long maxPayload) throws IOException {
         Path file = Files.createTempFile("coffre-fhir-", ".bin");
-        try (OutputStream out = new LimitedOutput(Files.newOutputStream(file), maxPayload)) {
-            parser.readBinaryValue(out);
+        MessageDigest sha1 = sha1();
+        long size;
+        try (OutputStream out =
+                new LimitedOutput(new DigestOutputStream(Files.newOutputStream(file), sha1), maxPayload)) {
+            size = parser.readBinaryValue(out);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(file);
             if (e instanceof LimitedOutput.TooLarge) {
@@ -162,7 +172,15 @@ public final class FhirPayloadReader {
             }
             throw e;
         }
-        return file;
+        return new Payload(file, size, sha1.digest());
+    }
+
+    private static MessageDigest sha1() {
+        try {
+            return MessageDigest.getInstance("SHA-1");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("This JVM has no SHA-1", e);
+        }
     }
 
     private static ProblemException invalid(String detail) {

@@ -9,6 +9,8 @@ import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.BaseDateTimeType;
@@ -28,8 +30,11 @@ public final class PublishedReferences {
 
     private PublishedReferences() {}
 
-    /** @param size the decoded attachment's bytes, checked against attachment.size when it is given */
-    public static DocumentMetadata metadata(DocumentReference reference, long size) {
+    /**
+     * @param size the decoded attachment's length, checked against attachment.size when it is given
+     * @param sha1 its SHA-1, checked against attachment.hash when it is given
+     */
+    public static DocumentMetadata metadata(DocumentReference reference, long size, byte[] sha1) {
         if (reference.hasStatus() && reference.getStatus() != DocumentReferenceStatus.CURRENT) {
             throw unprocessable("A published DocumentReference has status current.");
         }
@@ -45,6 +50,12 @@ public final class PublishedReferences {
                     ProblemType.HASH_MISMATCH,
                     "content.attachment.size says " + attachment.getSize() + " bytes; its data decodes to " + size
                             + ".");
+        }
+        if (attachment.hasHash() && !Arrays.equals(attachment.getHash(), sha1)) {
+            throw new ProblemException(
+                    ProblemType.HASH_MISMATCH,
+                    "content.attachment.hash is not the SHA-1 of its data ("
+                            + Base64.getEncoder().encodeToString(sha1) + ").");
         }
         DocumentEntry entry = new DocumentEntry(
                 DocumentReferences.uniqueId(reference.getMasterIdentifier()),

@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import org.hl7.fhir.r4.model.DocumentReference;
 
 /**
@@ -57,7 +56,7 @@ public class SimplifiedPublication {
                         "ITI-105 publishes one DocumentReference; send several documents as an ITI-65 transaction"
                                 + " Bundle, which is not built yet.");
             }
-            Path data = read.payloads().get(DATA);
+            FhirPayloadReader.Payload data = read.payloads().get(DATA);
             if (data == null || read.payloads().size() != 1) {
                 throw new ProblemException(
                         ProblemType.INVALID_METADATA,
@@ -65,8 +64,8 @@ public class SimplifiedPublication {
             }
             DocumentReference reference =
                     fhir.read(DocumentReference.class, read.resource().toString());
-            var metadata = PublishedReferences.metadata(reference, Files.size(data));
-            try (InputStream content = Files.newInputStream(data)) {
+            var metadata = PublishedReferences.metadata(reference, data.size(), data.sha1());
+            try (InputStream content = Files.newInputStream(data.file())) {
                 return ingestion.ingest(
                         producer,
                         metadata,

@@ -16,6 +16,8 @@ import io.restassured.response.Response;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
@@ -77,9 +79,18 @@ class FhirPublishTest {
                 .getAttachment()
                 .setContentType("application/pdf")
                 .setSize(content.length)
+                .setHash(sha1(content))
                 .setCreation(Date.from(Instant.parse("2026-10-04T12:00:00Z")))
                 .setData(content);
         return reference;
+    }
+
+    static byte[] sha1(byte[] content) {
+        try {
+            return MessageDigest.getInstance("SHA-1").digest(content);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The resource as JSON with its content first: the metadata come after the document's bytes. */
@@ -165,6 +176,11 @@ class FhirPublishTest {
         refused(
                 hospital,
                 body(r -> r.getContentFirstRep().getAttachment().setSize(text.length + 1)),
+                422,
+                "hash-mismatch");
+        refused(
+                hospital,
+                body(r -> r.getContentFirstRep().getAttachment().setHash(new byte[20])),
                 422,
                 "hash-mismatch");
         refused(
