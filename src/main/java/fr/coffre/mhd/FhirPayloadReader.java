@@ -35,6 +35,12 @@ public final class FhirPayloadReader {
     /** Metadata are small: any string but a payload longer than this is refused. */
     static final int MAX_STRING = 1 << 20;
 
+    /**
+     * And so are all of them together, which are held in memory: past this many characters of
+     * names and values (each element counting 8 more), the body is refused before the rest is read.
+     */
+    static final long MAX_METADATA = 2L << 20;
+
     static final int MAX_DEPTH = 64;
 
     private final JsonFactory factory = JsonFactory.builder()
@@ -54,6 +60,17 @@ public final class FhirPayloadReader {
 
         private final ObjectNode resource;
         private final Map<String, Payload> payloads = new LinkedHashMap<>();
+        private long metadata;
+
+        void held(long characters) {
+            metadata += characters + 8;
+            if (metadata > MAX_METADATA) {
+                throw new ProblemException(
+                        ProblemType.REQUEST_TOO_LARGE,
+                        "The resource's elements, its data left aside, are larger than " + MAX_METADATA
+                                + " characters.");
+            }
+        }
 
         Read(ObjectNode resource) {
             this.resource = resource;
@@ -114,6 +131,7 @@ public final class FhirPayloadReader {
             throws IOException {
         for (JsonToken token = parser.nextToken(); token != JsonToken.END_OBJECT; token = parser.nextToken()) {
             String name = parser.currentName();
+            read.held(name.length());
             JsonToken value = parser.nextToken();
             String here = path + "/" + name;
             if (name.equals("data") && value == JsonToken.VALUE_STRING) {
@@ -126,6 +144,7 @@ public final class FhirPayloadReader {
 
     private JsonNode value(JsonParser parser, JsonToken token, String path, Read read, long maxPayload)
             throws IOException {
+        read.held(token == JsonToken.VALUE_STRING ? parser.getTextLength() : 0);
         return switch (token) {
             case START_OBJECT -> {
                 ObjectNode node = JsonNodeFactory.instance.objectNode();
