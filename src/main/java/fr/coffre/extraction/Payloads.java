@@ -1,6 +1,5 @@
 package fr.coffre.extraction;
 
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -52,7 +51,13 @@ final class Payloads {
 
     Path spool(Writer writer, String where) throws IOException {
         Path file = scratch.newFile();
-        try (OutputStream out = new BudgetOutputStream(Files.newOutputStream(file), limits.maxEmbeddedBytes(), where)) {
+        long budget = limits.maxEmbeddedBytes();
+        // A payload that expands (compression) past its budget is a bomb.
+        try (OutputStream out = new BoundedOutputStream(
+                Files.newOutputStream(file),
+                budget,
+                () -> new DocumentContentException(
+                        QuarantineReason.ZIP_BOMB, where + " decodes to more than " + budget + " bytes"))) {
             writer.writeTo(out);
         }
         return file;
@@ -97,39 +102,6 @@ final class Payloads {
             TikaEngine.Parsed parsed = tika.parse(in, text, keepText, sniffing.certainType());
             parsed.metadata().forEach((name, value) -> properties.put(prefix + name, value));
             parsed.warnings().forEach(warning -> warnings.add(where + ": " + warning));
-        }
-    }
-
-    /** Fails once more than the budget has been written: a payload that expands (compression) is a bomb. */
-    private static final class BudgetOutputStream extends FilterOutputStream {
-        private final long budget;
-        private final String where;
-        private long written;
-
-        BudgetOutputStream(OutputStream out, long budget, String where) {
-            super(out);
-            this.budget = budget;
-            this.where = where;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            count(1);
-            out.write(b);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            count(len);
-            out.write(b, off, len);
-        }
-
-        private void count(long n) {
-            written += n;
-            if (written > budget) {
-                throw new DocumentContentException(
-                        QuarantineReason.ZIP_BOMB, where + " decodes to more than " + budget + " bytes");
-            }
         }
     }
 }

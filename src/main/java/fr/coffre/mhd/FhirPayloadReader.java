@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import fr.coffre.extraction.BoundedOutputStream;
 import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
 import java.io.IOException;
@@ -173,15 +174,14 @@ public final class FhirPayloadReader {
         Path file = Files.createTempFile("coffre-fhir-", ".bin");
         MessageDigest sha1 = sha1();
         long size;
-        try (OutputStream out =
-                new LimitedOutput(new DigestOutputStream(Files.newOutputStream(file), sha1), maxPayload)) {
+        try (OutputStream out = new BoundedOutputStream(
+                new DigestOutputStream(Files.newOutputStream(file), sha1),
+                maxPayload,
+                () -> new ProblemException(
+                        ProblemType.DOCUMENT_TOO_LARGE, "A document may have at most " + maxPayload + " bytes."))) {
             size = parser.readBinaryValue(out);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(file);
-            if (e instanceof LimitedOutput.TooLarge) {
-                throw new ProblemException(
-                        ProblemType.DOCUMENT_TOO_LARGE, "A document may have at most " + maxPayload + " bytes.");
-            }
             if (e instanceof JsonProcessingException json) {
                 throw invalid("A data element is not valid base64: " + json.getOriginalMessage());
             }
@@ -204,48 +204,5 @@ public final class FhirPayloadReader {
 
     private static ProblemException invalid(String detail) {
         return new ProblemException(ProblemType.MALFORMED_REQUEST, detail);
-    }
-
-    /** Fails once more than its limit has been written. */
-    private static final class LimitedOutput extends OutputStream {
-
-        static final class TooLarge extends IOException {
-            TooLarge() {
-                super("payload too large");
-            }
-        }
-
-        private final OutputStream out;
-        private final long limit;
-        private long written;
-
-        LimitedOutput(OutputStream out, long limit) {
-            this.out = out;
-            this.limit = limit;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            count(1);
-            out.write(b);
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) throws IOException {
-            count(length);
-            out.write(bytes, offset, length);
-        }
-
-        private void count(int n) throws TooLarge {
-            written += n;
-            if (written > limit) {
-                throw new TooLarge();
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            out.close();
-        }
     }
 }
