@@ -116,11 +116,7 @@ class TracingTest {
         await().atMost(DEADLINE)
                 .until(() -> finished().stream()
                         .anyMatch(s -> s.getTraceId().equals(traceId) && s.getKind() == SpanKind.SERVER));
-        for (SpanData span :
-                finished().stream().filter(s -> s.getTraceId().equals(traceId)).toList()) {
-            String everything = span.getName() + span.getAttributes() + span.getEvents() + span.getStatus();
-            assertTrue(!everything.contains(wrongIns), "a span holds the INS: " + span);
-        }
+        noSpanHolds(traceId, wrongIns);
     }
 
     @Test
@@ -135,23 +131,13 @@ class TracingTest {
                 .then()
                 .statusCode(200);
 
-        SpanData server = await().atMost(DEADLINE)
-                .until(
-                        () -> finished().stream()
-                                .filter(s -> s.getTraceId().equals(traceId) && s.getKind() == SpanKind.SERVER)
-                                .findFirst(),
-                        Optional::isPresent)
-                .get();
+        SpanData server = serverSpan(traceId);
         assertEquals(
                 "/api/v1/patients/***/documents",
                 server.getAttributes().get(AttributeKey.stringKey("url.path")),
                 "the request's path is still traced, without the INS");
         assertEquals("q=***", server.getAttributes().get(AttributeKey.stringKey("url.query")));
-        for (SpanData span :
-                finished().stream().filter(s -> s.getTraceId().equals(traceId)).toList()) {
-            String everything = span.getName() + span.getAttributes() + span.getEvents() + span.getStatus();
-            assertTrue(!everything.contains(ins), "a span holds the INS: " + span);
-        }
+        noSpanHolds(traceId, ins);
     }
 
     @Test
@@ -166,16 +152,25 @@ class TracingTest {
                 .then()
                 .statusCode(200);
 
-        SpanData server = await().atMost(DEADLINE)
+        SpanData server = serverSpan(traceId);
+        assertTrue(
+                server.getAttributes().get(AttributeKey.stringKey("url.query")).endsWith("|***"),
+                server.getAttributes().toString());
+        noSpanHolds(traceId, ins);
+    }
+
+    /** The HTTP server span of that trace, once it has ended. */
+    SpanData serverSpan(String traceId) {
+        return await().atMost(DEADLINE)
                 .until(
                         () -> finished().stream()
                                 .filter(s -> s.getTraceId().equals(traceId) && s.getKind() == SpanKind.SERVER)
                                 .findFirst(),
                         Optional::isPresent)
                 .get();
-        assertTrue(
-                server.getAttributes().get(AttributeKey.stringKey("url.query")).endsWith("|***"),
-                server.getAttributes().toString());
+    }
+
+    void noSpanHolds(String traceId, String ins) {
         for (SpanData span :
                 finished().stream().filter(s -> s.getTraceId().equals(traceId)).toList()) {
             String everything = span.getName() + span.getAttributes() + span.getEvents() + span.getStatus();
