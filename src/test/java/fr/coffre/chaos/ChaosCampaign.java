@@ -524,6 +524,9 @@ public final class ChaosCampaign {
                 .atMost(ORPHAN_GRACE.multipliedBy(3).plusSeconds(30))
                 .pollInterval(Duration.ofSeconds(2))
                 .until(this::orphans, count -> count == 0);
+        if (violations.stream().anyMatch(violation -> violation.startsWith("500 "))) {
+            violations.addAll(unexpectedErrorsLogged());
+        }
         return new ChaosReport(
                 settings,
                 loaded,
@@ -539,6 +542,36 @@ public final class ChaosCampaign {
                 announcedTwice,
                 orphans,
                 List.copyOf(violations));
+    }
+
+    /**
+     * What the services logged of their 500s (failure classes and frames only, as they log them),
+     * so that a campaign that failed on a CI machine says why without its logs.
+     */
+    private List<String> unexpectedErrorsLogged() throws IOException {
+        List<String> logged = new ArrayList<>();
+        for (ServiceProcess service : all()) {
+            for (var log : service.logs()) {
+                for (String line : Files.readAllLines(log)) {
+                    if (!line.contains("Unexpected error while serving a request")) {
+                        continue;
+                    }
+                    JsonObject failure = new JsonObject(line).getJsonObject("exception", new JsonObject());
+                    JsonArray frames = failure.getJsonArray("frames", new JsonArray());
+                    StringBuilder at = new StringBuilder();
+                    for (int i = 0; i < Math.min(6, frames.size()); i++) {
+                        JsonObject frame = frames.getJsonObject(i);
+                        at.append(i == 0 ? " at " : " < ")
+                                .append(frame.getString("class"))
+                                .append('.')
+                                .append(frame.getString("method"));
+                    }
+                    logged.add(log.getFileName() + " logged " + failure.getString("exceptionType") + ": "
+                            + failure.getString("message") + at);
+                }
+            }
+        }
+        return logged;
     }
 
     private static Map<String, Integer> snapshot(Map<String, AtomicInteger> counts) {

@@ -2,6 +2,7 @@ package fr.coffre.problem;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.vertx.core.VertxException;
 import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.pgclient.PgException;
 import java.net.SocketException;
@@ -42,5 +43,17 @@ class ProblemResponsesTest {
                 "dependency-unavailable",
                 ProblemResponses.slugOf(new CompletionException(
                         new NoStackTraceThrowable("Connection is not active now, current status: CLOSED"))));
+    }
+
+    @Test
+    void noPooledConnectionComingFreeInTimeIsUnavailableNotAnError() {
+        assertEquals(
+                "dependency-unavailable",
+                ProblemResponses.slugOf(
+                        new CompletionException(new VertxException("Timeout waiting for connection", true))));
+        assertEquals(
+                "internal-error",
+                ProblemResponses.slugOf(new VertxException("Result is already complete")),
+                "any other failure of Vert.x stays an error");
     }
 }

@@ -77,6 +77,19 @@ public final class ServiceProcess implements AutoCloseable {
         return command;
     }
 
+    /** The output of each start of this process so far, oldest first. */
+    public List<Path> logs() {
+        List<Path> logs = new ArrayList<>();
+        for (int start = 1; start <= starts; start++) {
+            logs.add(log(start));
+        }
+        return logs;
+    }
+
+    private Path log(int start) {
+        return Path.of("target", "service-" + name + "-" + start + ".log");
+    }
+
     public int port() {
         return port;
     }
@@ -99,7 +112,7 @@ public final class ServiceProcess implements AutoCloseable {
         if (directory != null) {
             builder.directory(directory.toFile());
         }
-        Path log = Path.of("target", "service-" + name + "-" + (++starts) + ".log");
+        Path log = log(++starts);
         builder.redirectOutput(log.toFile());
         Map<String, String> env = new HashMap<>(builder.environment());
         env.put("COFFRE_HTTP_PORT", String.valueOf(port));
