@@ -32,6 +32,7 @@ import io.smallrye.mutiny.CompositeException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -185,11 +186,38 @@ public class IngestionService {
             SubmissionSlot slot,
             Intake intake,
             Runnable beforeCommit) {
+        Staged staged = stageChecked(id, producer, declared, checked, slot, intake);
+        if (staged.known() != null) {
+            return staged.known();
+        }
+        Document document = staged.commit().document();
+        try {
+            beforeCommit.run();
+        } catch (RuntimeException e) {
+            discard(document.objectKey());
+            throw e;
+        }
+        Outcome outcome = commit(producer, staged.commit());
+        announce();
+        return outcome;
+    }
+
+    /**
+     * Deduplicates, then writes the object: what is left is to commit the document, unless it
+     * repeats one already accepted.
+     */
+    private Staged stageChecked(
+            UUID id,
+            Producer producer,
+            DocumentMetadata declared,
+            Checked checked,
+            SubmissionSlot slot,
+            Intake intake) {
         if (checked.head().complete()) {
             Optional<Outcome> known =
                     deduplicate(producer, checked.metadata(), checked.head().sha256());
             if (known.isPresent()) {
-                return known.get();
+                return new Staged(null, known.get(), slot);
             }
         }
         StoredObject stored = writeObject(checked, intake);
@@ -198,14 +226,8 @@ public class IngestionService {
             Optional<Outcome> known = deduplicate(producer, checked.metadata(), stored.sha256());
             if (known.isPresent()) {
                 discard(stored.key());
-                return known.get();
+                return new Staged(null, known.get(), slot);
             }
-        }
-        try {
-            beforeCommit.run();
-        } catch (RuntimeException e) {
-            discard(stored.key());
-            throw e;
         }
         Document document = checked.metadata()
                 .toDocument(
@@ -215,9 +237,104 @@ public class IngestionService {
                         stored,
                         slot.submissionId(),
                         DocumentRepository.now().truncatedTo(ChronoUnit.MICROS));
-        Outcome outcome = commit(producer, document, slot, declared.withheld(), intake.patientAuthored());
+        return new Staged(new Commit(document, slot, declared.withheld(), intake.patientAuthored()), null, slot);
+    }
+
+    /** What a transaction writes for one new document. */
+    private record Commit(Document document, SubmissionSlot slot, boolean withheld, boolean patientAuthored) {}
+
+    /**
+     * A document of a set that commits together: checked and stored, waiting for its commit, or
+     * the very document it repeats ({@code known}), already committed.
+     */
+    public record Staged(Commit commit, Outcome known, SubmissionSlot slot) {
+
+        public Document document() {
+            return known != null ? known.document() : commit.document();
+        }
+    }
+
+    /**
+     * Checks one document of a set and writes its bytes to object storage, without committing
+     * it: {@link #commitAll} commits the set, or {@link #discardAll} forgets it. Until then its
+     * object is recorded as pending, so a crash leaves it to the sweeper.
+     */
+    public Staged stage(
+            Producer producer,
+            DocumentMetadata declared,
+            String partContentType,
+            InputStream content,
+            SubmissionSlot slot,
+            Intake intake) {
+        UUID id = UUID.randomUUID();
+        try (var log = DocumentTelemetry.inLogs(id)) {
+            Checked checked = check(declared, partContentType, content, intake);
+            try {
+                return stageChecked(id, producer, declared, checked, slot, intake);
+            } finally {
+                checked.head().release();
+            }
+        }
+    }
+
+    /** The objects of staged documents that will not be committed, deleted. */
+    public void discardAll(List<Staged> staged) {
+        for (Staged one : staged) {
+            if (one.commit() != null) {
+                discard(one.commit().document().objectKey());
+            }
+        }
+    }
+
+    /**
+     * Commits staged documents in one transaction, with their submission set of
+     * {@code submissionId}: all of them, or none (then their objects are deleted). Those that
+     * repeat an accepted document are recorded in the set as duplicates.
+     */
+    public List<Outcome> commitAll(Producer producer, UUID submissionId, List<Staged> staged) {
+        List<Commit> commits =
+                staged.stream().map(Staged::commit).filter(c -> c != null).toList();
+        String traceparent = Traceparent.current();
+        try {
+            await.result(pool.withTransaction(connection -> submissions
+                    .recordSet(connection, submissionId, producer.id(), staged.size())
+                    .chain(() -> {
+                        Uni<Void> done = Uni.createFrom().voidItem();
+                        for (Commit commit : commits) {
+                            done = done.chain(() -> writes(connection, producer, commit, traceparent));
+                        }
+                        for (Staged known : staged) {
+                            if (known.known() != null) {
+                                done = done.chain(
+                                        () -> submissions.recordDuplicate(connection, known.slot(), known.document()));
+                            }
+                        }
+                        return done;
+                    })));
+        } catch (RuntimeException e) {
+            if (!commits.isEmpty()
+                    && !(e instanceof PgException)
+                    && !(e instanceof ProblemException)
+                    && !(e instanceof PendingObjectRepository.ObjectSweptException)
+                    && committedAnyway(commits.getFirst().document()).isPresent()) {
+                return outcomes(staged); // one transaction: the first committed, so did every one
+            }
+            discardAll(staged);
+            throw commitFailure(
+                    e,
+                    "The set's unique ids are taken by a concurrent upload, or given twice in it;"
+                            + " nothing was kept.");
+        }
         announce();
-        return outcome;
+        return outcomes(staged);
+    }
+
+    private static List<Outcome> outcomes(List<Staged> staged) {
+        return staged.stream()
+                .map(one -> one.known() != null
+                        ? one.known()
+                        : new Outcome(one.commit().document(), true))
+                .toList();
     }
 
     /** A document that passed every check made before anything is stored, with the metadata it is filed under. */
@@ -279,10 +396,10 @@ public class IngestionService {
      * transaction (see {@link #transaction}). A concurrent upload of the same unique id that
      * committed first makes this one its retry.
      */
-    private Outcome commit(
-            Producer producer, Document document, SubmissionSlot slot, boolean withheld, boolean patientAuthored) {
+    private Outcome commit(Producer producer, Commit commit) {
+        Document document = commit.document();
         try {
-            await.result(transaction(producer, document, slot, withheld, patientAuthored));
+            await.result(transaction(producer, commit));
             return new Outcome(document, true);
         } catch (PgException e) {
             discard(document.objectKey());
@@ -294,30 +411,47 @@ public class IngestionService {
                                 "Another upload of unique id " + uniqueId + " is in progress; retry it."));
             }
             throw e;
-        } catch (ProblemException e) {
-            // Refused inside the transaction (the patient closed their record): nothing committed.
+        } catch (ProblemException | PendingObjectRepository.ObjectSweptException e) {
             discard(document.objectKey());
-            throw e;
-        } catch (PendingObjectRepository.ObjectSweptException e) {
-            // The sweeper took this upload for abandoned while its bytes were still arriving: they
-            // were written after its sweep, and nothing else will ever delete them.
-            discard(document.objectKey());
-            throw ProblemException.retryLater(
-                    ProblemType.OVERLOADED,
-                    "The upload took so long that its bytes were "
-                            + "cleaned up as abandoned; nothing was kept. Retry it.",
-                    config.retryAfter());
+            throw commitFailure(e, null);
         } catch (RuntimeException e) {
             // No answer from PostgreSQL (a timeout, a connection lost after COMMIT was sent): the
             // document may be committed, so its bytes stay. If it is not, its pending record is
             // still there and the orphan sweeper removes them after the grace period.
-            return committedAnyway(document)
-                    .orElseThrow(() -> ProblemException.retryLater(
-                            ProblemType.DEPENDENCY_UNAVAILABLE,
-                            "The database did not confirm that the document was recorded. Send it again:"
-                                    + " if it was, the answer is that document.",
-                            config.retryAfter()));
+            return committedAnyway(document).orElseThrow(() -> (ProblemException) commitFailure(e, null));
         }
+    }
+
+    /**
+     * What a failed commit is answered with, its objects already deleted when nothing may have
+     * been committed.
+     *
+     * @param conflict the detail of a unique id already taken, when it is not a retry to resolve
+     */
+    private RuntimeException commitFailure(RuntimeException e, String conflict) {
+        if (e instanceof PgException pg) {
+            return "23505".equals(pg.getSqlState()) && conflict != null
+                    ? new ProblemException(ProblemType.UNIQUE_ID_CONFLICT, conflict)
+                    : e;
+        }
+        if (e instanceof ProblemException) {
+            // Refused inside the transaction (the patient closed their record): nothing committed.
+            return e;
+        }
+        if (e instanceof PendingObjectRepository.ObjectSweptException) {
+            // The sweeper took this upload for abandoned while its bytes were still arriving: they
+            // were written after its sweep, and nothing else will ever delete them.
+            return ProblemException.retryLater(
+                    ProblemType.OVERLOADED,
+                    "The upload took so long that its bytes were "
+                            + "cleaned up as abandoned; nothing was kept. Retry it.",
+                    config.retryAfter());
+        }
+        return ProblemException.retryLater(
+                ProblemType.DEPENDENCY_UNAVAILABLE,
+                "The database did not confirm that the document was recorded. Send it again:"
+                        + " if it was, the answer is that document.",
+                config.retryAfter());
     }
 
     private Optional<Outcome> committedAnyway(Document document) {
@@ -415,42 +549,45 @@ public class IngestionService {
                         + " \"replaces\": \"" + found.id() + "\".");
     }
 
-    private Uni<Void> transaction(
-            Producer producer, Document document, SubmissionSlot slot, boolean withheld, boolean patientAuthored) {
+    private Uni<Void> transaction(Producer producer, Commit commit) {
         // Taken here, on the request's thread: the worker that indexes the document continues this trace.
         String traceparent = Traceparent.current();
-        return pool.withTransaction(connection -> {
-            Uni<Void> superseded = document.replaces() == null
-                    ? Uni.createFrom().voidItem()
-                    : documents
-                            .lock(connection, document.replaces())
-                            .invoke(previous -> ReplacementRule.check(producer.id(), previous, document))
-                            .chain(previous -> documents.supersede(connection, document.replaces(), document.id()))
-                            .replaceWithVoid();
-            return superseded.chain(() -> {
-                // Sent one after the other without waiting for each answer: the connection pipelines
-                // them and PostgreSQL runs them in this order, one round trip instead of seven.
-                List<Uni<Void>> writes = new ArrayList<>();
-                writes.add(erasures.admitDocument(connection, document.patient()));
-                writes.add(documents.insert(connection, document));
-                if (withheld || patientAuthored) {
-                    writes.add(documents.setFlags(connection, document.id(), withheld, patientAuthored));
-                }
-                writes.add(submissions.recordCreated(connection, slot, document));
-                writes.add(outbox.append(
-                        connection,
-                        storedTopic,
-                        PatientKey.of(document.patient()),
-                        DocumentStored.of(document),
-                        traceparent));
-                writes.add(pendingObjects.forget(connection, document.objectKey()));
-                return Uni.join()
-                        .all(writes)
-                        .andCollectFailures()
-                        .onFailure(CompositeException.class)
-                        .transform(failure -> firstCause((CompositeException) failure))
+        return pool.withTransaction(connection -> writes(connection, producer, commit, traceparent));
+    }
+
+    /** One document's writes in its transaction: the replaced one first, then all the rest pipelined. */
+    private Uni<Void> writes(SqlConnection connection, Producer producer, Commit commit, String traceparent) {
+        Document document = commit.document();
+        Uni<Void> superseded = document.replaces() == null
+                ? Uni.createFrom().voidItem()
+                : documents
+                        .lock(connection, document.replaces())
+                        .invoke(previous -> ReplacementRule.check(producer.id(), previous, document))
+                        .chain(previous -> documents.supersede(connection, document.replaces(), document.id()))
                         .replaceWithVoid();
-            });
+        return superseded.chain(() -> {
+            // Sent one after the other without waiting for each answer: the connection pipelines
+            // them and PostgreSQL runs them in this order, one round trip instead of seven.
+            List<Uni<Void>> writes = new ArrayList<>();
+            writes.add(erasures.admitDocument(connection, document.patient()));
+            writes.add(documents.insert(connection, document));
+            if (commit.withheld() || commit.patientAuthored()) {
+                writes.add(documents.setFlags(connection, document.id(), commit.withheld(), commit.patientAuthored()));
+            }
+            writes.add(submissions.recordCreated(connection, commit.slot(), document));
+            writes.add(outbox.append(
+                    connection,
+                    storedTopic,
+                    PatientKey.of(document.patient()),
+                    DocumentStored.of(document),
+                    traceparent));
+            writes.add(pendingObjects.forget(connection, document.objectKey()));
+            return Uni.join()
+                    .all(writes)
+                    .andCollectFailures()
+                    .onFailure(CompositeException.class)
+                    .transform(failure -> firstCause((CompositeException) failure))
+                    .replaceWithVoid();
         });
     }
 

@@ -56,8 +56,20 @@ public class SubmissionRepository {
                         insertEntry(client, slot, document.entry().uniqueId(), Outcome.created, document.id(), null));
     }
 
+    /** In the transaction of a set whose documents commit together: the set, complete. */
+    public Uni<Void> recordSet(SqlClient client, UUID id, String producerId, int count) {
+        return client.preparedQuery("INSERT INTO submission (id, producer_id, state, expected_count, completed_at) "
+                        + "VALUES ($1, $2, 'COMPLETE', $3, now())")
+                .execute(Tuple.of(id, producerId, count))
+                .replaceWithVoid();
+    }
+
     public Uni<Void> recordDuplicate(SubmissionSlot slot, Document original) {
-        return insertEntry(pool, slot, original.entry().uniqueId(), Outcome.duplicate, original.id(), null);
+        return recordDuplicate(pool, slot, original);
+    }
+
+    public Uni<Void> recordDuplicate(SqlClient client, SubmissionSlot slot, Document original) {
+        return insertEntry(client, slot, original.entry().uniqueId(), Outcome.duplicate, original.id(), null);
     }
 
     public Uni<Void> recordRejected(SubmissionSlot slot, String uniqueId, Problem problem) {
