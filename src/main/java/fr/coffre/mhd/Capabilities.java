@@ -36,7 +36,8 @@ public final class Capabilities {
         statement
                 .getImplementation()
                 .setDescription(
-                        "Coffre's IHE MHD door: documents published (ITI-105), found (ITI-67), read, retrieved (ITI-68)")
+                        "Coffre's IHE MHD door: documents published (ITI-65, ITI-105), found (ITI-67), read, retrieved"
+                                + " (ITI-68)")
                 .setUrl(base.toString());
         var rest = statement.addRest().setMode(RestfulCapabilityMode.SERVER);
         rest.getSecurity()
@@ -45,6 +46,12 @@ public final class Capabilities {
                                 "http://terminology.hl7.org/CodeSystem/restful-security-service", "OAuth", "OAuth")))
                 .setDescription("Bearer tokens from Coffre's identity provider, audience coffre-api. A patient reads"
                         + " their own documents, a producer the documents it sent.");
+        rest.addInteraction()
+                .setCode(CapabilityStatement.SystemRestfulInteraction.TRANSACTION)
+                .setDocumentation("ITI-65 Provide Document Bundle, for producers, application/fhir+json: one"
+                        + " submission set List, its DocumentReferences and their Binaries (or attachment.data), and"
+                        + " PATCHes marking replaced documents superseded; all kept or none. Folders are not"
+                        + " supported.");
         var references = rest.addResource().setType("DocumentReference");
         references.addInteraction().setCode(TypeRestfulInteraction.READ);
         references

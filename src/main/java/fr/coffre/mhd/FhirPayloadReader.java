@@ -61,7 +61,9 @@ public final class FhirPayloadReader {
 
         private final ObjectNode resource;
         private final Map<String, Payload> payloads = new LinkedHashMap<>();
+        private final long maxTotal;
         private long metadata;
+        private long spooled;
 
         void held(long characters) {
             metadata += characters + 8;
@@ -73,8 +75,9 @@ public final class FhirPayloadReader {
             }
         }
 
-        Read(ObjectNode resource) {
+        Read(ObjectNode resource, long maxTotal) {
             this.resource = resource;
+            this.maxTotal = maxTotal;
         }
 
         public ObjectNode resource() {
@@ -103,11 +106,20 @@ public final class FhirPayloadReader {
      *                   (413) before the rest is read
      */
     public Read read(InputStream body, long maxPayload) {
+        return read(body, maxPayload, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param maxPayload the most bytes a payload may decode to; past it the request is refused
+     *                   (413) before the rest is read
+     * @param maxTotal   the most bytes all payloads together may decode to, as {@code maxPayload}
+     */
+    public Read read(InputStream body, long maxPayload, long maxTotal) {
         try (JsonParser parser = factory.createParser(body)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw invalid("The body must be one FHIR resource, a JSON object.");
             }
-            Read read = new Read(JsonNodeFactory.instance.objectNode());
+            Read read = new Read(JsonNodeFactory.instance.objectNode(), maxTotal);
             try {
                 object(parser, read.resource, "", read, maxPayload);
                 if (parser.nextToken() != null) {
@@ -136,7 +148,9 @@ public final class FhirPayloadReader {
             JsonToken value = parser.nextToken();
             String here = path + "/" + name;
             if (name.equals("data") && value == JsonToken.VALUE_STRING) {
-                read.payloads.put(here, spool(parser, maxPayload));
+                Payload payload = spool(parser, maxPayload, read.maxTotal, read.spooled);
+                read.spooled += payload.size();
+                read.payloads.put(here, payload);
             } else {
                 into.set(name, value(parser, value, here, read, maxPayload));
             }
@@ -170,15 +184,21 @@ public final class FhirPayloadReader {
     }
 
     /** The base64 string the parser is on, decoded into a new temporary file as it is read. */
-    private static Payload spool(JsonParser parser, long maxPayload) throws IOException {
+    private static Payload spool(JsonParser parser, long maxPayload, long maxTotal, long spooled) throws IOException {
+        long leftInTotal = maxTotal - spooled;
         Path file = Files.createTempFile("coffre-fhir-", ".bin");
         MessageDigest sha1 = sha1();
         long size;
         try (OutputStream out = new BoundedOutputStream(
                 new DigestOutputStream(Files.newOutputStream(file), sha1),
-                maxPayload,
-                () -> new ProblemException(
-                        ProblemType.DOCUMENT_TOO_LARGE, "A document may have at most " + maxPayload + " bytes."))) {
+                Math.min(maxPayload, leftInTotal),
+                () -> leftInTotal < maxPayload
+                        ? new ProblemException(
+                                ProblemType.REQUEST_TOO_LARGE,
+                                "The documents of one request may have at most " + maxTotal + " bytes together.")
+                        : new ProblemException(
+                                ProblemType.DOCUMENT_TOO_LARGE,
+                                "A document may have at most " + maxPayload + " bytes."))) {
             size = parser.readBinaryValue(out);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(file);

@@ -20,8 +20,12 @@ public final class OperationOutcomes {
 
     public static OperationOutcome of(Problem problem) {
         OperationOutcome outcome = new OperationOutcome();
-        outcome.addIssue()
-                .setSeverity(problem.status() >= 500 ? IssueSeverity.FATAL : IssueSeverity.ERROR)
+        var issue = outcome.addIssue();
+        if (problem.extensions().get("entry") instanceof Integer entry) {
+            // The Bundle entry a publication's refusal is about, as FHIRPath
+            issue.addExpression("Bundle.entry[" + entry + "]");
+        }
+        issue.setSeverity(problem.status() >= 500 ? IssueSeverity.FATAL : IssueSeverity.ERROR)
                 .setCode(issueType(problem.status()))
                 .setDetails(new CodeableConcept()
                         .addCoding(new Coding(PROBLEM_SYSTEM, problem.slug(), problem.title()))

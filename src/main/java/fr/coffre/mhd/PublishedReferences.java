@@ -7,6 +7,8 @@ import fr.coffre.document.Identifier;
 import fr.coffre.ingest.DocumentMetadata;
 import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
@@ -82,9 +84,17 @@ public final class PublishedReferences {
         return new DocumentMetadata(entry, attachment.getContentType(), null, replaces(reference), null, null);
     }
 
-    private static Identifier patient(Reference subject) {
+    /**
+     * The patient a subject names: by identifier (the INS, system|value), or by a conditional
+     * reference {@code Patient?identifier=system|value}, as PDSm's examples do. Null when there is
+     * none.
+     */
+    static Identifier patient(Reference subject) {
         if (subject == null || subject.isEmpty()) {
             return null; // a CDA's header may still name the patient
+        }
+        if (!subject.hasIdentifier() && subject.hasReference()) {
+            return conditional(subject.getReference());
         }
         if (!subject.hasIdentifier()) {
             throw unprocessable("subject must name the patient by identifier (the INS, system|value): Coffre"
@@ -95,6 +105,20 @@ public final class PublishedReferences {
             throw unprocessable("subject.identifier needs both system (the INS OID) and value.");
         }
         return new Identifier(id.getSystem(), id.getValue());
+    }
+
+    private static Identifier conditional(String reference) {
+        String prefix = "Patient?identifier=";
+        if (!reference.startsWith(prefix)) {
+            throw unprocessable("subject must name the patient by identifier (the INS, system|value) or as"
+                    + " Patient?identifier=system|value: Coffre serves no Patient resources to refer to.");
+        }
+        String token = URLDecoder.decode(reference.substring(prefix.length()), StandardCharsets.UTF_8);
+        int bar = token.indexOf('|');
+        if (bar <= 0 || bar == token.length() - 1 || token.indexOf('&') >= 0) {
+            throw unprocessable("subject's Patient?identifier= needs one system|value (the INS OID and the INS).");
+        }
+        return new Identifier(token.substring(0, bar), token.substring(bar + 1));
     }
 
     private static Code code(CodeableConcept concept) {

@@ -63,6 +63,22 @@ class FhirPayloadReaderTest {
         assertEquals(before, spooled());
     }
 
+    @Test
+    void payloadsEachWithinTheirLimitAreRefusedPastTheirTotalAndEveryFileRemoved() throws Exception {
+        String data = Base64.getEncoder().encodeToString(new byte[600]);
+        String body = "{\"resourceType\": \"Bundle\", \"entry\": [{\"resource\": {\"data\": \"" + data
+                + "\"}}, {\"resource\": {\"data\": \"" + data + "\"}}]}";
+        long before = spooled();
+
+        try (var read = reader.read(json(body), 1024, 1200)) {
+            assertEquals(2, read.payloads().size(), "600 and 600 bytes are within 1200");
+        }
+        ProblemException e = assertThrows(ProblemException.class, () -> reader.read(json(body), 1024, 1000));
+
+        assertEquals("request-too-large", e.problem().slug());
+        assertEquals(before, spooled());
+    }
+
     private static long spooled() throws Exception {
         try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
             return files.filter(f -> f.getFileName().toString().startsWith("coffre-fhir-"))

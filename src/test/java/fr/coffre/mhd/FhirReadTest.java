@@ -91,7 +91,12 @@ class FhirReadTest {
                 List.of("read"),
                 binary.getInteraction().stream().map(i -> i.getCode().toCode()).toList());
         assertTrue(binary.getSearchParam().isEmpty());
-        assertTrue(statement.getRestFirstRep().getInteraction().isEmpty(), "no transaction (ITI-65) yet");
+        assertEquals(
+                List.of("transaction"),
+                statement.getRestFirstRep().getInteraction().stream()
+                        .map(i -> i.getCode().toCode())
+                        .toList(),
+                "ITI-65");
 
         String xml = given().queryParam("_format", "xml")
                 .get("/fhir/metadata")

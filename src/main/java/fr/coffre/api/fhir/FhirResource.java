@@ -15,6 +15,7 @@ import fr.coffre.document.Identifier;
 import fr.coffre.ingest.IngestionService;
 import fr.coffre.ingest.Producer;
 import fr.coffre.ingest.ProducerIdentity;
+import fr.coffre.mhd.BundlePublication;
 import fr.coffre.mhd.Capabilities;
 import fr.coffre.mhd.DocumentReferences;
 import fr.coffre.mhd.DocumentSearch;
@@ -58,13 +59,15 @@ import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
- * The IHE MHD door (FHIR R4), as far as it is built: the capability statement, ITI-105 Simplified
- * Publish for producers, ITI-67 Find Document References, a document reference read by id and
- * ITI-68 Retrieve Document, for a patient's own documents and a producer's. Its
- * refusals are OperationOutcomes carrying the same problem types as the rest of the API.
+ * The IHE MHD door (FHIR R4), as far as it is built: the capability statement, ITI-65 Provide
+ * Document Bundle and ITI-105 Simplified Publish for producers, ITI-67 Find Document References, a
+ * document reference read by id and ITI-68 Retrieve Document, for a patient's own documents and a
+ * producer's. Its refusals are OperationOutcomes carrying the same problem types as the rest of the
+ * API.
  */
 @Path("/fhir")
 @Tag(name = "FHIR (IHE MHD)")
@@ -79,6 +82,7 @@ public class FhirResource {
     private final ContentResponses content;
     private final AccessLogRepository accessLog;
     private final SimplifiedPublication publication;
+    private final BundlePublication bundles;
     private final SlowClientGuard guard;
     private final Await await;
 
@@ -92,6 +96,7 @@ public class FhirResource {
             ContentResponses content,
             AccessLogRepository accessLog,
             SimplifiedPublication publication,
+            BundlePublication bundles,
             SlowClientGuard guard,
             Await await) {
         this.fhir = fhir;
@@ -103,6 +108,7 @@ public class FhirResource {
         this.content = content;
         this.accessLog = accessLog;
         this.publication = publication;
+        this.bundles = bundles;
         this.guard = guard;
         this.await = await;
     }
@@ -207,6 +213,29 @@ public class FhirResource {
                             headers,
                             Response.Status.OK);
                 });
+    }
+
+    @POST
+    @Consumes({"application/fhir+json", MediaType.APPLICATION_JSON})
+    @RolesAllowed("producer")
+    @RunOnVirtualThread
+    @Operation(
+            summary = "ITI-65 Provide Document Bundle: a submission set and its documents, all kept or none",
+            description = "A transaction Bundle: one submission set List, its DocumentReferences and their Binaries"
+                    + " (or each document as its attachment.data), decoded as it is read, and PATCH entries marking"
+                    + " the documents they replace superseded. Each document is checked and stored as POST"
+                    + " /api/v1/documents does, then all are committed together; any refusal keeps none. The answer"
+                    + " is a transaction-response Bundle, entry by entry in request order.")
+    public Response publishBundle(
+            InputStream body,
+            @QueryParam("_format") String format,
+            @Context HttpHeaders headers,
+            @Context HttpServerRequest request) {
+        Bundle answer;
+        try (var guarded = guard.watch(body, request)) {
+            answer = bundles.publish(producers.current(), guarded.stream());
+        }
+        return resource(answer, format, headers, Response.Status.OK);
     }
 
     @POST
