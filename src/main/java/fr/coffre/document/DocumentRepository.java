@@ -1,6 +1,7 @@
 package fr.coffre.document;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -28,7 +29,9 @@ public class DocumentRepository {
     public static final String COLUMNS =
             "id, producer_id, unique_id, patient_id, patient_system, type_code, type_code_system, "
                     + "type_display, class_code, title, creation_time, service_start_time, service_stop_time, confidentiality, "
-                    + "media_type, author, sha256, size_bytes, object_key, submission_id, replaces, status, status_reason, received_at";
+                    + "media_type, author, sha256, size_bytes, object_key, submission_id, replaces, status, status_reason, received_at, "
+                    + "class_code_system, format_code, practice_setting_code, facility_type_code, event_codes, authors, "
+                    + "language_code, legal_authenticator, reference_ids, set_id, version_number, confidentiality_codes";
 
     private final Pool pool;
 
@@ -132,21 +135,39 @@ public class DocumentRepository {
             d.replaces(),
             d.status().name(),
             d.statusReason(),
-            d.receivedAt()
+            d.receivedAt(),
+            e.classCodeSystem(),
+            json(e.formatCode()),
+            json(e.practiceSettingCode()),
+            json(e.healthcareFacilityTypeCode()),
+            json(e.eventCodes()),
+            json(e.authors()),
+            e.languageCode(),
+            json(e.legalAuthenticator()),
+            json(e.referenceIds()),
+            e.setId(),
+            e.version(),
+            json(e.confidentialityCodes())
         };
         return connection
                 .preparedQuery("INSERT INTO document (" + COLUMNS + ") VALUES ("
                         + "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, "
-                        + "$21, $22, $23, $24)")
+                        + "$21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36)")
                 .execute(Tuple.from(values))
                 .replaceWithVoid();
     }
 
     /** Visibility flags set at acceptance, in the document's own transaction. */
-    public Uni<Void> setFlags(SqlConnection connection, UUID id, boolean withheldFromPatient, boolean patientAuthored) {
+    public Uni<Void> setFlags(
+            SqlConnection connection,
+            UUID id,
+            boolean withheldFromPatient,
+            boolean patientAuthored,
+            boolean hiddenFromProfessionals) {
         return connection
-                .preparedQuery("UPDATE document SET withheld_from_patient = $2, patient_authored = $3 WHERE id = $1")
-                .execute(Tuple.of(id, withheldFromPatient, patientAuthored))
+                .preparedQuery("UPDATE document SET withheld_from_patient = $2, patient_authored = $3, "
+                        + "hidden_from_professionals = $4 WHERE id = $1")
+                .execute(Tuple.of(id, withheldFromPatient, patientAuthored, hiddenFromProfessionals))
                 .replaceWithVoid();
     }
 
@@ -254,7 +275,6 @@ public class DocumentRepository {
     }
 
     public static Document map(Row row) {
-        JsonObject author = (JsonObject) row.getValue("author");
         DocumentEntry entry = new DocumentEntry(
                 row.getString("unique_id"),
                 new Identifier(row.getString("patient_system"), row.getString("patient_id")),
@@ -265,7 +285,19 @@ public class DocumentRepository {
                 row.getOffsetDateTime("service_start_time"),
                 row.getOffsetDateTime("service_stop_time"),
                 row.getString("confidentiality"),
-                author == null ? null : author.mapTo(Author.class));
+                object(row, "author", Author.class),
+                row.getString("class_code_system"),
+                object(row, "format_code", Code.class),
+                object(row, "practice_setting_code", Code.class),
+                object(row, "facility_type_code", Code.class),
+                list(row, "event_codes", Code.class),
+                list(row, "authors", Author.class),
+                row.getString("language_code"),
+                object(row, "legal_authenticator", Author.class),
+                list(row, "reference_ids", String.class),
+                row.getString("set_id"),
+                row.getInteger("version_number"),
+                list(row, "confidentiality_codes", Code.class));
         return new Document(
                 row.getUUID("id"),
                 row.getString("producer_id"),
@@ -279,6 +311,36 @@ public class DocumentRepository {
                 DocumentStatus.valueOf(row.getString("status")),
                 row.getString("status_reason"),
                 row.getOffsetDateTime("received_at"));
+    }
+
+    private static Object json(Object value) {
+        if (value == null) {
+            return null;
+        }
+        return value instanceof List<?> list
+                ? new JsonArray(list.stream().map(DocumentRepository::tree).toList())
+                : JsonObject.mapFrom(value);
+    }
+
+    private static Object tree(Object value) {
+        return value instanceof String ? value : JsonObject.mapFrom(value);
+    }
+
+    private static <T> T object(Row row, String column, Class<T> type) {
+        JsonObject value = (JsonObject) row.getValue(column);
+        return value == null ? null : value.mapTo(type);
+    }
+
+    private static <T> List<T> list(Row row, String column, Class<T> type) {
+        JsonArray values = (JsonArray) row.getValue(column);
+        if (values == null) {
+            return null;
+        }
+        List<T> list = new ArrayList<>(values.size());
+        for (Object value : values) {
+            list.add(value instanceof JsonObject object ? object.mapTo(type) : type.cast(value));
+        }
+        return list;
     }
 
     public static OffsetDateTime now() {

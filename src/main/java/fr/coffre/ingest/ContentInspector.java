@@ -84,7 +84,25 @@ public class ContentInspector {
                         h.serviceStart(),
                         h.serviceStop(),
                         h.confidentialityCode(),
-                        author),
+                        author,
+                        null,
+                        null,
+                        null,
+                        null,
+                        h.serviceEventCode() == null ? null : List.of(code(h.serviceEventCode())),
+                        null,
+                        h.languageCode(),
+                        h.legalAuthenticator() == null
+                                ? null
+                                : new Author(
+                                        h.legalAuthenticator().value(),
+                                        h.legalAuthenticator().system(),
+                                        null,
+                                        null),
+                        null,
+                        h.setId(),
+                        h.versionNumber(),
+                        null),
                 h.patientIds(),
                 h.ins());
     }

@@ -6,6 +6,7 @@ import fr.coffre.document.DocumentRepository;
 import fr.coffre.document.DocumentStatus;
 import fr.coffre.document.ErasureRepository;
 import fr.coffre.document.PatientKey;
+import fr.coffre.document.VisibilityLabel;
 import fr.coffre.event.DocumentStored;
 import fr.coffre.extraction.ContentKind;
 import fr.coffre.extraction.ContentSniffer;
@@ -571,8 +572,11 @@ public class IngestionService {
             List<Uni<Void>> writes = new ArrayList<>();
             writes.add(erasures.admitDocument(connection, document.patient()));
             writes.add(documents.insert(connection, document));
-            if (commit.withheld() || commit.patientAuthored()) {
-                writes.add(documents.setFlags(connection, document.id(), commit.withheld(), commit.patientAuthored()));
+            // The DMP's labels give the visibility the producer or the patient could also set.
+            boolean withheld = commit.withheld() || VisibilityLabel.INVISIBLE_PATIENT.on(document.entry());
+            boolean hidden = VisibilityLabel.MASQUE_PS.on(document.entry());
+            if (withheld || commit.patientAuthored() || hidden) {
+                writes.add(documents.setFlags(connection, document.id(), withheld, commit.patientAuthored(), hidden));
             }
             writes.add(submissions.recordCreated(connection, commit.slot(), document));
             writes.add(outbox.append(

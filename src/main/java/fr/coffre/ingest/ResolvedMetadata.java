@@ -1,5 +1,7 @@
 package fr.coffre.ingest;
 
+import fr.coffre.document.Author;
+import fr.coffre.document.Code;
 import fr.coffre.document.Document;
 import fr.coffre.document.DocumentEntry;
 import fr.coffre.document.DocumentStatus;
@@ -9,9 +11,11 @@ import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
 import fr.coffre.storage.StoredObject;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
 /**
@@ -23,6 +27,7 @@ public record ResolvedMetadata(DocumentEntry entry, String sha256, UUID replaces
 
     private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
     private static final int MAX_TEXT = 1024;
+    private static final int MAX_LIST = 100;
 
     public static ResolvedMetadata resolve(DocumentMetadata declared, ContentFacts facts) {
         DocumentEntry stated = declared.entry();
@@ -44,6 +49,17 @@ public record ResolvedMetadata(DocumentEntry entry, String sha256, UUID replaces
         limited("classCode", entry.classCode());
         limited("title", entry.title());
         limited("confidentiality", entry.confidentiality());
+        limited("classCodeSystem", entry.classCodeSystem());
+        limited("formatCode", entry.formatCode());
+        limited("practiceSettingCode", entry.practiceSettingCode());
+        limited("healthcareFacilityTypeCode", entry.healthcareFacilityTypeCode());
+        limited("languageCode", entry.languageCode());
+        limited("legalAuthenticator", entry.legalAuthenticator());
+        limited("setId", entry.setId());
+        limited("eventCodes", entry.eventCodes(), ResolvedMetadata::limited);
+        limited("authors", entry.authors(), ResolvedMetadata::limited);
+        limited("referenceIds", entry.referenceIds(), ResolvedMetadata::limited);
+        limited("confidentialityCodes", entry.confidentialityCodes(), ResolvedMetadata::limited);
         return new ResolvedMetadata(
                 entry,
                 declared.sha256() == null ? null : declared.sha256().toLowerCase(Locale.ROOT),
@@ -124,6 +140,37 @@ public record ResolvedMetadata(DocumentEntry entry, String sha256, UUID replaces
     private static void limited(String field, String value) {
         if (value != null && value.length() > MAX_TEXT) {
             throw invalid(field + " has more than " + MAX_TEXT + " characters.");
+        }
+    }
+
+    private static void limited(String field, Code code) {
+        if (code != null) {
+            limited(field + ".code", code.code());
+            limited(field + ".system", code.system());
+            limited(field + ".display", code.display());
+        }
+    }
+
+    private static void limited(String field, Author author) {
+        if (author != null) {
+            limited(field + ".id", author.id());
+            limited(field + ".system", author.system());
+            limited(field + ".name", author.name());
+            limited(field + ".institution", author.institution());
+            limited(field + ".role", author.role());
+            limited(field + ".specialty", author.specialty());
+        }
+    }
+
+    private static <T> void limited(String field, List<T> values, BiConsumer<String, T> each) {
+        if (values == null) {
+            return;
+        }
+        if (values.size() > MAX_LIST) {
+            throw invalid(field + " has more than " + MAX_LIST + " items.");
+        }
+        for (int i = 0; i < values.size(); i++) {
+            each.accept(field + "[" + i + "]", values.get(i));
         }
     }
 

@@ -19,6 +19,7 @@ import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.Enumerations.DocumentReferenceStatus;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Period;
+import org.hl7.fhir.r4.model.PractitionerRole;
 import org.hl7.fhir.r4.model.Reference;
 
 /**
@@ -47,7 +48,7 @@ public final class DocumentReferences {
     }
 
     /** @param content where ITI-68 retrieves the bytes */
-    public static DocumentReference of(Document document, URI content) {
+    public static DocumentReference of(Document document, URI contentUrl) {
         DocumentEntry entry = document.entry();
         DocumentReference reference = new DocumentReference();
         reference.setId(document.id().toString());
@@ -69,7 +70,10 @@ public final class DocumentReferences {
             reference.setType(concept(entry.typeCode()));
         }
         if (entry.classCode() != null) {
-            reference.addCategory(new CodeableConcept().addCoding(new Coding().setCode(entry.classCode())));
+            reference.addCategory(new CodeableConcept()
+                    .addCoding(new Coding()
+                            .setSystem(system(entry.classCodeSystem()))
+                            .setCode(entry.classCode())));
         }
         reference.setSubject(new Reference()
                 .setType("Patient")
@@ -77,11 +81,19 @@ public final class DocumentReferences {
                         .setSystem(system(entry.patient().system()))
                         .setValue(entry.patient().value())));
         reference.setDate(date(document.receivedAt()));
-        if (entry.author() != null) {
-            author(reference, entry.author());
+        List<Author> authors = entry.authors() != null
+                ? entry.authors()
+                : entry.author() == null ? List.of() : List.of(entry.author());
+        for (Author author : authors) {
+            author(reference, author);
+        }
+        if (entry.legalAuthenticator() != null) {
+            reference.setAuthenticator(person(entry.legalAuthenticator()));
         }
         reference.setDescription(entry.title());
-        if (entry.confidentiality() != null) {
+        if (entry.confidentialityCodes() != null) {
+            entry.confidentialityCodes().forEach(label -> reference.addSecurityLabel(concept(label)));
+        } else if (entry.confidentiality() != null) {
             Coding label = new Coding().setCode(entry.confidentiality());
             if (CONFIDENTIALITY_CODES.contains(entry.confidentiality())) {
                 label.setSystem(CONFIDENTIALITY);
@@ -90,7 +102,7 @@ public final class DocumentReferences {
         }
         Attachment attachment = new Attachment()
                 .setContentType(document.mediaType())
-                .setUrl(content.toString())
+                .setUrl(contentUrl.toString())
                 .setTitle(entry.title());
         if (document.size() <= Integer.MAX_VALUE) {
             attachment.setSize((int) document.size());
@@ -98,7 +110,25 @@ public final class DocumentReferences {
         if (entry.creationTime() != null) {
             attachment.setCreation(date(entry.creationTime()));
         }
-        reference.addContent().setAttachment(attachment);
+        attachment.setLanguage(entry.languageCode());
+        var content = reference.addContent().setAttachment(attachment);
+        if (entry.formatCode() != null) {
+            content.setFormat(coding(entry.formatCode()));
+        }
+        var context = reference.getContext();
+        if (entry.practiceSettingCode() != null) {
+            context.setPracticeSetting(concept(entry.practiceSettingCode()));
+        }
+        if (entry.healthcareFacilityTypeCode() != null) {
+            context.setFacilityType(concept(entry.healthcareFacilityTypeCode()));
+        }
+        if (entry.eventCodes() != null) {
+            entry.eventCodes().forEach(event -> context.addEvent(concept(event)));
+        }
+        if (entry.referenceIds() != null) {
+            entry.referenceIds()
+                    .forEach(id -> context.addRelated(new Reference().setIdentifier(new Identifier().setValue(id))));
+        }
         if (entry.serviceStartTime() != null || entry.serviceStopTime() != null) {
             reference
                     .getContext()
@@ -192,26 +222,60 @@ public final class DocumentReferences {
         return value;
     }
 
-    private static CodeableConcept concept(Code code) {
-        return new CodeableConcept()
-                .addCoding(new Coding()
-                        .setSystem(system(code.system()))
-                        .setCode(code.code())
-                        .setDisplay(code.display()));
+    /** Whether a label is an HL7 confidentiality level (N, R, V...), rather than another kind of label. */
+    static boolean isConfidentialityLevel(Code label) {
+        return CONFIDENTIALITY_CODES.contains(label.code())
+                && (label.system() == null || "2.16.840.1.113883.5.25".equals(label.system()));
     }
 
+    private static CodeableConcept concept(Code code) {
+        return new CodeableConcept().addCoding(coding(code));
+    }
+
+    private static Coding coding(Code code) {
+        return new Coding()
+                .setSystem(system(code.system()))
+                .setCode(code.code())
+                .setDisplay(code.display());
+    }
+
+    /**
+     * An author as MHD writes one: a Practitioner reference, or a contained PractitionerRole when
+     * the role or specialty is known, followed by its institution as an Organization.
+     */
     private static void author(DocumentReference reference, Author author) {
-        if (author.id() != null || author.name() != null) {
-            Reference person = new Reference().setType("Practitioner").setDisplay(author.name());
-            if (author.id() != null) {
-                person.setIdentifier(
-                        new Identifier().setSystem(system(author.system())).setValue(author.id()));
+        if (author.role() != null || author.specialty() != null) {
+            PractitionerRole role = new PractitionerRole();
+            role.setId("author" + reference.getContained().size());
+            role.setPractitioner(person(author));
+            if (author.institution() != null) {
+                role.setOrganization(new Reference().setType("Organization").setDisplay(author.institution()));
             }
-            reference.addAuthor(person);
+            if (author.role() != null) {
+                role.addCode(concept(author.role()));
+            }
+            if (author.specialty() != null) {
+                role.addSpecialty(concept(author.specialty()));
+            }
+            reference.addContained(role);
+            reference.addAuthor(new Reference("#" + role.getId()));
+            return;
+        }
+        if (author.id() != null || author.name() != null) {
+            reference.addAuthor(person(author));
         }
         if (author.institution() != null) {
             reference.addAuthor(new Reference().setType("Organization").setDisplay(author.institution()));
         }
+    }
+
+    private static Reference person(Author author) {
+        Reference person = new Reference().setType("Practitioner").setDisplay(author.name());
+        if (author.id() != null) {
+            person.setIdentifier(
+                    new Identifier().setSystem(system(author.system())).setValue(author.id()));
+        }
+        return person;
     }
 
     private static Date date(OffsetDateTime time) {

@@ -11,15 +11,20 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.BaseDateTimeType;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.Enumerations.DocumentReferenceStatus;
+import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.PractitionerRole;
 import org.hl7.fhir.r4.model.Reference;
 
 /**
@@ -59,6 +64,12 @@ public final class PublishedReferences {
                     "content.attachment.hash is not the SHA-1 of its data ("
                             + Base64.getEncoder().encodeToString(sha1) + ").");
         }
+        var context = reference.getContext();
+        List<Author> authors = authors(reference.getAuthor());
+        List<Code> labels = reference.getSecurityLabel().stream()
+                .map(PublishedReferences::code)
+                .filter(Objects::nonNull)
+                .toList();
         DocumentEntry entry = new DocumentEntry(
                 DocumentReferences.uniqueId(reference.getMasterIdentifier()),
                 patient(reference.getSubject()),
@@ -68,19 +79,32 @@ public final class PublishedReferences {
                         : null,
                 reference.hasDescription() ? reference.getDescription() : attachment.getTitle(),
                 time(attachment.getCreationElement()),
-                reference.getContext().hasPeriod()
-                        ? time(reference.getContext().getPeriod().getStartElement())
-                        : null,
-                reference.getContext().hasPeriod()
-                        ? time(reference.getContext().getPeriod().getEndElement())
-                        : null,
-                reference.hasSecurityLabel()
-                        ? reference
-                                .getSecurityLabelFirstRep()
+                context.hasPeriod() ? time(context.getPeriod().getStartElement()) : null,
+                context.hasPeriod() ? time(context.getPeriod().getEndElement()) : null,
+                confidentiality(labels),
+                null,
+                reference.hasCategory()
+                        ? DocumentReferences.oid(reference
+                                .getCategoryFirstRep()
                                 .getCodingFirstRep()
-                                .getCode()
+                                .getSystem())
                         : null,
-                author(reference.getAuthor()));
+                reference.getContentFirstRep().hasFormat()
+                        ? code(reference.getContentFirstRep().getFormat())
+                        : null,
+                code(context.getPracticeSetting()),
+                code(context.getFacilityType()),
+                context.getEvent().stream().map(PublishedReferences::code).toList(),
+                authors,
+                attachment.getLanguage(),
+                reference.hasAuthenticator() ? person(reference.getAuthenticator()) : null,
+                context.getRelated().stream()
+                        .filter(Reference::hasIdentifier)
+                        .map(related -> related.getIdentifier().getValue())
+                        .toList(),
+                null,
+                null,
+                labels);
         return new DocumentMetadata(entry, attachment.getContentType(), null, replaces(reference), null, null);
     }
 
@@ -121,6 +145,12 @@ public final class PublishedReferences {
         return new Identifier(token.substring(0, bar), token.substring(bar + 1));
     }
 
+    private static Code code(Coding coding) {
+        return coding == null || coding.isEmpty()
+                ? null
+                : new Code(coding.getCode(), DocumentReferences.oid(coding.getSystem()), coding.getDisplay());
+    }
+
     private static Code code(CodeableConcept concept) {
         if (concept == null || !concept.hasCoding()) {
             return null;
@@ -129,23 +159,78 @@ public final class PublishedReferences {
         return new Code(coding.getCode(), DocumentReferences.oid(coding.getSystem()), coding.getDisplay());
     }
 
-    private static Author author(List<Reference> authors) {
-        String id = null;
-        String system = null;
-        String name = null;
-        String institution = null;
-        for (Reference author : authors) {
-            if ("Organization".equals(author.getType())) {
-                institution = institution == null ? author.getDisplay() : institution;
-            } else if (id == null && name == null) {
-                if (author.hasIdentifier()) {
-                    id = author.getIdentifier().getValue();
-                    system = DocumentReferences.oid(author.getIdentifier().getSystem());
+    /**
+     * Each author as XDS has them: a person (a Practitioner, or a PractitionerRole with its role
+     * and specialty, by identifier, display or contained resource) with the institution of the
+     * Organization that follows them; an Organization alone is an institution author.
+     */
+    private static List<Author> authors(List<Reference> references) {
+        List<Author> authors = new ArrayList<>();
+        for (Reference reference : references) {
+            boolean organization =
+                    "Organization".equals(reference.getType()) || reference.getResource() instanceof Organization;
+            if (!organization) {
+                Author person = person(reference);
+                if (person != null) {
+                    authors.add(person);
                 }
-                name = author.getDisplay();
+                continue;
+            }
+            String institution = reference.getResource() instanceof Organization org && org.hasName()
+                    ? org.getName()
+                    : reference.getDisplay();
+            int last = authors.size() - 1;
+            if (last >= 0 && authors.get(last).institution() == null) {
+                Author a = authors.get(last);
+                authors.set(last, new Author(a.id(), a.system(), a.name(), institution, a.role(), a.specialty()));
+            } else if (institution != null) {
+                authors.add(new Author(null, null, null, institution));
             }
         }
-        return id == null && name == null && institution == null ? null : new Author(id, system, name, institution);
+        return authors;
+    }
+
+    private static Author person(Reference reference) {
+        String id = null;
+        String system = null;
+        String name = reference.getDisplay();
+        String institution = null;
+        Code role = null;
+        Code specialty = null;
+        var identifier = reference.getIdentifier();
+        if (reference.getResource() instanceof PractitionerRole practitionerRole) {
+            Reference practitioner = practitionerRole.getPractitioner();
+            identifier = practitioner.hasIdentifier() ? practitioner.getIdentifier() : identifier;
+            name = practitioner.hasDisplay() ? practitioner.getDisplay() : name;
+            if (practitioner.getResource() instanceof Practitioner contained) {
+                identifier = contained.hasIdentifier() ? contained.getIdentifierFirstRep() : identifier;
+                name = contained.hasName() ? contained.getNameFirstRep().getNameAsSingleString() : name;
+            }
+            institution = practitionerRole.getOrganization().getDisplay();
+            role = practitionerRole.hasCode() ? code(practitionerRole.getCodeFirstRep()) : null;
+            specialty = practitionerRole.hasSpecialty() ? code(practitionerRole.getSpecialtyFirstRep()) : null;
+        } else if (reference.getResource() instanceof Practitioner contained) {
+            identifier = contained.hasIdentifier() ? contained.getIdentifierFirstRep() : identifier;
+            name = contained.hasName() ? contained.getNameFirstRep().getNameAsSingleString() : name;
+        }
+        if (identifier != null && identifier.hasValue()) {
+            id = identifier.getValue();
+            system = DocumentReferences.oid(identifier.getSystem());
+        }
+        if (id == null && name == null && institution == null) {
+            return null;
+        }
+        return new Author(id, system, name, institution, role, specialty);
+    }
+
+    /** The HL7 confidentiality level among the labels (the DMP's visibility labels are others). */
+    private static String confidentiality(List<Code> labels) {
+        for (Code label : labels) {
+            if (DocumentReferences.isConfidentialityLevel(label)) {
+                return label.code();
+            }
+        }
+        return labels.isEmpty() ? null : labels.getFirst().code();
     }
 
     private static UUID replaces(DocumentReference reference) {

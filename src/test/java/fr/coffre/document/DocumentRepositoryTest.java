@@ -14,6 +14,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
@@ -111,6 +112,70 @@ class DocumentRepositoryTest {
         assertEquals(0, left);
         assertEquals(DocumentStatus.STORED, status(other), "another patient's document is untouched");
         assertTrue(in(c -> documents.markDeleted(c, other)));
+    }
+
+    @Test
+    void everyXdsFieldOfAnEntrySurvivesARoundTrip() {
+        Document plain = document(patient());
+        Author surgeon = new Author(
+                "810001234567",
+                "1.2.250.1.71.4.2.1",
+                "Jeanne Martin",
+                "CHU de Lyon",
+                new Code("10", "1.2.250.1.213.1.1.4.5", "Médecin"),
+                new Code("SM54", "1.2.250.1.71.4.2.5", "Chirurgie générale"));
+        Author nurse = new Author("820001234567", "1.2.250.1.71.4.2.1", "Paul Durand", "CHU de Lyon");
+        DocumentEntry entry = new DocumentEntry(
+                plain.entry().uniqueId(),
+                plain.entry().patient(),
+                plain.entry().typeCode(),
+                "10",
+                "Compte rendu opératoire",
+                OffsetDateTime.parse("2026-11-02T10:00:00Z"),
+                OffsetDateTime.parse("2026-11-01T08:00:00Z"),
+                OffsetDateTime.parse("2026-11-01T12:00:00Z"),
+                "N",
+                null,
+                "1.2.250.1.213.1.1.4.1",
+                new Code("urn:ihe:iti:xds-sd:pdf:2008", "1.3.6.1.4.1.19376.1.2.3", null),
+                new Code("394609007", "2.16.840.1.113883.6.96", "Chirurgie générale"),
+                new Code("22232009", "2.16.840.1.113883.6.96", "Hôpital"),
+                List.of(new Code("GFFA003", "1.2.250.1.213.2.5", null), new Code("Z01", "1.2.3", "autre")),
+                List.of(surgeon, nurse),
+                "fr-FR",
+                new Author("830001234567", "1.2.250.1.71.4.2.1", "Marc Petit", null),
+                List.of("1.2.250.1.999.1^sejour-42", "commande-7"),
+                "1.2.250.1.999.2^set-1",
+                3,
+                List.of(
+                        new Code("N", "2.16.840.1.113883.5.25", null),
+                        new Code("MASQUE_PS", "1.2.250.1.213.1.1.4.13", null)));
+        Document full = new Document(
+                plain.id(),
+                plain.producerId(),
+                entry,
+                plain.mediaType(),
+                plain.sha256(),
+                plain.size(),
+                plain.objectKey(),
+                plain.submissionId(),
+                null,
+                DocumentStatus.STORED,
+                null,
+                plain.receivedAt());
+        pool.withTransaction(c -> documents.insert(c, full)).await().atMost(DEADLINE);
+
+        DocumentEntry read = documents
+                .findById(full.id())
+                .await()
+                .atMost(DEADLINE)
+                .orElseThrow()
+                .entry();
+
+        assertEquals(entry, read);
+        assertEquals(surgeon, read.author(), "the first author is the author");
+        assertTrue(VisibilityLabel.MASQUE_PS.on(read));
+        assertTrue(in(c -> documents.markDeleted(c, full.id())));
     }
 
     private static Identifier patient() {
