@@ -37,6 +37,8 @@ public class PatientDocumentRepository {
      * @param receivedTo    received before
      * @param serviceFrom   a service period that ends at or after
      * @param serviceTo     a service period that starts before
+     * @param codes         XDS codes the document must hold, each of them
+     * @param authorName    a word that begins a word of one of its authors' names (any case)
      */
     public record Filter(
             String typeCode,
@@ -49,12 +51,80 @@ public class PatientDocumentRepository {
             OffsetDateTime serviceFrom,
             OffsetDateTime serviceTo,
             String producer,
-            String q) {
+            String q,
+            List<CodeMatch> codes,
+            String authorName) {
+
+        public Filter {
+            codes = codes == null ? List.of() : List.copyOf(codes);
+        }
 
         /** The filters of the patient's and professionals' lists. */
         public static Filter of(
                 String typeCode, String classCode, OffsetDateTime from, OffsetDateTime to, String producer, String q) {
-            return new Filter(typeCode, null, classCode, from, to, null, null, null, null, producer, q);
+            return new Filter(typeCode, null, classCode, from, to, null, null, null, null, producer, q, null, null);
+        }
+
+        /** This filter, on one producer's documents. */
+        public Filter sentBy(String producerId) {
+            return new Filter(
+                    typeCode,
+                    typeSystems,
+                    classCode,
+                    from,
+                    to,
+                    receivedFrom,
+                    receivedTo,
+                    serviceFrom,
+                    serviceTo,
+                    producerId,
+                    q,
+                    codes,
+                    authorName);
+        }
+
+        /** This filter, also on these XDS codes and author. */
+        public Filter with(List<CodeMatch> more, String author) {
+            List<CodeMatch> all = new ArrayList<>(codes);
+            all.addAll(more);
+            return new Filter(
+                    typeCode,
+                    typeSystems,
+                    classCode,
+                    from,
+                    to,
+                    receivedFrom,
+                    receivedTo,
+                    serviceFrom,
+                    serviceTo,
+                    producer,
+                    q,
+                    all,
+                    author == null || author.isBlank() ? authorName : author);
+        }
+    }
+
+    /**
+     * An XDS code a document holds in one of its coded fields.
+     *
+     * @param systems its system as any of these spellings, or null for any system
+     */
+    public record CodeMatch(XdsCodeField field, String code, List<String> systems) {}
+
+    /** The document's coded XDS fields that lists and searches filter on, and the column each is kept in. */
+    public enum XdsCodeField {
+        FORMAT("d.format_code"),
+        PRACTICE_SETTING("d.practice_setting_code"),
+        FACILITY_TYPE("d.facility_type_code"),
+        EVENT("d.event_codes"),
+        // Documents filed before every code was kept have their HL7 level only.
+        CONFIDENTIALITY("coalesce(d.confidentiality_codes, jsonb_build_array(jsonb_build_object('code',"
+                + " d.confidentiality)))");
+
+        private final String column;
+
+        XdsCodeField(String column) {
+            this.column = column;
         }
     }
 
@@ -107,6 +177,34 @@ public class PatientDocumentRepository {
         if (filter.typeSystems() != null) {
             params.add(filter.typeSystems().toArray(String[]::new));
             sql.append(" AND d.type_code_system = ANY($").append(params.size()).append(")");
+        }
+        for (CodeMatch match : filter.codes()) {
+            params.add(match.code());
+            sql.append(" AND EXISTS (SELECT 1 FROM jsonb_array_elements(CASE jsonb_typeof(")
+                    .append(match.field().column)
+                    .append(") WHEN 'array' THEN ")
+                    .append(match.field().column)
+                    .append(" WHEN 'object' THEN jsonb_build_array(")
+                    .append(match.field().column)
+                    .append(") ELSE '[]'::jsonb END) c WHERE c->>'code' = $")
+                    .append(params.size());
+            if (match.systems() != null) {
+                params.add(match.systems().toArray(String[]::new));
+                sql.append(" AND c->>'system' = ANY($").append(params.size()).append(")");
+            }
+            sql.append(")");
+        }
+        if (filter.authorName() != null) {
+            params.add("% "
+                    + filter.authorName()
+                            .replace("\\", "\\\\")
+                            .replace("%", "\\%")
+                            .replace("_", "\\_") + "%");
+            sql.append(
+                            " AND EXISTS (SELECT 1 FROM jsonb_array_elements(coalesce(d.authors, "
+                                    + "jsonb_build_array(coalesce(d.author, '{}'::jsonb)))) a WHERE ' ' || (a->>'name') ILIKE $")
+                    .append(params.size())
+                    .append(")");
         }
         condition(sql, params, "d.received_at >= $", filter.receivedFrom());
         condition(sql, params, "d.received_at < $", filter.receivedTo());

@@ -1,6 +1,8 @@
 package fr.coffre.mhd;
 
+import fr.coffre.access.PatientDocumentRepository.CodeMatch;
 import fr.coffre.access.PatientDocumentRepository.Filter;
+import fr.coffre.access.PatientDocumentRepository.XdsCodeField;
 import fr.coffre.document.Identifier;
 import fr.coffre.document.Ins;
 import fr.coffre.problem.ProblemException;
@@ -13,6 +15,8 @@ import java.time.YearMonth;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -43,7 +47,25 @@ public record DocumentSearch(
             new String[] {"type", "token", "the type code (LOINC), system|code or code"},
             new String[] {"category", "token", "the class code; matched on its code"},
             new String[] {"date", "date", "when Coffre received the document; eq, ge, gt, le, lt"},
-            new String[] {"period", "date", "the service period, overlapping the value; eq, ge, gt, le, lt"});
+            new String[] {"period", "date", "the service period, overlapping the value; eq, ge, gt, le, lt"},
+            new String[] {"setting", "token", "the practice setting code, system|code or code"},
+            new String[] {"facility", "token", "the healthcare facility type code, system|code or code"},
+            new String[] {"event", "token", "an event code (the act documented), system|code or code"},
+            new String[] {"format", "token", "the format code, system|code or code"},
+            new String[] {"security-label", "token", "a confidentiality code (HL7 level or DMP label)"},
+            new String[] {"author.given", "string", "a word of an author's name begins with it (any case)"},
+            new String[] {"author.family", "string", "a word of an author's name begins with it (any case)"});
+
+    /** The token parameters on coded XDS fields, and the field each filters on. */
+    private static final Map<String, XdsCodeField> CODED = new LinkedHashMap<>();
+
+    static {
+        CODED.put("setting", XdsCodeField.PRACTICE_SETTING);
+        CODED.put("facility", XdsCodeField.FACILITY_TYPE);
+        CODED.put("event", XdsCodeField.EVENT);
+        CODED.put("format", XdsCodeField.FORMAT);
+        CODED.put("security-label", XdsCodeField.CONFIDENTIALITY);
+    }
 
     static final int DEFAULT_COUNT = 20;
     static final int MAX_COUNT = 100;
@@ -51,7 +73,15 @@ public record DocumentSearch(
     static final ZoneId LOCAL = ZoneId.of("Europe/Paris");
     private static final Pattern DATE = Pattern.compile("(eq|ne|gt|lt|ge|le|sa|eb|ap)?(\\d{4}.*)");
     private static final Map<String, List<String>> SYSTEM_SPELLINGS = Map.of(
-            "http://loinc.org", List.of("http://loinc.org", "2.16.840.1.113883.6.1", "urn:oid:2.16.840.1.113883.6.1"));
+            "http://loinc.org",
+            List.of("http://loinc.org", "2.16.840.1.113883.6.1", "urn:oid:2.16.840.1.113883.6.1"),
+            "http://snomed.info/sct",
+            List.of("http://snomed.info/sct", "2.16.840.1.113883.6.96", "urn:oid:2.16.840.1.113883.6.96"),
+            "http://terminology.hl7.org/CodeSystem/v3-Confidentiality",
+            List.of(
+                    "http://terminology.hl7.org/CodeSystem/v3-Confidentiality",
+                    "2.16.840.1.113883.5.25",
+                    "urn:oid:2.16.840.1.113883.5.25"));
 
     /** @param params each parameter's values, as the request gave them */
     public static DocumentSearch of(Map<String, List<String>> params) {
@@ -86,7 +116,7 @@ public record DocumentSearch(
             String[] token = token(type);
             typeCode = token[1];
             if (token[0] != null) {
-                typeSystems = SYSTEM_SPELLINGS.getOrDefault(token[0], spellings(token[0]));
+                typeSystems = systems(token[0]);
             }
             applied.add(pair("type", type));
         }
@@ -95,6 +125,28 @@ public record DocumentSearch(
         if (category != null) {
             classCode = token(category)[1];
             applied.add(pair("category", category));
+        }
+
+        List<CodeMatch> codes = new ArrayList<>();
+        for (var coded : CODED.entrySet()) {
+            String value = single(params, coded.getKey());
+            if (value != null) {
+                String[] token = token(value);
+                codes.add(new CodeMatch(coded.getValue(), token[1], token[0] == null ? null : systems(token[0])));
+                applied.add(pair(coded.getKey(), value));
+            }
+        }
+        String author = null;
+        for (String name : List.of("author.given", "author.family")) {
+            String value = single(params, name);
+            if (value != null) {
+                if (author != null) {
+                    throw invalid("author.given and author.family both match a word of an author's name here: give"
+                            + " one of them.");
+                }
+                author = value.trim();
+                applied.add(pair(name, value));
+            }
         }
 
         OffsetDateTime[] received = {null, null};
@@ -132,33 +184,21 @@ public record DocumentSearch(
                 service[0],
                 service[1],
                 null,
-                null);
+                null,
+                codes,
+                author);
         return new DocumentSearch(
                 ins.value(), systems, current, filter, count, single(params, "_cursor"), applied.toString());
     }
 
     /** The same search restricted to one producer's documents. */
     public DocumentSearch sentBy(String producerId) {
-        Filter f = filter;
-        return new DocumentSearch(
-                ins,
-                systems,
-                current,
-                new Filter(
-                        f.typeCode(),
-                        f.typeSystems(),
-                        f.classCode(),
-                        f.from(),
-                        f.to(),
-                        f.receivedFrom(),
-                        f.receivedTo(),
-                        f.serviceFrom(),
-                        f.serviceTo(),
-                        producerId,
-                        f.q()),
-                count,
-                cursor,
-                applied);
+        return new DocumentSearch(ins, systems, current, filter.sentBy(producerId), count, cursor, applied);
+    }
+
+    /** Every spelling a code system may be kept under: a FHIR URL, an OID, its URN. */
+    static List<String> systems(String system) {
+        return SYSTEM_SPELLINGS.getOrDefault(system, spellings(system));
     }
 
     /** {system, code}: {@code system|code}, {@code |code} (no system) or {@code code} (any system). */

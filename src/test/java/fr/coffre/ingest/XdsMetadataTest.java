@@ -3,6 +3,7 @@ package fr.coffre.ingest;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ca.uhn.fhir.context.FhirContext;
@@ -14,8 +15,11 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.PractitionerRole;
 import org.hl7.fhir.r4.model.Reference;
@@ -257,5 +261,88 @@ class XdsMetadataTest {
                 .body("version", is(1))
                 .body("legalAuthenticator.id", is("801234534765"))
                 .body("eventCodes.code", contains("18719-5"));
+    }
+
+    @Test
+    void eachXdsCodeFiltersTheFhirSearchAndTheListsOfThePatientAndOfProfessionals() {
+        String tag = Long.toString(System.nanoTime());
+        JsonObject coded = Uploads.metadata("xds-" + UUID.randomUUID())
+                .put("formatCode", code("F" + tag, "1.2.250.1.999.1", null))
+                .put("practiceSettingCode", code("S" + tag, "2.16.840.1.113883.6.96", null))
+                .put("healthcareFacilityTypeCode", code("H" + tag, "2.16.840.1.113883.6.96", null))
+                .put("eventCodes", new JsonArray().add(code("X", "1.2.3", null)).add(code("E" + tag, "1.2.3", null)))
+                .put("confidentialityCodes", new JsonArray().add(code("L" + tag, "1.2.250.1.999.3", null)))
+                .put(
+                        "authors",
+                        new JsonArray()
+                                .add(new JsonObject().put("name", "Anne Dupont"))
+                                .add(new JsonObject().put("name", "Yves Zorglub" + tag)));
+        String match = uploaded(coded);
+        String other = uploaded(Uploads.metadata("xds-" + UUID.randomUUID()));
+        assertEquals("INDEXED", Database.awaitConcluded(match));
+        assertEquals("INDEXED", Database.awaitConcluded(other));
+        String patient = KeycloakTokens.user("patient.dominique");
+        String doctor = KeycloakTokens.user("dr.bernard");
+        String ins = "urn:oid:" + Uploads.NIR_TEST + "|" + Uploads.TEST_PATIENT;
+
+        Map<String, String> fhir = new LinkedHashMap<>();
+        fhir.put("format", "urn:oid:1.2.250.1.999.1|F" + tag);
+        fhir.put("setting", "http://snomed.info/sct|S" + tag);
+        fhir.put("facility", "H" + tag);
+        fhir.put("event", "E" + tag);
+        fhir.put("security-label", "L" + tag);
+        fhir.put("author.family", "zorglub" + tag);
+        for (var parameter : fhir.entrySet()) {
+            Bundle found = R4.newJsonParser()
+                    .parseResource(
+                            Bundle.class,
+                            given().auth()
+                                    .oauth2(patient)
+                                    .formParam("patient.identifier", ins)
+                                    .formParam(parameter.getKey(), parameter.getValue())
+                                    .post("/fhir/DocumentReference/_search")
+                                    .then()
+                                    .statusCode(200)
+                                    .extract()
+                                    .asString());
+            assertEquals(
+                    List.of(match),
+                    found.getEntry().stream()
+                            .map(e -> e.getResource().getIdElement().getIdPart())
+                            .toList(),
+                    parameter.getKey());
+        }
+        given().auth()
+                .oauth2(patient)
+                .formParam("patient.identifier", ins)
+                .formParam("setting", "http://loinc.org|S" + tag)
+                .post("/fhir/DocumentReference/_search")
+                .then()
+                .statusCode(200)
+                .body("entry", nullValue());
+
+        Map<String, String> list = new LinkedHashMap<>();
+        list.put("formatCode", "1.2.250.1.999.1|F" + tag);
+        list.put("practiceSettingCode", "S" + tag);
+        list.put("healthcareFacilityTypeCode", "2.16.840.1.113883.6.96|H" + tag);
+        list.put("eventCode", "E" + tag);
+        list.put("confidentialityCode", "L" + tag);
+        list.put("author", "Zorglub" + tag);
+        for (var filter : list.entrySet()) {
+            given().auth()
+                    .oauth2(patient)
+                    .queryParam(filter.getKey(), filter.getValue())
+                    .get("/api/v1/me/documents")
+                    .then()
+                    .statusCode(200)
+                    .body("items.id", contains(match));
+            given().auth()
+                    .oauth2(doctor)
+                    .queryParam(filter.getKey(), filter.getValue())
+                    .get("/api/v1/patients/" + Uploads.TEST_PATIENT + "/documents")
+                    .then()
+                    .statusCode(200)
+                    .body("items.id", contains(match));
+        }
     }
 }

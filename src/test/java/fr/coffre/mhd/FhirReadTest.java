@@ -84,7 +84,20 @@ class FhirReadTest {
                         .map(i -> i.getCode().toCode())
                         .toList());
         assertEquals(
-                List.of("patient.identifier", "status", "type", "category", "date", "period"),
+                List.of(
+                        "patient.identifier",
+                        "status",
+                        "type",
+                        "category",
+                        "date",
+                        "period",
+                        "setting",
+                        "facility",
+                        "event",
+                        "format",
+                        "security-label",
+                        "author.given",
+                        "author.family"),
                 references.getSearchParam().stream().map(p -> p.getName()).toList());
         var binary = resources.get(1);
         assertEquals(
