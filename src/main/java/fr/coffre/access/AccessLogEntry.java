@@ -41,6 +41,9 @@ public class AccessLogEntry extends PanacheEntityBase {
     public boolean emergency;
     public String reason;
 
+    @Column(name = "access_mode")
+    public String accessMode;
+
     @Column(name = "accessed_at")
     public OffsetDateTime accessedAt;
 }

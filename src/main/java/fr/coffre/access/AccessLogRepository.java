@@ -18,8 +18,24 @@ import java.util.UUID;
 @ApplicationScoped
 public class AccessLogRepository {
 
+    /**
+     * @param mode how a professional's read was allowed ({@link ProfessionalAccessPolicy.Mode}); null
+     *             for a producer
+     */
     public record Entry(
-            Identifier patient, UUID documentId, Reader reader, String action, boolean emergency, String reason) {}
+            Identifier patient,
+            UUID documentId,
+            Reader reader,
+            String action,
+            boolean emergency,
+            String reason,
+            String mode) {
+
+        public Entry(
+                Identifier patient, UUID documentId, Reader reader, String action, boolean emergency, String reason) {
+            this(patient, documentId, reader, action, emergency, reason, null);
+        }
+    }
 
     /** As the patient sees it. */
     public record View(
@@ -32,6 +48,7 @@ public class AccessLogRepository {
             String action,
             boolean emergency,
             String reason,
+            String mode,
             OffsetDateTime at) {}
 
     private final Pool pool;
@@ -62,12 +79,14 @@ public class AccessLogRepository {
                 e.reader().role(),
                 e.action(),
                 e.emergency(),
-                e.reason()
+                e.reason(),
+                e.mode()
             }));
         }
         return client.preparedQuery(
-                        "INSERT INTO access_log (patient_system, patient_id, document_id, accessor_kind, "
-                                + "accessor_id, organisation, role, action, emergency, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+                        "INSERT INTO access_log (patient_system, patient_id, document_id, accessor_kind, accessor_id, "
+                                + "organisation, role, action, emergency, reason, access_mode) "
+                                + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
                 .executeBatch(rows)
                 .replaceWithVoid();
     }
@@ -92,8 +111,28 @@ public class AccessLogRepository {
                                 e.action,
                                 e.emergency,
                                 e.reason,
+                                e.accessMode,
                                 e.accessedAt))
                         .toList());
+    }
+
+    /**
+     * How many other patients than this one a professional read since then, and whether they read
+     * this one since then too.
+     */
+    public record RecentPatients(long others, boolean includesThisOne) {}
+
+    public Uni<RecentPatients> recentPatients(
+            String rpps, OffsetDateTime since, String patientId, List<String> systems) {
+        return pool.preparedQuery(
+                        "SELECT count(DISTINCT (patient_system, patient_id)) FILTER (WHERE NOT "
+                                + "(patient_id = $3 AND patient_system = ANY($4))), bool_or(patient_id = $3 AND patient_system = ANY($4)) "
+                                + "FROM access_log WHERE accessor_kind = 'professional' AND accessor_id = $1 AND accessed_at >= $2")
+                .execute(Tuple.of(rpps, since, patientId, systems.toArray(String[]::new)))
+                .map(rows -> {
+                    var row = rows.iterator().next();
+                    return new RecentPatients(row.getLong(0), Boolean.TRUE.equals(row.getBoolean(1)));
+                });
     }
 
     /** Erasure: the patient's whole log, in the erasure's transaction. */

@@ -30,10 +30,20 @@ public class CallerIdentity {
 
     /** The calling professional, from the {@code rpps} and {@code organisation} claims. */
     public Reader professional() {
+        return practitioner().reader();
+    }
+
+    /**
+     * The calling professional with what the DMP's rules need: the {@code rpps}, {@code organisation},
+     * {@code profession} and {@code emergency_context} claims.
+     */
+    public Professional practitioner() {
         String rpps = token.getClaim("rpps");
         if (rpps == null || rpps.isBlank()) {
             throw new ProblemException(ProblemType.FORBIDDEN, "Your token names no health professional (rpps claim).");
         }
-        return new Reader("professional", rpps, token.getClaim("organisation"), "professional");
+        String emergency = token.getClaim("emergency_context");
+        return new Professional(
+                rpps, token.getClaim("organisation"), token.getClaim("profession"), "true".equals(emergency));
     }
 }

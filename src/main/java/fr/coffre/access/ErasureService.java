@@ -40,6 +40,8 @@ public class ErasureService {
     private final OutboxRepository outbox;
     private final AccessLogRepository accessLog;
     private final PatientPreferenceRepository preferences;
+    private final ProfessionalAuthorisationRepository authorisations;
+    private final CareTeamRepository careTeams;
     private final PendingObjectRepository pending;
     private final ProducerQuotaRepository quotas;
     private final DocumentObjectStore store;
@@ -53,6 +55,8 @@ public class ErasureService {
             OutboxRepository outbox,
             AccessLogRepository accessLog,
             PatientPreferenceRepository preferences,
+            ProfessionalAuthorisationRepository authorisations,
+            CareTeamRepository careTeams,
             PendingObjectRepository pending,
             ProducerQuotaRepository quotas,
             DocumentObjectStore store,
@@ -65,6 +69,8 @@ public class ErasureService {
         this.outbox = outbox;
         this.accessLog = accessLog;
         this.preferences = preferences;
+        this.authorisations = authorisations;
+        this.careTeams = careTeams;
         this.pending = pending;
         this.quotas = quotas;
         this.store = store;
@@ -88,6 +94,8 @@ public class ErasureService {
                 .call(found -> documents.erase(connection, found.ids()))
                 .call(() -> accessLog.erase(connection, patient))
                 .call(() -> preferences.erase(connection, patient))
+                .call(() -> authorisations.erase(connection, patient))
+                .call(() -> careTeams.erase(connection, patient))
                 .call(() -> quotas.erase(connection, Producer.patient(patient).id()))
                 .call(found ->
                         erasures.record(connection, patient, found.ids().size()).invoke(at::set))));

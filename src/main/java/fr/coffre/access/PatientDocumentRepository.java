@@ -39,6 +39,8 @@ public class PatientDocumentRepository {
      * @param serviceTo     a service period that starts before
      * @param codes         XDS codes the document must hold, each of them
      * @param authorName    a word that begins a word of one of its authors' names (any case)
+     * @param readableClasses the class codes the reader may read (documents without one excluded),
+     *                      or null for every document
      */
     public record Filter(
             String typeCode,
@@ -53,7 +55,8 @@ public class PatientDocumentRepository {
             String producer,
             String q,
             List<CodeMatch> codes,
-            String authorName) {
+            String authorName,
+            List<String> readableClasses) {
 
         public Filter {
             codes = codes == null ? List.of() : List.copyOf(codes);
@@ -62,7 +65,8 @@ public class PatientDocumentRepository {
         /** The filters of the patient's and professionals' lists. */
         public static Filter of(
                 String typeCode, String classCode, OffsetDateTime from, OffsetDateTime to, String producer, String q) {
-            return new Filter(typeCode, null, classCode, from, to, null, null, null, null, producer, q, null, null);
+            return new Filter(
+                    typeCode, null, classCode, from, to, null, null, null, null, producer, q, null, null, null);
         }
 
         /** This filter, on one producer's documents. */
@@ -80,7 +84,27 @@ public class PatientDocumentRepository {
                     producerId,
                     q,
                     codes,
-                    authorName);
+                    authorName,
+                    readableClasses);
+        }
+
+        /** This filter, on the classes a reader may read only (null: all of them). */
+        public Filter readable(List<String> classes) {
+            return new Filter(
+                    typeCode,
+                    typeSystems,
+                    classCode,
+                    from,
+                    to,
+                    receivedFrom,
+                    receivedTo,
+                    serviceFrom,
+                    serviceTo,
+                    producer,
+                    q,
+                    codes,
+                    authorName,
+                    classes);
         }
 
         /** This filter, also on these XDS codes and author. */
@@ -100,7 +124,8 @@ public class PatientDocumentRepository {
                     producer,
                     q,
                     all,
-                    author == null || author.isBlank() ? authorName : author);
+                    author == null || author.isBlank() ? authorName : author,
+                    readableClasses);
         }
     }
 
@@ -206,6 +231,10 @@ public class PatientDocumentRepository {
                     .append(params.size())
                     .append(")");
         }
+        if (filter.readableClasses() != null) {
+            params.add(filter.readableClasses().toArray(String[]::new));
+            sql.append(" AND d.class_code = ANY($").append(params.size()).append(")");
+        }
         condition(sql, params, "d.received_at >= $", filter.receivedFrom());
         condition(sql, params, "d.received_at < $", filter.receivedTo());
         condition(sql, params, "coalesce(d.service_stop_time, d.service_start_time) >= $", filter.serviceFrom());
@@ -248,9 +277,20 @@ public class PatientDocumentRepository {
 
     /** The document if it is this patient's and this audience may see it; nothing tells it apart from a missing one. */
     public Uni<Optional<VisibleDocument>> find(UUID id, String patientId, List<String> systems, Audience audience) {
+        return find(id, patientId, systems, audience, null);
+    }
+
+    /** @param readableClasses the class codes the reader may read, or null for every document */
+    public Uni<Optional<VisibleDocument>> find(
+            UUID id, String patientId, List<String> systems, Audience audience, List<String> readableClasses) {
+        String classes = readableClasses == null ? "" : " AND d.class_code = ANY($4)";
+        Tuple params = Tuple.of(id, patientId, systems.toArray(String[]::new));
+        if (readableClasses != null) {
+            params.addValue(readableClasses.toArray(String[]::new));
+        }
         return pool.preparedQuery("SELECT " + COLUMNS + " FROM document d WHERE d.id = $1 AND d.patient_id = $2 "
-                        + "AND d.patient_system = ANY($3) AND " + audience.predicate)
-                .execute(Tuple.of(id, patientId, systems.toArray(String[]::new)))
+                        + "AND d.patient_system = ANY($3) AND " + audience.predicate + classes)
+                .execute(params)
                 .map(rows -> rows.size() == 0
                         ? Optional.empty()
                         : Optional.of(map(rows.iterator().next(), false)));

@@ -186,7 +186,8 @@ public record DocumentSearch(
                 null,
                 null,
                 codes,
-                author);
+                author,
+                null);
         return new DocumentSearch(
                 ins.value(), systems, current, filter, count, single(params, "_cursor"), applied.toString());
     }

@@ -15,6 +15,8 @@ public enum ProblemType {
     REPLACEMENT_CONFLICT(409, "replacement-conflict", "The document to replace cannot be replaced"),
     RANGE_NOT_SATISFIABLE(416, "range-not-satisfiable", "The requested range lies outside the document"),
     EMERGENCY_ACCESS_REFUSED(403, "emergency-access-refused", "The patient refuses emergency access"),
+    PROFESSIONAL_NOT_AUTHORISED(
+            403, "professional-not-authorised", "The patient has not authorised you to read their record"),
     DOCUMENT_TOO_LARGE(413, "document-too-large", "The document is larger than allowed"),
     REQUEST_TOO_LARGE(413, "request-too-large", "The request is larger than allowed"),
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "This media type is not accepted"),
@@ -28,6 +30,7 @@ public enum ProblemType {
     UNEXPECTED_PART(422, "unexpected-part", "The request carries a part the manifest does not name"),
     HASH_MISMATCH(422, "hash-mismatch", "The content does not match the declared sha256"),
     QUOTA_EXCEEDED(429, "quota-exceeded", "This producer is sending faster than its quota"),
+    TOO_MANY_PATIENTS(429, "too-many-patients", "You read too many different patients' records in a short time"),
     INTERNAL_ERROR(500, "internal-error", "An unexpected error occurred"),
     OVERLOADED(503, "overloaded", "The service is at capacity"),
     DEPENDENCY_UNAVAILABLE(503, "dependency-unavailable", "A server the service depends on is unavailable");

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import fr.coffre.testing.Authorisations;
 import fr.coffre.testing.Database;
 import fr.coffre.testing.ForgedTokens;
 import fr.coffre.testing.KeycloakTokens;
@@ -94,6 +95,8 @@ class AccessSecurityTest {
 
     @BeforeEach
     void documents() {
+        // Dr Bernard may read Dominique's record: what is refused below is refused for another reason.
+        Authorisations.authorise("patient.dominique", Authorisations.DR_BERNARD);
         if (document != null) {
             return;
         }

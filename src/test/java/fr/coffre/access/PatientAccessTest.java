@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import fr.coffre.document.Identifier;
 import fr.coffre.ingest.Producer;
+import fr.coffre.testing.Authorisations;
 import fr.coffre.testing.Corpus;
 import fr.coffre.testing.Database;
 import fr.coffre.testing.KeycloakTokens;
@@ -65,6 +66,9 @@ class PatientAccessTest {
                 .post("/api/v1/me/reopen")
                 .then()
                 .statusCode(200);
+        // Both let Dr Bernard read their records (an erasure forgets it).
+        Authorisations.authorise("patient.dominique", Authorisations.DR_BERNARD);
+        Authorisations.authorise("patient.camille", Authorisations.DR_BERNARD);
     }
 
     /** A document for a patient, with a type code of its own so that lists can be narrowed to one test. */
@@ -357,9 +361,10 @@ class PatientAccessTest {
                 .get("/api/v1/patients/" + DOMINIQUE + "/documents/" + hidden + "/content")
                 .then()
                 .statusCode(404);
+        String emergencyDoctor = KeycloakTokens.user("dr.urgences");
         given().auth()
-                .oauth2(doctor)
-                .header("Coffre-Emergency-Reason", "patient inconscient aux urgences")
+                .oauth2(emergencyDoctor)
+                .header("Coffre-Emergency-Reason", "patient-hors-etat")
                 .get("/api/v1/patients/" + DOMINIQUE + "/documents/" + hidden + "/content")
                 .then()
                 .statusCode(200)
@@ -372,10 +377,9 @@ class PatientAccessTest {
                 .then()
                 .statusCode(200)
                 .body("findAll { it.documentId == '" + hidden + "' }.emergency", hasItem(true))
-                .body(
-                        "findAll { it.documentId == '" + hidden + "' }.reason",
-                        hasItem("patient inconscient aux urgences"))
-                .body("findAll { it.documentId == '" + hidden + "' }.accessorId", hasItem("10101234567"))
+                .body("findAll { it.documentId == '" + hidden + "' }.reason", hasItem("patient-hors-etat"))
+                .body("findAll { it.documentId == '" + hidden + "' }.mode", hasItem("emergency"))
+                .body("findAll { it.documentId == '" + hidden + "' }.accessorId", hasItem(Authorisations.DR_URGENCES))
                 .body("findAll { it.documentId == '" + shown + "' }.action", hasItem("metadata"));
 
         given().auth()
@@ -387,8 +391,8 @@ class PatientAccessTest {
                 .statusCode(200);
         try {
             given().auth()
-                    .oauth2(doctor)
-                    .header("Coffre-Emergency-Reason", "urgence")
+                    .oauth2(emergencyDoctor)
+                    .header("Coffre-Emergency-Reason", "urgence-vitale")
                     .get("/api/v1/patients/" + DOMINIQUE + "/documents/" + hidden)
                     .then()
                     .statusCode(403)

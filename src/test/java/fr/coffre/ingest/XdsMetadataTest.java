@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ca.uhn.fhir.context.FhirContext;
+import fr.coffre.testing.Authorisations;
 import fr.coffre.testing.Corpus;
 import fr.coffre.testing.Database;
 import fr.coffre.testing.KeycloakTokens;
@@ -24,6 +25,7 @@ import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.PractitionerRole;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The whole XDS DocumentEntry, kept whichever door a document came in by, and shown back. */
@@ -37,6 +39,12 @@ class XdsMetadataTest {
     @BeforeAll
     static void tokens() {
         hospital = KeycloakTokens.hospital();
+    }
+
+    // The service is reachable from the test instance on, not in @BeforeAll.
+    @BeforeEach
+    void doctorAuthorised() {
+        Authorisations.authorise("patient.dominique", Authorisations.DR_BERNARD);
     }
 
     static JsonObject code(String code, String system, String display) {

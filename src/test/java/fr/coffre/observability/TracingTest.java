@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import fr.coffre.testing.Authorisations;
 import fr.coffre.testing.KeycloakTokens;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
@@ -123,6 +124,7 @@ class TracingTest {
     void noHttpSpanHoldsTheInsThatAProfessionalNamesInThePath() {
         String traceId = randomHex(16);
         String ins = "279035121518989";
+        Authorisations.authorise("patient.dominique", Authorisations.DR_BERNARD);
         given().auth()
                 .oauth2(KeycloakTokens.user("dr.bernard"))
                 .header("traceparent", "00-" + traceId + "-" + randomHex(8) + "-01")

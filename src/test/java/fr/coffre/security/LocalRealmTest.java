@@ -44,7 +44,12 @@ class LocalRealmTest {
     void professionalAndOperatorTokens() {
         JsonPath professional = claims(KeycloakTokens.user("dr.bernard"));
         assertEquals("10101234567", professional.getString("rpps"));
+        assertEquals("690781810", professional.getString("organisation"));
+        assertEquals("10", professional.getString("profession"), "a doctor");
         assertRole(professional, "professional");
+        JsonPath emergency = claims(KeycloakTokens.user("dr.urgences"));
+        assertEquals("true", emergency.getString("emergency_context"));
+        assertEquals("60", claims(KeycloakTokens.user("inf.morel")).getString("profession"), "a nurse");
 
         assertRole(claims(KeycloakTokens.user("operator.ops")), "operator");
     }

@@ -1,14 +1,13 @@
 package fr.coffre.api.professional;
 
 import fr.coffre.access.AccessLogRepository;
-import fr.coffre.access.Audience;
 import fr.coffre.access.CallerIdentity;
 import fr.coffre.access.ContentResponses;
 import fr.coffre.access.DocumentPage;
 import fr.coffre.access.DocumentSummary;
 import fr.coffre.access.PatientDocumentRepository;
-import fr.coffre.access.PatientPreferenceRepository;
-import fr.coffre.access.Reader;
+import fr.coffre.access.Professional;
+import fr.coffre.access.ProfessionalAccessPolicy;
 import fr.coffre.access.VisibleDocument;
 import fr.coffre.api.DocumentListQuery;
 import fr.coffre.blocking.Await;
@@ -34,9 +33,12 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * A professional reading a patient's documents: what the patient has not hidden, or everything
- * in an emergency stated in the {@code Coffre-Emergency-Reason} header, unless the patient refuses
- * emergency access. Every document shown is recorded in the patient's access log first.
+ * A professional reading a patient's documents, under the DMP's rules ({@link ProfessionalAccessPolicy}):
+ * when the patient authorised them or their organisation is in the patient's care team, what the
+ * patient has not hidden; in an emergency, with a listed reason in the {@code Coffre-Emergency-Reason}
+ * header, everything, unless the patient refuses emergency access; in every case only the classes
+ * of documents their profession reads. Every document shown is recorded in the patient's access
+ * log first, with how the read was allowed.
  */
 @Path("/api/v1/patients/{ins}/documents")
 @Tag(name = "Professional")
@@ -47,7 +49,7 @@ public class PatientDocumentsResource {
 
     private final CallerIdentity caller;
     private final PatientDocumentRepository documents;
-    private final PatientPreferenceRepository preferences;
+    private final ProfessionalAccessPolicy policy;
     private final AccessLogRepository accessLog;
     private final ContentResponses content;
     private final Await await;
@@ -55,14 +57,14 @@ public class PatientDocumentsResource {
     public PatientDocumentsResource(
             CallerIdentity caller,
             PatientDocumentRepository documents,
-            PatientPreferenceRepository preferences,
+            ProfessionalAccessPolicy policy,
             AccessLogRepository accessLog,
             ContentResponses content,
             Await await) {
         this.await = await;
         this.caller = caller;
         this.documents = documents;
-        this.preferences = preferences;
+        this.policy = policy;
         this.accessLog = accessLog;
         this.content = content;
     }
@@ -71,20 +73,28 @@ public class PatientDocumentsResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(
             summary = "A patient's documents",
-            description = "The same list, filters and search as the patient's own, "
-                    + "without what the patient hides. Each document listed is recorded in the patient's access log.")
+            description = "The same list, filters and search as the patient's own, without what the patient hides"
+                    + " and within the classes the professional's profession reads. Each document listed is recorded"
+                    + " in the patient's access log.")
     public Uni<DocumentPage<DocumentSummary>> list(
             @PathParam("ins") String ins,
             @HeaderParam(EMERGENCY_HEADER) String emergency,
             @BeanParam DocumentListQuery query) {
-        Reader reader = caller.professional();
+        Professional professional = caller.practitioner();
         var filter = query.filter();
         int pageSize = query.pageSize();
-        return audience(ins, emergency)
-                .chain(audience -> documents.list(ins, Ins.OIDS, audience, filter, query.cursor, pageSize))
-                .call(page -> accessLog.record(page.items().stream()
-                        .map(d -> entry(d, reader, "metadata", emergency))
-                        .toList()))
+        return policy.decide(professional, ins, reason(emergency))
+                .chain(decision -> documents
+                        .list(
+                                ins,
+                                Ins.OIDS,
+                                decision.audience(),
+                                filter.readable(decision.readableClasses()),
+                                query.cursor,
+                                pageSize)
+                        .call(page -> accessLog.record(page.items().stream()
+                                .map(d -> entry(d, professional, "metadata", decision))
+                                .toList())))
                 .map(page -> new DocumentPage<>(
                         page.items().stream().map(DocumentSummary::of).toList(), page.next()));
     }
@@ -95,10 +105,7 @@ public class PatientDocumentsResource {
     @Operation(summary = "One of a patient's documents: metadata and status (recorded)")
     public Uni<DocumentSummary> get(
             @PathParam("ins") String ins, @PathParam("id") UUID id, @HeaderParam(EMERGENCY_HEADER) String emergency) {
-        Reader reader = caller.professional();
-        return visible(ins, id, emergency)
-                .call(d -> accessLog.record(List.of(entry(d, reader, "metadata", emergency))))
-                .map(DocumentSummary::of);
+        return visible(ins, id, emergency, "metadata").map(DocumentSummary::of);
     }
 
     @GET
@@ -110,45 +117,39 @@ public class PatientDocumentsResource {
             @PathParam("id") UUID id,
             @HeaderParam(EMERGENCY_HEADER) String emergency,
             @Context HttpHeaders headers) {
-        Reader reader = caller.professional();
-        VisibleDocument document = await.result(visible(ins, id, emergency)
-                .call(d -> accessLog.record(List.of(entry(d, reader, "content", emergency)))));
+        VisibleDocument document = await.result(visible(ins, id, emergency, "content"));
         return content.send(document.document(), headers);
     }
 
-    private Uni<VisibleDocument> visible(String ins, UUID id, String emergency) {
-        return audience(ins, emergency)
-                .chain(audience -> documents.find(id, ins, Ins.OIDS, audience))
-                .map(found -> found.orElseThrow(() -> new ProblemException(
-                        ProblemType.NOT_FOUND, "This patient has no document " + id + " you may see.")));
+    /** The document if this professional may read it, recorded as read. */
+    private Uni<VisibleDocument> visible(String ins, UUID id, String emergency, String action) {
+        Professional professional = caller.practitioner();
+        return policy.decide(professional, ins, reason(emergency))
+                .chain(decision -> documents
+                        .find(id, ins, Ins.OIDS, decision.audience(), decision.readableClasses())
+                        .map(found -> found.orElseThrow(() -> new ProblemException(
+                                ProblemType.NOT_FOUND, "This patient has no document " + id + " you may see.")))
+                        .call(d -> accessLog.record(List.of(entry(d, professional, action, decision)))));
     }
 
-    private Uni<Audience> audience(String ins, String emergency) {
-        if (emergency == null) {
-            return Uni.createFrom().item(Audience.PROFESSIONAL);
-        }
-        if (emergency.isBlank()) {
+    private static String reason(String emergency) {
+        if (emergency != null && emergency.isBlank()) {
             throw new ProblemException(
                     ProblemType.MALFORMED_REQUEST,
                     "An emergency access must state its reason in " + EMERGENCY_HEADER + ".");
         }
-        return preferences.refusesEmergencyAccess(ins, Ins.OIDS).map(refused -> {
-            if (refused) {
-                throw new ProblemException(
-                        ProblemType.EMERGENCY_ACCESS_REFUSED,
-                        "This patient refuses emergency access to their documents.");
-            }
-            return Audience.EMERGENCY;
-        });
+        return emergency == null ? null : emergency.trim();
     }
 
-    private static AccessLogRepository.Entry entry(VisibleDocument d, Reader reader, String action, String emergency) {
+    private static AccessLogRepository.Entry entry(
+            VisibleDocument d, Professional professional, String action, ProfessionalAccessPolicy.Decision decision) {
         return new AccessLogRepository.Entry(
                 d.document().patient(),
                 d.document().id(),
-                reader,
+                professional.reader(),
                 action,
-                emergency != null,
-                emergency == null ? null : emergency.trim());
+                decision.emergency(),
+                decision.reason(),
+                decision.mode().code);
     }
 }

@@ -1,0 +1,287 @@
+package fr.coffre.access;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import fr.coffre.testing.Authorisations;
+import fr.coffre.testing.Database;
+import fr.coffre.testing.KeycloakTokens;
+import fr.coffre.testing.Uploads;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The DMP's rules for professionals, as a matrix: who (a doctor, a nurse, an emergency doctor),
+ * how they relate to the patient (nothing, authorised, care team, blocked), whether they break
+ * the glass, and which classes of documents they then read. Camille is the patient.
+ */
+@QuarkusTest
+class ProfessionalAccessTest {
+
+    static final String CAMILLE = "180057512345627";
+    static final String CHU = "690781810"; // Dr Bernard's and nurse Morel's organisation, and the hospital's FINESS
+    static final String PATH = "/api/v1/patients/" + CAMILLE + "/documents";
+    static String type;
+    static String report; // class 10, a report
+    static String summary; // class 11, a summary
+    static String unclassified;
+    static String camille;
+    static String doctor;
+    static String nurse;
+    static String emergencyDoctor;
+
+    @BeforeAll
+    static void documents() {
+        camille = KeycloakTokens.user("patient.camille");
+        doctor = KeycloakTokens.user("dr.bernard");
+        nurse = KeycloakTokens.user("inf.morel");
+        emergencyDoctor = KeycloakTokens.user("dr.urgences");
+    }
+
+    @BeforeEach
+    void nothingDecided() {
+        given().auth().oauth2(camille).post("/api/v1/me/reopen").then().statusCode(200);
+        for (String rpps : List.of(Authorisations.DR_BERNARD, Authorisations.INF_MOREL, Authorisations.DR_URGENCES)) {
+            Authorisations.forget("patient.camille", rpps);
+        }
+        given().auth().oauth2(camille).delete("/api/v1/me/care-teams/" + CHU);
+        if (type == null || Database.count("SELECT count(*) FROM document WHERE type_code = ?", type) < 3) {
+            // Camille's record may have been erased since: her documents for these tests, again.
+            type = "T" + System.nanoTime();
+            String hospital = KeycloakTokens.hospital();
+            report = indexed(hospital, "10");
+            summary = indexed(hospital, "11");
+            unclassified = indexed(hospital, null);
+        }
+    }
+
+    static String indexed(String hospital, String classCode) {
+        JsonObject metadata = Uploads.metadata("pro-" + UUID.randomUUID())
+                .put("patient", new JsonObject().put("id", CAMILLE).put("system", Uploads.NIR_TEST))
+                .put("typeCode", new JsonObject().put("code", type).put("system", "1.2.250.1.999"));
+        if (classCode != null) {
+            metadata.put("classCode", classCode);
+        }
+        String id = Uploads.upload(
+                        hospital,
+                        metadata,
+                        ("document de classe " + classCode).getBytes(StandardCharsets.UTF_8),
+                        "text/plain")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        assertEquals("INDEXED", Database.awaitConcluded(id));
+        return id;
+    }
+
+    static Response list(String token, String emergency) {
+        var request = given().auth().oauth2(token).queryParam("typeCode", type);
+        if (emergency != null) {
+            request = request.header("Coffre-Emergency-Reason", emergency);
+        }
+        return request.get(PATH);
+    }
+
+    static void sees(String token, String emergency, String... documents) {
+        list(token, emergency).then().statusCode(200).body("items.id", containsInAnyOrder((Object[]) documents));
+    }
+
+    static void refused(String token, String emergency, int status, String problem) {
+        list(token, emergency)
+                .then()
+                .statusCode(status)
+                .body("type", equalTo("https://coffre.example/problems/" + problem));
+    }
+
+    @Test
+    void eachProfessionalSeesExactlyWhatTheirRelationToThePatientAndTheirProfessionAllow() {
+        // No relation: nobody reads, whatever their profession.
+        refused(doctor, null, 403, "professional-not-authorised");
+        refused(nurse, null, 403, "professional-not-authorised");
+
+        // Authorised by name: a doctor reads every class, a nurse the summaries only.
+        Authorisations.authorise("patient.camille", Authorisations.DR_BERNARD);
+        Authorisations.authorise("patient.camille", Authorisations.INF_MOREL);
+        sees(doctor, null, report, summary, unclassified);
+        sees(nurse, null, summary);
+        given().auth().oauth2(nurse).get(PATH + "/" + report).then().statusCode(404);
+        given().auth()
+                .oauth2(nurse)
+                .get(PATH + "/" + summary + "/content")
+                .then()
+                .statusCode(200);
+
+        // Revoked: refused at once.
+        Authorisations.forget("patient.camille", Authorisations.INF_MOREL);
+        refused(nurse, null, 403, "professional-not-authorised");
+
+        // Their organisation in the care team, declared by the patient: the same reads, without a name.
+        Authorisations.forget("patient.camille", Authorisations.DR_BERNARD);
+        given().auth()
+                .oauth2(camille)
+                .contentType("application/json")
+                .body("{}")
+                .put("/api/v1/me/care-teams/" + CHU)
+                .then()
+                .statusCode(200)
+                .body("endsAt", notNullValue());
+        sees(doctor, null, report, summary, unclassified);
+        sees(nurse, null, summary);
+        sees(emergencyDoctor, "urgence-vitale", report, summary, unclassified);
+        refused(emergencyDoctor, null, 403, "professional-not-authorised"); // another organisation
+
+        // A blocked professional reads nothing, not even as part of the care team.
+        Authorisations.decide("patient.camille", Authorisations.DR_BERNARD, "blocked");
+        refused(doctor, null, 403, "professional-not-authorised");
+        sees(nurse, null, summary);
+
+        given().auth()
+                .oauth2(camille)
+                .get("/api/v1/me/access-log")
+                .then()
+                .statusCode(200)
+                .body("findAll { it.documentId == '" + summary + "' }.mode", hasItem("authorised"))
+                .body("findAll { it.documentId == '" + summary + "' }.mode", hasItem("care-team"))
+                .body("findAll { it.documentId == '" + summary + "' }.mode", hasItem("emergency"));
+    }
+
+    @Test
+    void aProducerDeclaresThatItTreatsThePatientAndThePatientSeesAndEndsIt() {
+        given().auth()
+                .oauth2(KeycloakTokens.hospital())
+                .contentType("application/json")
+                .body(new JsonObject()
+                        .put("patient", new JsonObject().put("id", CAMILLE).put("system", Uploads.NIR_TEST))
+                        .encode())
+                .post("/api/v1/care-teams")
+                .then()
+                .statusCode(200)
+                .body("organisation", equalTo(CHU));
+        sees(nurse, null, summary);
+        given().auth()
+                .oauth2(camille)
+                .get("/api/v1/me/care-teams")
+                .then()
+                .statusCode(200)
+                .body("find { it.organisation == '" + CHU + "' }.declaredBy", equalTo("producer"));
+
+        given().auth()
+                .oauth2(camille)
+                .delete("/api/v1/me/care-teams/" + CHU)
+                .then()
+                .statusCode(204);
+        refused(nurse, null, 403, "professional-not-authorised");
+    }
+
+    @Test
+    void breakingTheGlassNeedsAnEmergencyContextAListedReasonAndNoBlock() {
+        sees(emergencyDoctor, "patient-hors-etat", report, summary, unclassified);
+        refused(emergencyDoctor, "il a l'air mal", 400, "malformed-request");
+        refused(doctor, "urgence-vitale", 403, "forbidden"); // no emergency context
+
+        Authorisations.decide("patient.camille", Authorisations.DR_URGENCES, "blocked");
+        refused(emergencyDoctor, "urgence-vitale", 403, "professional-not-authorised");
+        given().auth()
+                .oauth2(camille)
+                .get("/api/v1/me/professionals")
+                .then()
+                .statusCode(200)
+                .body("find { it.rpps == '" + Authorisations.DR_URGENCES + "' }.state", equalTo("blocked"));
+    }
+
+    @Test
+    void aProfessionalWhoReadManyPatientsInAShortTimeIsStoppedButGoesOnWithThoseAlreadyRead() {
+        Authorisations.authorise("patient.camille", Authorisations.INF_MOREL);
+        // The scene: the nurse has not read Camille's record within the hour...
+        Database.update(
+                "UPDATE access_log SET accessed_at = accessed_at - interval '2 hours' WHERE accessor_id = ?"
+                        + " AND patient_id = ?",
+                Authorisations.INF_MOREL,
+                CAMILLE);
+        List<String> others = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            others.add("rate-" + UUID.randomUUID());
+        }
+        // ...and read thirty other patients' within it.
+        for (String patient : others) {
+            Database.update(
+                    "INSERT INTO access_log (patient_system, patient_id, document_id, accessor_kind, accessor_id, role,"
+                            + " action) VALUES (?, ?, ?::uuid, 'professional', ?, 'professional', 'metadata')",
+                    Uploads.NIR_TEST,
+                    patient,
+                    UUID.randomUUID().toString(),
+                    Authorisations.INF_MOREL);
+        }
+        try {
+            Response refused = list(nurse, null);
+            refused.then()
+                    .statusCode(429)
+                    .body("type", equalTo("https://coffre.example/problems/too-many-patients"))
+                    .header("Retry-After", notNullValue());
+
+            Database.update(
+                    "INSERT INTO access_log (patient_system, patient_id, document_id, accessor_kind, accessor_id, role,"
+                            + " action) VALUES (?, ?, ?::uuid, 'professional', ?, 'professional', 'metadata')",
+                    Uploads.NIR_TEST,
+                    CAMILLE,
+                    summary,
+                    Authorisations.INF_MOREL);
+            sees(nurse, null, summary); // Camille was read within the hour: not a new patient
+        } finally {
+            Database.update(
+                    "DELETE FROM access_log WHERE accessor_id = ? AND patient_id = ANY(?)",
+                    Authorisations.INF_MOREL,
+                    others.toArray(String[]::new));
+        }
+    }
+
+    @Test
+    void anErasureForgetsThePatientsAuthorisationsAndCareTeams() {
+        Authorisations.authorise("patient.camille", Authorisations.DR_BERNARD);
+        given().auth()
+                .oauth2(camille)
+                .contentType("application/json")
+                .body("{}")
+                .put("/api/v1/me/care-teams/" + CHU)
+                .then()
+                .statusCode(200);
+
+        given().auth().oauth2(camille).delete("/api/v1/me").then().statusCode(200);
+        given().auth().oauth2(camille).post("/api/v1/me/reopen").then().statusCode(200);
+
+        assertEquals(
+                List.of(),
+                given().auth()
+                        .oauth2(camille)
+                        .get("/api/v1/me/professionals")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getList("$"));
+        assertEquals(
+                List.of(),
+                given().auth()
+                        .oauth2(camille)
+                        .get("/api/v1/me/care-teams")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getList("$"));
+        type = null; // her documents went with the rest
+    }
+}
