@@ -4,8 +4,8 @@ import static fr.coffre.testing.Uploads.metadata;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import fr.coffre.testing.Corpus;
 import fr.coffre.testing.Database;
+import fr.coffre.testing.GeneratedPdf;
 import fr.coffre.testing.KeycloakTokens;
 import fr.coffre.testing.ServiceProcess;
 import fr.coffre.testing.StoredObjects;
@@ -90,43 +90,6 @@ class LargeUploadIT {
                     .get(0);
             assertEquals(sha256, StoredObjects.sha256(key));
             assertTrue(service.isAlive(), "the service survived the upload");
-        }
-    }
-
-    /** A PDF header, then bytes made up on the fly: the test holds no more of it than the service does. */
-    static final class GeneratedPdf extends InputStream {
-        private final byte[] header = Corpus.bytes("pdf/CR-BIO_TSH_rendition.pdf");
-        private final long size;
-        private long position;
-        private long state = 0x9E3779B97F4A7C15L;
-
-        GeneratedPdf(long size) {
-            this.size = size;
-        }
-
-        @Override
-        public int read() {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] target, int offset, int length) {
-            if (position >= size) {
-                return -1;
-            }
-            int n = (int) Math.min(length, size - position);
-            for (int i = 0; i < n; i++, position++) {
-                if (position < header.length) {
-                    target[offset + i] = header[(int) position];
-                } else {
-                    state ^= state << 13;
-                    state ^= state >>> 7;
-                    state ^= state << 17;
-                    target[offset + i] = (byte) state;
-                }
-            }
-            return n;
         }
     }
 }
