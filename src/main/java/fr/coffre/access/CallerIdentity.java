@@ -38,12 +38,17 @@ public class CallerIdentity {
      * {@code profession} and {@code emergency_context} claims.
      */
     public Professional practitioner() {
-        String rpps = token.getClaim("rpps");
+        String rpps = text("rpps");
         if (rpps == null || rpps.isBlank()) {
             throw new ProblemException(ProblemType.FORBIDDEN, "Your token names no health professional (rpps claim).");
         }
-        String emergency = token.getClaim("emergency_context");
         return new Professional(
-                rpps, token.getClaim("organisation"), token.getClaim("profession"), "true".equals(emergency));
+                rpps, text("organisation"), text("profession"), "true".equals(text("emergency_context")));
+    }
+
+    /** A claim as text, whatever JSON type the identity provider gave it (a string, a boolean, a number). */
+    private String text(String claim) {
+        Object value = token.getClaim(claim);
+        return value == null ? null : value.toString();
     }
 }

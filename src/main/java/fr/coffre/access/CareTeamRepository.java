@@ -1,5 +1,6 @@
 package fr.coffre.access;
 
+import fr.coffre.document.ErasureRepository;
 import fr.coffre.document.Identifier;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -28,24 +29,45 @@ public class CareTeamRepository {
             String organisation, DeclaredBy declaredBy, OffsetDateTime declaredAt, OffsetDateTime endsAt) {}
 
     private final Pool pool;
+    private final ErasureRepository erasures;
 
-    public CareTeamRepository(Pool pool) {
+    public CareTeamRepository(Pool pool, ErasureRepository erasures) {
         this.pool = pool;
+        this.erasures = erasures;
     }
 
-    /** Adds the organisation to the patient's team until {@code endsAt}, or extends it. */
-    public Uni<Void> declare(Identifier patient, String organisation, DeclaredBy by, OffsetDateTime endsAt) {
-        return pool.preparedQuery(
-                        "INSERT INTO care_team (patient_system, patient_id, organisation_id, declared_by, "
-                                + "ends_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (patient_system, patient_id, organisation_id) "
-                                + "DO UPDATE SET declared_by = $4, declared_at = now(), ends_at = greatest(care_team.ends_at, $5)")
-                .execute(Tuple.of(patient.system(), patient.value(), organisation, by.name(), endsAt))
+    /** The patient adds the organisation to their team until {@code endsAt}, whoever declared it before. */
+    public Uni<Void> declareByPatient(Identifier patient, String organisation, OffsetDateTime endsAt) {
+        return pool.preparedQuery("INSERT INTO care_team (patient_system, patient_id, organisation_id, declared_by, "
+                        + "ends_at) VALUES ($1, $2, $3, 'patient', $4) ON CONFLICT (patient_system, patient_id, "
+                        + "organisation_id) DO UPDATE SET declared_by = 'patient', declared_at = now(), ends_at = $4")
+                .execute(Tuple.of(patient.system(), patient.value(), organisation, endsAt))
                 .replaceWithVoid();
     }
 
+    /**
+     * A producer declares that it treats the patient, until {@code endsAt}, unless the record is
+     * closed. What the patient decided about this organisation (a team they declared, or one they
+     * ended) is theirs: a producer neither shortens, extends nor revives it; false then.
+     */
+    public Uni<Boolean> declareByProducer(Identifier patient, String organisation, OffsetDateTime endsAt) {
+        return pool.withTransaction(connection -> erasures.admitDocument(connection, patient)
+                .chain(() -> connection
+                        .preparedQuery("INSERT INTO care_team (patient_system, patient_id, organisation_id, "
+                                + "declared_by, ends_at) VALUES ($1, $2, $3, 'producer', $4) ON CONFLICT "
+                                + "(patient_system, patient_id, organisation_id) DO UPDATE SET declared_at = now(), "
+                                + "ends_at = $4 WHERE care_team.declared_by = 'producer'")
+                        .execute(Tuple.of(patient.system(), patient.value(), organisation, endsAt)))
+                .map(rows -> rows.rowCount() > 0));
+    }
+
+    /**
+     * The patient ends the organisation's membership now. The row stays, as the patient's decision,
+     * so that a producer does not declare the team again.
+     */
     public Uni<Boolean> end(Identifier patient, String organisation) {
-        return pool.preparedQuery(
-                        "DELETE FROM care_team WHERE patient_system = $1 AND patient_id = $2 AND organisation_id = $3")
+        return pool.preparedQuery("UPDATE care_team SET declared_by = 'patient', ends_at = now() "
+                        + "WHERE patient_system = $1 AND patient_id = $2 AND organisation_id = $3 AND ends_at > now()")
                 .execute(Tuple.of(patient.system(), patient.value(), organisation))
                 .map(rows -> rows.rowCount() > 0);
     }

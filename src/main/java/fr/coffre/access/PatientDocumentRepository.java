@@ -144,7 +144,8 @@ public class PatientDocumentRepository {
         EVENT("d.event_codes"),
         // Documents filed before every code was kept have their HL7 level only.
         CONFIDENTIALITY("coalesce(d.confidentiality_codes, jsonb_build_array(jsonb_build_object('code',"
-                + " d.confidentiality)))");
+                + " d.confidentiality, 'system', CASE WHEN d.confidentiality IN ('U', 'L', 'M', 'N', 'R', 'V')"
+                + " THEN '2.16.840.1.113883.5.25' END)))");
 
         private final String column;
 

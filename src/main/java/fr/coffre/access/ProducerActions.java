@@ -10,6 +10,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -35,6 +36,16 @@ public class ProducerActions {
         return own(id, producer, true)
                 .call(d -> accessLog.record(
                         List.of(new AccessLogRepository.Entry(d.patient(), d.id(), producer, action, false, null))));
+    }
+
+    /** The producer's live document under this unique id, if any and not deleted; its read recorded. */
+    public Uni<Optional<Document>> readByUniqueId(Reader producer, String uniqueId) {
+        return documents.findLive(producer.id(), uniqueId).chain(found -> {
+            if (found.isEmpty() || found.get().status() == DocumentStatus.DELETED) {
+                return Uni.createFrom().item(Optional.<Document>empty());
+            }
+            return read(found.get().id(), producer, "metadata").map(Optional::of);
+        });
     }
 
     public Uni<Void> delete(UUID id, Reader producer) {

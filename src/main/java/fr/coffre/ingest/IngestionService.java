@@ -57,6 +57,9 @@ public class IngestionService {
     private static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("coffre.upload.outcome");
     private static final AttributeKey<String> PROBLEM = AttributeKey.stringKey("coffre.upload.problem");
 
+    /** The member of a set's refusal that names the refused document: its index in the set. */
+    public static final String DOCUMENT = "document";
+
     private final IngestConfig config;
     private final PartBuffers buffers;
     private final DocumentObjectStore store;
@@ -289,20 +292,29 @@ public class IngestionService {
 
     /**
      * Commits staged documents in one transaction, with their submission set of
-     * {@code submissionId}: all of them, or none (then their objects are deleted). Those that
+     * {@code submissionId} and its metadata: all of them, or none (then their objects are deleted). Those that
      * repeat an accepted document are recorded in the set as duplicates.
      */
-    public List<Outcome> commitAll(Producer producer, UUID submissionId, List<Staged> staged) {
+    public List<Outcome> commitAll(
+            Producer producer, UUID submissionId, SubmissionSetMetadata set, List<Staged> staged) {
         List<Commit> commits =
                 staged.stream().map(Staged::commit).filter(c -> c != null).toList();
         String traceparent = Traceparent.current();
         try {
             await.result(pool.withTransaction(connection -> submissions
-                    .recordSet(connection, submissionId, producer.id(), staged.size())
+                    .recordSet(connection, submissionId, producer.id(), staged.size(), set)
                     .chain(() -> {
                         Uni<Void> done = Uni.createFrom().voidItem();
-                        for (Commit commit : commits) {
-                            done = done.chain(() -> writes(connection, producer, commit, traceparent));
+                        for (int i = 0; i < staged.size(); i++) {
+                            Commit commit = staged.get(i).commit();
+                            if (commit == null) {
+                                continue;
+                            }
+                            int document = i;
+                            // A refusal names the document of the set it is about.
+                            done = done.chain(() -> writes(connection, producer, commit, traceparent)
+                                    .onFailure(ProblemException.class)
+                                    .transform(f -> ((ProblemException) f).with(DOCUMENT, document)));
                         }
                         for (Staged known : staged) {
                             if (known.known() != null) {
@@ -312,19 +324,22 @@ public class IngestionService {
                         }
                         return done;
                     })));
-        } catch (RuntimeException e) {
-            if (!commits.isEmpty()
-                    && !(e instanceof PgException)
-                    && !(e instanceof ProblemException)
-                    && !(e instanceof PendingObjectRepository.ObjectSweptException)
-                    && committedAnyway(commits.getFirst().document()).isPresent()) {
-                return outcomes(staged); // one transaction: the first committed, so did every one
-            }
+        } catch (PgException | ProblemException | PendingObjectRepository.ObjectSweptException e) {
+            // PostgreSQL answered: the transaction rolled back, nothing of the set was committed.
             discardAll(staged);
             throw commitFailure(
                     e,
                     "The set's unique ids are taken by a concurrent upload, or given twice in it;"
                             + " nothing was kept.");
+        } catch (RuntimeException e) {
+            // No answer (a timeout, a connection lost after COMMIT was sent): the set may be
+            // committed, so its bytes stay; if it is not, their pending records remain and the
+            // orphan sweeper removes them after the grace period.
+            if (!commits.isEmpty()
+                    && committedAnyway(commits.getFirst().document()).isPresent()) {
+                return outcomes(staged); // one transaction: the first committed, so did every one
+            }
+            throw commitFailure(e, null);
         }
         announce();
         return outcomes(staged);
@@ -411,7 +426,7 @@ public class IngestionService {
                                 ProblemType.UNIQUE_ID_CONFLICT,
                                 "Another upload of unique id " + uniqueId + " is in progress; retry it."));
             }
-            throw e;
+            throw commitFailure(e, null);
         } catch (ProblemException | PendingObjectRepository.ObjectSweptException e) {
             discard(document.objectKey());
             throw commitFailure(e, null);
@@ -431,6 +446,13 @@ public class IngestionService {
      */
     private RuntimeException commitFailure(RuntimeException e, String conflict) {
         if (e instanceof PgException pg) {
+            if ("40P01".equals(pg.getSqlState()) || "40001".equals(pg.getSqlState())) {
+                // Concurrent uploads replacing or naming the same documents in another order.
+                return ProblemException.retryLater(
+                        ProblemType.OVERLOADED,
+                        "A concurrent upload touched the same documents; nothing was kept. Retry it.",
+                        config.retryAfter());
+            }
             return "23505".equals(pg.getSqlState()) && conflict != null
                     ? new ProblemException(ProblemType.UNIQUE_ID_CONFLICT, conflict)
                     : e;

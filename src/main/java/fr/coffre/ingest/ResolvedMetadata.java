@@ -49,6 +49,8 @@ public record ResolvedMetadata(DocumentEntry entry, String sha256, UUID replaces
         limited("classCode", entry.classCode());
         limited("title", entry.title());
         limited("confidentiality", entry.confidentiality());
+        limited("typeCode", entry.typeCode());
+        limited("author", entry.author());
         limited("classCodeSystem", entry.classCodeSystem());
         limited("formatCode", entry.formatCode());
         limited("practiceSettingCode", entry.practiceSettingCode());

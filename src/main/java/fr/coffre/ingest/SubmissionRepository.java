@@ -1,9 +1,11 @@
 package fr.coffre.ingest;
 
+import fr.coffre.document.Code;
 import fr.coffre.document.Document;
 import fr.coffre.document.DocumentRepository;
 import fr.coffre.problem.Problem;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -56,11 +58,22 @@ public class SubmissionRepository {
                         insertEntry(client, slot, document.entry().uniqueId(), Outcome.created, document.id(), null));
     }
 
-    /** In the transaction of a set whose documents commit together: the set, complete. */
-    public Uni<Void> recordSet(SqlClient client, UUID id, String producerId, int count) {
-        return client.preparedQuery("INSERT INTO submission (id, producer_id, state, expected_count, completed_at) "
-                        + "VALUES ($1, $2, 'COMPLETE', $3, now())")
-                .execute(Tuple.of(id, producerId, count))
+    /** In the transaction of a set whose documents commit together: the set, complete, with its metadata. */
+    public Uni<Void> recordSet(
+            SqlClient client, UUID id, String producerId, int count, SubmissionSetMetadata metadata) {
+        return client.preparedQuery("INSERT INTO submission (id, producer_id, state, expected_count, completed_at, "
+                        + "unique_id, source_id, content_type_code, intended_recipients, title) "
+                        + "VALUES ($1, $2, 'COMPLETE', $3, now(), $4, $5, $6, $7, $8)")
+                .execute(Tuple.from(new Object[] {
+                    id,
+                    producerId,
+                    count,
+                    metadata.uniqueId(),
+                    metadata.sourceId(),
+                    metadata.contentTypeCode() == null ? null : JsonObject.mapFrom(metadata.contentTypeCode()),
+                    metadata.intendedRecipients() == null ? null : new JsonArray(metadata.intendedRecipients()),
+                    metadata.title()
+                }))
                 .replaceWithVoid();
     }
 
@@ -99,8 +112,7 @@ public class SubmissionRepository {
 
     /** The set with every entry and the current state of its documents, if this producer sent it. */
     public Uni<Optional<SubmissionView>> find(UUID id, String producerId) {
-        return pool.preparedQuery("SELECT id, state, expected_count, received_at, completed_at FROM submission "
-                        + "WHERE id = $1 AND producer_id = $2")
+        return pool.preparedQuery("SELECT " + SET_COLUMNS + " FROM submission WHERE id = $1 AND producer_id = $2")
                 .execute(Tuple.of(id, producerId))
                 .chain(rows -> {
                     if (rows.size() == 0) {
@@ -108,15 +120,66 @@ public class SubmissionRepository {
                     }
                     Row set = rows.iterator().next();
                     return entries(id)
-                            .map(entries -> Optional.of(new SubmissionView(
-                                    id,
-                                    State.valueOf(set.getString("state")),
-                                    set.getInteger("expected_count"),
-                                    set.getOffsetDateTime("received_at"),
-                                    set.getOffsetDateTime("completed_at"),
-                                    SubmissionView.Counts.of(entries),
-                                    entries)));
+                            .map(entries -> Optional.of(view(set, SubmissionView.Counts.of(entries), entries)));
                 });
+    }
+
+    /**
+     * A producer's sets, newest first, without their entries: {@code limit} of them received
+     * before the set {@code before} (the last of the previous page), or the newest.
+     */
+    public Uni<List<SubmissionView>> list(String producerId, UUID before, int limit) {
+        String after = before == null
+                ? ""
+                : " AND (s.received_at, s.id) < (SELECT received_at, id FROM submission WHERE id = $3 AND producer_id = $1)";
+        Tuple params = Tuple.of(producerId, limit);
+        if (before != null) {
+            params.addValue(before);
+        }
+        return pool.preparedQuery("SELECT s." + SET_COLUMNS.replace(", ", ", s.")
+                        + ", c.created, c.duplicate, c.rejected"
+                        + " FROM submission s CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE e.outcome = 'created')"
+                        + " AS created, count(*) FILTER (WHERE e.outcome = 'duplicate') AS duplicate, count(*) FILTER"
+                        + " (WHERE e.outcome = 'rejected') AS rejected FROM submission_entry e WHERE e.submission_id = s.id) c"
+                        + " WHERE s.producer_id = $1" + after + " ORDER BY s.received_at DESC, s.id DESC LIMIT $2")
+                .execute(params)
+                .map(rows -> {
+                    List<SubmissionView> sets = new ArrayList<>();
+                    for (Row row : rows) {
+                        sets.add(view(
+                                row,
+                                new SubmissionView.Counts(
+                                        row.getLong("created").intValue(),
+                                        row.getLong("duplicate").intValue(),
+                                        row.getLong("rejected").intValue()),
+                                null));
+                    }
+                    return sets;
+                });
+    }
+
+    private static final String SET_COLUMNS = "id, state, expected_count, received_at, completed_at, unique_id, "
+            + "source_id, content_type_code, intended_recipients, title";
+
+    private static SubmissionView view(Row set, SubmissionView.Counts counts, List<SubmissionView.Entry> entries) {
+        JsonObject contentType = (JsonObject) set.getValue("content_type_code");
+        JsonArray recipients = (JsonArray) set.getValue("intended_recipients");
+        return new SubmissionView(
+                set.getUUID("id"),
+                State.valueOf(set.getString("state")),
+                set.getInteger("expected_count"),
+                set.getOffsetDateTime("received_at"),
+                set.getOffsetDateTime("completed_at"),
+                new SubmissionSetMetadata(
+                        set.getString("unique_id"),
+                        set.getString("source_id"),
+                        contentType == null ? null : contentType.mapTo(Code.class),
+                        recipients == null
+                                ? null
+                                : recipients.stream().map(String::valueOf).toList(),
+                        set.getString("title")),
+                counts,
+                entries);
     }
 
     private Uni<List<SubmissionView.Entry>> entries(UUID id) {

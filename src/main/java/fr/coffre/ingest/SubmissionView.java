@@ -1,6 +1,7 @@
 package fr.coffre.ingest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import fr.coffre.ingest.SubmissionRepository.Outcome;
 import fr.coffre.ingest.SubmissionRepository.State;
 import java.time.OffsetDateTime;
@@ -19,6 +20,7 @@ public record SubmissionView(
         Integer expected,
         OffsetDateTime receivedAt,
         OffsetDateTime completedAt,
+        @JsonUnwrapped SubmissionSetMetadata set,
         Counts counts,
         List<Entry> documents) {
 
@@ -28,7 +30,7 @@ public record SubmissionView(
 
     public record Counts(int created, int duplicate, int rejected) {
 
-        static Counts of(List<Entry> entries) {
+        public static Counts of(List<Entry> entries) {
             int created = 0;
             int duplicate = 0;
             int rejected = 0;

@@ -65,7 +65,14 @@ public class BundlePublication {
             ProvidedBundle provided = ProvidedBundle.of(bundle, read.payloads(), config.maxSubmissionDocuments());
             UUID submissionId = UUID.randomUUID();
             List<IngestionService.Staged> staged = stage(producer, provided, submissionId);
-            List<IngestionService.Outcome> outcomes = ingestion.commitAll(producer, submissionId, staged);
+            List<IngestionService.Outcome> outcomes;
+            try {
+                outcomes = ingestion.commitAll(producer, submissionId, provided.set(), staged);
+            } catch (ProblemException e) {
+                throw e.problem().extensions().get(IngestionService.DOCUMENT) instanceof Integer document
+                        ? e.with("entry", provided.documents().get(document).entry())
+                        : e;
+            }
             outcomes.forEach(outcome ->
                     metrics.accepted(outcome.created(), outcome.document().size(), started));
             return provided.answer(submissionId, outcomes);

@@ -224,7 +224,8 @@ public final class DocumentReferences {
 
     /** Whether a label is an HL7 confidentiality level (N, R, V...), rather than another kind of label. */
     static boolean isConfidentialityLevel(Code label) {
-        return CONFIDENTIALITY_CODES.contains(label.code())
+        return label.code() != null
+                && CONFIDENTIALITY_CODES.contains(label.code())
                 && (label.system() == null || "2.16.840.1.113883.5.25".equals(label.system()));
     }
 

@@ -1,10 +1,12 @@
 package fr.coffre.mhd;
 
+import fr.coffre.document.Code;
 import fr.coffre.document.DocumentEntry;
 import fr.coffre.document.Identifier;
 import fr.coffre.ingest.DocumentMetadata;
 import fr.coffre.ingest.IngestionService;
 import fr.coffre.ingest.MediaTypePolicy;
+import fr.coffre.ingest.SubmissionSetMetadata;
 import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
 import java.util.ArrayList;
@@ -20,8 +22,12 @@ import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
+import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.DocumentReference;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.Identifier.IdentifierUse;
 import org.hl7.fhir.r4.model.ListResource;
+import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
@@ -33,10 +39,12 @@ import org.hl7.fhir.r4.model.Resource;
  *
  * @param size        the number of entries, each answered in order
  * @param setEntry    the index of the submission set's entry
+ * @param set         the submission set's own metadata
  * @param documents   the documents, in entry order
  * @param supersedes  each PATCH entry's index and the document it marks superseded
  */
-public record ProvidedBundle(int size, int setEntry, List<Published> documents, Map<Integer, UUID> supersedes) {
+public record ProvidedBundle(
+        int size, int setEntry, SubmissionSetMetadata set, List<Published> documents, Map<Integer, UUID> supersedes) {
 
     /**
      * A document of the bundle.
@@ -49,6 +57,12 @@ public record ProvidedBundle(int size, int setEntry, List<Published> documents, 
     public record Published(int entry, int binary, DocumentMetadata metadata, FhirPayloadReader.Payload payload) {}
 
     private static final String SUBMISSION_SET = "submissionset";
+    private static final String EXTENSIONS = "https://profiles.ihe.net/ITI/MHD/StructureDefinition/";
+    private static final String SOURCE_ID = EXTENSIONS + "ihe-sourceId";
+    private static final String DESIGNATION_TYPE = EXTENSIONS + "ihe-designationType";
+    private static final String INTENDED_RECIPIENT = EXTENSIONS + "ihe-intendedRecipient";
+    private static final int MAX_TEXT = 1024;
+    private static final int MAX_RECIPIENTS = 100;
     private static final String REPLACED_PREFIX = "DocumentReference/";
 
     /**
@@ -198,7 +212,8 @@ public record ProvidedBundle(int size, int setEntry, List<Published> documents, 
             throw invalid("Base64 data is taken from a Binary's data or a DocumentReference's"
                     + " content[0].attachment.data, and nowhere else.");
         }
-        return new ProvidedBundle(entries.size(), setEntry, List.copyOf(documents), Map.copyOf(supersedes));
+        return new ProvidedBundle(
+                entries.size(), setEntry, setMetadata(set), List.copyOf(documents), Map.copyOf(supersedes));
     }
 
     /**
@@ -230,6 +245,70 @@ public record ProvidedBundle(int size, int setEntry, List<Published> documents, 
 
     private static Bundle.BundleEntryResponseComponent response(String status, String location) {
         return new Bundle.BundleEntryResponseComponent().setStatus(status).setLocation(location);
+    }
+
+    /** The List's XDS SubmissionSet metadata, as MHD's extensions and identifiers carry them. */
+    private static SubmissionSetMetadata setMetadata(ListResource list) {
+        String uniqueId = null;
+        for (var identifier : list.getIdentifier()) {
+            if (identifier.getUse() == IdentifierUse.OFFICIAL) {
+                uniqueId = DocumentReferences.uniqueId(identifier);
+            }
+        }
+        String sourceId = null;
+        Code contentType = null;
+        List<String> recipients = new ArrayList<>();
+        for (Extension extension : list.getExtension()) {
+            switch (extension.getUrl()) {
+                case SOURCE_ID -> {
+                    if (extension.hasValue()
+                            && "Identifier".equals(extension.getValue().fhirType())) {
+                        sourceId = DocumentReferences.uniqueId(extension.castToIdentifier(extension.getValue()));
+                    }
+                }
+                case DESIGNATION_TYPE -> {
+                    if (extension.getValue() instanceof CodeableConcept concept && concept.hasCoding()) {
+                        var coding = concept.getCodingFirstRep();
+                        contentType = new Code(
+                                coding.getCode(), DocumentReferences.oid(coding.getSystem()), coding.getDisplay());
+                    }
+                }
+                case INTENDED_RECIPIENT -> {
+                    if (extension.getValue() instanceof Reference recipient) {
+                        String named = recipient.hasIdentifier()
+                                ? recipient.getIdentifier().getValue()
+                                : recipient.hasDisplay() ? recipient.getDisplay() : recipient.getReference();
+                        if (named != null) {
+                            recipients.add(named);
+                        }
+                    }
+                }
+                default -> {
+                    // other extensions (the source patient id...) are not kept
+                }
+            }
+        }
+        SubmissionSetMetadata metadata =
+                new SubmissionSetMetadata(uniqueId, sourceId, contentType, recipients, list.getTitle());
+        for (String text : new String[] {metadata.uniqueId(), metadata.sourceId(), metadata.title()}) {
+            bounded(text);
+        }
+        if (contentType != null) {
+            bounded(contentType.code());
+            bounded(contentType.system());
+            bounded(contentType.display());
+        }
+        if (recipients.size() > MAX_RECIPIENTS) {
+            throw invalid("A submission set has at most " + MAX_RECIPIENTS + " intended recipients.");
+        }
+        recipients.forEach(ProvidedBundle::bounded);
+        return metadata;
+    }
+
+    private static void bounded(String text) {
+        if (text != null && text.length() > MAX_TEXT) {
+            throw invalid("The submission set's metadata hold at most " + MAX_TEXT + " characters each.");
+        }
     }
 
     private static boolean isSubmissionSet(ListResource list) {

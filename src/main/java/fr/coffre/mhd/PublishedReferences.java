@@ -137,7 +137,12 @@ public final class PublishedReferences {
             throw unprocessable("subject must name the patient by identifier (the INS, system|value) or as"
                     + " Patient?identifier=system|value: Coffre serves no Patient resources to refer to.");
         }
-        String token = URLDecoder.decode(reference.substring(prefix.length()), StandardCharsets.UTF_8);
+        String token;
+        try {
+            token = URLDecoder.decode(reference.substring(prefix.length()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw unprocessable("subject's Patient?identifier= is not well URL-encoded.");
+        }
         int bar = token.indexOf('|');
         if (bar <= 0 || bar == token.length() - 1 || token.indexOf('&') >= 0) {
             throw unprocessable("subject's Patient?identifier= needs one system|value (the INS OID and the INS).");
@@ -146,7 +151,7 @@ public final class PublishedReferences {
     }
 
     private static Code code(Coding coding) {
-        return coding == null || coding.isEmpty()
+        return coding == null || !coding.hasCode()
                 ? null
                 : new Code(coding.getCode(), DocumentReferences.oid(coding.getSystem()), coding.getDisplay());
     }
@@ -155,8 +160,7 @@ public final class PublishedReferences {
         if (concept == null || !concept.hasCoding()) {
             return null;
         }
-        Coding coding = concept.getCodingFirstRep();
-        return new Code(coding.getCode(), DocumentReferences.oid(coding.getSystem()), coding.getDisplay());
+        return code(concept.getCodingFirstRep());
     }
 
     /**

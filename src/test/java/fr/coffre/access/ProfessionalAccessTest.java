@@ -15,6 +15,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -56,7 +59,8 @@ class ProfessionalAccessTest {
         for (String rpps : List.of(Authorisations.DR_BERNARD, Authorisations.INF_MOREL, Authorisations.DR_URGENCES)) {
             Authorisations.forget("patient.camille", rpps);
         }
-        given().auth().oauth2(camille).delete("/api/v1/me/care-teams/" + CHU);
+        // No care team, not even one she ended (a producer could not declare it again).
+        Database.update("DELETE FROM care_team WHERE patient_id = ?", CAMILLE);
         if (type == null || Database.count("SELECT count(*) FROM document WHERE type_code = ?", type) < 3) {
             // Camille's record may have been erased since: her documents for these tests, again.
             type = "T" + System.nanoTime();
@@ -184,6 +188,58 @@ class ProfessionalAccessTest {
                 .then()
                 .statusCode(204);
         refused(nurse, null, 403, "professional-not-authorised");
+
+        // The patient ended it: the producer does not bring its team back.
+        given().auth()
+                .oauth2(KeycloakTokens.hospital())
+                .contentType("application/json")
+                .body(new JsonObject()
+                        .put("patient", new JsonObject().put("id", CAMILLE).put("system", Uploads.NIR_TEST))
+                        .encode())
+                .post("/api/v1/care-teams")
+                .then()
+                .statusCode(409)
+                .body("type", equalTo("https://coffre.example/problems/care-team-decided"));
+        refused(nurse, null, 403, "professional-not-authorised");
+    }
+
+    @Test
+    void thePatientChoosesWhenTheirCareTeamEndsSoonerOrLater() {
+        String soon = OffsetDateTime.now(ZoneOffset.UTC)
+                .plusDays(2)
+                .truncatedTo(ChronoUnit.SECONDS)
+                .toString();
+        String later = OffsetDateTime.now(ZoneOffset.UTC)
+                .plusDays(200)
+                .truncatedTo(ChronoUnit.SECONDS)
+                .toString();
+        for (String endsAt : List.of(later, soon)) {
+            given().auth()
+                    .oauth2(camille)
+                    .contentType("application/json")
+                    .body(new JsonObject().put("endsAt", endsAt).encode())
+                    .put("/api/v1/me/care-teams/" + CHU)
+                    .then()
+                    .statusCode(200);
+        }
+        String listed = given().auth()
+                .oauth2(camille)
+                .get("/api/v1/me/care-teams")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("find { it.organisation == '" + CHU + "' }.endsAt");
+        assertEquals(
+                OffsetDateTime.parse(soon).toInstant(),
+                OffsetDateTime.parse(listed).toInstant(),
+                "shortened");
+        given().auth()
+                .oauth2(camille)
+                .contentType("application/json")
+                .body(new JsonObject().put("endsAt", "+300000-01-01T00:00:00Z").encode())
+                .put("/api/v1/me/care-teams/" + CHU)
+                .then()
+                .statusCode(422);
     }
 
     @Test

@@ -320,6 +320,22 @@ class XdsMetadataTest {
                             .toList(),
                     parameter.getKey());
         }
+        // A document filed with its HL7 level only is found by that level's system too.
+        String restricted = uploaded(Uploads.metadata("xds-" + UUID.randomUUID())
+                .put("typeCode", code("R" + tag, "1.2.250.1.999.4", null))
+                .put("confidentiality", "R"));
+        assertEquals("INDEXED", Database.awaitConcluded(restricted));
+        for (String label : List.of("http://terminology.hl7.org/CodeSystem/v3-Confidentiality|R", "R")) {
+            given().auth()
+                    .oauth2(patient)
+                    .formParam("patient.identifier", ins)
+                    .formParam("type", "1.2.250.1.999.4|R" + tag)
+                    .formParam("security-label", label)
+                    .post("/fhir/DocumentReference/_search")
+                    .then()
+                    .statusCode(200)
+                    .body("entry.resource.id", contains(restricted));
+        }
         given().auth()
                 .oauth2(patient)
                 .formParam("patient.identifier", ins)

@@ -2,7 +2,11 @@ package fr.coffre.mhd;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -196,6 +200,73 @@ class FhirBundlePublishTest {
     }
 
     @Test
+    void theSubmissionSetKeepsItsOwnMetadataAndAProducerListsItsSetsAndFindsItsDocumentsByUniqueId() {
+        String uniqueId = uniqueId();
+        JsonObject bundle = example(uniqueId, Corpus.bytes(PDF));
+        list(bundle)
+                .put("title", "Lot de soumission")
+                .put(
+                        "identifier",
+                        new JsonArray()
+                                .add(new JsonObject()
+                                        .put("use", "official")
+                                        .put("system", "urn:ietf:rfc:3986")
+                                        .put("value", "urn:oid:" + uniqueId + ".0")));
+        Bundle answer = answered(publish(hospital, bundle));
+        String set = id(answer, 0);
+        String document = id(answer, 1);
+        String newer = id(answered(publish(hospital, example(uniqueId(), Corpus.bytes(OTHER_PDF)))), 0);
+
+        given().auth()
+                .oauth2(hospital)
+                .get("/api/v1/submissions/" + set)
+                .then()
+                .statusCode(200)
+                .body("uniqueId", is(uniqueId + ".0"))
+                .body("sourceId", is("1.2.3.4.5.6.7.8"))
+                .body("contentTypeCode.code", is("11"))
+                .body("title", is("Lot de soumission"));
+        given().auth()
+                .oauth2(hospital)
+                .queryParam("limit", 1)
+                .get("/api/v1/submissions")
+                .then()
+                .statusCode(200)
+                .body("id", contains(newer))
+                .body("[0].counts.created", is(1))
+                .body("[0].documents", nullValue());
+        given().auth()
+                .oauth2(hospital)
+                .queryParam("limit", 1)
+                .queryParam("before", newer)
+                .get("/api/v1/submissions")
+                .then()
+                .statusCode(200)
+                .body("id", contains(set));
+        given().auth()
+                .oauth2(KeycloakTokens.laboratory())
+                .get("/api/v1/submissions")
+                .then()
+                .statusCode(200)
+                .body("id", not(hasItem(set)));
+
+        given().auth()
+                .oauth2(hospital)
+                .queryParam("uniqueId", uniqueId)
+                .get("/api/v1/documents")
+                .then()
+                .statusCode(200)
+                .body("id", contains(document));
+        given().auth()
+                .oauth2(KeycloakTokens.laboratory())
+                .queryParam("uniqueId", uniqueId)
+                .get("/api/v1/documents")
+                .then()
+                .statusCode(200)
+                .body("id", empty());
+    }
+
+    @Test
     void severalDocumentsAreKeptTogetherWhateverOrderTheirBytesComeIn() {
         String first = uniqueId();
         String second = uniqueId();
@@ -204,6 +275,12 @@ class FhirBundlePublishTest {
         withAnother(bundle, second, Corpus.bytes(OTHER_PDF), true);
         withInline(bundle, third, "Compte rendu de consultation.".getBytes(StandardCharsets.UTF_8));
         attachmentOf(bundle.getJsonArray("entry").getJsonObject(5)).put("contentType", "text/plain");
+        // A label without a code says nothing: ignored, not a failure.
+        bundle.getJsonArray("entry")
+                .getJsonObject(5)
+                .getJsonObject("resource")
+                .getJsonArray("securityLabel")
+                .add(new JsonObject().put("coding", new JsonArray().add(new JsonObject().put("display", "?"))));
 
         Bundle answer = answered(publish(hospital, bundle));
         assertEquals(
@@ -324,6 +401,9 @@ class FhirBundlePublishTest {
                 .getJsonObject("subject")
                 .put("reference", "Patient?identifier=urn:oid:" + Uploads.NIR_TEST + "|" + "180057512345627");
         refused(publish(hospital, otherPatient), 409, "patient-conflict");
+        JsonObject badlyEncoded = example(uniqueId(), pdf);
+        list(badlyEncoded).getJsonObject("subject").put("reference", "Patient?identifier=%zz");
+        refused(publish(hospital, badlyEncoded), 422, "invalid-metadata");
         JsonObject withPatient = example(uniqueId(), pdf);
         withPatient
                 .getJsonArray("entry")

@@ -18,6 +18,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -35,6 +36,7 @@ public class CareResource {
 
     // RPPS numbers (11 digits) and FINESS numbers (9 characters), with room for other national ids.
     private static final Pattern ID = Pattern.compile("[0-9A-Za-z]{1,32}");
+    private static final Duration LONGEST_TEAM = Duration.ofDays(3653);
 
     private final CallerIdentity caller;
     private final ProfessionalAuthorisationRepository authorisations;
@@ -118,11 +120,12 @@ public class CareResource {
         OffsetDateTime now = DocumentRepository.now();
         OffsetDateTime endsAt =
                 choice == null || choice.endsAt() == null ? now.plus(config.careTeamDuration()) : choice.endsAt();
-        if (!endsAt.isAfter(now)) {
-            throw new ProblemException(ProblemType.INVALID_METADATA, "endsAt must be in the future.");
+        if (!endsAt.isAfter(now) || endsAt.isAfter(now.plus(LONGEST_TEAM))) {
+            throw new ProblemException(
+                    ProblemType.INVALID_METADATA, "endsAt must be in the future, and within ten years.");
         }
         return careTeams
-                .declare(caller.patient(), id("finess", finess), CareTeamRepository.DeclaredBy.patient, endsAt)
+                .declareByPatient(caller.patient(), id("finess", finess), endsAt)
                 .replaceWith(new CareTeamChoice(endsAt));
     }
 

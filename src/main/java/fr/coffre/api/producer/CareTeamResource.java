@@ -47,7 +47,8 @@ public class CareTeamResource {
             description = "{\"patient\": {\"id\": <INS>, \"system\": <INS OID>}}: your organisation joins the patient's"
                     + " care team for coffre.access.care-team-duration (a year by default), and so its professionals"
                     + " read the patient's record within what their profession may read. The patient sees it and"
-                    + " may end it.")
+                    + " may end it; once the patient decided about your organisation (declared or ended its"
+                    + " membership), 409 care-team-decided.")
     public Uni<Declared> declare(Declaration declaration) {
         if (declaration == null || declaration.patient() == null) {
             throw new ProblemException(
@@ -60,8 +61,13 @@ public class CareTeamResource {
         });
         String organisation = producers.current().id();
         OffsetDateTime endsAt = DocumentRepository.now().plus(config.careTeamDuration());
-        return careTeams
-                .declare(patient, organisation, CareTeamRepository.DeclaredBy.producer, endsAt)
-                .replaceWith(new Declared(organisation, endsAt));
+        return careTeams.declareByProducer(patient, organisation, endsAt).map(declared -> {
+            if (!declared) {
+                throw new ProblemException(
+                        ProblemType.CARE_TEAM_DECIDED,
+                        "The patient decided about your organisation's place in their care team themselves.");
+            }
+            return new Declared(organisation, endsAt);
+        });
     }
 }

@@ -27,12 +27,14 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
+import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -127,6 +129,20 @@ public class DocumentResource {
                     .build();
         }
         return Response.ok(view).build();
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(
+            summary = "Your document filed under a unique id",
+            description = "`uniqueId` is required: the live version (neither superseded nor replaced) you sent under"
+                    + " it, as a list of one, or an empty list. The read is recorded in the patient's access log.")
+    public Uni<List<DocumentView>> byUniqueId(@QueryParam("uniqueId") String uniqueId) {
+        if (uniqueId == null || uniqueId.isBlank()) {
+            throw new ProblemException(ProblemType.MALFORMED_REQUEST, "Give the document's uniqueId.");
+        }
+        return actions.readByUniqueId(reader(), uniqueId)
+                .map(found -> found.map(DocumentView::of).stream().toList());
     }
 
     @GET

@@ -2,6 +2,7 @@ package fr.coffre.api.producer;
 
 import fr.coffre.access.AccessLogRepository;
 import fr.coffre.access.Reader;
+import fr.coffre.api.QueryParams;
 import fr.coffre.api.SlowClientGuard;
 import fr.coffre.blocking.Await;
 import fr.coffre.ingest.MalformedMultipartException;
@@ -26,12 +27,14 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -132,6 +135,16 @@ public class SubmissionResource {
         } catch (MalformedMultipartException e) {
             throw new ProblemException(ProblemType.MALFORMED_REQUEST, e.getMessage());
         }
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(
+            summary = "The submission sets you sent, newest first",
+            description = "Each with its state, counts of outcomes and own metadata, without its documents (GET"
+                    + " /api/v1/submissions/{id} has them). Pass the last set's id as `before` for the next page.")
+    public Uni<List<SubmissionView>> list(@QueryParam("before") UUID before, @QueryParam("limit") Integer limit) {
+        return submissions.list(identity.current().id(), before, QueryParams.limit(limit));
     }
 
     @GET
