@@ -1,6 +1,8 @@
 package fr.coffre.mhd;
 
 import fr.coffre.problem.Problem;
+import fr.coffre.problem.ProblemType;
+import java.util.Map;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -16,6 +18,18 @@ public final class OperationOutcomes {
     /** The problem types, as a code system: their slugs, as in the RFC 9457 answers' type URIs. */
     public static final String PROBLEM_SYSTEM = "https://coffre.example/problems";
 
+    /** The XDS error codes (ITI TF-3 4.2.4.1) of the problems that have one. */
+    static final Map<String, String> XDS_ERRORS = Map.ofEntries(
+            Map.entry(ProblemType.PATIENT_CONFLICT.slug(), "XDSPatientIdDoesNotMatch"),
+            Map.entry(ProblemType.INVALID_INS.slug(), "XDSUnknownPatientId"),
+            Map.entry(ProblemType.MISSING_PATIENT.slug(), "XDSUnknownPatientId"),
+            Map.entry(ProblemType.UNIQUE_ID_CONFLICT.slug(), "XDSDuplicateUniqueIdInRegistry"),
+            Map.entry(ProblemType.HASH_MISMATCH.slug(), "XDSRepositoryMetadataError"),
+            Map.entry(ProblemType.INVALID_METADATA.slug(), "XDSRegistryMetadataError"),
+            Map.entry(ProblemType.REPLACEMENT_CONFLICT.slug(), "UnresolvedReferenceException"),
+            Map.entry(ProblemType.OVERLOADED.slug(), "XDSRegistryBusy"),
+            Map.entry(ProblemType.DEPENDENCY_UNAVAILABLE.slug(), "XDSRepositoryError"));
+
     private OperationOutcomes() {}
 
     public static OperationOutcome of(Problem problem) {
@@ -29,7 +43,9 @@ public final class OperationOutcomes {
                 .setCode(issueType(problem.status()))
                 .setDetails(new CodeableConcept()
                         .addCoding(new Coding(PROBLEM_SYSTEM, problem.slug(), problem.title()))
-                        .setText(problem.title()))
+                        // The XDS error code, where one names the refusal: what MHD clients built for
+                        // an XDS back end look for in details.text.
+                        .setText(XDS_ERRORS.getOrDefault(problem.slug(), problem.title())))
                 .setDiagnostics(problem.detail());
         return outcome;
     }

@@ -400,7 +400,16 @@ class FhirBundlePublishTest {
                 .getJsonObject("resource")
                 .getJsonObject("subject")
                 .put("reference", "Patient?identifier=urn:oid:" + Uploads.NIR_TEST + "|" + "180057512345627");
-        refused(publish(hospital, otherPatient), 409, "patient-conflict");
+        Response conflict = publish(hospital, otherPatient);
+        refused(conflict, 409, "patient-conflict");
+        assertEquals(
+                "XDSPatientIdDoesNotMatch",
+                R4.newJsonParser()
+                        .parseResource(OperationOutcome.class, conflict.asString())
+                        .getIssueFirstRep()
+                        .getDetails()
+                        .getText(),
+                "the XDS error code, as MHD clients expect it");
         JsonObject badlyEncoded = example(uniqueId(), pdf);
         list(badlyEncoded).getJsonObject("subject").put("reference", "Patient?identifier=%zz");
         refused(publish(hospital, badlyEncoded), 422, "invalid-metadata");
