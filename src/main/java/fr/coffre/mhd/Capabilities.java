@@ -45,7 +45,8 @@ public final class Capabilities {
                         .addCoding(new Coding(
                                 "http://terminology.hl7.org/CodeSystem/restful-security-service", "OAuth", "OAuth")))
                 .setDescription("Bearer tokens from Coffre's identity provider, audience coffre-api. A patient reads"
-                        + " their own documents, a producer the documents it sent.");
+                        + " their own documents, a producer the documents it sent, a professional what the DMP's rules"
+                        + " let them read (header Coffre-Emergency-Reason to break the glass).");
         rest.addInteraction()
                 .setCode(CapabilityStatement.SystemRestfulInteraction.TRANSACTION)
                 .setDocumentation("ITI-65 Provide Document Bundle, for producers, application/fhir+json: one"

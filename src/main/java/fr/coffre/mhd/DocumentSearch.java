@@ -197,6 +197,11 @@ public record DocumentSearch(
         return new DocumentSearch(ins, systems, current, filter.sentBy(producerId), count, cursor, applied);
     }
 
+    /** The same search within the document classes a reader may read (null: all of them). */
+    public DocumentSearch readableBy(List<String> classes) {
+        return new DocumentSearch(ins, systems, current, filter.readable(classes), count, cursor, applied);
+    }
+
     /** Every spelling a code system may be kept under: a FHIR URL, an OID, its URN. */
     static List<String> systems(String system) {
         return SYSTEM_SPELLINGS.getOrDefault(system, spellings(system));

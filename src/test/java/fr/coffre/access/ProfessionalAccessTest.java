@@ -1,10 +1,12 @@
 package fr.coffre.access;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import fr.coffre.testing.Authorisations;
@@ -160,6 +162,67 @@ class ProfessionalAccessTest {
                 .body("findAll { it.documentId == '" + summary + "' }.mode", hasItem("authorised"))
                 .body("findAll { it.documentId == '" + summary + "' }.mode", hasItem("care-team"))
                 .body("findAll { it.documentId == '" + summary + "' }.mode", hasItem("emergency"));
+    }
+
+    @Test
+    void professionalsFindAndRetrieveThroughTheFhirDoorUnderTheSameRules() {
+        String ins = "urn:oid:" + Uploads.NIR_TEST + "|" + CAMILLE;
+        Response refusedSearch = given().auth()
+                .oauth2(nurse)
+                .queryParam("patient.identifier", ins)
+                .get("/fhir/DocumentReference");
+        refusedSearch.then().statusCode(403).contentType(startsWith("application/fhir+json"));
+        assertEquals(
+                "professional-not-authorised",
+                new JsonObject(refusedSearch.asString())
+                        .getJsonArray("issue")
+                        .getJsonObject(0)
+                        .getJsonObject("details")
+                        .getJsonArray("coding")
+                        .getJsonObject(0)
+                        .getString("code"));
+        // A document of a patient the professional may not read answers as a missing one.
+        given().auth()
+                .oauth2(nurse)
+                .get("/fhir/DocumentReference/" + summary)
+                .then()
+                .statusCode(404);
+
+        Authorisations.authorise("patient.camille", Authorisations.INF_MOREL);
+        given().auth()
+                .oauth2(nurse)
+                .queryParam("patient.identifier", ins)
+                .queryParam("type", "1.2.250.1.999|" + type)
+                .get("/fhir/DocumentReference")
+                .then()
+                .statusCode(200)
+                .body("entry.resource.id", contains(summary));
+        given().auth()
+                .oauth2(nurse)
+                .get("/fhir/DocumentReference/" + report)
+                .then()
+                .statusCode(404);
+        given().auth()
+                .oauth2(nurse)
+                .get("/fhir/Binary/" + summary)
+                .then()
+                .statusCode(200)
+                .body(equalTo("document de classe 11"));
+        given().auth()
+                .oauth2(emergencyDoctor)
+                .header("Coffre-Emergency-Reason", "urgence-vitale")
+                .get("/fhir/Binary/" + report)
+                .then()
+                .statusCode(200);
+        given().auth()
+                .oauth2(camille)
+                .get("/api/v1/me/access-log")
+                .then()
+                .statusCode(200)
+                .body(
+                        "findAll { it.documentId == '" + summary + "' && it.action == 'content' }.accessorId",
+                        hasItem(Authorisations.INF_MOREL))
+                .body("findAll { it.documentId == '" + report + "' }.mode", hasItem("emergency"));
     }
 
     @Test

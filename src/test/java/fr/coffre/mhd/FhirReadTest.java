@@ -222,12 +222,12 @@ class FhirReadTest {
                 IssueType.LOGIN,
                 json(OperationOutcome.class, anonymous).getIssueFirstRep().getCode());
 
-        Response professional =
-                given().auth().oauth2(KeycloakTokens.user("dr.bernard")).get("/fhir/Binary/" + id);
-        professional.then().statusCode(403);
+        Response operator =
+                given().auth().oauth2(KeycloakTokens.user("operator.ops")).get("/fhir/Binary/" + id);
+        operator.then().statusCode(403);
         assertEquals(
                 IssueType.FORBIDDEN,
-                json(OperationOutcome.class, professional).getIssueFirstRep().getCode());
+                json(OperationOutcome.class, operator).getIssueFirstRep().getCode());
     }
 
     @Test

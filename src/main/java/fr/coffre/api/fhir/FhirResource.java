@@ -6,12 +6,16 @@ import fr.coffre.access.CallerIdentity;
 import fr.coffre.access.ContentResponses;
 import fr.coffre.access.PatientDocumentRepository;
 import fr.coffre.access.ProducerActions;
+import fr.coffre.access.Professional;
+import fr.coffre.access.ProfessionalAccessPolicy;
 import fr.coffre.access.Reader;
 import fr.coffre.access.VisibleDocument;
 import fr.coffre.api.SlowClientGuard;
 import fr.coffre.blocking.Await;
 import fr.coffre.document.Document;
+import fr.coffre.document.DocumentRepository;
 import fr.coffre.document.Identifier;
+import fr.coffre.document.Ins;
 import fr.coffre.ingest.IngestionService;
 import fr.coffre.ingest.Producer;
 import fr.coffre.ingest.ProducerIdentity;
@@ -73,6 +77,9 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 @Tag(name = "FHIR (IHE MHD)")
 public class FhirResource {
 
+    /** A professional's emergency access states its reason here, as on the professional API. */
+    static final String EMERGENCY = "Coffre-Emergency-Reason";
+
     private final Fhir fhir;
     private final SecurityIdentity identity;
     private final CallerIdentity caller;
@@ -82,6 +89,8 @@ public class FhirResource {
     private final ContentResponses content;
     private final AccessLogRepository accessLog;
     private final SimplifiedPublication publication;
+    private final ProfessionalAccessPolicy policy;
+    private final DocumentRepository documentTable;
     private final BundlePublication bundles;
     private final SlowClientGuard guard;
     private final Await await;
@@ -97,6 +106,8 @@ public class FhirResource {
             AccessLogRepository accessLog,
             SimplifiedPublication publication,
             BundlePublication bundles,
+            ProfessionalAccessPolicy policy,
+            DocumentRepository documentTable,
             SlowClientGuard guard,
             Await await) {
         this.fhir = fhir;
@@ -108,6 +119,8 @@ public class FhirResource {
         this.content = content;
         this.accessLog = accessLog;
         this.publication = publication;
+        this.policy = policy;
+        this.documentTable = documentTable;
         this.bundles = bundles;
         this.guard = guard;
         this.await = await;
@@ -123,7 +136,7 @@ public class FhirResource {
 
     @GET
     @Path("DocumentReference")
-    @RolesAllowed({"patient", "producer"})
+    @RolesAllowed({"patient", "producer", "professional"})
     @Operation(
             summary = "ITI-67 Find Document References",
             description = "A searchset Bundle of a patient's documents: for a patient, their own (patient.identifier"
@@ -137,7 +150,7 @@ public class FhirResource {
     @POST
     @Path("DocumentReference/_search")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @RolesAllowed({"patient", "producer"})
+    @RolesAllowed({"patient", "producer", "professional"})
     @Operation(
             summary = "ITI-67 Find Document References, by POST",
             description = "The same search with its parameters in a form body, which keeps the INS out of URLs.")
@@ -155,13 +168,35 @@ public class FhirResource {
         return find(params, format, headers, uri);
     }
 
-    private Uni<Response> find(Map<String, List<String>> params, String format, HttpHeaders headers, UriInfo uri) {
-        DocumentSearch asked = DocumentSearch.of(params);
-        URI base = base(uri);
-        DocumentSearch search;
-        List<String> systems;
-        Audience audience;
-        Reader producer = null;
+    /**
+     * What a caller's search reads: for a patient, their own documents; for a producer, those it
+     * sent; for a professional, what the DMP's rules let them read of that patient's record.
+     *
+     * @param recorded who is written to the access log for each document listed (not the patient)
+     * @param decision a professional's, for the access log
+     */
+    private record Reading(
+            DocumentSearch search,
+            List<String> systems,
+            Audience audience,
+            Reader recorded,
+            ProfessionalAccessPolicy.Decision decision) {
+
+        AccessLogRepository.Entry entry(Document document, String action) {
+            return decision == null
+                    ? new AccessLogRepository.Entry(document.patient(), document.id(), recorded, action, false, null)
+                    : new AccessLogRepository.Entry(
+                            document.patient(),
+                            document.id(),
+                            recorded,
+                            action,
+                            decision.emergency(),
+                            decision.reason(),
+                            decision.mode().code);
+        }
+    }
+
+    private Uni<Reading> reading(DocumentSearch asked, String emergency) {
         if (identity.hasRole("patient")) {
             Identifier me = caller.patient();
             if (!me.value().equals(asked.ins()) || !asked.systems().contains(me.system())) {
@@ -169,49 +204,81 @@ public class FhirResource {
                         ProblemType.FORBIDDEN,
                         "A patient finds their own documents: patient.identifier must be your INS.");
             }
-            search = asked;
-            systems = List.of(me.system());
-            audience = Audience.PATIENT;
-        } else {
+            return Uni.createFrom().item(new Reading(asked, List.of(me.system()), Audience.PATIENT, null, null));
+        }
+        if (identity.hasRole("producer")) {
             Producer sender = producers.current();
-            producer = Reader.producer(sender);
-            search = asked.sentBy(sender.id());
-            systems = asked.systems();
-            audience = Audience.PRODUCER;
-        }
-        URI self = URI.create(base + "/DocumentReference?" + search.applied()
-                + (search.cursor() == null
-                        ? ""
-                        : "&_cursor=" + URLEncoder.encode(search.cursor(), StandardCharsets.UTF_8)));
-        if (!search.current()) {
             return Uni.createFrom()
-                    .item(resource(
-                            DocumentReferences.searchSet(List.of(), base, self, null),
-                            format,
-                            headers,
-                            Response.Status.OK));
+                    .item(new Reading(
+                            asked.sentBy(sender.id()),
+                            asked.systems(),
+                            Audience.PRODUCER,
+                            Reader.producer(sender),
+                            null));
         }
-        Reader recorded = producer;
-        return patientDocuments
-                .list(search.ins(), systems, audience, search.filter(), search.cursor(), search.count())
-                .call(page -> recorded == null
-                        ? Uni.createFrom().voidItem()
-                        : accessLog.record(page.items().stream()
-                                .map(d -> new AccessLogRepository.Entry(
-                                        d.document().patient(), d.document().id(), recorded, "metadata", false, null))
-                                .toList()))
-                .map(page -> {
-                    URI next = page.next() == null
-                            ? null
-                            : URI.create(base + "/DocumentReference?" + search.applied() + "&_cursor="
-                                    + URLEncoder.encode(page.next(), StandardCharsets.UTF_8));
-                    List<Document> documents =
-                            page.items().stream().map(VisibleDocument::document).toList();
-                    return resource(
-                            DocumentReferences.searchSet(documents, base, self, next),
-                            format,
-                            headers,
-                            Response.Status.OK);
+        Professional professional = caller.practitioner();
+        return policy.decide(professional, asked.ins(), emergency(emergency))
+                .map(decision -> new Reading(
+                        asked.readableBy(decision.readableClasses()),
+                        asked.systems(),
+                        decision.audience(),
+                        professional.reader(),
+                        decision));
+    }
+
+    private static String emergency(String header) {
+        if (header != null && header.isBlank()) {
+            throw new ProblemException(
+                    ProblemType.MALFORMED_REQUEST, "An emergency access must state its reason in " + EMERGENCY + ".");
+        }
+        return header == null ? null : header.trim();
+    }
+
+    private Uni<Response> find(Map<String, List<String>> params, String format, HttpHeaders headers, UriInfo uri) {
+        DocumentSearch asked = DocumentSearch.of(params);
+        URI base = base(uri);
+        return reading(asked, headers == null ? null : headers.getHeaderString(EMERGENCY))
+                .chain(reading -> {
+                    DocumentSearch search = reading.search();
+                    URI self = URI.create(base + "/DocumentReference?" + search.applied()
+                            + (search.cursor() == null
+                                    ? ""
+                                    : "&_cursor=" + URLEncoder.encode(search.cursor(), StandardCharsets.UTF_8)));
+                    if (!search.current()) {
+                        return Uni.createFrom()
+                                .item(resource(
+                                        DocumentReferences.searchSet(List.of(), base, self, null),
+                                        format,
+                                        headers,
+                                        Response.Status.OK));
+                    }
+                    return patientDocuments
+                            .list(
+                                    search.ins(),
+                                    reading.systems(),
+                                    reading.audience(),
+                                    search.filter(),
+                                    search.cursor(),
+                                    search.count())
+                            .call(page -> reading.recorded() == null
+                                    ? Uni.createFrom().voidItem()
+                                    : accessLog.record(page.items().stream()
+                                            .map(d -> reading.entry(d.document(), "metadata"))
+                                            .toList()))
+                            .map(page -> {
+                                URI next = page.next() == null
+                                        ? null
+                                        : URI.create(base + "/DocumentReference?" + search.applied() + "&_cursor="
+                                                + URLEncoder.encode(page.next(), StandardCharsets.UTF_8));
+                                List<Document> documents = page.items().stream()
+                                        .map(VisibleDocument::document)
+                                        .toList();
+                                return resource(
+                                        DocumentReferences.searchSet(documents, base, self, next),
+                                        format,
+                                        headers,
+                                        Response.Status.OK);
+                            });
                 });
     }
 
@@ -273,7 +340,7 @@ public class FhirResource {
 
     @GET
     @Path("DocumentReference/{id}")
-    @RolesAllowed({"patient", "producer"})
+    @RolesAllowed({"patient", "producer", "professional"})
     @Operation(
             summary = "A document reference: a patient's own document, or one the producer sent",
             description = "The document's XDS metadata as an MHD DocumentReference; its content.attachment.url is"
@@ -283,7 +350,7 @@ public class FhirResource {
             @QueryParam("_format") String format,
             @Context HttpHeaders headers,
             @Context UriInfo uri) {
-        return readable(id, "metadata")
+        return readable(id, "metadata", headers == null ? null : headers.getHeaderString(EMERGENCY))
                 .map(document -> resource(
                         DocumentReferences.of(document, DocumentReferences.content(base(uri), document)),
                         format,
@@ -293,17 +360,20 @@ public class FhirResource {
 
     @GET
     @Path("Binary/{id}")
-    @RolesAllowed({"patient", "producer"})
+    @RolesAllowed({"patient", "producer", "professional"})
     @RunOnVirtualThread
     @Operation(
             summary = "ITI-68 Retrieve Document: the document's bytes",
             description = "Streamed as they were sent, with ETag / If-None-Match and one Range (206, or 416).")
     public Response binary(@PathParam("id") String id, @Context HttpHeaders headers) {
-        return content.send(await.result(readable(id, "content")), headers);
+        return content.send(await.result(readable(id, "content", headers.getHeaderString(EMERGENCY))), headers);
     }
 
-    /** The caller's document: a patient's own, as the patient's API shows it; a producer's own, recorded. */
-    private Uni<Document> readable(String id, String action) {
+    /**
+     * The caller's document: a patient's own, as the patient's API shows it; a producer's own; one
+     * of a patient's a professional may read under the DMP's rules. Recorded, but for the patient.
+     */
+    private Uni<Document> readable(String id, String action, String emergency) {
         UUID uuid = uuid(id);
         if (identity.hasRole("patient")) {
             Identifier me = caller.patient();
@@ -311,7 +381,30 @@ public class FhirResource {
                     .find(uuid, me.value(), List.of(me.system()), Audience.PATIENT)
                     .map(found -> found.map(VisibleDocument::document).orElseThrow(() -> notFound(id)));
         }
-        return producerActions.read(uuid, Reader.producer(producers.current()), action);
+        if (identity.hasRole("producer")) {
+            return producerActions.read(uuid, Reader.producer(producers.current()), action);
+        }
+        Professional professional = caller.practitioner();
+        String reason = emergency(emergency);
+        // The rules are the patient's: found first (a document nobody may see answers as a missing one).
+        return documentTable.findById(uuid).chain(found -> {
+            if (found.isEmpty()) {
+                throw notFound(id);
+            }
+            String ins = found.get().patient().value();
+            return policy.decide(professional, ins, reason)
+                    // Refused for this patient: as a missing document, or ids would reveal who has records.
+                    .onFailure(refusal -> refusal instanceof ProblemException problem
+                            && problem.problem().status() == 403)
+                    .transform(refusal -> notFound(id))
+                    .chain(decision -> patientDocuments
+                            .find(uuid, ins, Ins.OIDS, decision.audience(), decision.readableClasses())
+                            .map(visible ->
+                                    visible.map(VisibleDocument::document).orElseThrow(() -> notFound(id)))
+                            .call(document -> accessLog.record(
+                                    List.of(new Reading(null, null, null, professional.reader(), decision)
+                                            .entry(document, action)))));
+        });
     }
 
     private static UUID uuid(String id) {
