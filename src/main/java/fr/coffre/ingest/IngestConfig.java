@@ -33,6 +33,13 @@ public interface IngestConfig {
     @WithDefault("16")
     int maxUnexpectedParts();
 
+    /**
+     * Bytes of FHIR publications' decoded data held in temporary files at once by one instance
+     * (the api's /tmp); past it, 503 with Retry-After.
+     */
+    @WithDefault("805306368")
+    long maxSpoolBytes();
+
     /** Uploads handled at once by one instance; past it, 503 with Retry-After. */
     @WithDefault("32")
     int maxInFlightUploads();

@@ -34,34 +34,37 @@ public class BundlePublication {
     private final IngestConfig config;
     private final UploadMetrics metrics;
     private final Fhir fhir;
-    private final FhirPayloadReader reader = new FhirPayloadReader();
+    private final FhirPayloadReader reader;
 
     public BundlePublication(
             UploadAdmission admission,
             IngestionService ingestion,
             IngestConfig config,
             UploadMetrics metrics,
-            Fhir fhir) {
+            Fhir fhir,
+            SpoolBudget spool) {
         this.admission = admission;
         this.ingestion = ingestion;
         this.config = config;
         this.metrics = metrics;
         this.fhir = fhir;
+        this.reader = new FhirPayloadReader(spool);
     }
 
     /** The transaction-response, each entry answered in request order. */
-    public Bundle publish(Producer producer, InputStream body) {
+    public Bundle publish(Producer producer, InputStream body, FhirFormat format) {
         long started = System.nanoTime();
         // One document may be as large as allowed; all of a bundle's together, no larger.
         try (var permit = admission.admit(producer);
-                FhirPayloadReader.Read read = reader.read(body, config.maxDocumentSize(), config.maxDocumentSize())) {
-            if (!"Bundle".equals(read.resource().path("resourceType").asText())) {
+                FhirPayloadReader.Read read =
+                        reader.read(body, config.maxDocumentSize(), config.maxDocumentSize(), format)) {
+            if (!"Bundle".equals(read.resourceType())) {
                 throw new ProblemException(
                         ProblemType.MALFORMED_REQUEST,
                         "POST /fhir takes a transaction Bundle (ITI-65); one DocumentReference is published with"
                                 + " POST /fhir/DocumentReference (ITI-105).");
             }
-            Bundle bundle = fhir.read(Bundle.class, read.resource().toString());
+            Bundle bundle = read.parse(fhir, Bundle.class);
             ProvidedBundle provided = ProvidedBundle.of(bundle, read.payloads(), config.maxSubmissionDocuments());
             UUID submissionId = UUID.randomUUID();
             List<IngestionService.Staged> staged = stage(producer, provided, submissionId);

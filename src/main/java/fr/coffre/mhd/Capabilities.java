@@ -49,7 +49,7 @@ public final class Capabilities {
                         + " let them read (header Coffre-Emergency-Reason to break the glass).");
         rest.addInteraction()
                 .setCode(CapabilityStatement.SystemRestfulInteraction.TRANSACTION)
-                .setDocumentation("ITI-65 Provide Document Bundle, for producers, application/fhir+json: one"
+                .setDocumentation("ITI-65 Provide Document Bundle, for producers, application/fhir+json or +xml: one"
                         + " submission set List, its DocumentReferences and their Binaries (or attachment.data), and"
                         + " PATCHes marking replaced documents superseded; all kept or none. Folders are not"
                         + " supported.");
@@ -59,7 +59,7 @@ public final class Capabilities {
                 .addInteraction()
                 .setCode(TypeRestfulInteraction.CREATE)
                 .setDocumentation("ITI-105 Simplified Publish, for producers: the document as"
-                        + " content[0].attachment.data, application/fhir+json.");
+                        + " content[0].attachment.data, application/fhir+json or application/fhir+xml.");
         references
                 .addInteraction()
                 .setCode(TypeRestfulInteraction.SEARCHTYPE)

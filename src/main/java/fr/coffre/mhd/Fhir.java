@@ -27,10 +27,18 @@ public class Fhir {
      * value of the wrong type, is refused rather than dropped.
      */
     public <T extends IBaseResource> T read(Class<T> type, String json) {
+        return read(type, json, FhirFormat.JSON);
+    }
+
+    /** The same, from XML that holds no DOCTYPE (XmlPayloadScanner refused any). */
+    public <T extends IBaseResource> T readXml(Class<T> type, String xml) {
+        return read(type, xml, FhirFormat.XML);
+    }
+
+    private <T extends IBaseResource> T read(Class<T> type, String text, FhirFormat format) {
         try {
-            return context.newJsonParser()
-                    .setParserErrorHandler(new StrictErrorHandler())
-                    .parseResource(type, json);
+            var parser = format == FhirFormat.XML ? context.newXmlParser() : context.newJsonParser();
+            return parser.setParserErrorHandler(new StrictErrorHandler()).parseResource(type, text);
         } catch (DataFormatException e) {
             throw new ProblemException(
                     ProblemType.MALFORMED_REQUEST,

@@ -22,6 +22,11 @@ public enum FhirFormat {
      * @param accepts the Accept header's media types, in order of preference
      */
     public static FhirFormat negotiate(String format, List<String> accepts) {
+        return negotiate(format, accepts, JSON);
+    }
+
+    /** The same, with {@code otherwise} when neither names a format (the request body's, for a publication). */
+    public static FhirFormat negotiate(String format, List<String> accepts, FhirFormat otherwise) {
         if (format != null && !format.isBlank()) {
             FhirFormat named = named(format);
             if (named != null) {
@@ -34,7 +39,12 @@ public enum FhirFormat {
                 return named;
             }
         }
-        return JSON;
+        return otherwise;
+    }
+
+    /** The format of a request body, by its Content-Type: XML when it says so, else JSON. */
+    public static FhirFormat ofBody(String contentType) {
+        return contentType != null && named(contentType) == XML ? XML : JSON;
     }
 
     private static FhirFormat named(String value) {

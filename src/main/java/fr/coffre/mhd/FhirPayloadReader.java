@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import fr.coffre.extraction.BoundedOutputStream;
 import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,6 +25,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
  * Reads a FHIR JSON resource sent for publication in one pass: its elements into a tree, except
@@ -53,6 +55,34 @@ public final class FhirPayloadReader {
             .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
             .build();
 
+    /**
+     * The room temporary files may take, shared by every publication an instance reads at once:
+     * a reservation past it fails (503), and what a read reserved is given back when it is closed.
+     */
+    public interface Budget {
+        Budget UNLIMITED = new Budget() {
+            @Override
+            public void reserve(long bytes) {}
+
+            @Override
+            public void release(long bytes) {}
+        };
+
+        void reserve(long bytes);
+
+        void release(long bytes);
+    }
+
+    private final Budget budget;
+
+    public FhirPayloadReader() {
+        this(Budget.UNLIMITED);
+    }
+
+    public FhirPayloadReader(Budget budget) {
+        this.budget = budget;
+    }
+
     /** A decoded payload: its file, its length and its SHA-1 (what FHIR's Attachment.hash holds). */
     public record Payload(Path file, long size, byte[] sha1) {}
 
@@ -60,10 +90,14 @@ public final class FhirPayloadReader {
     public static final class Read implements AutoCloseable {
 
         private final ObjectNode resource;
+        private String xml;
+        private String xmlType;
         private final Map<String, Payload> payloads = new LinkedHashMap<>();
         private final long maxTotal;
+        private final Budget budget;
         private long metadata;
         private long spooled;
+        private long reserved;
 
         void held(long characters) {
             metadata += characters + 8;
@@ -75,13 +109,40 @@ public final class FhirPayloadReader {
             }
         }
 
-        Read(ObjectNode resource, long maxTotal) {
+        Read(ObjectNode resource, long maxTotal, Budget budget) {
             this.resource = resource;
             this.maxTotal = maxTotal;
+            this.budget = budget;
         }
 
+        void reserve(long bytes) {
+            budget.reserve(bytes);
+            reserved += bytes;
+        }
+
+        /** The resource as read from JSON (empty when it was XML). */
         public ObjectNode resource() {
             return resource;
+        }
+
+        void xml(String type, String text) {
+            xmlType = type;
+            xml = text;
+        }
+
+        /** The resource's type, whichever format it came in. */
+        public String resourceType() {
+            return xml != null ? xmlType : resource.path("resourceType").asText();
+        }
+
+        /** The resource, its data elements left out, as HAPI reads it strictly. */
+        public <T extends IBaseResource> T parse(Fhir fhir, Class<T> type) {
+            return xml != null ? fhir.readXml(type, xml) : fhir.read(type, resource.toString());
+        }
+
+        void add(String path, Payload payload) {
+            spooled += payload.size();
+            payloads.put(path, payload);
         }
 
         public Map<String, Payload> payloads() {
@@ -90,6 +151,8 @@ public final class FhirPayloadReader {
 
         @Override
         public void close() {
+            budget.release(reserved);
+            reserved = 0;
             for (Payload payload : payloads.values()) {
                 Path file = payload.file();
                 try {
@@ -114,12 +177,29 @@ public final class FhirPayloadReader {
      *                   (413) before the rest is read
      * @param maxTotal   the most bytes all payloads together may decode to, as {@code maxPayload}
      */
+    public Read read(InputStream body, long maxPayload, long maxTotal, FhirFormat format) {
+        if (format == FhirFormat.JSON) {
+            return read(body, maxPayload, maxTotal);
+        }
+        Read read = new Read(JsonNodeFactory.instance.objectNode(), maxTotal, budget);
+        try {
+            new XmlPayloadScanner(body, read, maxPayload).scan();
+            return read;
+        } catch (IOException e) {
+            read.close();
+            throw new ProblemException(ProblemType.MALFORMED_REQUEST, "The request body could not be read to its end.");
+        } catch (RuntimeException e) {
+            read.close(); // what was spooled before the failure
+            throw e;
+        }
+    }
+
     public Read read(InputStream body, long maxPayload, long maxTotal) {
         try (JsonParser parser = factory.createParser(body)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw invalid("The body must be one FHIR resource, a JSON object.");
             }
-            Read read = new Read(JsonNodeFactory.instance.objectNode(), maxTotal);
+            Read read = new Read(JsonNodeFactory.instance.objectNode(), maxTotal, budget);
             try {
                 object(parser, read.resource, "", read, maxPayload);
                 if (parser.nextToken() != null) {
@@ -148,9 +228,7 @@ public final class FhirPayloadReader {
             JsonToken value = parser.nextToken();
             String here = path + "/" + name;
             if (name.equals("data") && value == JsonToken.VALUE_STRING) {
-                Payload payload = spool(parser, maxPayload, read.maxTotal, read.spooled);
-                read.spooled += payload.size();
-                read.payloads.put(here, payload);
+                read.add(here, spool(read, maxPayload, parser::readBinaryValue));
             } else {
                 into.set(name, value(parser, value, here, read, maxPayload));
             }
@@ -183,14 +261,23 @@ public final class FhirPayloadReader {
         };
     }
 
-    /** The base64 string the parser is on, decoded into a new temporary file as it is read. */
-    private static Payload spool(JsonParser parser, long maxPayload, long maxTotal, long spooled) throws IOException {
-        long leftInTotal = maxTotal - spooled;
+    /** What writes a payload's decoded bytes, and says how many it wrote. */
+    interface Decoding {
+        long writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * A data element's base64, decoded into a new temporary file as it is read, within the
+     * payload's limit, the request's and the instance's budget.
+     */
+    static Payload spool(Read read, long maxPayload, Decoding decoding) throws IOException {
+        long maxTotal = read.maxTotal;
+        long leftInTotal = maxTotal - read.spooled;
         Path file = Files.createTempFile("coffre-fhir-", ".bin");
         MessageDigest sha1 = sha1();
         long size;
         try (OutputStream out = new BoundedOutputStream(
-                new DigestOutputStream(Files.newOutputStream(file), sha1),
+                new Reserving(new DigestOutputStream(Files.newOutputStream(file), sha1), read),
                 Math.min(maxPayload, leftInTotal),
                 () -> leftInTotal < maxPayload
                         ? new ProblemException(
@@ -199,19 +286,41 @@ public final class FhirPayloadReader {
                         : new ProblemException(
                                 ProblemType.DOCUMENT_TOO_LARGE,
                                 "A document may have at most " + maxPayload + " bytes."))) {
-            size = parser.readBinaryValue(out);
+            size = decoding.writeTo(out);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(file);
             if (e instanceof JsonProcessingException json) {
                 throw invalid("A data element is not valid base64: " + json.getOriginalMessage());
             }
             if (e instanceof IllegalArgumentException) {
-                // Jackson's report of a character outside the base64 alphabet
+                // Jackson's, or the JDK's, report of a character outside the base64 alphabet
                 throw invalid("A data element is not valid base64.");
             }
             throw e;
         }
         return new Payload(file, size, sha1.digest());
+    }
+
+    /** Takes room in the budget for each chunk before it is written. */
+    private static final class Reserving extends FilterOutputStream {
+        private final Read read;
+
+        Reserving(OutputStream out, Read read) {
+            super(out);
+            this.read = read;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            read.reserve(1);
+            out.write(b);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            read.reserve(length);
+            out.write(bytes, offset, length);
+        }
     }
 
     private static MessageDigest sha1() {

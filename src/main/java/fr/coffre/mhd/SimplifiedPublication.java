@@ -32,25 +32,28 @@ public class SimplifiedPublication {
     private final IngestConfig config;
     private final UploadMetrics metrics;
     private final Fhir fhir;
-    private final FhirPayloadReader reader = new FhirPayloadReader();
+    private final FhirPayloadReader reader;
 
     public SimplifiedPublication(
             UploadAdmission admission,
             IngestionService ingestion,
             IngestConfig config,
             UploadMetrics metrics,
-            Fhir fhir) {
+            Fhir fhir,
+            SpoolBudget spool) {
         this.admission = admission;
         this.ingestion = ingestion;
         this.config = config;
         this.metrics = metrics;
         this.fhir = fhir;
+        this.reader = new FhirPayloadReader(spool);
     }
 
-    public IngestionService.Outcome publish(Producer producer, InputStream body) {
+    public IngestionService.Outcome publish(Producer producer, InputStream body, FhirFormat format) {
         try (var permit = admission.admit(producer);
-                FhirPayloadReader.Read read = reader.read(body, config.maxDocumentSize())) {
-            if (!"DocumentReference".equals(read.resource().path("resourceType").asText())) {
+                FhirPayloadReader.Read read =
+                        reader.read(body, config.maxDocumentSize(), config.maxDocumentSize(), format)) {
+            if (!"DocumentReference".equals(read.resourceType())) {
                 throw new ProblemException(
                         ProblemType.MALFORMED_REQUEST,
                         "ITI-105 publishes one DocumentReference; send several documents as an ITI-65 transaction"
@@ -62,8 +65,7 @@ public class SimplifiedPublication {
                         ProblemType.INVALID_METADATA,
                         "The document is sent as content[0].attachment.data (base64), and nothing else is.");
             }
-            DocumentReference reference =
-                    fhir.read(DocumentReference.class, read.resource().toString());
+            DocumentReference reference = read.parse(fhir, DocumentReference.class);
             var metadata = PublishedReferences.metadata(reference, data.size(), data.sha1());
             try (InputStream content = Files.newInputStream(data.file())) {
                 return ingestion.ingest(

@@ -267,6 +267,36 @@ class FhirBundlePublishTest {
     }
 
     @Test
+    void anXmlBundleIsTheSamePublicationAsItsJsonFormAndIsAnsweredInXml() {
+        byte[] pdf = Corpus.bytes(PDF);
+        String uniqueId = uniqueId();
+        Bundle parsed = R4.newJsonParser()
+                .parseResource(Bundle.class, example(uniqueId, pdf).encode());
+        String xml = R4.newXmlParser().encodeResourceToString(parsed);
+
+        Response response = given().auth()
+                .oauth2(hospital)
+                .contentType("application/fhir+xml")
+                .body(xml.getBytes(StandardCharsets.UTF_8))
+                .post("/fhir");
+        response.then().statusCode(200).contentType(startsWith("application/fhir+xml"));
+        Bundle answer = R4.newXmlParser().parseResource(Bundle.class, response.asString());
+        assertEquals(List.of("201 Created", "201 Created", "201 Created"), statuses(answer));
+        String id = id(answer, 1);
+        assertArrayEquals(
+                pdf, given().auth().oauth2(hospital).get("/fhir/Binary/" + id).asByteArray());
+
+        Response doctype = given().auth()
+                .oauth2(hospital)
+                .contentType("application/fhir+xml")
+                .body(("<?xml version=\"1.0\"?><!DOCTYPE Bundle [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
+                                + xml.substring(xml.indexOf("<Bundle")))
+                        .getBytes(StandardCharsets.UTF_8))
+                .post("/fhir");
+        doctype.then().statusCode(400).contentType(startsWith("application/fhir+xml"));
+    }
+
+    @Test
     void severalDocumentsAreKeptTogetherWhateverOrderTheirBytesComeIn() {
         String first = uniqueId();
         String second = uniqueId();

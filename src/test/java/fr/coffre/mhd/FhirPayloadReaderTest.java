@@ -6,12 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import fr.coffre.problem.ProblemException;
+import fr.coffre.problem.ProblemType;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.List;
+import org.hl7.fhir.r4.model.Binary;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.ListResource;
 import org.junit.jupiter.api.Test;
 
 class FhirPayloadReaderTest {
@@ -76,6 +82,98 @@ class FhirPayloadReaderTest {
         ProblemException e = assertThrows(ProblemException.class, () -> reader.read(json(body), 1024, 1000));
 
         assertEquals("request-too-large", e.problem().slug());
+        assertEquals(before, spooled());
+    }
+
+    @Test
+    void xmlDataIsDecodedToFilesKeyedAsInJsonAndTheRestKeptAsText() throws Exception {
+        byte[] document = "Compte rendu de sortie, établi à Lyon.".getBytes(StandardCharsets.UTF_8);
+        String data = Base64.getEncoder().encodeToString(document);
+        String body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- un lot -->"
+                + "<Bundle xmlns=\"http://hl7.org/fhir\"><type value=\"transaction\"/>"
+                + "<entry><resource><List><title value=\"Synthèse &amp; suite\"/></List></resource></entry>"
+                + "<entry><resource><DocumentReference><content><attachment><contentType value=\"text/plain\"/>"
+                + "<data value=\"" + data.substring(0, 8) + "\n  " + data.substring(8) + "\"/>"
+                + "</attachment></content></DocumentReference></resource></entry>"
+                + "<entry><resource><Binary><contentType value=\"text/plain\"/><data value='" + data + "'>"
+                + " </data>"
+                + "</Binary></resource></entry></Bundle>";
+
+        Path first;
+        try (var read = reader.read(json(body), 1 << 20, 1 << 20, FhirFormat.XML)) {
+            assertEquals("Bundle", read.resourceType());
+            var inReference = read.payloads().get("/entry/1/resource/content/0/attachment/data");
+            var inBinary = read.payloads().get("/entry/2/resource/data");
+            assertArrayEquals(document, Files.readAllBytes(inReference.file()));
+            assertArrayEquals(document, Files.readAllBytes(inBinary.file()));
+            first = inReference.file();
+            var bundle = read.parse(new Fhir(), Bundle.class);
+            assertEquals(
+                    "Synthèse & suite", ((ListResource) bundle.getEntry().get(0).getResource()).getTitle());
+            assertFalse(((Binary) bundle.getEntry().get(2).getResource()).hasData());
+        }
+        assertFalse(Files.exists(first));
+    }
+
+    @Test
+    void anXmlBodyWithADoctypeOrBrokenBase64IsRefusedAndLeavesNoFile() throws Exception {
+        long before = spooled();
+        for (String body : List.of(
+                "<!DOCTYPE DocumentReference [<!ENTITY x \"y\">]><DocumentReference xmlns=\"http://hl7.org/fhir\"/>",
+                "<DocumentReference xmlns=\"http://hl7.org/fhir\"><content><attachment><data value=\"QUJD\"/>"
+                        + "<data value=\"!!!!\"/></attachment></content></DocumentReference>",
+                "<DocumentReference xmlns=\"http://hl7.org/fhir\"><content><attachment><data value=\"QUJ\"/>",
+                "<DocumentReference xmlns=\"http://hl7.org/fhir\"><content></attachment></content></DocumentReference>",
+                "<a/><b/>")) {
+            ProblemException e = assertThrows(
+                    ProblemException.class, () -> reader.read(json(body), 1 << 20, 1 << 20, FhirFormat.XML));
+            assertEquals(400, e.problem().status(), body);
+        }
+        assertEquals(before, spooled());
+    }
+
+    /** A budget of a fixed size, as SpoolBudget is with its configuration. */
+    static final class Room implements FhirPayloadReader.Budget {
+        final long size;
+        long used;
+
+        Room(long size) {
+            this.size = size;
+        }
+
+        @Override
+        public void reserve(long bytes) {
+            if (used + bytes > size) {
+                throw ProblemException.retryLater(ProblemType.OVERLOADED, "full", Duration.ofSeconds(1));
+            }
+            used += bytes;
+        }
+
+        @Override
+        public void release(long bytes) {
+            used -= bytes;
+        }
+    }
+
+    @Test
+    void readsHeldAtOnceShareTheRoomForTheirFilesAndGiveItBackWhenClosed() throws Exception {
+        String body = "{\"resourceType\": \"Binary\", \"data\": \""
+                + Base64.getEncoder().encodeToString(new byte[600]) + "\"}";
+        Room room = new Room(1000);
+        FhirPayloadReader shared = new FhirPayloadReader(room);
+        long before = spooled();
+
+        try (var first = shared.read(json(body), 1 << 20)) {
+            assertEquals(600, room.used);
+            ProblemException full = assertThrows(ProblemException.class, () -> shared.read(json(body), 1 << 20));
+            assertEquals(503, full.problem().status());
+            assertEquals(600, room.used, "the refused read gave back what it had taken");
+        }
+        assertEquals(0, room.used);
+        try (var again = shared.read(json(body), 1 << 20)) {
+            assertEquals(600, again.payloads().values().iterator().next().size());
+        }
+        assertEquals(0, room.used);
         assertEquals(before, spooled());
     }
 

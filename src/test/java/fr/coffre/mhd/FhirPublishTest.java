@@ -165,6 +165,37 @@ class FhirPublishTest {
     }
 
     @Test
+    void aDocumentReferenceInXmlIsPublishedAsItsJsonFormIs() {
+        byte[] pdf = Corpus.bytes(PDF);
+        String extension = "mhd-xml-" + UUID.randomUUID();
+        String xml = R4.newXmlParser().encodeResourceToString(reference(extension, pdf));
+
+        Response created = given().auth()
+                .oauth2(hospital)
+                .contentType("application/fhir+xml")
+                .body(xml.getBytes(StandardCharsets.UTF_8))
+                .post("/fhir/DocumentReference");
+        created.then().statusCode(201).contentType(startsWith("application/fhir+xml"));
+        String id = R4.newXmlParser()
+                .parseResource(DocumentReference.class, created.asString())
+                .getIdElement()
+                .getIdPart();
+        assertArrayEquals(
+                pdf, given().auth().oauth2(hospital).get("/fhir/Binary/" + id).asByteArray());
+        assertEquals(
+                extension,
+                R4.newJsonParser()
+                        .parseResource(
+                                DocumentReference.class,
+                                given().auth()
+                                        .oauth2(hospital)
+                                        .get("/fhir/DocumentReference/" + id)
+                                        .asString())
+                        .getMasterIdentifier()
+                        .getValue());
+    }
+
+    @Test
     void whatCannotBePublishedIsRefusedWithTheProblemItIs() {
         byte[] text = "Compte rendu.".getBytes(StandardCharsets.UTF_8);
         refused(

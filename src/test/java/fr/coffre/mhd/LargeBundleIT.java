@@ -9,8 +9,6 @@ import fr.coffre.testing.KeycloakTokens;
 import fr.coffre.testing.ServiceProcess;
 import fr.coffre.testing.StoredObjects;
 import fr.coffre.testing.Uploads;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,6 +23,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,14 +39,22 @@ class LargeBundleIT {
 
     @Test
     void aBundleWhoseBinaryIsLargerThanTheHeapIsPublishedWhole() throws Exception {
+        publish(bundle("1.2.250.1.999.69." + System.nanoTime()), "application/fhir+json");
+    }
+
+    @Test
+    void inXmlToo() throws Exception {
+        publish(xmlBundle("1.2.250.1.999.70." + System.nanoTime()), "application/fhir+xml");
+    }
+
+    void publish(String template, String contentType) throws Exception {
         try (ServiceProcess service = new ServiceProcess(
                         "large-bundle",
                         18205,
                         List.of("-Xmx" + HEAP_MIB + "m"),
                         Map.of("COFFRE_MAX_DOCUMENT_SIZE", String.valueOf(1L << 30)))
                 .start()) {
-            String uniqueId = "1.2.250.1.999.69." + System.nanoTime();
-            String[] around = bundle(uniqueId).split(DATA_MARK);
+            String[] around = template.split(DATA_MARK);
             MessageDigest sent = MessageDigest.getInstance("SHA-256");
             InputStream content = new DigestInputStream(new GeneratedPdf(SIZE), sent);
             InputStream body = new SequenceInputStream(Collections.enumeration(List.of(
@@ -54,15 +62,16 @@ class LargeBundleIT {
                     new Base64Stream(content),
                     new ByteArrayInputStream(around[1].getBytes(StandardCharsets.UTF_8)))));
 
-            var answer = service.post("/fhir", KeycloakTokens.hospital(), "application/fhir+json", body)
+            var answer = service.post("/fhir", KeycloakTokens.hospital(), contentType, body)
                     .get();
 
             assertEquals(200, answer.statusCode(), answer.body());
-            JsonArray entries = new JsonObject(answer.body()).getJsonArray("entry");
-            assertEquals(
-                    "201 Created",
-                    entries.getJsonObject(1).getJsonObject("response").getString("status"));
-            String location = entries.getJsonObject(1).getJsonObject("response").getString("location");
+            // Answered in the format it was sent in: the document's location, whichever.
+            Matcher created =
+                    Pattern.compile("DocumentReference/([0-9a-f-]{36})").matcher(answer.body());
+            assertTrue(created.find(), answer.body());
+            assertTrue(answer.body().contains("201 Created"), answer.body());
+            String location = created.group();
             String id = location.substring(location.indexOf('/') + 1);
             String sha256 = HexFormat.of().formatHex(sent.digest());
             List<String> row = Database.strings(
@@ -92,6 +101,27 @@ class LargeBundleIT {
                      "content": [{"attachment": {"contentType": "application/pdf", "url": "urn:uuid:%3$s"}}]}},
                   {"fullUrl": "urn:uuid:%3$s", "request": {"method": "POST", "url": "Binary"},
                    "resource": {"resourceType": "Binary", "contentType": "application/pdf", "data": "%6$s"}}]}
+                """.formatted(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), patient, uniqueId, DATA_MARK);
+    }
+
+    /** The same Bundle in FHIR XML. */
+    static String xmlBundle(String uniqueId) {
+        String patient = "Patient?identifier=urn:oid:" + Uploads.NIR_TEST + "|" + Uploads.TEST_PATIENT;
+        return """
+                <Bundle xmlns="http://hl7.org/fhir"><type value="transaction"/>
+                <entry><fullUrl value="urn:uuid:%1$s"/><resource><List><status value="current"/><mode value="working"/>
+                <code><coding><code value="submissionset"/></coding></code><subject><reference value="%4$s"/></subject>
+                <entry><item><reference value="urn:uuid:%2$s"/></item></entry></List></resource>
+                <request><method value="POST"/><url value="List"/></request></entry>
+                <entry><fullUrl value="urn:uuid:%2$s"/><resource><DocumentReference>
+                <masterIdentifier><system value="urn:ietf:rfc:3986"/><value value="urn:oid:%5$s"/></masterIdentifier>
+                <status value="current"/><type><coding><system value="http://loinc.org"/><code value="11490-0"/></coding></type>
+                <subject><reference value="%4$s"/></subject><content><attachment><contentType value="application/pdf"/>
+                <url value="urn:uuid:%3$s"/></attachment></content></DocumentReference></resource>
+                <request><method value="POST"/><url value="DocumentReference"/></request></entry>
+                <entry><fullUrl value="urn:uuid:%3$s"/><resource><Binary><contentType value="application/pdf"/>
+                <data value="%6$s"/></Binary></resource><request><method value="POST"/><url value="Binary"/></request></entry>
+                </Bundle>
                 """.formatted(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), patient, uniqueId, DATA_MARK);
     }
 

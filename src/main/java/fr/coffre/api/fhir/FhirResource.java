@@ -183,17 +183,23 @@ public class FhirResource {
             ProfessionalAccessPolicy.Decision decision) {
 
         AccessLogRepository.Entry entry(Document document, String action) {
-            return decision == null
-                    ? new AccessLogRepository.Entry(document.patient(), document.id(), recorded, action, false, null)
-                    : new AccessLogRepository.Entry(
-                            document.patient(),
-                            document.id(),
-                            recorded,
-                            action,
-                            decision.emergency(),
-                            decision.reason(),
-                            decision.mode().code);
+            return logged(document, recorded, decision, action);
         }
+    }
+
+    /** A read by a producer, or by a professional with the decision that allowed it. */
+    private static AccessLogRepository.Entry logged(
+            Document document, Reader reader, ProfessionalAccessPolicy.Decision decision, String action) {
+        return decision == null
+                ? new AccessLogRepository.Entry(document.patient(), document.id(), reader, action, false, null)
+                : new AccessLogRepository.Entry(
+                        document.patient(),
+                        document.id(),
+                        reader,
+                        action,
+                        decision.emergency(),
+                        decision.reason(),
+                        decision.mode().code);
     }
 
     private Uni<Reading> reading(DocumentSearch asked, String emergency) {
@@ -283,7 +289,7 @@ public class FhirResource {
     }
 
     @POST
-    @Consumes({"application/fhir+json", MediaType.APPLICATION_JSON})
+    @Consumes({"application/fhir+json", MediaType.APPLICATION_JSON, "application/fhir+xml", MediaType.APPLICATION_XML})
     @RolesAllowed("producer")
     @RunOnVirtualThread
     @Operation(
@@ -300,14 +306,14 @@ public class FhirResource {
             @Context HttpServerRequest request) {
         Bundle answer;
         try (var guarded = guard.watch(body, request)) {
-            answer = bundles.publish(producers.current(), guarded.stream());
+            answer = bundles.publish(producers.current(), guarded.stream(), bodyFormat(headers));
         }
-        return resource(answer, format, headers, Response.Status.OK);
+        return resource(answer, format, headers, Response.Status.OK, bodyFormat(headers));
     }
 
     @POST
     @Path("DocumentReference")
-    @Consumes({"application/fhir+json", MediaType.APPLICATION_JSON})
+    @Consumes({"application/fhir+json", MediaType.APPLICATION_JSON, "application/fhir+xml", MediaType.APPLICATION_XML})
     @RolesAllowed("producer")
     @RunOnVirtualThread
     @Operation(
@@ -324,13 +330,17 @@ public class FhirResource {
             @Context HttpServerRequest request) {
         IngestionService.Outcome outcome;
         try (var guarded = guard.watch(body, request)) {
-            outcome = publication.publish(producers.current(), guarded.stream());
+            outcome = publication.publish(producers.current(), guarded.stream(), bodyFormat(headers));
         }
         Document document = outcome.document();
         URI base = base(uri);
         Response.Status status = outcome.created() ? Response.Status.CREATED : Response.Status.OK;
         Response response = resource(
-                DocumentReferences.of(document, DocumentReferences.content(base, document)), format, headers, status);
+                DocumentReferences.of(document, DocumentReferences.content(base, document)),
+                format,
+                headers,
+                status,
+                bodyFormat(headers));
         return outcome.created()
                 ? Response.fromResponse(response)
                         .location(URI.create(base + "/DocumentReference/" + document.id()))
@@ -402,8 +412,7 @@ public class FhirResource {
                             .map(visible ->
                                     visible.map(VisibleDocument::document).orElseThrow(() -> notFound(id)))
                             .call(document -> accessLog.record(
-                                    List.of(new Reading(null, null, null, professional.reader(), decision)
-                                            .entry(document, action)))));
+                                    List.of(logged(document, professional.reader(), decision, action)))));
         });
     }
 
@@ -424,11 +433,20 @@ public class FhirResource {
     }
 
     private Response resource(IBaseResource resource, String format, HttpHeaders headers, Response.Status status) {
-        FhirFormat chosen = FhirFormat.negotiate(format, accepts(headers));
+        return resource(resource, format, headers, status, FhirFormat.JSON);
+    }
+
+    private Response resource(
+            IBaseResource resource, String format, HttpHeaders headers, Response.Status status, FhirFormat otherwise) {
+        FhirFormat chosen = FhirFormat.negotiate(format, accepts(headers), otherwise);
         return Response.status(status)
                 .type(chosen.mediaType + ";charset=UTF-8")
                 .entity(fhir.write(resource, chosen))
                 .build();
+    }
+
+    private static FhirFormat bodyFormat(HttpHeaders headers) {
+        return FhirFormat.ofBody(headers == null ? null : headers.getHeaderString(HttpHeaders.CONTENT_TYPE));
     }
 
     private static List<String> accepts(HttpHeaders headers) {
@@ -464,7 +482,7 @@ public class FhirResource {
     }
 
     private Response outcome(Problem problem, HttpHeaders headers, boolean challenge) {
-        FhirFormat chosen = FhirFormat.negotiate(null, accepts(headers));
+        FhirFormat chosen = FhirFormat.negotiate(null, accepts(headers), bodyFormat(headers));
         Response.ResponseBuilder response = Response.status(problem.status())
                 .type(chosen.mediaType + ";charset=UTF-8")
                 .entity(fhir.write(OperationOutcomes.of(problem), chosen));
