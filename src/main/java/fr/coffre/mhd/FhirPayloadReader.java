@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import fr.coffre.extraction.BoundedOutputStream;
 import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
+import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -141,8 +142,16 @@ public final class FhirPayloadReader {
         }
 
         void add(String path, Payload payload) {
+            if (payloads.putIfAbsent(path, payload) != null) {
+                try {
+                    Files.deleteIfExists(payload.file());
+                } catch (IOException e) {
+                    payload.file().toFile().deleteOnExit();
+                }
+                throw invalid("Two data elements stand at " + path + ".");
+            }
             spooled += payload.size();
-            payloads.put(path, payload);
+            held(path.length() + 64); // an empty payload is a file too: they are counted
         }
 
         public Map<String, Payload> payloads() {
@@ -178,9 +187,14 @@ public final class FhirPayloadReader {
      * @param maxTotal   the most bytes all payloads together may decode to, as {@code maxPayload}
      */
     public Read read(InputStream body, long maxPayload, long maxTotal, FhirFormat format) {
+        // Whitespace between tokens and inside base64 costs nothing to hold but time to read: the
+        // body as a whole is bounded by what its data and metadata may be, written out generously.
+        long most = maxTotal / 3 * 4 * 11 / 10 + 4 * MAX_METADATA + (1 << 20);
+        InputStream bounded = new BoundedInputStream(body, most);
         if (format == FhirFormat.JSON) {
-            return read(body, maxPayload, maxTotal);
+            return read(bounded, maxPayload, maxTotal);
         }
+        body = bounded;
         Read read = new Read(JsonNodeFactory.instance.objectNode(), maxTotal, budget);
         try {
             new XmlPayloadScanner(body, read, maxPayload).scan();
@@ -299,6 +313,44 @@ public final class FhirPayloadReader {
             throw e;
         }
         return new Payload(file, size, sha1.digest());
+    }
+
+    /** A body that may not be longer than its limit: past it, 413 before the rest is read. */
+    private static final class BoundedInputStream extends FilterInputStream {
+        private final long limit;
+        private long read;
+
+        BoundedInputStream(InputStream in, long limit) {
+            super(in);
+            this.limit = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) {
+                count(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] bytes, int offset, int length) throws IOException {
+            int n = in.read(bytes, offset, length);
+            if (n > 0) {
+                count(n);
+            }
+            return n;
+        }
+
+        private void count(long n) {
+            read += n;
+            if (read > limit) {
+                throw new ProblemException(
+                        ProblemType.REQUEST_TOO_LARGE,
+                        "The body is longer than its documents and metadata may make it (" + limit + " bytes).");
+            }
+        }
     }
 
     /** Takes room in the budget for each chunk before it is written. */

@@ -7,14 +7,19 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads a FHIR XML resource sent for publication in one pass, as {@link FhirPayloadReader} reads
@@ -34,6 +39,7 @@ final class XmlPayloadScanner {
     private static final Set<String> REPEATED = Set.of("entry", "content");
 
     private static final int MAX_TAG = FhirPayloadReader.MAX_STRING;
+    private static final Pattern ENCODING = Pattern.compile("encoding\\s*=\\s*[\"']([^\"']+)[\"']");
 
     private final InputStream in;
     private final FhirPayloadReader.Read read;
@@ -62,7 +68,7 @@ final class XmlPayloadScanner {
             int c = next();
             switch (c) {
                 case '!' -> markup();
-                case '?' -> copyUntil("<?", "?>");
+                case '?' -> declaration();
                 case '/' -> endTag();
                 case -1 -> throw invalid("The body ends inside a tag.");
                 default -> {
@@ -74,7 +80,28 @@ final class XmlPayloadScanner {
         if (!open.isEmpty() || rootType == null) {
             throw invalid("The body is not one complete FHIR XML resource.");
         }
-        read.xml(rootType, kept.toString(StandardCharsets.UTF_8));
+        try {
+            read.xml(
+                    rootType,
+                    StandardCharsets.UTF_8
+                            .newDecoder()
+                            .decode(ByteBuffer.wrap(kept.toByteArray()))
+                            .toString());
+        } catch (CharacterCodingException e) {
+            throw invalid("A FHIR XML body is UTF-8; this one is not.");
+        }
+    }
+
+    /** The XML declaration (or a processing instruction): UTF-8 only, as FHIR requires. */
+    private void declaration() throws IOException {
+        int from = kept.size();
+        copyUntil("<?", "?>");
+        String text = new String(kept.toByteArray(), from, kept.size() - from, StandardCharsets.US_ASCII)
+                .toLowerCase(Locale.ROOT);
+        Matcher encoding = ENCODING.matcher(text);
+        if (encoding.find() && !encoding.group(1).equals("utf-8")) {
+            throw invalid("A FHIR XML body is UTF-8, not " + encoding.group(1) + ".");
+        }
     }
 
     private void markup() throws IOException {
@@ -132,7 +159,7 @@ final class XmlPayloadScanner {
         if (parent == null && rootType != null) {
             throw invalid("The body holds more than one resource.");
         }
-        if (parent != null && name.equals("data") && isPayloadParent(parent.name())) {
+        if (parent != null && local(name).equals("data") && isPayloadParent(local(parent.name()))) {
             payload(parent);
             return;
         }
@@ -141,13 +168,14 @@ final class XmlPayloadScanner {
         boolean selfClosing = attributes(tag);
         keep(tag);
         if (parent == null) {
-            rootType = name;
+            rootType = local(name);
         }
+        String path = path(parent, name); // an empty element still takes its place among its kind
         if (!selfClosing) {
             if (open.size() >= FhirPayloadReader.MAX_DEPTH) {
                 throw invalid("The resource is nested too deeply.");
             }
-            open.push(new Element(name, path(parent, name), new HashMap<>()));
+            open.push(new Element(name, path, new HashMap<>()));
         }
     }
 
@@ -163,15 +191,21 @@ final class XmlPayloadScanner {
         if (parent == null) {
             return "";
         }
-        if (parent.name().equals("resource")) {
+        if (local(parent.name()).equals("resource")) {
             return parent.path();
         }
-        String here = parent.path() + "/" + name;
-        if (REPEATED.contains(name)) {
-            int index = parent.children().merge(name, 1, Integer::sum) - 1;
+        String local = local(name);
+        String here = parent.path() + "/" + local;
+        if (REPEATED.contains(local)) {
+            int index = parent.children().merge(local, 1, Integer::sum) - 1;
             here += "/" + index;
         }
         return here;
+    }
+
+    /** A name without its namespace prefix: FHIR's namespace may be bound to one. */
+    private static String local(String name) {
+        return name.substring(name.indexOf(':') + 1);
     }
 
     /** Reads attributes up to the tag's end into {@code tag}, as sent; true when the element closes itself. */
@@ -202,14 +236,13 @@ final class XmlPayloadScanner {
                 throw invalid("An attribute value must be quoted.");
             }
             ascii(tag, " " + attribute + "=" + (char) quote);
+            boundedTag(tag);
             for (int c = next(); c != quote; c = next()) {
                 if (c < 0 || c == '<') {
                     throw invalid("A malformed attribute value.");
                 }
                 tag.write(c);
-                if (tag.size() > MAX_TAG) {
-                    throw invalid("A tag holds more than " + MAX_TAG + " bytes outside its data elements.");
-                }
+                boundedTag(tag);
             }
             tag.write(quote);
         }
@@ -247,11 +280,11 @@ final class XmlPayloadScanner {
                 throw invalid("A data element has one value attribute, and no other.");
             }
             payload = FhirPayloadReader.spool(read, maxPayload, out -> decode(quote, out));
+            read.add(path, payload); // at once: a failure from here on still removes its file
         }
         if (payload == null) {
             throw invalid("A data element has no value.");
         }
-        read.add(path, payload);
     }
 
     /** Decodes base64 characters up to the closing quote; whitespace is skipped, anything else refused. */
@@ -265,7 +298,7 @@ final class XmlPayloadScanner {
             if (c < 0) {
                 throw invalid("The body ends inside a data element.");
             }
-            if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+            if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || (c == '&' && whitespaceReference())) {
                 continue;
             }
             if (ended) {
@@ -296,7 +329,13 @@ final class XmlPayloadScanner {
     private String name() throws IOException {
         StringBuilder name = new StringBuilder();
         for (int b = next(); b >= 0; b = next()) {
-            if (Character.isLetterOrDigit(b) || b == '_' || b == '-' || b == '.' || b == ':') {
+            if ((b >= 'a' && b <= 'z')
+                    || (b >= 'A' && b <= 'Z')
+                    || (b >= '0' && b <= '9')
+                    || b == '_'
+                    || b == '-'
+                    || b == '.'
+                    || b == ':') {
                 name.append((char) b);
                 if (name.length() > 256) {
                     throw invalid("An element or attribute name is too long.");
@@ -311,10 +350,46 @@ final class XmlPayloadScanner {
 
     private int skipSpace() throws IOException {
         int b = next();
+        int skipped = 0;
         while (b == ' ' || b == '\t' || b == '\r' || b == '\n') {
+            if (++skipped > MAX_TAG) {
+                throw invalid("A tag holds more than " + MAX_TAG + " bytes of whitespace.");
+            }
             b = next();
         }
         return b;
+    }
+
+    /**
+     * After a {@code &} in base64: a reference to a whitespace character ({@code &#xA;}, {@code &#10;},
+     * as some writers wrap base64), which is skipped; anything else is not base64.
+     */
+    private boolean whitespaceReference() throws IOException {
+        StringBuilder reference = new StringBuilder();
+        for (int c = next(); c != ';'; c = next()) {
+            if (c < 0 || reference.length() > 8) {
+                throw invalid("A data element is not valid base64.");
+            }
+            reference.append((char) c);
+        }
+        String r = reference.toString().toLowerCase(Locale.ROOT);
+        if (r.equals("#xa")
+                || r.equals("#10")
+                || r.equals("#xd")
+                || r.equals("#13")
+                || r.equals("#x9")
+                || r.equals("#9")
+                || r.equals("#x20")
+                || r.equals("#32")) {
+            return true;
+        }
+        throw invalid("A data element is not valid base64.");
+    }
+
+    private static void boundedTag(ByteArrayOutputStream tag) {
+        if (tag.size() > MAX_TAG) {
+            throw invalid("A tag holds more than " + MAX_TAG + " bytes outside its data elements.");
+        }
     }
 
     private int next() throws IOException {

@@ -124,12 +124,54 @@ class FhirPayloadReaderTest {
                         + "<data value=\"!!!!\"/></attachment></content></DocumentReference>",
                 "<DocumentReference xmlns=\"http://hl7.org/fhir\"><content><attachment><data value=\"QUJ\"/>",
                 "<DocumentReference xmlns=\"http://hl7.org/fhir\"><content></attachment></content></DocumentReference>",
-                "<a/><b/>")) {
+                "<a/><b/>",
+                // a second value, an attribute after the value, two data elements at one place: refused, no file left
+                "<DocumentReference xmlns=\"http://hl7.org/fhir\"><content><attachment><data value=\"QUJD\""
+                        + " id=\"d\"/></attachment></content></DocumentReference>",
+                "<DocumentReference xmlns=\"http://hl7.org/fhir\"><content><attachment><data value=\"QUJD\"/>"
+                        + "<data value=\"QUJD\"/></attachment></content></DocumentReference>",
+                // FHIR XML is UTF-8
+                "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><DocumentReference xmlns=\"http://hl7.org/fhir\"/>",
+                "<a/>" + "<b/>")) {
             ProblemException e = assertThrows(
                     ProblemException.class, () -> reader.read(json(body), 1 << 20, 1 << 20, FhirFormat.XML));
             assertEquals(400, e.problem().status(), body);
         }
         assertEquals(before, spooled());
+    }
+
+    @Test
+    void xmlThatIsNotUtf8OrLongerThanItsContentMayMakeItIsRefused() {
+        byte[] latin1 =
+                "<DocumentReference xmlns=\"http://hl7.org/fhir\"><description value=\"op\u00e9ratoire\"/></DocumentReference>"
+                        .getBytes(StandardCharsets.ISO_8859_1);
+        ProblemException notUtf8 = assertThrows(
+                ProblemException.class,
+                () -> reader.read(new ByteArrayInputStream(latin1), 1 << 20, 1 << 20, FhirFormat.XML));
+        assertEquals(400, notUtf8.problem().status());
+
+        String flood = "<DocumentReference xmlns=\"http://hl7.org/fhir\"><content><attachment><data value=\"QUJD"
+                + " ".repeat(12 << 20) + "\"/></attachment></content></DocumentReference>";
+        ProblemException tooLong =
+                assertThrows(ProblemException.class, () -> reader.read(json(flood), 1000, 1000, FhirFormat.XML));
+        assertEquals("request-too-large", tooLong.problem().slug());
+    }
+
+    @Test
+    void xmlWithAPrefixedNamespaceOrWrappedBase64IsReadAsAnyOther() throws Exception {
+        byte[] document = "Compte rendu.".getBytes(StandardCharsets.UTF_8);
+        String data = Base64.getEncoder().encodeToString(document);
+        String body = "<f:DocumentReference xmlns:f=\"http://hl7.org/fhir\"><f:content><f:attachment>"
+                + "<f:data value=\"" + data.substring(0, 4) + "&#xA;" + data.substring(4) + "\"/>"
+                + "</f:attachment></f:content><f:content/></f:DocumentReference>";
+
+        try (var read = reader.read(json(body), 1 << 20, 1 << 20, FhirFormat.XML)) {
+            assertEquals("DocumentReference", read.resourceType());
+            assertArrayEquals(
+                    document,
+                    Files.readAllBytes(
+                            read.payloads().get("/content/0/attachment/data").file()));
+        }
     }
 
     /** A budget of a fixed size, as SpoolBudget is with its configuration. */

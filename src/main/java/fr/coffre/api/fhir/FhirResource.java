@@ -450,11 +450,16 @@ public class FhirResource {
     }
 
     private static List<String> accepts(HttpHeaders headers) {
-        return headers == null
-                ? List.of()
-                : headers.getAcceptableMediaTypes().stream()
-                        .map(type -> type.getType() + "/" + type.getSubtype())
-                        .toList();
+        if (headers == null) {
+            return List.of();
+        }
+        try {
+            return headers.getAcceptableMediaTypes().stream()
+                    .map(type -> type.getType() + "/" + type.getSubtype())
+                    .toList();
+        } catch (IllegalArgumentException e) {
+            return List.of(); // an Accept header that is not media types: as if there were none
+        }
     }
 
     // Refusals of this resource's methods as OperationOutcomes; these take precedence over the
