@@ -71,6 +71,22 @@ public class PatientDocumentRepository {
 
         /** This filter, on one producer's documents. */
         public Filter sentBy(String producerId) {
+            return narrowed(producerId, codes, authorName, readableClasses);
+        }
+
+        /** This filter, on the classes a reader may read only (null: all of them). */
+        public Filter readable(List<String> classes) {
+            return narrowed(producer, codes, authorName, classes);
+        }
+
+        /** This filter, also on these XDS codes and author. */
+        public Filter with(List<CodeMatch> more, String author) {
+            List<CodeMatch> all = new ArrayList<>(codes);
+            all.addAll(more);
+            return narrowed(producer, all, author == null || author.isBlank() ? authorName : author, readableClasses);
+        }
+
+        private Filter narrowed(String producerId, List<CodeMatch> codeMatches, String author, List<String> classes) {
             return new Filter(
                     typeCode,
                     typeSystems,
@@ -83,49 +99,9 @@ public class PatientDocumentRepository {
                     serviceTo,
                     producerId,
                     q,
-                    codes,
-                    authorName,
-                    readableClasses);
-        }
-
-        /** This filter, on the classes a reader may read only (null: all of them). */
-        public Filter readable(List<String> classes) {
-            return new Filter(
-                    typeCode,
-                    typeSystems,
-                    classCode,
-                    from,
-                    to,
-                    receivedFrom,
-                    receivedTo,
-                    serviceFrom,
-                    serviceTo,
-                    producer,
-                    q,
-                    codes,
-                    authorName,
+                    codeMatches,
+                    author,
                     classes);
-        }
-
-        /** This filter, also on these XDS codes and author. */
-        public Filter with(List<CodeMatch> more, String author) {
-            List<CodeMatch> all = new ArrayList<>(codes);
-            all.addAll(more);
-            return new Filter(
-                    typeCode,
-                    typeSystems,
-                    classCode,
-                    from,
-                    to,
-                    receivedFrom,
-                    receivedTo,
-                    serviceFrom,
-                    serviceTo,
-                    producer,
-                    q,
-                    all,
-                    author == null || author.isBlank() ? authorName : author,
-                    readableClasses);
         }
     }
 
