@@ -150,6 +150,15 @@ public final class BenchReport {
         lines.add(String.format(Locale.ROOT, "(4) CPU: %.1f ms per accepted document (%s); %.1f ms per indexed document (%s)",
                 msPerAccepted, split ? "api process alone, over the saturation" : "the one process over the acceptance phases, indexing included",
                 msPerIndexed, split ? "worker process alone, draining the saturation's backlog" : "the one process, from the first acceptance to the end of the drain"));
+        // The JIT compiler's threads over the same phases: how much of each figure is a service
+        // still compiling its hot code, which one that has run for a while no longer does.
+        double apiJitCpu = (ticks(cpu, "api.jitEnd") - ticks(cpu, "api.jitStart")) / (double) clkTck;
+        double workerJitCpu = (ticks(cpu, "worker.jitEnd") - ticks(cpu, "worker.jitStart")) / (double) clkTck;
+        double jitPerAccepted = accepted > 0 ? 1000 * apiJitCpu / (split ? accepted : documents) : Double.NaN;
+        lines.add(split
+                ? String.format(Locale.ROOT, "    of which the JIT compiler: %.1f ms per accepted document, %.1f ms per indexed document",
+                        jitPerAccepted, drain.indexed > 0 ? 1000 * workerJitCpu / drain.indexed : Double.NaN)
+                : String.format(Locale.ROOT, "    of which the JIT compiler: %.1f ms per accepted document", jitPerAccepted));
         lines.add(String.format(Locale.ROOT, "    peak RSS: %s%s; the %d extraction processes besides: %s", human(apiRssKb),
                 split ? " (api), " + human(workerRssKb) + " (worker)" : "", children, human(childrenRssKb)));
         Path samplesFile = out.resolve("cpu-samples.tsv");
@@ -230,7 +239,8 @@ public final class BenchReport {
     }
 
     private static long ticks(Properties cpu, String key) {
-        return Long.parseLong(cpu.getProperty(key, "0"));
+        String value = cpu.getProperty(key, "").trim();
+        return value.isEmpty() ? 0 : Long.parseLong(value);
     }
 
     private static String human(long kb) {
