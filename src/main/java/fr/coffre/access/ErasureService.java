@@ -42,6 +42,7 @@ public class ErasureService {
     private final PatientPreferenceRepository preferences;
     private final ProfessionalAuthorisationRepository authorisations;
     private final CareTeamRepository careTeams;
+    private final SearchLinkRepository searchLinks;
     private final PendingObjectRepository pending;
     private final ProducerQuotaRepository quotas;
     private final DocumentObjectStore store;
@@ -57,6 +58,7 @@ public class ErasureService {
             PatientPreferenceRepository preferences,
             ProfessionalAuthorisationRepository authorisations,
             CareTeamRepository careTeams,
+            SearchLinkRepository searchLinks,
             PendingObjectRepository pending,
             ProducerQuotaRepository quotas,
             DocumentObjectStore store,
@@ -71,6 +73,7 @@ public class ErasureService {
         this.preferences = preferences;
         this.authorisations = authorisations;
         this.careTeams = careTeams;
+        this.searchLinks = searchLinks;
         this.pending = pending;
         this.quotas = quotas;
         this.store = store;
@@ -96,6 +99,7 @@ public class ErasureService {
                 .call(() -> preferences.erase(connection, patient))
                 .call(() -> authorisations.erase(connection, patient))
                 .call(() -> careTeams.erase(connection, patient))
+                .call(() -> searchLinks.erase(connection, patient))
                 .call(() -> quotas.erase(connection, Producer.patient(patient).id()))
                 .call(found ->
                         erasures.record(connection, patient, found.ids().size()).invoke(at::set))));

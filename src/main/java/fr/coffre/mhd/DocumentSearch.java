@@ -7,6 +7,7 @@ import fr.coffre.document.Identifier;
 import fr.coffre.document.Ins;
 import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -19,7 +20,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,7 +30,8 @@ import java.util.regex.Pattern;
  * An ITI-67 Find Document References query, read from its parameters: the patient by INS, and
  * the filters Coffre can apply. One value per parameter (no comma-separated alternatives, except in
  * {@code status}); a date parameter may be repeated to give a range. Parameters Coffre does not
- * know are ignored, as FHIR allows, and left out of the self link, which says what was applied.
+ * know are ignored, as FHIR allows, and left out of what is kept for its paging links, which say
+ * what was applied.
  *
  * @param ins      the patient's INS number
  * @param systems  the INS systems it may be filed under: the one given, or all when none was
@@ -35,7 +39,8 @@ import java.util.regex.Pattern;
  *                 current documents are searchable)
  * @param count    the page size
  * @param cursor   where the page starts, from a next link
- * @param applied  the applied parameters, as the query string of the self link (cursor excluded)
+ * @param applied  the applied parameters as a query string (cursor excluded): what a paging link's
+ *                 search keeps
  */
 public record DocumentSearch(
         String ins, List<String> systems, boolean current, Filter filter, int count, String cursor, String applied) {
@@ -66,6 +71,9 @@ public record DocumentSearch(
         CODED.put("format", XdsCodeField.FORMAT);
         CODED.put("security-label", XdsCodeField.CONFIDENTIALITY);
     }
+
+    /** What may go with {@code _page}: the rest of the search is the link's. */
+    private static final Set<String> LINK_PARAMETERS = Set.of("_page", "_cursor", "_format");
 
     static final int DEFAULT_COUNT = 20;
     static final int MAX_COUNT = 100;
@@ -190,6 +198,38 @@ public record DocumentSearch(
                 null);
         return new DocumentSearch(
                 ins.value(), systems, current, filter, count, single(params, "_cursor"), applied.toString());
+    }
+
+    /**
+     * The search a paging link names, or null for a new search. A link is followed as it was
+     * given: only where its page starts ({@code _cursor}) and the answer's format may go with it.
+     */
+    public static UUID link(Map<String, List<String>> params) {
+        String page = single(params, "_page");
+        if (page == null) {
+            return null;
+        }
+        for (String name : params.keySet()) {
+            if (!LINK_PARAMETERS.contains(name)) {
+                throw invalid("A paging link is followed as it was given: " + name + " cannot be added to it.");
+            }
+        }
+        try {
+            return UUID.fromString(page);
+        } catch (IllegalArgumentException e) {
+            throw invalid("_page names no search this service gave.");
+        }
+    }
+
+    /** The parameters of a search a link names: those it kept, and where the page starts. */
+    public static Map<String, List<String>> resumed(String kept, Map<String, List<String>> link) {
+        Map<String, List<String>> params =
+                new LinkedHashMap<>(new QueryStringDecoder(kept, StandardCharsets.UTF_8, false).parameters());
+        List<String> cursor = link.get("_cursor");
+        if (cursor != null) {
+            params.put("_cursor", cursor);
+        }
+        return params;
     }
 
     /** The same search restricted to one producer's documents. */

@@ -59,6 +59,7 @@ public final class OperationOutcomes {
             case 405, 406, 415 -> IssueType.NOTSUPPORTED;
             case 408 -> IssueType.TIMEOUT;
             case 409 -> IssueType.CONFLICT;
+            case 410 -> IssueType.EXPIRED;
             case 413 -> IssueType.TOOLONG;
             case 422 -> IssueType.PROCESSING;
             case 429 -> IssueType.THROTTLED;

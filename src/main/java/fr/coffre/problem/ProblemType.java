@@ -14,6 +14,7 @@ public enum ProblemType {
     RECORD_CLOSED(409, "record-closed", "The patient has closed their record"),
     REPLACEMENT_CONFLICT(409, "replacement-conflict", "The document to replace cannot be replaced"),
     CARE_TEAM_DECIDED(409, "care-team-decided", "The patient decided about this care team themselves"),
+    SEARCH_EXPIRED(410, "search-expired", "The search this link names is no longer kept"),
     RANGE_NOT_SATISFIABLE(416, "range-not-satisfiable", "The requested range lies outside the document"),
     EMERGENCY_ACCESS_REFUSED(403, "emergency-access-refused", "The patient refuses emergency access"),
     PROFESSIONAL_NOT_AUTHORISED(

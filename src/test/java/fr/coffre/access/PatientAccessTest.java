@@ -620,6 +620,16 @@ class PatientAccessTest {
         String ownUploads = Producer.patient(new Identifier(NIR_TEST, CAMILLE)).id();
         assertEquals(1, count("SELECT count(*) FROM producer_quota WHERE producer_id = $1", ownUploads));
 
+        given().auth()
+                .oauth2(camille)
+                .queryParam("patient.identifier", "urn:oid:" + NIR_TEST + "|" + CAMILLE)
+                .get("/fhir/DocumentReference")
+                .then()
+                .statusCode(200);
+        assertTrue(
+                count("SELECT count(*) FROM search_link WHERE patient_id = $1", CAMILLE) > 0,
+                "her search, kept for its paging links");
+
         given().auth().oauth2(camille).delete("/api/v1/me").then().statusCode(200);
 
         assertTrue(keys.stream().noneMatch(StoredObjects::exists), "the objects are gone from the store");
@@ -628,6 +638,10 @@ class PatientAccessTest {
             UUID.fromString(first), UUID.fromString(second)
         }));
         assertEquals(0, count("SELECT count(*) FROM access_log WHERE patient_id = $1", CAMILLE));
+        assertEquals(
+                0,
+                count("SELECT count(*) FROM search_link WHERE patient_id = $1", CAMILLE),
+                "the searches of her record");
         assertEquals(
                 0,
                 count("SELECT count(*) FROM producer_quota WHERE producer_id = $1", ownUploads),

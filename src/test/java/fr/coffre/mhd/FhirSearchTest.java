@@ -5,6 +5,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -105,6 +106,11 @@ class FhirSearchTest {
                 first.getEntryFirstRep().getSearch().getMode());
         assertTrue(first.getEntryFirstRep().getFullUrl().endsWith("/fhir/DocumentReference/" + recent));
         String next = first.getLink("next").getUrl();
+        for (String link : List.of(first.getLink("self").getUrl(), next)) {
+            assertTrue(link.contains("/fhir/DocumentReference?_page="), link);
+            assertFalse(link.contains(Uploads.TEST_PATIENT), "no INS in a link: " + link);
+            assertFalse(link.contains("patient.identifier"), link);
+        }
 
         // Followed as given: the link is already encoded.
         Bundle second = bundle(
@@ -114,6 +120,55 @@ class FhirSearchTest {
         assertTrue(
                 second.getLink("self").getUrl().contains("_cursor="),
                 second.getLink("self").getUrl());
+    }
+
+    @Test
+    void aPagingLinkIsTheSearchersAloneAndIsFollowedAsGiven() {
+        String type = type();
+        indexed(hospital, Uploads.TEST_PATIENT, type, Map.of());
+        indexed(hospital, Uploads.TEST_PATIENT, type, Map.of());
+        Bundle first = bundle(given().auth()
+                .oauth2(dominique)
+                .queryParam("patient.identifier", DOMINIQUE)
+                .queryParam("type", type)
+                .queryParam("_count", 1)
+                .get("/fhir/DocumentReference"));
+        String next = first.getLink("next").getUrl();
+        String page = next.substring(next.indexOf("_page=") + "_page=".length(), next.indexOf('&'));
+
+        Response someoneElse =
+                given().urlEncodingEnabled(false).auth().oauth2(hospital).get(next);
+        someoneElse.then().statusCode(410);
+        assertEquals(IssueType.EXPIRED, outcome(someoneElse).getCode());
+        assertEquals(
+                "search-expired",
+                outcome(someoneElse).getDetails().getCodingFirstRep().getCode());
+        given().auth()
+                .oauth2(dominique)
+                .queryParam("_page", UUID.randomUUID().toString())
+                .get("/fhir/DocumentReference")
+                .then()
+                .statusCode(410);
+
+        Response widened =
+                given().urlEncodingEnabled(false).auth().oauth2(dominique).get(next + "&type=11502-2");
+        widened.then().statusCode(400);
+        assertEquals(IssueType.INVALID, outcome(widened).getCode());
+        given().auth()
+                .oauth2(dominique)
+                .queryParam("_page", "not-a-search")
+                .get("/fhir/DocumentReference")
+                .then()
+                .statusCode(400);
+
+        // Past its hour, the link is refused like anyone else's.
+        Database.update("UPDATE search_link SET created_at = now() - interval '2 hours' WHERE id = ?::uuid", page);
+        given().urlEncodingEnabled(false)
+                .auth()
+                .oauth2(dominique)
+                .get(next)
+                .then()
+                .statusCode(410);
     }
 
     @Test

@@ -9,6 +9,7 @@ import fr.coffre.access.ProducerActions;
 import fr.coffre.access.Professional;
 import fr.coffre.access.ProfessionalAccessPolicy;
 import fr.coffre.access.Reader;
+import fr.coffre.access.SearchLinkRepository;
 import fr.coffre.access.VisibleDocument;
 import fr.coffre.api.SlowClientGuard;
 import fr.coffre.blocking.Await;
@@ -92,6 +93,7 @@ public class FhirResource {
     private final ProfessionalAccessPolicy policy;
     private final DocumentRepository documentTable;
     private final BundlePublication bundles;
+    private final SearchLinkRepository searchLinks;
     private final SlowClientGuard guard;
     private final Await await;
 
@@ -106,6 +108,7 @@ public class FhirResource {
             AccessLogRepository accessLog,
             SimplifiedPublication publication,
             BundlePublication bundles,
+            SearchLinkRepository searchLinks,
             ProfessionalAccessPolicy policy,
             DocumentRepository documentTable,
             SlowClientGuard guard,
@@ -122,6 +125,7 @@ public class FhirResource {
         this.policy = policy;
         this.documentTable = documentTable;
         this.bundles = bundles;
+        this.searchLinks = searchLinks;
         this.guard = guard;
         this.await = await;
     }
@@ -240,16 +244,38 @@ public class FhirResource {
         return header == null ? null : header.trim();
     }
 
+    /**
+     * A search, or the page of one a link names. Links name the search kept in {@code search_link}
+     * rather than repeat its parameters, so the INS stays out of them; the caller's right to read is
+     * decided again for each page.
+     */
     private Uni<Response> find(Map<String, List<String>> params, String format, HttpHeaders headers, UriInfo uri) {
-        DocumentSearch asked = DocumentSearch.of(params);
+        UUID link = DocumentSearch.link(params);
+        String owner = identity.getPrincipal().getName();
+        if (link == null) {
+            return find(DocumentSearch.of(params), null, owner, format, headers, uri);
+        }
+        return searchLinks
+                .find(link, owner)
+                .map(kept -> kept.orElseThrow(() -> new ProblemException(
+                        ProblemType.SEARCH_EXPIRED,
+                        "This paging link is past its hour, or it is not yours: search again.")))
+                .chain(kept -> find(
+                        DocumentSearch.of(DocumentSearch.resumed(kept, params)), link, owner, format, headers, uri));
+    }
+
+    private Uni<Response> find(
+            DocumentSearch asked, UUID link, String owner, String format, HttpHeaders headers, UriInfo uri) {
         URI base = base(uri);
         return reading(asked, headers == null ? null : headers.getHeaderString(EMERGENCY))
-                .chain(reading -> {
+                .chain(reading -> (link != null
+                                ? Uni.createFrom().item(link)
+                                : searchLinks.save(owner, asked.ins(), asked.applied()))
+                        .map(id -> new Linked(reading, id)))
+                .chain(linked -> {
+                    Reading reading = linked.reading();
                     DocumentSearch search = reading.search();
-                    URI self = URI.create(base + "/DocumentReference?" + search.applied()
-                            + (search.cursor() == null
-                                    ? ""
-                                    : "&_cursor=" + URLEncoder.encode(search.cursor(), StandardCharsets.UTF_8)));
+                    URI self = pageLink(base, linked.link(), search.cursor());
                     if (!search.current()) {
                         return Uni.createFrom()
                                 .item(resource(
@@ -272,10 +298,7 @@ public class FhirResource {
                                             .map(d -> reading.entry(d.document(), "metadata"))
                                             .toList()))
                             .map(page -> {
-                                URI next = page.next() == null
-                                        ? null
-                                        : URI.create(base + "/DocumentReference?" + search.applied() + "&_cursor="
-                                                + URLEncoder.encode(page.next(), StandardCharsets.UTF_8));
+                                URI next = page.next() == null ? null : pageLink(base, linked.link(), page.next());
                                 List<Document> documents = page.items().stream()
                                         .map(VisibleDocument::document)
                                         .toList();
@@ -286,6 +309,14 @@ public class FhirResource {
                                         Response.Status.OK);
                             });
                 });
+    }
+
+    /** A search the caller may read, and the id its links name it by. */
+    private record Linked(Reading reading, UUID link) {}
+
+    private static URI pageLink(URI base, UUID link, String cursor) {
+        return URI.create(base + "/DocumentReference?_page=" + link
+                + (cursor == null ? "" : "&_cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)));
     }
 
     @POST
