@@ -41,6 +41,7 @@ public final class BenchReport {
     static final double TARGET_CPU_MS_PER_ACCEPTED = 3;
     static final double TARGET_CPU_MS_PER_INDEXED = 8;
     static final double TARGET_DRAIN_PER_SECOND = 120;
+    static final double TARGET_LAG_P99_AT_STEADY_SECONDS = 5;
     static final int MISSED_TARGET = 3;
 
     public static void main(String[] args) throws Exception {
@@ -64,6 +65,7 @@ public final class BenchReport {
         // (3) end to end, after the backlog of this run has drained (or the wait is over).
         EndToEnd e2e;
         Drain drain;
+        EndToEnd steady;
         try (Connection db = connect()) {
             e2e = Backlog.waitForDrain(db, prefix, Settings.integer("drain.seconds", 60));
             // Split: the backlog of the saturation, drained by the worker alone once resumed.
@@ -76,6 +78,10 @@ public final class BenchReport {
             // Split: up to the moment the worker's CPU was read, so that both count the same work.
             long until = split ? ticks(cpu, "drain.endMillis") : Long.MAX_VALUE;
             drain = drain(db, prefix, since, until);
+            // (3b) the steady rate's own documents, once indexed: how far indexing lags when it keeps up.
+            steady = Files.exists(out.resolve("steady.properties"))
+                    ? Backlog.waitForDrain(db, prefix + "steady-", Settings.integer("drain.seconds", 60))
+                    : null;
         }
 
         // (4) the processes: CPU ticks from /proc, taken by the bench script at the phase
@@ -147,6 +153,12 @@ public final class BenchReport {
                 e2e.indexed, e2e.total, e2e.pending, e2e.refused, e2e.indexedRate(), e2e.lagP50, e2e.lagP99, e2e.lagMax));
         lines.add(String.format(Locale.ROOT, "    drain after acceptance: %d documents in %.1f s, %.1f docs/s",
                 drain.indexed, drain.seconds, drain.rate()));
+        double steadyRate = steady == null ? 0 : Double.parseDouble(
+                load(out.resolve("steady.properties")).getProperty("latency.rate", "0"));
+        if (steady != null) {
+            lines.add(String.format(Locale.ROOT, "    at %s docs/s, both roles running: %d INDEXED of %d, lag p50 %.2f s, p99 %.2f s, max %.2f s",
+                    trim(steadyRate), steady.indexed, steady.total, steady.lagP50, steady.lagP99, steady.lagMax));
+        }
         lines.add(String.format(Locale.ROOT, "(4) CPU: %.1f ms per accepted document (%s); %.1f ms per indexed document (%s)",
                 msPerAccepted, split ? "api process alone, over the saturation" : "the one process over the acceptance phases, indexing included",
                 msPerIndexed, split ? "worker process alone, draining the saturation's backlog" : "the one process, from the first acceptance to the end of the drain"));
@@ -179,6 +191,10 @@ public final class BenchReport {
         if (fixedRate[2] > TARGET_P99_AT_FIXED_RATE_MS) missed.add("p99 at " + latencyRate + "/s " + fixedRate[2] + " ms > 250 ms");
         if (peakRssKb > TARGET_PEAK_RSS_KB) missed.add("peak RSS " + human(peakRssKb) + " > 512 MiB");
         if (e2e.pending > 0 || e2e.total < documents) missed.add(e2e.pending + " documents not indexed after the drain");
+        if (steady != null && (steady.pending > 0 || !(steady.lagP99 <= TARGET_LAG_P99_AT_STEADY_SECONDS))) {
+            missed.add(String.format(Locale.ROOT, "lag p99 at %s/s %.1f s > 5 s%s", trim(steadyRate), steady.lagP99,
+                    steady.pending > 0 ? " (" + steady.pending + " not indexed)" : ""));
+        }
         if (split) {
             if (!(msPerAccepted <= TARGET_CPU_MS_PER_ACCEPTED)) missed.add(String.format(Locale.ROOT, "%.1f ms CPU per accepted document > 3", msPerAccepted));
             if (!(msPerIndexed <= TARGET_CPU_MS_PER_INDEXED)) missed.add(String.format(Locale.ROOT, "%.1f ms CPU per indexed document > 8", msPerIndexed));
@@ -188,11 +204,13 @@ public final class BenchReport {
         lines.forEach(System.out::println);
 
         String row = String.format(Locale.ROOT,
-                "| %s | %s | %s | %s | %s | %.1f (%.1f MB/s) | %.1f (%.1f MB/s) | %.2f | %d / %d / %d | %s | %d | %.1f | %.1f | %.1f / %.1f | %s | %s | %s | %d |",
+                "| %s | %s | %s | %s | %s | %.1f (%.1f MB/s) | %.1f (%.1f MB/s) | %.2f | %d / %d / %d | %s | %d | %.1f | %.1f | %.1f / %.1f%s | %s | %s | %s | %d |",
                 LocalDate.now(), Settings.string("commit", "?"), Settings.string("machine", "?"), mode, concurrency,
                 ceilingRate, ceilingMBs, acceptRate, acceptMBs, ratio, saturation[0], saturation[1], saturation[2],
                 fixedRate[2] + " ms at " + latencyRate + "/s", failed + latencyFailed, e2e.indexedRate(), drain.rate(),
-                e2e.lagP50, e2e.lagP99, human(peakRssKb), milliseconds(msPerAccepted), milliseconds(msPerIndexed), missed.size());
+                e2e.lagP50, e2e.lagP99,
+                steady == null ? "" : String.format(Locale.ROOT, "; at %s/s %.1f / %.1f", trim(steadyRate), steady.lagP50, steady.lagP99),
+                human(peakRssKb), milliseconds(msPerAccepted), milliseconds(msPerIndexed), missed.size());
         System.out.println();
         System.out.println(row);
         String record = Settings.string("record", "");
