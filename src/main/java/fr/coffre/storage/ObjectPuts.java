@@ -4,20 +4,34 @@ import io.minio.S3Escaper;
 import io.minio.Signer;
 import io.minio.Time;
 import io.minio.http.HttpUtils;
+import io.netty.buffer.Unpooled;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.ZonedDateTime;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
-import okhttp3.Response;
 
 /**
  * The PUTs that carry document bytes, sent from bytes already in memory on the caller's (virtual)
@@ -27,6 +41,11 @@ import okhttp3.Response;
  * document is signed with the SHA-256 computed once as it arrived, which the server checks the
  * bytes against; a part is signed with its own SHA-256 over plain HTTP, and as an unsigned payload
  * over TLS, which protects it already (as the MinIO client does).
+ *
+ * <p>They go out through Vert.x's HTTP client, on the event loops: the bytes leave in as few writes
+ * as the socket takes, straight from the caller's array, where OkHttp copied them into 8 KiB
+ * segments and made a system call for each (docs/benchmarks.md, session 11). The request is built
+ * with OkHttp's types only to be signed.
  */
 @ApplicationScoped
 class ObjectPuts {
@@ -34,17 +53,34 @@ class ObjectPuts {
     private static final String UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
     private static final Pattern ERROR_CODE = Pattern.compile("<Code>([^<]{1,100})</Code>");
 
-    private final OkHttpClient http;
+    /** Connections kept to the server: more concurrent PUTs wait for one rather than open more. */
+    private static final int MAX_CONNECTIONS = 64;
+
+    private final HttpClient http;
     private final ObjectStorageConfig config;
     private final HttpUrl bucket;
+    private final long timeoutMillis;
 
-    ObjectPuts(OkHttpClient http, ObjectStorageConfig config) {
-        this.http = http;
+    ObjectPuts(Vertx vertx, ObjectStorageConfig config) {
         this.config = config;
         this.bucket = HttpUrl.get(config.endpoint())
                 .newBuilder()
                 .addPathSegment(config.bucket())
                 .build();
+        this.timeoutMillis = config.requestTimeout().toMillis();
+        this.http = vertx.createHttpClient(
+                new HttpClientOptions()
+                        .setSsl(bucket.isHttps())
+                        .setDefaultHost(bucket.host())
+                        .setDefaultPort(bucket.port())
+                        .setConnectTimeout((int) Math.min(5_000, timeoutMillis))
+                        .setKeepAlive(true),
+                new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS));
+    }
+
+    @PreDestroy
+    void close() {
+        http.close();
     }
 
     /** Stores the object whole; refused by the server unless its bytes have that SHA-256. */
@@ -54,7 +90,7 @@ class ObjectPuts {
                 .url(bucket.newBuilder().addPathSegments(key).build())
                 .header("Content-Type", mediaType);
         metadata.forEach((name, value) -> request.header("x-amz-meta-" + name, value));
-        send(request, bytes, length, sha256).close();
+        send(request, bytes, length, sha256);
     }
 
     /** Stores one part of a multipart upload, and answers its ETag. */
@@ -66,16 +102,15 @@ class ObjectPuts {
                 .addEncodedQueryParameter("uploadId", S3Escaper.encode(uploadId))
                 .build();
         String payload = url.isHttps() ? UNSIGNED_PAYLOAD : sha256(bytes, length);
-        try (Response response = send(new Request.Builder().url(url), bytes, length, payload)) {
-            String etag = response.header("ETag");
-            if (etag == null) {
-                throw new IOException("Object storage answered part " + number + " without an ETag");
-            }
-            return etag;
+        String etag = send(new Request.Builder().url(url), bytes, length, payload);
+        if (etag == null) {
+            throw new IOException("Object storage answered part " + number + " without an ETag");
         }
+        return etag;
     }
 
-    private Response send(Request.Builder builder, byte[] bytes, int length, String payloadSha256) throws IOException {
+    /** Sends the PUT and answers the ETag the server gave the object or part (null if none). */
+    private String send(Request.Builder builder, byte[] bytes, int length, String payloadSha256) throws IOException {
         // No media type on the body: it would replace the signed Content-Type header after signing.
         Request request = builder.put(RequestBody.create(bytes, null, 0, length))
                 .header("Host", HttpUtils.getHostHeader(bucket))
@@ -88,16 +123,62 @@ class ObjectPuts {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("This JVM cannot sign requests to object storage", e);
         }
-        Response response = http.newCall(signed).execute();
-        if (!response.isSuccessful()) {
-            try (response) {
-                String body = response.body() != null ? response.body().string() : "";
-                Matcher code = ERROR_CODE.matcher(body);
-                throw new IOException("Object storage answered " + response.code() + " to a PUT"
-                        + (code.find() ? " (" + code.group(1) + ")" : ""));
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.PUT)
+                .setURI(signed.url().encodedPath()
+                        + (signed.url().encodedQuery() == null
+                                ? ""
+                                : "?" + signed.url().encodedQuery()))
+                .setIdleTimeout(timeoutMillis);
+        signed.headers().forEach(header -> options.putHeader(header.getFirst(), header.getSecond()));
+        AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
+        CompletableFuture<String> answer = http.request(options)
+                .compose(put -> {
+                    sent.set(put);
+                    return put.send(Buffer.buffer(Unpooled.wrappedBuffer(bytes, 0, length)));
+                })
+                .compose(response -> response.body().map(body -> {
+                    if (response.statusCode() / 100 != 2) {
+                        Matcher code = ERROR_CODE.matcher(body.toString());
+                        throw new StorageRefusal("Object storage answered " + response.statusCode() + " to a PUT"
+                                + (code.find() ? " (" + code.group(1) + ")" : ""));
+                    }
+                    return response.getHeader("ETag");
+                }))
+                .toCompletionStage()
+                .toCompletableFuture();
+        try {
+            // The idle timeout ends a request whose server stops answering; this bounds the rest.
+            return answer.get(timeoutMillis + (long) length / 1024 + 5_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            reset(sent);
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while storing an object");
+        } catch (TimeoutException e) {
+            reset(sent);
+            throw new InterruptedIOException("object storage did not answer a PUT in time");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof StorageRefusal refusal) {
+                throw new IOException(refusal.getMessage());
             }
+            // Vert.x's own failures (a closed connection, a timeout) are the store's, not the
+            // client's: described here rather than chained, so nothing takes them for the caller's.
+            throw new IOException("A PUT to object storage failed: " + e.getCause());
         }
-        return response;
+    }
+
+    private static void reset(AtomicReference<HttpClientRequest> sent) {
+        HttpClientRequest request = sent.get();
+        if (request != null) {
+            request.reset();
+        }
+    }
+
+    /** The server's refusal, carried out of the client's callbacks. */
+    private static final class StorageRefusal extends RuntimeException {
+        StorageRefusal(String message) {
+            super(message, null, false, false);
+        }
     }
 
     private static String sha256(byte[] bytes, int length) {

@@ -10,7 +10,7 @@ import okhttp3.OkHttpClient;
 @ApplicationScoped
 public class ObjectStorageClientProducer {
 
-    /** One connection pool for the MinIO client and {@link ObjectPuts}, both to the same server. */
+    /** The MinIO client's connection pool: every request but the document PUTs ({@link ObjectPuts}). */
     @Produces
     @Singleton
     OkHttpClient objectStorageHttp(ObjectStorageConfig config) {
