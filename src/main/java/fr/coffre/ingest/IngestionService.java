@@ -217,14 +217,33 @@ public class IngestionService {
             Checked checked,
             SubmissionSlot slot,
             Intake intake) {
+        String key = store.newKey();
         if (checked.head().complete()) {
-            Optional<Outcome> known =
-                    deduplicate(producer, checked.metadata(), checked.head().sha256());
+            // Most documents are new: the lookup of an earlier one and the record of the object
+            // about to be written go to PostgreSQL together, one wait instead of two.
+            Optional<Document> live = await.result(Uni.combine()
+                    .all()
+                    .unis(findLive(producer, checked.metadata()), pendingObjects.record(key))
+                    .with((found, recorded) -> found));
+            Optional<Outcome> known;
+            try {
+                known = judge(
+                        live,
+                        checked.metadata().entry().uniqueId(),
+                        checked.metadata().replaces(),
+                        checked.head().sha256());
+            } catch (RuntimeException e) {
+                forgetRecord(key);
+                throw e;
+            }
             if (known.isPresent()) {
+                forgetRecord(key);
                 return new Staged(null, known.get(), slot);
             }
+        } else {
+            await.result(pendingObjects.record(key));
         }
-        StoredObject stored = writeObject(checked, intake);
+        StoredObject stored = writeObject(key, checked, intake);
         if (!checked.head().complete()) {
             // Only now is the whole document's hash known.
             Optional<Outcome> known = deduplicate(producer, checked.metadata(), stored.sha256());
@@ -384,12 +403,10 @@ public class IngestionService {
     }
 
     /**
-     * Write the object: recorded as pending first (so a crash leaves it to the sweeper), streamed to
-     * object storage hashed on the way, then checked against a declared hash.
+     * Write the object, already recorded as pending (so a crash leaves it to the sweeper): streamed
+     * to object storage hashed on the way, then checked against a declared hash.
      */
-    private StoredObject writeObject(Checked checked, Intake intake) {
-        String key = store.newKey();
-        await.result(pendingObjects.record(key));
+    private StoredObject writeObject(String key, Checked checked, Intake intake) {
         StoredObject stored;
         try {
             stored = store.put(key, checked.head(), checked.mediaType());
@@ -543,7 +560,15 @@ public class IngestionService {
      * replace it.
      */
     private Optional<Outcome> existing(Producer producer, String uniqueId, UUID replaces, String sha256) {
-        Optional<Document> live = await.result(documents.findLive(producer.id(), uniqueId));
+        return judge(await.result(documents.findLive(producer.id(), uniqueId)), uniqueId, replaces, sha256);
+    }
+
+    private Uni<Optional<Document>> findLive(Producer producer, ResolvedMetadata metadata) {
+        return documents.findLive(producer.id(), metadata.entry().uniqueId());
+    }
+
+    /** What the live document under the same unique id, if any, makes of a new one with these bytes. */
+    private static Optional<Outcome> judge(Optional<Document> live, String uniqueId, UUID replaces, String sha256) {
         if (live.isEmpty()) {
             return Optional.empty();
         }
@@ -642,6 +667,15 @@ public class IngestionService {
             await.result(store.delete(key));
         } catch (Exception e) {
             LOG.debugf("Could not delete object %s yet; the orphan sweeper will: %s", key, LogSafe.describe(e));
+        }
+    }
+
+    /** The pending record of an object never written; what stays is the sweeper's. */
+    private void forgetRecord(String key) {
+        try {
+            await.result(pendingObjects.forget(key));
+        } catch (Exception e) {
+            LOG.debugf("Could not forget pending object %s yet; the orphan sweeper will: %s", key, LogSafe.describe(e));
         }
     }
 

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
 import java.io.SequenceInputStream;
-import java.util.Arrays;
 
 /**
  * The first bytes of a document, read before anything is stored so that its type, header and
@@ -20,6 +19,7 @@ public final class DocumentHead {
     private final int length;
     private final boolean complete;
     private final PartBuffers pool;
+    private boolean released;
 
     private DocumentHead(
             HashingInputStream hashing,
@@ -36,40 +36,24 @@ public final class DocumentHead {
         this.complete = complete;
     }
 
-    /** The first buffer's size: most documents are smaller, and a part-sized one for each would be mostly zeroes. */
-    static final int FIRST_BUFFER = 64 * 1024;
-    /** Past this, the head takes a pooled part-sized buffer: larger arrays are humongous to G1. */
-    static final int LARGEST_GROWN = 256 * 1024;
-
     /**
-     * Reads up to one part ({@link PartBuffers#size()}) of the body. The caller {@link #release()}s
-     * the head once nothing reads its bytes any more.
+     * Reads up to one part ({@link PartBuffers#size()}) of the body: into a pooled head buffer, then
+     * a pooled part when it does not fit. The caller {@link #release()}s the head once nothing reads
+     * its bytes any more.
      */
     public static DocumentHead read(InputStream body, PartBuffers buffers, long maxSize) throws IOException {
         int headSize = buffers.size();
         HashingInputStream hashing = new HashingInputStream(body, maxSize);
         PushbackInputStream rest = new PushbackInputStream(hashing, 1);
-        // Grown by doubling as bytes come, then a pooled part: a 5 MiB array per upload cost more
-        // to zero and collect than the copies of the few documents that need it.
-        byte[] bytes = new byte[Math.min(headSize, FIRST_BUFFER)];
-        boolean pooled = false;
-        int length = 0;
+        byte[] bytes = buffers.takeHead();
         try {
-            while (true) {
-                int read = rest.readNBytes(bytes, length, bytes.length - length);
-                length += read;
-                if (length < bytes.length || bytes.length == headSize) {
-                    break;
-                }
-                int grown = (int) Math.min(headSize, 2L * bytes.length);
-                if (grown > LARGEST_GROWN && !pooled) {
-                    byte[] part = buffers.take();
-                    System.arraycopy(bytes, 0, part, 0, length);
-                    bytes = part;
-                    pooled = true;
-                } else {
-                    bytes = Arrays.copyOf(bytes, grown);
-                }
+            int length = rest.readNBytes(bytes, 0, bytes.length);
+            if (length == bytes.length && bytes.length < headSize) {
+                byte[] part = buffers.take();
+                System.arraycopy(bytes, 0, part, 0, length);
+                buffers.give(bytes);
+                bytes = part;
+                length += rest.readNBytes(bytes, length, bytes.length - length);
             }
             boolean complete = true;
             if (length == headSize) {
@@ -79,18 +63,20 @@ public final class DocumentHead {
                     complete = false;
                 }
             }
-            return new DocumentHead(hashing, rest, bytes, length, complete, pooled ? buffers : null);
+            return new DocumentHead(hashing, rest, bytes, length, complete, buffers);
         } catch (IOException | RuntimeException e) {
-            if (pooled) {
-                buffers.give(bytes);
-            }
+            buffers.give(bytes);
             throw e;
         }
     }
 
-    /** Gives a pooled buffer back; the head must not be read afterwards. */
+    /**
+     * Gives its buffer back to the pool, once: given twice, two uploads would share it. The head
+     * must not be read afterwards.
+     */
     public void release() {
-        if (pool != null) {
+        if (!released) {
+            released = true;
             pool.give(bytes);
         }
     }

@@ -30,6 +30,10 @@ public interface ObjectStorageConfig {
     @WithDefault("4")
     int pooledPartBuffers();
 
+    /** Head buffers (256 KiB) kept between uploads rather than allocated for each. */
+    @WithDefault("16")
+    int pooledHeadBuffers();
+
     /**
      * How long a request to object storage may wait for the server's next bytes (and for a
      * connection, at most 5 s): a server that hangs (a stalled disk, a paused process) fails the

@@ -31,7 +31,9 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -191,6 +193,7 @@ class DocumentUploadTest {
 
     @Test
     void aRetriedUploadReturnsTheOriginal() {
+        Timestamp before = Timestamp.from(Instant.now().minusMillis(1));
         String uniqueId = uniqueId();
         byte[] pdf = Corpus.bytes(PDF);
         String id = upload(hospital, metadata(uniqueId), pdf, "application/pdf")
@@ -203,10 +206,15 @@ class DocumentUploadTest {
                 .statusCode(200)
                 .body("id", equalTo(id));
         assertEquals(1, countLive(uniqueId));
+        assertEquals(
+                0,
+                Database.count("SELECT count(*) FROM pending_object WHERE created_at >= ?", before),
+                "the retry's record of an object it never wrote is gone with it");
     }
 
     @Test
     void theSameUniqueIdWithOtherBytesIsAConflict() {
+        Timestamp before = Timestamp.from(Instant.now().minusMillis(1));
         String uniqueId = uniqueId();
         upload(hospital, metadata(uniqueId), Corpus.bytes(PDF), "application/pdf")
                 .then()
@@ -218,6 +226,7 @@ class DocumentUploadTest {
                 .body("type", equalTo("https://coffre.example/problems/unique-id-conflict"))
                 .body("status", equalTo(409));
         assertEquals(1, countLive(uniqueId));
+        assertEquals(0, Database.count("SELECT count(*) FROM pending_object WHERE created_at >= ?", before));
     }
 
     @Test
