@@ -2,9 +2,10 @@ package fr.coffre.access;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 
 /** Who among professionals reads what: the DMP's rules, as this deployment sets them. */
 @ConfigMapping(prefix = "coffre.access")
@@ -26,9 +27,8 @@ public interface AccessConfig {
     Duration careTeamDuration();
 
     /**
-     * The document classes (class codes) each profession (TRE_G15 code) may read, {@code *} for
-     * all; a profession that is not listed reads nothing. Documents without a class code are read
-     * by the professions that read all.
+     * A matrix of what each profession reads by document type, in the shape of the DMP's built in
+     * (dmp-access-matrix.tsv), to replace it.
      */
-    Map<String, List<String>> classesByProfession();
+    Optional<Path> matrix();
 }

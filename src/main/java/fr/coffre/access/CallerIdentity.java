@@ -35,7 +35,7 @@ public class CallerIdentity {
 
     /**
      * The calling professional with what the DMP's rules need: the {@code rpps}, {@code organisation},
-     * {@code profession} and {@code emergency_context} claims.
+     * {@code profession}, {@code activity_genre} and {@code emergency_context} claims.
      */
     public Professional practitioner() {
         String rpps = text("rpps");
@@ -43,7 +43,11 @@ public class CallerIdentity {
             throw new ProblemException(ProblemType.FORBIDDEN, "Your token names no health professional (rpps claim).");
         }
         return new Professional(
-                rpps, text("organisation"), text("profession"), "true".equals(text("emergency_context")));
+                rpps,
+                text("organisation"),
+                text("profession"),
+                text("activity_genre"),
+                "true".equals(text("emergency_context")));
     }
 
     /** A claim as text, whatever JSON type the identity provider gave it (a string, a boolean, a number). */

@@ -39,8 +39,7 @@ public class PatientDocumentRepository {
      * @param serviceTo     a service period that starts before
      * @param codes         XDS codes the document must hold, each of them
      * @param authorName    a word that begins a word of one of its authors' names (any case)
-     * @param readableClasses the class codes the reader may read (documents without one excluded),
-     *                      or null for every document
+     * @param readableTypes the document types the reader may read, or null for every document
      */
     public record Filter(
             String typeCode,
@@ -56,7 +55,7 @@ public class PatientDocumentRepository {
             String q,
             List<CodeMatch> codes,
             String authorName,
-            List<String> readableClasses) {
+            ReadableTypes readableTypes) {
 
         public Filter {
             codes = codes == null ? List.of() : List.copyOf(codes);
@@ -71,22 +70,22 @@ public class PatientDocumentRepository {
 
         /** This filter, on one producer's documents. */
         public Filter sentBy(String producerId) {
-            return narrowed(producerId, codes, authorName, readableClasses);
+            return narrowed(producerId, codes, authorName, readableTypes);
         }
 
-        /** This filter, on the classes a reader may read only (null: all of them). */
-        public Filter readable(List<String> classes) {
-            return narrowed(producer, codes, authorName, classes);
+        /** This filter, on the types a reader may read only. */
+        public Filter readable(ReadableTypes types) {
+            return narrowed(producer, codes, authorName, types);
         }
 
         /** This filter, also on these XDS codes and author. */
         public Filter with(List<CodeMatch> more, String author) {
             List<CodeMatch> all = new ArrayList<>(codes);
             all.addAll(more);
-            return narrowed(producer, all, author == null || author.isBlank() ? authorName : author, readableClasses);
+            return narrowed(producer, all, author == null || author.isBlank() ? authorName : author, readableTypes);
         }
 
-        private Filter narrowed(String producerId, List<CodeMatch> codeMatches, String author, List<String> classes) {
+        private Filter narrowed(String producerId, List<CodeMatch> codeMatches, String author, ReadableTypes types) {
             return new Filter(
                     typeCode,
                     typeSystems,
@@ -101,7 +100,7 @@ public class PatientDocumentRepository {
                     q,
                     codeMatches,
                     author,
-                    classes);
+                    types);
         }
     }
 
@@ -208,9 +207,9 @@ public class PatientDocumentRepository {
                     .append(params.size())
                     .append(")");
         }
-        if (filter.readableClasses() != null) {
-            params.add(filter.readableClasses().toArray(String[]::new));
-            sql.append(" AND d.class_code = ANY($").append(params.size()).append(")");
+        if (filter.readableTypes() != null && !filter.readableTypes().all()) {
+            params.add(filter.readableTypes().parameter());
+            sql.append(filter.readableTypes().sql(params.size()));
         }
         condition(sql, params, "d.received_at >= $", filter.receivedFrom());
         condition(sql, params, "d.received_at < $", filter.receivedTo());
@@ -254,19 +253,19 @@ public class PatientDocumentRepository {
 
     /** The document if it is this patient's and this audience may see it; nothing tells it apart from a missing one. */
     public Uni<Optional<VisibleDocument>> find(UUID id, String patientId, List<String> systems, Audience audience) {
-        return find(id, patientId, systems, audience, null);
+        return find(id, patientId, systems, audience, ReadableTypes.ALL);
     }
 
-    /** @param readableClasses the class codes the reader may read, or null for every document */
+    /** @param readableTypes the document types the reader may read */
     public Uni<Optional<VisibleDocument>> find(
-            UUID id, String patientId, List<String> systems, Audience audience, List<String> readableClasses) {
-        String classes = readableClasses == null ? "" : " AND d.class_code = ANY($4)";
+            UUID id, String patientId, List<String> systems, Audience audience, ReadableTypes readableTypes) {
+        String types = readableTypes.sql(4);
         Tuple params = Tuple.of(id, patientId, systems.toArray(String[]::new));
-        if (readableClasses != null) {
-            params.addValue(readableClasses.toArray(String[]::new));
+        if (!readableTypes.all()) {
+            params.addValue(readableTypes.parameter());
         }
         return pool.preparedQuery("SELECT " + COLUMNS + " FROM document d WHERE d.id = $1 AND d.patient_id = $2 "
-                        + "AND d.patient_system = ANY($3) AND " + audience.predicate + classes)
+                        + "AND d.patient_system = ANY($3) AND " + audience.predicate + types)
                 .execute(params)
                 .map(rows -> rows.size() == 0
                         ? Optional.empty()

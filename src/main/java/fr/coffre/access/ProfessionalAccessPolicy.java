@@ -7,7 +7,6 @@ import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -15,8 +14,9 @@ import java.util.Optional;
  * who blocked a professional is never read by them. Otherwise the professional reads the record
  * when the patient authorised them, or when their organisation is in the patient's care team; in
  * an emergency context, with a reason from a closed list, they may break the glass unless the
- * patient refuses emergency access. Whatever the mode, their profession limits the classes of
- * documents they read, and they read only so many different patients in a short time.
+ * patient refuses emergency access. Whatever the mode, their profession limits the types of
+ * documents they read (the DMP's matrix), and they read only so many different patients in a short
+ * time.
  */
 @ApplicationScoped
 public class ProfessionalAccessPolicy {
@@ -36,10 +36,10 @@ public class ProfessionalAccessPolicy {
 
     /**
      * @param audience        what of the record is visible in this mode
-     * @param readableClasses the class codes the profession reads, null for all
-     * @param reason          the emergency's reason, for the access log
+     * @param readableTypes the document types the profession reads
+     * @param reason        the emergency's reason, for the access log
      */
-    public record Decision(Audience audience, Mode mode, List<String> readableClasses, String reason) {
+    public record Decision(Audience audience, Mode mode, ReadableTypes readableTypes, String reason) {
 
         public boolean emergency() {
             return mode == Mode.EMERGENCY;
@@ -47,6 +47,7 @@ public class ProfessionalAccessPolicy {
     }
 
     private final AccessConfig config;
+    private final DocumentTypeMatrix matrix;
     private final ProfessionalAuthorisationRepository authorisations;
     private final CareTeamRepository careTeams;
     private final PatientPreferenceRepository preferences;
@@ -54,11 +55,13 @@ public class ProfessionalAccessPolicy {
 
     public ProfessionalAccessPolicy(
             AccessConfig config,
+            DocumentTypeMatrix matrix,
             ProfessionalAuthorisationRepository authorisations,
             CareTeamRepository careTeams,
             PatientPreferenceRepository preferences,
             AccessLogRepository accessLog) {
         this.config = config;
+        this.matrix = matrix;
         this.authorisations = authorisations;
         this.careTeams = careTeams;
         this.preferences = preferences;
@@ -70,7 +73,7 @@ public class ProfessionalAccessPolicy {
      * @param emergencyReason the reason code of an emergency access, or null
      */
     public Uni<Decision> decide(Professional professional, String ins, String emergencyReason) {
-        List<String> classes = readableClasses(professional);
+        ReadableTypes types = readableTypes(professional);
         if (emergencyReason != null) {
             checkEmergency(professional, emergencyReason);
         }
@@ -82,33 +85,33 @@ public class ProfessionalAccessPolicy {
                         throw notAuthorised();
                     }
                     if (emergencyReason != null) {
-                        return emergency(ins, classes, emergencyReason);
+                        return emergency(ins, types, emergencyReason);
                     }
-                    return ordinary(professional, ins, state, classes);
+                    return ordinary(professional, ins, state, types);
                 })
                 .call(decision -> limitPatients(professional, ins));
     }
 
-    private Uni<Decision> emergency(String ins, List<String> classes, String reason) {
+    private Uni<Decision> emergency(String ins, ReadableTypes types, String reason) {
         return preferences.refusesEmergencyAccess(ins, Ins.OIDS).map(refused -> {
             if (refused) {
                 throw new ProblemException(
                         ProblemType.EMERGENCY_ACCESS_REFUSED,
                         "This patient refuses emergency access to their documents.");
             }
-            return new Decision(Audience.EMERGENCY, Mode.EMERGENCY, classes, reason);
+            return new Decision(Audience.EMERGENCY, Mode.EMERGENCY, types, reason);
         });
     }
 
-    private Uni<Decision> ordinary(Professional professional, String ins, Optional<State> state, List<String> classes) {
+    private Uni<Decision> ordinary(Professional professional, String ins, Optional<State> state, ReadableTypes types) {
         if (state.isPresent()) {
-            return Uni.createFrom().item(new Decision(Audience.PROFESSIONAL, Mode.AUTHORISED, classes, null));
+            return Uni.createFrom().item(new Decision(Audience.PROFESSIONAL, Mode.AUTHORISED, types, null));
         }
         return careTeams.treats(ins, Ins.OIDS, professional.organisation()).map(treats -> {
             if (!treats) {
                 throw notAuthorised();
             }
-            return new Decision(Audience.PROFESSIONAL, Mode.CARE_TEAM, classes, null);
+            return new Decision(Audience.PROFESSIONAL, Mode.CARE_TEAM, types, null);
         });
     }
 
@@ -127,15 +130,14 @@ public class ProfessionalAccessPolicy {
         }
     }
 
-    /** The classes the profession reads: all ({@code *}), some, or none when it is not listed. */
-    private List<String> readableClasses(Professional professional) {
+    /** The types the profession reads, by the matrix: none when no column names it. */
+    private ReadableTypes readableTypes(Professional professional) {
         if (professional.profession() == null || professional.profession().isBlank()) {
             throw new ProblemException(
                     ProblemType.FORBIDDEN,
                     "Your token names no profession (profession claim), which says what you may read.");
         }
-        List<String> classes = config.classesByProfession().getOrDefault(professional.profession(), List.of());
-        return classes.contains("*") ? null : classes;
+        return matrix.readableBy(professional.profession(), professional.activityGenre());
     }
 
     private Uni<Void> limitPatients(Professional professional, String ins) {

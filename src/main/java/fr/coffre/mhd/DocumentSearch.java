@@ -3,6 +3,7 @@ package fr.coffre.mhd;
 import fr.coffre.access.PatientDocumentRepository.CodeMatch;
 import fr.coffre.access.PatientDocumentRepository.Filter;
 import fr.coffre.access.PatientDocumentRepository.XdsCodeField;
+import fr.coffre.access.ReadableTypes;
 import fr.coffre.document.Identifier;
 import fr.coffre.document.Ins;
 import fr.coffre.problem.ProblemException;
@@ -237,9 +238,9 @@ public record DocumentSearch(
         return new DocumentSearch(ins, systems, current, filter.sentBy(producerId), count, cursor, applied);
     }
 
-    /** The same search within the document classes a reader may read (null: all of them). */
-    public DocumentSearch readableBy(List<String> classes) {
-        return new DocumentSearch(ins, systems, current, filter.readable(classes), count, cursor, applied);
+    /** The same search within the document types a reader may read. */
+    public DocumentSearch readableBy(ReadableTypes types) {
+        return new DocumentSearch(ins, systems, current, filter.readable(types), count, cursor, applied);
     }
 
     /** Every spelling a code system may be kept under: a FHIR URL, an OID, its URN. */

@@ -15,6 +15,7 @@ import fr.coffre.testing.KeycloakTokens;
 import fr.coffre.testing.Uploads;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The DMP's rules for professionals, as a matrix: who (a doctor, a nurse, an emergency doctor),
  * how they relate to the patient (nothing, authorised, care team, blocked), whether they break
- * the glass, and which classes of documents they then read. Camille is the patient.
+ * the glass, and which types of documents they then read (the DMP's matrix, built in). Camille is
+ * the patient.
  */
 @QuarkusTest
 class ProfessionalAccessTest {
@@ -38,13 +40,17 @@ class ProfessionalAccessTest {
     static final String CAMILLE = "180057512345627";
     static final String CHU = "690781810"; // Dr Bernard's and nurse Morel's organisation, and the hospital's FINESS
     static final String PATH = "/api/v1/patients/" + CAMILLE + "/documents";
-    static String type;
-    static String report; // class 10, a report
-    static String summary; // class 11, a summary
-    static String unclassified;
+    static final String LOINC = "2.16.840.1.113883.6.1";
+    static final String PSYCHIATRIC = "68599-0"; // a psychiatric summary: doctors read it, nurses do not
+    static final String MEDICAL = "60591-5"; // a medical summary: both read it
+    static String marker; // the event code of this run's documents, which the lists filter on
+    static String report; // a psychiatric summary
+    static String summary; // a medical summary
+    static String unlisted; // a type the matrix does not list: doctors only
     static String camille;
     static String doctor;
     static String nurse;
+    static String careStaff; // profession 99, genre d'activité GENR11: a medico-social facility's care staff
     static String emergencyDoctor;
 
     @BeforeAll
@@ -52,38 +58,46 @@ class ProfessionalAccessTest {
         camille = KeycloakTokens.user("patient.camille");
         doctor = KeycloakTokens.user("dr.bernard");
         nurse = KeycloakTokens.user("inf.morel");
+        careStaff = KeycloakTokens.user("soins.ehpad");
         emergencyDoctor = KeycloakTokens.user("dr.urgences");
     }
 
     @BeforeEach
     void nothingDecided() {
         given().auth().oauth2(camille).post("/api/v1/me/reopen").then().statusCode(200);
-        for (String rpps : List.of(Authorisations.DR_BERNARD, Authorisations.INF_MOREL, Authorisations.DR_URGENCES)) {
+        for (String rpps : List.of(
+                Authorisations.DR_BERNARD,
+                Authorisations.INF_MOREL,
+                Authorisations.SOINS_EHPAD,
+                Authorisations.DR_URGENCES)) {
             Authorisations.forget("patient.camille", rpps);
         }
         // No care team, not even one she ended (a producer could not declare it again).
         Database.update("DELETE FROM care_team WHERE patient_id = ?", CAMILLE);
-        if (type == null || Database.count("SELECT count(*) FROM document WHERE type_code = ?", type) < 3) {
+        if (marker == null
+                || Database.count(
+                                "SELECT count(*) FROM document WHERE id::text IN (?, ?, ?)", report, summary, unlisted)
+                        < 3) {
             // Camille's record may have been erased since: her documents for these tests, again.
-            type = "T" + System.nanoTime();
+            marker = "E" + System.nanoTime();
             String hospital = KeycloakTokens.hospital();
-            report = indexed(hospital, "10");
-            summary = indexed(hospital, "11");
-            unclassified = indexed(hospital, null);
+            report = indexed(hospital, PSYCHIATRIC, LOINC);
+            summary = indexed(hospital, MEDICAL, LOINC);
+            unlisted = indexed(hospital, "T" + System.nanoTime(), "1.2.250.1.999");
         }
     }
 
-    static String indexed(String hospital, String classCode) {
+    static String indexed(String hospital, String typeCode, String typeSystem) {
         JsonObject metadata = Uploads.metadata("pro-" + UUID.randomUUID())
                 .put("patient", new JsonObject().put("id", CAMILLE).put("system", Uploads.NIR_TEST))
-                .put("typeCode", new JsonObject().put("code", type).put("system", "1.2.250.1.999"));
-        if (classCode != null) {
-            metadata.put("classCode", classCode);
-        }
+                .put("typeCode", new JsonObject().put("code", typeCode).put("system", typeSystem))
+                .put(
+                        "eventCodes",
+                        new JsonArray().add(new JsonObject().put("code", marker).put("system", "1.2.250.1.999")));
         String id = Uploads.upload(
                         hospital,
                         metadata,
-                        ("document de classe " + classCode).getBytes(StandardCharsets.UTF_8),
+                        ("document de type " + typeCode).getBytes(StandardCharsets.UTF_8),
                         "text/plain")
                 .then()
                 .statusCode(201)
@@ -94,7 +108,7 @@ class ProfessionalAccessTest {
     }
 
     static Response list(String token, String emergency) {
-        var request = given().auth().oauth2(token).queryParam("typeCode", type);
+        var request = given().auth().oauth2(token).queryParam("eventCode", marker);
         if (emergency != null) {
             request = request.header("Coffre-Emergency-Reason", emergency);
         }
@@ -118,12 +132,16 @@ class ProfessionalAccessTest {
         refused(doctor, null, 403, "professional-not-authorised");
         refused(nurse, null, 403, "professional-not-authorised");
 
-        // Authorised by name: a doctor reads every class, a nurse the summaries only.
+        // Authorised by name: a doctor reads every type, a nurse what the matrix gives nurses.
         Authorisations.authorise("patient.camille", Authorisations.DR_BERNARD);
         Authorisations.authorise("patient.camille", Authorisations.INF_MOREL);
-        sees(doctor, null, report, summary, unclassified);
+        sees(doctor, null, report, summary, unlisted);
         sees(nurse, null, summary);
         given().auth().oauth2(nurse).get(PATH + "/" + report).then().statusCode(404);
+        // The matrix tells profession 99's roles apart by their genre d'activité: its care staff
+        // read psychiatric summaries, which nurses do not.
+        Authorisations.authorise("patient.camille", Authorisations.SOINS_EHPAD);
+        sees(careStaff, null, report, summary);
         given().auth()
                 .oauth2(nurse)
                 .get(PATH + "/" + summary + "/content")
@@ -144,9 +162,9 @@ class ProfessionalAccessTest {
                 .then()
                 .statusCode(200)
                 .body("endsAt", notNullValue());
-        sees(doctor, null, report, summary, unclassified);
+        sees(doctor, null, report, summary, unlisted);
         sees(nurse, null, summary);
-        sees(emergencyDoctor, "urgence-vitale", report, summary, unclassified);
+        sees(emergencyDoctor, "urgence-vitale", report, summary, unlisted);
         refused(emergencyDoctor, null, 403, "professional-not-authorised"); // another organisation
 
         // A blocked professional reads nothing, not even as part of the care team.
@@ -192,7 +210,7 @@ class ProfessionalAccessTest {
         given().auth()
                 .oauth2(nurse)
                 .queryParam("patient.identifier", ins)
-                .queryParam("type", "1.2.250.1.999|" + type)
+                .queryParam("event", "1.2.250.1.999|" + marker)
                 .get("/fhir/DocumentReference")
                 .then()
                 .statusCode(200)
@@ -207,7 +225,7 @@ class ProfessionalAccessTest {
                 .get("/fhir/Binary/" + summary)
                 .then()
                 .statusCode(200)
-                .body(equalTo("document de classe 11"));
+                .body(equalTo("document de type " + MEDICAL));
         given().auth()
                 .oauth2(emergencyDoctor)
                 .header("Coffre-Emergency-Reason", "urgence-vitale")
@@ -307,7 +325,7 @@ class ProfessionalAccessTest {
 
     @Test
     void breakingTheGlassNeedsAnEmergencyContextAListedReasonAndNoBlock() {
-        sees(emergencyDoctor, "patient-hors-etat", report, summary, unclassified);
+        sees(emergencyDoctor, "patient-hors-etat", report, summary, unlisted);
         refused(emergencyDoctor, "il a l'air mal", 400, "malformed-request");
         refused(doctor, "urgence-vitale", 403, "forbidden"); // no emergency context
 
@@ -401,6 +419,6 @@ class ProfessionalAccessTest {
                         .extract()
                         .jsonPath()
                         .getList("$"));
-        type = null; // her documents went with the rest
+        marker = null; // her documents went with the rest
     }
 }

@@ -10,6 +10,7 @@ public final class Authorisations {
     public static final String DR_BERNARD = "10101234567";
     public static final String DR_URGENCES = "10101234568";
     public static final String INF_MOREL = "10101234569";
+    public static final String SOINS_EHPAD = "10101234571";
 
     private Authorisations() {}
 

@@ -229,7 +229,7 @@ public class FhirResource {
         Professional professional = caller.practitioner();
         return policy.decide(professional, asked.ins(), emergency(emergency))
                 .map(decision -> new Reading(
-                        asked.readableBy(decision.readableClasses()),
+                        asked.readableBy(decision.readableTypes()),
                         asked.systems(),
                         decision.audience(),
                         professional.reader(),
@@ -439,7 +439,7 @@ public class FhirResource {
                             && problem.problem().status() == 403)
                     .transform(refusal -> notFound(id))
                     .chain(decision -> patientDocuments
-                            .find(uuid, ins, Ins.OIDS, decision.audience(), decision.readableClasses())
+                            .find(uuid, ins, Ins.OIDS, decision.audience(), decision.readableTypes())
                             .map(visible ->
                                     visible.map(VisibleDocument::document).orElseThrow(() -> notFound(id)))
                             .call(document -> accessLog.record(

@@ -36,7 +36,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * A professional reading a patient's documents, under the DMP's rules ({@link ProfessionalAccessPolicy}):
  * when the patient authorised them or their organisation is in the patient's care team, what the
  * patient has not hidden; in an emergency, with a listed reason in the {@code Coffre-Emergency-Reason}
- * header, everything, unless the patient refuses emergency access; in every case only the classes
+ * header, everything, unless the patient refuses emergency access; in every case only the types
  * of documents their profession reads. Every document shown is recorded in the patient's access
  * log first, with how the read was allowed.
  */
@@ -74,7 +74,7 @@ public class PatientDocumentsResource {
     @Operation(
             summary = "A patient's documents",
             description = "The same list, filters and search as the patient's own, without what the patient hides"
-                    + " and within the classes the professional's profession reads. Each document listed is recorded"
+                    + " and within the types the professional's profession reads. Each document listed is recorded"
                     + " in the patient's access log.")
     public Uni<DocumentPage<DocumentSummary>> list(
             @PathParam("ins") String ins,
@@ -89,7 +89,7 @@ public class PatientDocumentsResource {
                                 ins,
                                 Ins.OIDS,
                                 decision.audience(),
-                                filter.readable(decision.readableClasses()),
+                                filter.readable(decision.readableTypes()),
                                 query.cursor,
                                 pageSize)
                         .call(page -> accessLog.record(page.items().stream()
@@ -126,7 +126,7 @@ public class PatientDocumentsResource {
         Professional professional = caller.practitioner();
         return policy.decide(professional, ins, reason(emergency))
                 .chain(decision -> documents
-                        .find(id, ins, Ins.OIDS, decision.audience(), decision.readableClasses())
+                        .find(id, ins, Ins.OIDS, decision.audience(), decision.readableTypes())
                         .map(found -> found.orElseThrow(() -> new ProblemException(
                                 ProblemType.NOT_FOUND, "This patient has no document " + id + " you may see.")))
                         .call(d -> accessLog.record(List.of(entry(d, professional, action, decision)))));
