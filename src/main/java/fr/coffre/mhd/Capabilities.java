@@ -52,7 +52,7 @@ public final class Capabilities {
                 .setDocumentation("ITI-65 Provide Document Bundle, for producers, application/fhir+json or +xml: one"
                         + " submission set List, its DocumentReferences and their Binaries (or attachment.data), and"
                         + " PATCHes marking replaced documents superseded; all kept or none. Folders are not"
-                        + " supported.");
+                        + " kept: each is answered with the warning PartialFolderContentNotProcessed.");
         var references = rest.addResource().setType("DocumentReference");
         references.addInteraction().setCode(TypeRestfulInteraction.READ);
         references

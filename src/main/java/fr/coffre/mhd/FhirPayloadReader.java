@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import fr.coffre.extraction.BoundedOutputStream;
+import fr.coffre.observability.LogSafe;
 import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
 import java.io.FilterInputStream;
@@ -24,9 +25,11 @@ import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.jboss.logging.Logger;
 
 /**
  * Reads a FHIR JSON resource sent for publication in one pass: its elements into a tree, except
@@ -35,6 +38,8 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  * resource's elements come in: its metadata may well follow its content.
  */
 public final class FhirPayloadReader {
+
+    private static final Logger LOG = Logger.getLogger(FhirPayloadReader.class);
 
     /** Metadata are small: any string but a payload longer than this is refused. */
     static final int MAX_STRING = 1 << 20;
@@ -72,7 +77,16 @@ public final class FhirPayloadReader {
         void reserve(long bytes);
 
         void release(long bytes);
+
+        /** The answer when a temporary file cannot be written (a full disk): the instance's failure, 503. */
+        default ProblemException noRoom() {
+            return ProblemException.retryLater(ProblemType.OVERLOADED, NO_ROOM, Duration.ofSeconds(5));
+        }
     }
+
+    static final String NO_ROOM =
+            "This instance could not write the request's documents to its temporary space; nothing was kept. Retry"
+                    + " later.";
 
     private final Budget budget;
 
@@ -287,11 +301,16 @@ public final class FhirPayloadReader {
     static Payload spool(Read read, long maxPayload, Decoding decoding) throws IOException {
         long maxTotal = read.maxTotal;
         long leftInTotal = maxTotal - read.spooled;
-        Path file = Files.createTempFile("coffre-fhir-", ".bin");
+        Path file;
+        try {
+            file = Files.createTempFile("coffre-fhir-", ".bin");
+        } catch (IOException e) {
+            throw new SpoolFile.Failure(e).answer(read.budget);
+        }
         MessageDigest sha1 = sha1();
         long size;
         try (OutputStream out = new BoundedOutputStream(
-                new Reserving(new DigestOutputStream(Files.newOutputStream(file), sha1), read),
+                new Reserving(new DigestOutputStream(new SpoolFile(Files.newOutputStream(file)), sha1), read),
                 Math.min(maxPayload, leftInTotal),
                 () -> leftInTotal < maxPayload
                         ? new ProblemException(
@@ -303,6 +322,9 @@ public final class FhirPayloadReader {
             size = decoding.writeTo(out);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(file);
+            if (e instanceof SpoolFile.Failure failure) {
+                throw failure.answer(read.budget);
+            }
             if (e instanceof JsonProcessingException json) {
                 throw invalid("A data element is not valid base64: " + json.getOriginalMessage());
             }
@@ -349,6 +371,56 @@ public final class FhirPayloadReader {
                 throw new ProblemException(
                         ProblemType.REQUEST_TOO_LARGE,
                         "The body is longer than its documents and metadata may make it (" + limit + " bytes).");
+            }
+        }
+    }
+
+    /**
+     * The temporary file's own writes. Its failures (a full disk) are told apart from the body's:
+     * the request is not malformed, the instance failed it (503).
+     */
+    static final class SpoolFile extends FilterOutputStream {
+
+        SpoolFile(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            try {
+                out.write(b);
+            } catch (IOException e) {
+                throw new Failure(e);
+            }
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            try {
+                out.write(bytes, offset, length);
+            } catch (IOException e) {
+                throw new Failure(e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                out.close();
+            } catch (IOException e) {
+                throw new Failure(e);
+            }
+        }
+
+        /** A temporary file that could not be written. */
+        static final class Failure extends IOException {
+            Failure(IOException cause) {
+                super(cause.getMessage(), cause);
+            }
+
+            ProblemException answer(Budget budget) {
+                LOG.warnf("A FHIR payload could not be written to a temporary file: %s", LogSafe.describe(this));
+                return budget.noRoom();
             }
         }
     }

@@ -50,6 +50,20 @@ public final class OperationOutcomes {
         return outcome;
     }
 
+    /**
+     * The answer to a folder in a publication: MHD lets a recipient that does not keep folders publish
+     * the rest with this warning (XDS's PartialFolderContentNotProcessed).
+     */
+    public static OperationOutcome folderNotKept() {
+        OperationOutcome outcome = new OperationOutcome();
+        outcome.addIssue()
+                .setSeverity(IssueSeverity.WARNING)
+                .setCode(IssueType.NOTSUPPORTED)
+                .setDetails(new CodeableConcept().setText("PartialFolderContentNotProcessed"))
+                .setDiagnostics("Folders are not kept here: the documents were published, without this folder.");
+        return outcome;
+    }
+
     /** FHIR's issue type for an HTTP status, as FHIR's RESTful API pairs them. */
     static IssueType issueType(int status) {
         return switch (status) {

@@ -35,16 +35,24 @@ import org.hl7.fhir.r4.model.Resource;
  * {@code List}), its documents (each {@code DocumentReference} with its bytes, from its
  * {@code attachment.data} or from the {@code Binary} its {@code attachment.url} names) and the
  * {@code PATCH} entries that mark a replaced document superseded. Everything MHD lets a
- * publication carry that Coffre would not keep is refused, so that nothing sent is silently lost.
+ * publication carry that Coffre would not keep is refused, so that nothing sent is silently lost,
+ * but folders: MHD lets a recipient that does not keep them publish the rest and answer each with
+ * the warning PartialFolderContentNotProcessed, which a folder is answered with here.
  *
  * @param size        the number of entries, each answered in order
  * @param setEntry    the index of the submission set's entry
  * @param set         the submission set's own metadata
  * @param documents   the documents, in entry order
  * @param supersedes  each PATCH entry's index and the document it marks superseded
+ * @param folders     the indexes of the folders' entries, not kept
  */
 public record ProvidedBundle(
-        int size, int setEntry, SubmissionSetMetadata set, List<Published> documents, Map<Integer, UUID> supersedes) {
+        int size,
+        int setEntry,
+        SubmissionSetMetadata set,
+        List<Published> documents,
+        Map<Integer, UUID> supersedes,
+        List<Integer> folders) {
 
     /**
      * A document of the bundle.
@@ -57,6 +65,7 @@ public record ProvidedBundle(
     public record Published(int entry, int binary, DocumentMetadata metadata, FhirPayloadReader.Payload payload) {}
 
     private static final String SUBMISSION_SET = "submissionset";
+    private static final String FOLDER = "folder";
     private static final String EXTENSIONS = "https://profiles.ihe.net/ITI/MHD/StructureDefinition/";
     private static final String SOURCE_ID = EXTENSIONS + "ihe-sourceId";
     private static final String DESIGNATION_TYPE = EXTENSIONS + "ihe-designationType";
@@ -79,6 +88,7 @@ public record ProvidedBundle(
         Map<Integer, DocumentReference> references = new LinkedHashMap<>();
         Map<String, Integer> binaries = new HashMap<>();
         Map<Integer, UUID> supersedes = new LinkedHashMap<>();
+        List<Integer> folders = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
             BundleEntryComponent entry = entries.get(i);
             Resource resource = entry.getResource();
@@ -89,10 +99,12 @@ public record ProvidedBundle(
             } else if (method != HTTPVerb.POST) {
                 throw invalid("Entry " + i + ": a publication's entries are POSTs (and PATCHes that mark a replaced"
                         + " document superseded), not " + (method == null ? "no request" : method.toCode()) + ".");
+            } else if (resource instanceof ListResource list && coded(list, FOLDER)) {
+                folders.add(i);
             } else if (resource instanceof ListResource list) {
-                if (!isSubmissionSet(list)) {
-                    throw invalid("Entry " + i + ": only the submission set List is kept here; folders are not"
-                            + " supported.");
+                if (!coded(list, SUBMISSION_SET)) {
+                    throw invalid("Entry " + i + ": a List is the submission set (code submissionset) or a folder"
+                            + " (code folder).");
                 }
                 if (setEntry >= 0) {
                     throw invalid("Entry " + i + ": a publication has one submission set; entry " + setEntry
@@ -130,6 +142,8 @@ public record ProvidedBundle(
         }
         Set<String> listed = new HashSet<>();
         set.getEntry().forEach(item -> listed.add(item.getItem().getReference()));
+        // A submission set lists its folders too.
+        folders.forEach(folder -> listed.remove(entries.get(folder).getFullUrl()));
 
         List<Published> documents = new ArrayList<>();
         Set<Integer> bytesUsed = new HashSet<>();
@@ -213,7 +227,12 @@ public record ProvidedBundle(
                     + " content[0].attachment.data, and nowhere else.");
         }
         return new ProvidedBundle(
-                entries.size(), setEntry, setMetadata(set), List.copyOf(documents), Map.copyOf(supersedes));
+                entries.size(),
+                setEntry,
+                setMetadata(set),
+                List.copyOf(documents),
+                Map.copyOf(supersedes),
+                List.copyOf(folders));
     }
 
     /**
@@ -236,6 +255,11 @@ public record ProvidedBundle(
             }
         }
         supersedes.forEach((entry, replaced) -> responses[entry] = response("200 OK", REPLACED_PREFIX + replaced));
+        for (int folder : folders) {
+            responses[folder] = new Bundle.BundleEntryResponseComponent()
+                    .setStatus("200 OK")
+                    .setOutcome(OperationOutcomes.folderNotKept());
+        }
         Bundle answer = new Bundle().setType(Bundle.BundleType.TRANSACTIONRESPONSE);
         for (var response : responses) {
             answer.addEntry().setResponse(response);
@@ -311,8 +335,9 @@ public record ProvidedBundle(
         }
     }
 
-    private static boolean isSubmissionSet(ListResource list) {
-        return list.getCode().getCoding().stream().anyMatch(coding -> SUBMISSION_SET.equals(coding.getCode()));
+    /** Whether the List is of this MHD list type (MHDlistTypes: submissionset, folder). */
+    private static boolean coded(ListResource list, String type) {
+        return list.getCode().getCoding().stream().anyMatch(coding -> type.equals(coding.getCode()));
     }
 
     private static UUID replaced(int entry, String url) {

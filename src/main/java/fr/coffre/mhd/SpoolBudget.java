@@ -34,6 +34,11 @@ public class SpoolBudget implements FhirPayloadReader.Budget {
     }
 
     @Override
+    public ProblemException noRoom() {
+        return ProblemException.retryLater(ProblemType.OVERLOADED, FhirPayloadReader.NO_ROOM, config.retryAfter());
+    }
+
+    @Override
     public void release(long bytes) {
         used.addAndGet(-bytes);
     }

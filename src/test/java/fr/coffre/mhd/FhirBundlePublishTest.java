@@ -411,6 +411,70 @@ class FhirBundlePublishTest {
     }
 
     @Test
+    void aFolderIsNotKeptButItsDocumentsArePublishedWithTheWarningMhdAllows() {
+        byte[] pdf = Corpus.bytes(PDF);
+        String uniqueId = uniqueId();
+        JsonObject bundle = example(uniqueId, pdf);
+        String folderUrl = "urn:uuid:" + UUID.randomUUID();
+        String referenceUrl = bundle.getJsonArray("entry").getJsonObject(1).getString("fullUrl");
+        bundle.getJsonArray("entry")
+                .add(new JsonObject()
+                        .put("fullUrl", folderUrl)
+                        .put("resource", folder(referenceUrl))
+                        .put("request", new JsonObject().put("method", "POST").put("url", "List")));
+        list(bundle)
+                .getJsonArray("entry")
+                .add(new JsonObject().put("item", new JsonObject().put("reference", folderUrl)));
+
+        Bundle answer = answered(publish(hospital, bundle));
+        assertEquals(List.of("201 Created", "201 Created", "201 Created", "200 OK"), statuses(answer));
+        var warning = answer.getEntry().get(3).getResponse().getOutcome();
+        assertEquals(
+                "PartialFolderContentNotProcessed",
+                ((OperationOutcome) warning).getIssueFirstRep().getDetails().getText());
+        assertEquals(
+                OperationOutcome.IssueSeverity.WARNING,
+                ((OperationOutcome) warning).getIssueFirstRep().getSeverity());
+        assertEquals(1, kept(uniqueId), "the folder's document is published");
+
+        JsonObject otherList = example(uniqueId(), pdf);
+        JsonObject notAFolder = folder(referenceUrl);
+        notAFolder.getJsonObject("code").getJsonArray("coding").getJsonObject(0).put("code", "worklist");
+        otherList
+                .getJsonArray("entry")
+                .add(new JsonObject()
+                        .put("fullUrl", "urn:uuid:" + UUID.randomUUID())
+                        .put("resource", notAFolder)
+                        .put("request", new JsonObject().put("method", "POST").put("url", "List")));
+        refused(publish(hospital, otherList), 422, "invalid-metadata");
+    }
+
+    /** An MHD folder listing a document of the bundle. */
+    static JsonObject folder(String documentUrl) {
+        return new JsonObject()
+                .put("resourceType", "List")
+                .put("status", "current")
+                .put("mode", "working")
+                .put("title", "Suivi de grossesse")
+                .put(
+                        "code",
+                        new JsonObject()
+                                .put(
+                                        "coding",
+                                        new JsonArray()
+                                                .add(new JsonObject()
+                                                        .put(
+                                                                "system",
+                                                                "https://profiles.ihe.net/ITI/MHD/CodeSystem/MHDlistTypes")
+                                                        .put("code", "folder"))))
+                .put("subject", new JsonObject().put("reference", PATIENT))
+                .put(
+                        "entry",
+                        new JsonArray()
+                                .add(new JsonObject().put("item", new JsonObject().put("reference", documentUrl))));
+    }
+
+    @Test
     void whatABundleCannotCarryIsRefusedWithTheOperationOutcomeItIs() {
         byte[] pdf = Corpus.bytes(PDF);
         refused(publish(hospital, example(uniqueId(), pdf).put("type", "batch")), 422, "invalid-metadata");

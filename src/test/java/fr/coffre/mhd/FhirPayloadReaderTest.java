@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
@@ -55,6 +56,21 @@ class FhirPayloadReaderTest {
         ProblemException e = assertThrows(ProblemException.class, () -> reader.read(json(body), 1 << 20));
 
         assertEquals(413, e.problem().status());
+    }
+
+    @Test
+    void aTemporaryFileThatCannotBeWrittenIsTheInstancesFailureNotTheRequests() throws Exception {
+        // /dev/full answers every write with "no space left on device", as a full disk does.
+        var full = new FhirPayloadReader.SpoolFile(Files.newOutputStream(Path.of("/dev/full")));
+        var failure = assertThrows(FhirPayloadReader.SpoolFile.Failure.class, () -> {
+            full.write(new byte[8192], 0, 8192);
+            full.close();
+        });
+
+        ProblemException answer = failure.answer(FhirPayloadReader.Budget.UNLIMITED);
+        assertEquals(503, answer.problem().status());
+        assertTrue(answer.is(ProblemType.OVERLOADED));
+        assertEquals(Duration.ofSeconds(5), answer.retryAfter());
     }
 
     @Test
