@@ -5,6 +5,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import javax.xml.stream.Location;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
@@ -23,22 +27,35 @@ final class SecureXmlStream implements AutoCloseable {
     /** The JDK's own depth check stays as a backstop just above ours, so ours reports first. */
     private static final String JDK_MAX_ELEMENT_DEPTH = "jdk.xml.maxElementDepth";
 
+    /**
+     * Factories kept between documents, by depth limit. The JDK's factory reuses the reader it made
+     * last once that one is closed, where a new factory makes a new scanner, with its buffers and
+     * symbol table, for each document. A factory serves one reader at a time.
+     */
+    private static final Map<Integer, Queue<XMLInputFactory>> IDLE = new ConcurrentHashMap<>();
+
+    private static final int KEPT = 16;
+
     private final XMLStreamReader reader;
+    private final XMLInputFactory factory;
     private final BoundedInputStream bounded;
     private final Charset charset;
     private final int maxDepth;
     private final long maxBytes;
     private final String what;
     private int depth;
+    private boolean failed;
 
     private SecureXmlStream(
             XMLStreamReader reader,
+            XMLInputFactory factory,
             BoundedInputStream bounded,
             Charset charset,
             int maxDepth,
             long maxBytes,
             String what) {
         this.reader = reader;
+        this.factory = factory;
         this.bounded = bounded;
         this.charset = charset;
         this.maxDepth = maxDepth;
@@ -57,9 +74,14 @@ final class SecureXmlStream implements AutoCloseable {
         } catch (IOException e) {
             throw failure(e, bounded, null, maxBytes, what);
         }
+        Queue<XMLInputFactory> idle = IDLE.computeIfAbsent(maxDepth, depth -> new ConcurrentLinkedQueue<>());
+        XMLInputFactory factory = idle.poll();
+        if (factory == null) {
+            factory = factory(maxDepth);
+        }
         try {
-            XMLStreamReader reader = factory(maxDepth).createXMLStreamReader(decoded.reader());
-            return new SecureXmlStream(reader, bounded, decoded.charset(), maxDepth, maxBytes, what);
+            XMLStreamReader reader = factory.createXMLStreamReader(decoded.reader());
+            return new SecureXmlStream(reader, factory, bounded, decoded.charset(), maxDepth, maxBytes, what);
         } catch (XMLStreamException e) {
             throw failure(e, bounded, decoded.charset(), maxBytes, what);
         }
@@ -88,12 +110,22 @@ final class SecureXmlStream implements AutoCloseable {
         try {
             return reader.hasNext();
         } catch (XMLStreamException e) {
+            failed = true;
             throw failure(e, bounded, charset, maxBytes, what);
         }
     }
 
     /** The next event, after the security checks. */
     int next() {
+        try {
+            return checked();
+        } catch (RuntimeException e) {
+            failed = true;
+            throw e;
+        }
+    }
+
+    private int checked() {
         int event;
         try {
             event = reader.next();
@@ -134,6 +166,12 @@ final class SecureXmlStream implements AutoCloseable {
             reader.close();
         } catch (XMLStreamException e) {
             // nothing left to release: the caller owns the input stream
+            failed = true;
+        }
+        // A reader that failed is not reused: its factory is left to the collector.
+        Queue<XMLInputFactory> idle = IDLE.get(maxDepth);
+        if (!failed && idle.size() < KEPT) {
+            idle.offer(factory);
         }
     }
 

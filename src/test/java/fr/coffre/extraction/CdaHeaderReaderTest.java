@@ -265,6 +265,29 @@ class CdaHeaderReaderTest {
     }
 
     @Test
+    void parsersKeptBetweenDocumentsRefuseTheNextHostileOneAsANewOneWould() throws IOException {
+        // The XML factories are pooled and their readers reused: alternate what each must refuse
+        // with what it must read, more times than a pool keeps.
+        byte[] good = Corpus.bytes("cda/eDISP-MED_2024.01.xml");
+        for (int round = 0; round < 40; round++) {
+            assertEquals(
+                    "1.2.250.1.213.1.1.1.54.2024.1.1",
+                    reader.readWhole(new ByteArrayInputStream(good)).uniqueId());
+            InputStream deep = nested("<?xml version=\"1.0\"?>", "<a>", "</a>", 1_000);
+            assertEquals(
+                    "XML elements are nested deeper than 256 levels",
+                    assertThrows(DocumentContentException.class, () -> reader.checkWellFormed(deep))
+                            .getMessage());
+            InputStream doctype = utf8("<!DOCTYPE a [<!ENTITY e \"x\">]><a>&e;</a>");
+            assertTrue(assertThrows(DocumentContentException.class, () -> reader.checkWellFormed(doctype))
+                    .getMessage()
+                    .contains("DOCTYPE declarations are not allowed"));
+            InputStream truncated = utf8("<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><title>");
+            assertThrows(DocumentContentException.class, () -> reader.readWhole(truncated));
+        }
+    }
+
+    @Test
     void memoryStaysProportionalToTheDepthWhateverTheLengthOfNames() {
         // Issue 14, item 6: each open element kept its whole path, names and namespace URI included.
         // Within the parser's own limits (names and namespace URIs of under 1,000 characters, 256
