@@ -307,10 +307,17 @@ public final class FhirPayloadReader {
         } catch (IOException e) {
             throw new SpoolFile.Failure(e).answer(read.budget);
         }
+        OutputStream disk;
+        try {
+            disk = Files.newOutputStream(file);
+        } catch (IOException e) {
+            Files.deleteIfExists(file);
+            throw new SpoolFile.Failure(e).answer(read.budget);
+        }
         MessageDigest sha1 = sha1();
         long size;
         try (OutputStream out = new BoundedOutputStream(
-                new Reserving(new DigestOutputStream(new SpoolFile(Files.newOutputStream(file)), sha1), read),
+                new Reserving(new DigestOutputStream(new SpoolFile(disk), sha1), read),
                 Math.min(maxPayload, leftInTotal),
                 () -> leftInTotal < maxPayload
                         ? new ProblemException(

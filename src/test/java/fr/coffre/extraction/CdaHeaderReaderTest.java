@@ -265,9 +265,9 @@ class CdaHeaderReaderTest {
     }
 
     @Test
-    void parsersKeptBetweenDocumentsRefuseTheNextHostileOneAsANewOneWould() throws IOException {
-        // The XML factories are pooled and their readers reused: alternate what each must refuse
-        // with what it must read, more times than a pool keeps.
+    void factoriesKeptBetweenDocumentsRefuseTheNextHostileOneAsANewOneWould() throws IOException {
+        // The XML factories are kept between documents: alternate what each must refuse with what
+        // it must read, more times than the pool keeps factories.
         byte[] good = Corpus.bytes("cda/eDISP-MED_2024.01.xml");
         for (int round = 0; round < 40; round++) {
             assertEquals(
