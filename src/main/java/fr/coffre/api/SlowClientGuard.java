@@ -7,11 +7,13 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.function.LongSupplier;
+import org.jboss.resteasy.reactive.server.vertx.VertxInputStream;
 
 /**
  * Upload bodies that come too slowly are cut off: a client that sends nothing for
@@ -32,8 +34,16 @@ public class SlowClientGuard {
         this.config = config;
     }
 
-    /** The body to read instead of {@code body}; closing the guard ends the watch (not the body). */
-    public Guarded watch(InputStream body, HttpServerRequest request) {
+    /**
+     * The request's body, read as it comes and watched; closing the guard ends the watch and the
+     * reading.
+     */
+    public Guarded watch(RoutingContext routing) {
+        HttpServerRequest request = routing.request();
+        Long limit = routing.get(VertxInputStream.MAX_REQUEST_SIZE_KEY);
+        // Past the pace's idle timeout the watch below has already refused the request.
+        RequestBodyStream body = new RequestBodyStream(
+                request, limit == null ? 0 : limit, config.bodyIdleTimeout().multipliedBy(2));
         Pace pace = new Pace(System::nanoTime, config.bodyIdleTimeout().toNanos(), config.minUploadRate());
         Guarded guarded = new Guarded(body, pace);
         guarded.timer = vertx.setPeriodic(CHECK_EVERY_MILLIS, id -> {
@@ -65,10 +75,12 @@ public class SlowClientGuard {
     /** The body, watched. */
     public final class Guarded implements AutoCloseable {
 
+        private final RequestBodyStream body;
         private final InputStream stream;
         private long timer = -1;
 
-        Guarded(InputStream body, Pace pace) {
+        Guarded(RequestBodyStream body, Pace pace) {
+            this.body = body;
             this.stream = new FilterInputStream(body) {
                 @Override
                 public int read() throws IOException {
@@ -105,6 +117,7 @@ public class SlowClientGuard {
             if (timer >= 0) {
                 vertx.cancelTimer(timer);
             }
+            body.close();
         }
     }
 

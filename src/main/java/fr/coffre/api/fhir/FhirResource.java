@@ -37,7 +37,7 @@ import io.quarkus.security.UnauthorizedException;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -52,7 +52,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -331,12 +330,9 @@ public class FhirResource {
                     + " /api/v1/documents does, then all are committed together; any refusal keeps none. The answer"
                     + " is a transaction-response Bundle, entry by entry in request order.")
     public Response publishBundle(
-            InputStream body,
-            @QueryParam("_format") String format,
-            @Context HttpHeaders headers,
-            @Context HttpServerRequest request) {
+            @QueryParam("_format") String format, @Context HttpHeaders headers, @Context RoutingContext routing) {
         Bundle answer;
-        try (var guarded = guard.watch(body, request)) {
+        try (var guarded = guard.watch(routing)) {
             answer = bundles.publish(producers.current(), guarded.stream(), bodyFormat(headers));
         }
         return resource(answer, format, headers, Response.Status.OK, bodyFormat(headers));
@@ -354,13 +350,12 @@ public class FhirResource {
                     + " POST /api/v1/documents: 201 with the DocumentReference Coffre keeps, 200 when the very same"
                     + " document was already published.")
     public Response publish(
-            InputStream body,
             @QueryParam("_format") String format,
             @Context HttpHeaders headers,
             @Context UriInfo uri,
-            @Context HttpServerRequest request) {
+            @Context RoutingContext routing) {
         IngestionService.Outcome outcome;
-        try (var guarded = guard.watch(body, request)) {
+        try (var guarded = guard.watch(routing)) {
             outcome = publication.publish(producers.current(), guarded.stream(), bodyFormat(headers));
         }
         Document document = outcome.document();

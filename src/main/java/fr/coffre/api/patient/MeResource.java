@@ -23,7 +23,7 @@ import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
@@ -41,7 +41,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -192,12 +191,9 @@ public class MeResource {
                     + "(title, typeCode, creationTime), then `content`: PDF, JPEG, PNG, TIFF, RTF or plain text, 5 MiB at most. "
                     + "It is marked as patient-authored and goes through the same checks and indexing as any other.")
     public Response add(
-            InputStream body,
-            @HeaderParam("Content-Type") String contentType,
-            @Context UriInfo uri,
-            @Context HttpServerRequest request) {
+            @HeaderParam("Content-Type") String contentType, @Context UriInfo uri, @Context RoutingContext routing) {
         DocumentView created;
-        try (var guarded = guard.watch(body, request)) {
+        try (var guarded = guard.watch(routing)) {
             created = uploads.add(caller.patient(), guarded.stream(), contentType);
         }
         return Response.created(

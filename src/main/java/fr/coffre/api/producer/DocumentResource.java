@@ -16,7 +16,7 @@ import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -33,7 +33,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import java.io.InputStream;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -110,13 +109,10 @@ public class DocumentResource {
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = DocumentView.class)))
     public Response upload(
-            InputStream body,
-            @HeaderParam("Content-Type") String contentType,
-            @Context UriInfo uri,
-            @Context HttpServerRequest request) {
+            @HeaderParam("Content-Type") String contentType, @Context UriInfo uri, @Context RoutingContext routing) {
         Producer producer = identity.current();
         IngestionService.Outcome outcome;
-        try (var guarded = guard.watch(body, request)) {
+        try (var guarded = guard.watch(routing)) {
             outcome = singleUpload.receive(
                     producer, producer, guarded.stream(), contentType, declared -> declared, Intake.producer(config));
         }

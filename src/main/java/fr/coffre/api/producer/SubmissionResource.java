@@ -18,7 +18,7 @@ import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
 import io.smallrye.common.annotation.RunOnVirtualThread;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -106,11 +106,8 @@ public class SubmissionResource {
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = SubmissionView.class)))
     public Response submit(
-            InputStream body,
-            @HeaderParam("Content-Type") String contentType,
-            @Context UriInfo uri,
-            @Context HttpServerRequest request) {
-        try (var guarded = guard.watch(body, request)) {
+            @HeaderParam("Content-Type") String contentType, @Context UriInfo uri, @Context RoutingContext routing) {
+        try (var guarded = guard.watch(routing)) {
             return receive(guarded.stream(), contentType, uri);
         } catch (RuntimeException e) {
             metrics.rejection(e);
