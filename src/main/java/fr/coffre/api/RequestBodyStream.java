@@ -1,15 +1,18 @@
 package fr.coffre.api;
 
+import fr.coffre.storage.HashingInputStream.SizeLimitExceededException;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.impl.ConnectionBase;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -41,7 +44,8 @@ final class RequestBodyStream extends InputStream {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();
     private final ArrayDeque<Buffer> chunks = new ArrayDeque<>();
-    private boolean continueExpected;
+    private final boolean continueExpected;
+    private boolean started;
     private Buffer current;
     private int position;
     private long buffered;
@@ -63,15 +67,22 @@ final class RequestBodyStream extends InputStream {
         this.maxBytes = maxBytes;
         this.idleNanos = idle.toNanos();
         this.continueExpected = HttpHeaders.CONTINUE.toString().equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT));
-        request.handler(this::received);
-        request.endHandler(end -> settle(null));
-        request.exceptionHandler(e -> settle(e instanceof IOException io ? io : new IOException(e)));
-        request.resume();
+        // Under the connection's monitor, where Vert.x looks for the handler of a closed connection:
+        // a client gone before this point would otherwise be noticed by nothing.
+        synchronized (request.connection()) {
+            if (!((ConnectionBase) request.connection()).channel().isOpen()) {
+                failure = new IOException("The client closed its connection before its body was read");
+            } else {
+                request.handler(this::received);
+                request.endHandler(end -> settle(null));
+                request.exceptionHandler(e -> settle(e instanceof IOException io ? io : new IOException(e)));
+            }
+        }
     }
 
     /** On the event loop. */
     private void received(Buffer chunk) {
-        boolean full = false;
+        boolean pause = false;
         lock.lock();
         try {
             if (closed || failure != null) {
@@ -79,25 +90,26 @@ final class RequestBodyStream extends InputStream {
             }
             received += chunk.length();
             if (maxBytes > 0 && received > maxBytes) {
-                failure = new IOException("The request body is larger than the " + maxBytes + " bytes allowed");
-                arrived.signal();
-                return;
+                // Nothing more is read of a body already refused.
+                failure = new SizeLimitExceededException(maxBytes);
+                pause = true;
+            } else {
+                chunks.add(chunk);
+                buffered += chunk.length();
+                pause = buffered >= PAUSE_AT;
             }
-            chunks.add(chunk);
-            buffered += chunk.length();
-            if (buffered >= PAUSE_AT) {
-                full = true;
+            if (pause) {
                 paused = true;
                 context = Vertx.currentContext();
             }
-            if (buffered >= wanted) {
+            if (buffered >= wanted || failure != null) {
                 arrived.signal();
             }
         } finally {
             lock.unlock();
         }
         // Outside the lock: Vert.x takes the connection's own. Pausing twice is harmless.
-        if (full) {
+        if (pause) {
             request.pause();
         }
     }
@@ -140,12 +152,17 @@ final class RequestBodyStream extends InputStream {
 
     @Override
     public int read(byte[] target, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, target.length);
         if (length == 0) {
             return 0;
         }
-        if (continueExpected) {
-            continueExpected = false;
-            request.response().writeContinue();
+        if (!started) {
+            // Only now: a request refused before its body is read (admission's 503) reads none of it.
+            started = true;
+            if (continueExpected) {
+                request.response().writeContinue();
+            }
+            request.resume();
         }
         int copied = 0;
         boolean resume = false;
@@ -174,7 +191,7 @@ final class RequestBodyStream extends InputStream {
                         current = null;
                     }
                 }
-                if (paused && buffered < PAUSE_AT / 2) {
+                if (paused && failure == null && buffered < PAUSE_AT / 2) {
                     paused = false;
                     resume = true;
                 }

@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.impl.ConnectionBase;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -43,6 +44,8 @@ class RequestBodyStreamTest {
     static volatile Reading reading;
 
     static volatile long maxBytes;
+    static volatile Reading beforeOpening;
+    static volatile HttpServerRequest opening;
     static volatile RequestBodyStreamTest current;
     final CompletableFuture<Object> outcome = new CompletableFuture<>();
     final AtomicReference<RequestBodyStream> opened = new AtomicReference<>();
@@ -71,15 +74,21 @@ class RequestBodyStreamTest {
     void becomeCurrent() {
         current = this;
         maxBytes = 0;
+        beforeOpening = null;
+        opening = null;
     }
 
     /** As Quarkus REST does: the request is paused on the event loop, then read on a virtual thread. */
     static void handle(HttpServerRequest request) {
         request.pause();
+        opening = request;
         RequestBodyStreamTest test = current;
         Thread.ofVirtual().start(() -> {
             Object result;
             try {
+                if (beforeOpening != null) {
+                    beforeOpening.read(null);
+                }
                 RequestBodyStream body = new RequestBodyStream(request, maxBytes, Duration.ofSeconds(10));
                 test.opened.set(body);
                 result = reading.read(body);
@@ -95,11 +104,12 @@ class RequestBodyStreamTest {
     void oneReadTakesEveryChunkAlreadyThereRatherThanOneChunkAtATime() throws Exception {
         byte[] body = random(1024 * 1024);
         reading = stream -> {
-            await().atMost(Duration.ofSeconds(10)).until(() -> stream.available() >= RequestBodyStream.WAKE_AT);
-            byte[] first = new byte[RequestBodyStream.WAKE_AT];
-            int n = stream.read(first, 0, first.length);
             ByteArrayOutputStream all = new ByteArrayOutputStream();
-            all.write(first, 0, n);
+            all.write(stream.read()); // the body flows from the first read on
+            await().atMost(Duration.ofSeconds(10)).until(() -> stream.available() >= RequestBodyStream.WAKE_AT);
+            byte[] next = new byte[RequestBodyStream.WAKE_AT];
+            int n = stream.read(next, 0, next.length);
+            all.write(next, 0, n);
             stream.transferTo(all);
             return new Object[] {n, all.toByteArray()};
         };
@@ -129,12 +139,15 @@ class RequestBodyStreamTest {
     }
 
     @Test
-    void whileNothingIsReadTheRequestIsPausedOnceItsBufferIsFull() throws Exception {
+    void whileNothingMoreIsReadTheRequestIsPausedOnceItsBufferIsFull() throws Exception {
         byte[] body = random(32 * 1024 * 1024); // more than the kernel buffers on both ends
         CompletableFuture<Void> release = new CompletableFuture<>();
         reading = stream -> {
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            all.write(stream.read());
             release.get(30, TimeUnit.SECONDS);
-            return stream.readAllBytes();
+            stream.transferTo(all);
+            return all.toByteArray();
         };
         try (Socket client = post(body.length, false)) {
             Thread writer = Thread.ofVirtual().start(() -> {
@@ -171,13 +184,45 @@ class RequestBodyStreamTest {
     }
 
     @Test
-    void aClientThatGoesAwayMidBodyFailsTheRead() throws Exception {
+    void aClientThatGoesAwayMidBodyFailsTheReadAtOnce() throws Exception {
         reading = InputStream::readAllBytes;
         Socket client = post(1000, false);
         client.getOutputStream().write(new byte[10]);
         client.getOutputStream().flush();
         client.close();
-        assertInstanceOf(IOException.class, result());
+        assertGoneAtOnce(result());
+    }
+
+    @Test
+    void aClientGoneBeforeItsBodyIsOpenedFailsTheReadAtOnce() throws Exception {
+        CompletableFuture<Void> gone = new CompletableFuture<>();
+        beforeOpening = unused -> gone.get(30, TimeUnit.SECONDS);
+        reading = InputStream::readAllBytes;
+        Socket client = post(1000, false);
+        client.close();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> opening != null
+                        && !((ConnectionBase) opening.connection()).channel().isOpen());
+        gone.complete(null);
+        assertGoneAtOnce(result());
+    }
+
+    /** Failed on the client's going, not after the idle time (10 s here). */
+    void assertGoneAtOnce(Object result) {
+        assertInstanceOf(IOException.class, result);
+        assertTrue(!((IOException) result).getMessage().startsWith("No byte"), ((IOException) result).getMessage());
+    }
+
+    @Test
+    void aRequestRefusedBeforeItsBodyIsReadReadsNoneOfIt() throws Exception {
+        reading = stream -> {
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> stream.available() == 0);
+            return "refused";
+        };
+        try (Socket client = post(1024 * 1024, false)) {
+            client.getOutputStream().write(random(256 * 1024));
+            assertEquals("refused", result());
+        }
     }
 
     @Test
