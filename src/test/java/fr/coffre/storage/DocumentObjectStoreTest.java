@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import fr.coffre.testing.StoredObjects;
 import io.minio.MinioAsyncClient;
@@ -78,7 +79,11 @@ class DocumentObjectStoreTest {
                 IOException.class,
                 () -> puts.object(key, bytes, bytes.length, sha256(bytes(1_000, 4)), "application/pdf", Map.of()));
 
-        assertEquals("Object storage answered 400 to a PUT (XAmzContentSHA256Mismatch)", refused.getMessage());
+        // S3Proxy answers this refusal with a body ended by closing the connection, and about one
+        // time in twenty that body does not reach the client: the code is named when it comes.
+        assertTrue(
+                refused.getMessage().matches("Object storage answered 400 to a PUT( \\(XAmzContentSHA256Mismatch\\))?"),
+                refused.getMessage());
         assertFalse(StoredObjects.exists(key), "nothing is stored");
     }
 
