@@ -359,7 +359,7 @@ class ComposeFileTest {
             problems.add("the JVM must be PID 1 (exec) so that it receives SIGTERM");
         }
 
-        // The fast-jar's four parts, in layers from the least to the most often changed.
+        // The four parts of the aot-jar (the fast-jar layout), in layers from the least to the most often changed.
         List<String> copied = image.all("COPY").stream()
                 .map(Dockerfile.Instruction::arguments)
                 .filter(a -> !a.startsWith("--from"))
@@ -372,7 +372,7 @@ class ComposeFileTest {
                         "target/quarkus-app/app/",
                         "target/quarkus-app/quarkus/"),
                 copied,
-                "COPY of the fast-jar layout");
+                "COPY of the aot-jar layout");
 
         // Everything copied from the build context that is not built by Maven is in the repository.
         for (Dockerfile.Instruction copy : dockerfile.all("COPY")) {

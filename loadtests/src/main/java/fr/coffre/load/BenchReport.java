@@ -25,7 +25,8 @@ import java.util.Properties;
  *
  * <p>System properties: bench.out (which holds ceiling, acceptance and cpu .properties), run.id,
  * gatling.report (the report folder), service.pid (the api process, or the one process),
- * worker.pid (when the roles run apart), clk.tck (100), drain.seconds (60), record, commit, machine.
+ * worker.pid (when the roles run apart), clk.tck (100), drain.seconds (60), record, commit, machine,
+ * aot.cache (not empty when the processes ran from an AOT cache).
  * Exits with {@value #MISSED_TARGET} when a target of issue 13 is missed, after recording the row.
  * PostgreSQL from COFFRE_PG_HOST, COFFRE_PG_PORT, COFFRE_PG_DB, COFFRE_PG_USER, COFFRE_PG_PASSWORD.
  */
@@ -137,7 +138,10 @@ public final class BenchReport {
         long peakRssKb = Math.max(apiRssKb, workerRssKb);
         String concurrency = acceptance.getProperty("concurrency", "?");
         String latencyRate = trim(Double.parseDouble(acceptance.getProperty("latency.rate", "0")));
-        String mode = split ? "api + worker processes" : "one process";
+        // Started from an AOT cache of their own training run (loadtests/bench --train), as
+        // `./coffre up` starts the service once one is made: a row says which it measured.
+        String mode = (split ? "api + worker processes" : "one process")
+                + (Settings.string("aot.cache", "").isEmpty() ? "" : ", AOT cache");
 
         List<String> lines = new ArrayList<>();
         lines.add("run " + Settings.runId() + " (documents " + prefix + "*), concurrency " + concurrency + ", " + mode);
