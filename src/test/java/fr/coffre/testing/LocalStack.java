@@ -36,8 +36,20 @@ public final class LocalStack {
         run(Duration.ofMinutes(5), verb, server);
     }
 
+    /** What a run of stack/stack ended with: its exit code and its output (stdout and stderr). */
+    public record Outcome(int exitCode, String output) {}
+
     /** Runs {@code stack/stack arguments...}, with the test's environment; its output (stdout and stderr). */
     public static String run(Duration timeout, String... arguments) {
+        Outcome outcome = attempt(timeout, arguments);
+        if (outcome.exitCode() != 0) {
+            throw new AssertionError("stack " + String.join(" ", arguments) + " failed: " + outcome.output());
+        }
+        return outcome.output();
+    }
+
+    /** Runs {@code stack/stack arguments...}, with the test's environment, whatever it exits with. */
+    public static Outcome attempt(Duration timeout, String... arguments) {
         Path script = Path.of(System.getProperty("coffre.stack", "stack/stack"));
         List<String> command = new ArrayList<>(List.of("bash", script.toString()));
         command.addAll(List.of(arguments));
@@ -59,11 +71,7 @@ public final class LocalStack {
                 process.destroyForcibly();
                 throw new AssertionError(what + " did not finish in " + timeout);
             }
-            String text = output.join();
-            if (process.exitValue() != 0) {
-                throw new AssertionError(what + " failed: " + text);
-            }
-            return text;
+            return new Outcome(process.exitValue(), output.join());
         } catch (IOException e) {
             throw new AssertionError("could not run " + script, e);
         } catch (InterruptedException e) {
