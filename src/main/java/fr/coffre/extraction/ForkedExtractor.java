@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -51,6 +52,10 @@ public final class ForkedExtractor implements AutoCloseable {
     /** The processes' own AOT cache, in the packaged application's folder (`./coffre train`). */
     static final String AOT_CACHE = "aot/extraction.aot";
 
+    private static final String AOT_CACHE_FILE = "extraction.aot";
+    /** The most the assembly of the processes' AOT cache may take, at the end of a training run. */
+    private static final Duration ASSEMBLY = Duration.ofMinutes(5);
+
     private static final Duration START_UP = Duration.ofSeconds(90);
     private static final int MAX_ANSWER_BYTES = 64 << 20;
     private static final int MAX_NOISE_BYTES = 64 << 10;
@@ -64,6 +69,8 @@ public final class ForkedExtractor implements AutoCloseable {
 
     private final ExtractionLimits limits;
     private final List<String> command;
+    private final List<String> javaOptions;
+    private final Optional<Path> aotTraining;
     private final Duration retiring;
     // Last in, first out: the work goes to the processes used last, whose JIT has compiled the
     // parsers already; the others stay idle and end.
@@ -86,10 +93,29 @@ public final class ForkedExtractor implements AutoCloseable {
      *                     and compiled code), so extractions beyond it wait for one to be free
      */
     public ForkedExtractor(ExtractionLimits limits, List<String> javaOptions, int maxProcesses) {
+        this(limits, javaOptions, maxProcesses, Optional.empty());
+    }
+
+    /**
+     * @param aotTraining a training run's folder: the processes record what their JVMs load and
+     *                    compile as they end, and {@link #close()} makes their AOT cache of it there
+     *                    ({@code extraction.aot}), which a packaged application keeps in its
+     *                    {@value #AOT_CACHE}
+     */
+    public ForkedExtractor(
+            ExtractionLimits limits, List<String> javaOptions, int maxProcesses, Optional<Path> aotTraining) {
         this.limits = limits;
         this.slots = new Semaphore(maxProcesses);
-        this.command = command(limits, javaOptions);
-        this.retiring = javaOptions.contains("-XX:AOTMode=record") ? RETIRING_RECORDING : RETIRING;
+        this.javaOptions = List.copyOf(javaOptions);
+        this.aotTraining = aotTraining.map(Path::toAbsolutePath);
+        List<String> options = new ArrayList<>(javaOptions);
+        this.aotTraining.ifPresent(folder -> {
+            options.add("-XX:AOTMode=record");
+            // %p: one configuration per process, each written as it ends.
+            options.add("-XX:AOTConfiguration=" + folder.resolve("extraction-%p.aotconf"));
+        });
+        this.command = command(limits, options);
+        this.retiring = this.aotTraining.isPresent() ? RETIRING_RECORDING : RETIRING;
         this.watchdog = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "coffre-extraction-watchdog");
             thread.setDaemon(true);
@@ -219,6 +245,55 @@ public final class ForkedExtractor implements AutoCloseable {
         idleNow.forEach(child -> child.process.destroyForcibly());
         children.forEach(this::forget);
         watchdog.shutdownNow();
+        aotTraining.ifPresent(this::makeAotCache);
+    }
+
+    /**
+     * The processes' AOT cache, made in the training's folder from the largest configuration they
+     * recorded (the process that did the most), with their options and jars: about a minute.
+     */
+    private void makeAotCache(Path folder) {
+        try {
+            List<Path> recorded;
+            try (Stream<Path> files = Files.list(folder)) {
+                recorded = files.filter(file -> file.getFileName().toString().matches("extraction-.*\\.aotconf"))
+                        .toList();
+            }
+            Optional<Path> largest = recorded.stream().max(Comparator.comparingLong(ForkedExtractor::size));
+            if (largest.isPresent() && size(largest.get()) > 0) {
+                List<String> create = new ArrayList<>();
+                create.add(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString());
+                create.addAll(javaOptions);
+                create.add("-XX:AOTMode=create");
+                create.add("-XX:AOTConfiguration=" + largest.get());
+                create.add("-XX:AOTCache=" + folder.resolve(AOT_CACHE_FILE));
+                create.add("-cp");
+                create.add(classPath());
+                Process assembly = new ProcessBuilder(create)
+                        .redirectErrorStream(true)
+                        .redirectOutput(folder.resolve("extraction-aot.log").toFile())
+                        .start();
+                if (!assembly.waitFor(ASSEMBLY.toMillis(), TimeUnit.MILLISECONDS)) {
+                    assembly.destroyForcibly();
+                }
+            }
+            for (Path configuration : recorded) {
+                Files.deleteIfExists(configuration);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("the extraction processes' AOT cache could not be made in " + folder, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     /**

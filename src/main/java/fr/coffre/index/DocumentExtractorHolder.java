@@ -4,8 +4,6 @@ import fr.coffre.extraction.ExtractionLimits;
 import fr.coffre.extraction.ForkedExtractor;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The one extractor of this instance, with its limits from configuration: documents are extracted
@@ -23,18 +21,9 @@ public class DocumentExtractorHolder {
                         .withMaxDocumentBytes(config.maxDocumentBytes())
                         .withMaxTextChars(config.maxTextChars())
                         .withParseTimeout(config.parseTimeout()),
-                javaOptions(config),
-                config.maxProcesses().orElse(Runtime.getRuntime().availableProcessors()));
-    }
-
-    private static List<String> javaOptions(ExtractionConfig config) {
-        List<String> options = new ArrayList<>(config.processJavaOptions());
-        config.aotTraining().ifPresent(folder -> {
-            options.add("-XX:AOTMode=record");
-            // %p: one configuration per process, each written as it ends.
-            options.add("-XX:AOTConfiguration=" + folder.toAbsolutePath().resolve("extraction-%p.aotconf"));
-        });
-        return options;
+                config.processJavaOptions(),
+                config.maxProcesses().orElse(Runtime.getRuntime().availableProcessors()),
+                config.aotTraining());
     }
 
     public ForkedExtractor extractor() {

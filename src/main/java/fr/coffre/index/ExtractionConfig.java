@@ -40,8 +40,8 @@ public interface ExtractionConfig {
 
     /**
      * Set by a training run only (`./coffre train`): the folder where each extraction process
-     * records, as it ends, what its JVM loaded and compiled ({@code -XX:AOTMode=record}), from
-     * which the training makes the processes' AOT cache.
+     * records, as it ends, what its JVM loaded and compiled ({@code -XX:AOTMode=record}), and where
+     * their AOT cache is made of it when this instance stops.
      */
     Optional<Path> aotTraining();
 }

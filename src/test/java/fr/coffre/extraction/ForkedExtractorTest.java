@@ -94,26 +94,6 @@ class ForkedExtractorTest {
     }
 
     @Test
-    void aProcessCanRecordItsAotTrainingAndItIsWrittenWhenTheExtractorCloses() throws IOException {
-        List<String> options = new ArrayList<>(JAVA_OPTIONS);
-        options.add("-XX:AOTMode=record");
-        options.add("-XX:AOTConfiguration=" + tmp.resolve("extraction-%p.aotconf"));
-        try (ForkedExtractor training = new ForkedExtractor(ExtractionLimits.defaults(), options)) {
-            assertTrue(training.extract(Corpus.file("cda/LDL-SES_2022.01.xml"))
-                            .text()
-                            .length()
-                    > 100);
-        }
-        try (var written = Files.list(tmp)) {
-            List<Path> configurations = written.filter(
-                            file -> file.getFileName().toString().endsWith(".aotconf"))
-                    .toList();
-            assertEquals(1, configurations.size(), "one configuration, named after its process: " + configurations);
-            assertTrue(Files.size(configurations.getFirst()) > 0, "the process ended on its own, within the wait");
-        }
-    }
-
-    @Test
     void theProcessesStartFromTheApplicationsCacheForThemUnlessTheirOptionsChooseAnAotMode() throws IOException {
         Path app = tmp.resolve("quarkus-app");
         assertEquals(List.of(), ForkedExtractor.aotCache(app, JAVA_OPTIONS), "no cache: nothing to start from");
