@@ -9,11 +9,14 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -26,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 /**
  * Extracts in child processes ({@link ExtractionChild}), one document at a time each, so that a
@@ -34,7 +38,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * reused while its documents end normally, so the Java and Tika start-up is paid rarely.
  *
  * <p>The processes run the same classes as this one: the class path of the running JVM, or, in a
- * Quarkus fast-jar, the jars of its {@code lib} and {@code app} folders.
+ * packaged Quarkus application, the jars of its {@code lib} and {@code app} folders; and they start
+ * from the application's AOT cache for them ({@value #AOT_CACHE}) when it has one.
  */
 public final class ForkedExtractor implements AutoCloseable {
 
@@ -44,14 +49,29 @@ public final class ForkedExtractor implements AutoCloseable {
     /** An idle process is ended after this long unused: its memory back, a new one when needed. */
     static final Duration IDLE = Duration.ofMinutes(2);
 
+    /** The processes' own AOT cache, in the packaged application's folder (`./coffre train`). */
+    static final String AOT_CACHE = "aot/extraction.aot";
+
+    private static final String AOT_CACHE_FILE = "extraction.aot";
+    /** The most the assembly of the processes' AOT cache may take, at the end of a training run. */
+    private static final Duration ASSEMBLY = Duration.ofMinutes(5);
+
     private static final Duration START_UP = Duration.ofSeconds(90);
     private static final int MAX_ANSWER_BYTES = 64 << 20;
     private static final int MAX_NOISE_BYTES = 64 << 10;
     /** How long a retired process has to end on its own before it is killed. */
     private static final Duration RETIRING = Duration.ofSeconds(5);
+    /**
+     * The same for a process recording its AOT training: its JVM writes what it recorded as it
+     * ends, tens of MB, which took more than 5 s on a busy machine.
+     */
+    private static final Duration RETIRING_RECORDING = Duration.ofMinutes(1);
 
     private final ExtractionLimits limits;
     private final List<String> command;
+    private final List<String> javaOptions;
+    private final Optional<Path> aotTraining;
+    private final Duration retiring;
     // Last in, first out: the work goes to the processes used last, whose JIT has compiled the
     // parsers already; the others stay idle and end.
     private final LinkedBlockingDeque<Child> idle = new LinkedBlockingDeque<>();
@@ -73,9 +93,29 @@ public final class ForkedExtractor implements AutoCloseable {
      *                     and compiled code), so extractions beyond it wait for one to be free
      */
     public ForkedExtractor(ExtractionLimits limits, List<String> javaOptions, int maxProcesses) {
+        this(limits, javaOptions, maxProcesses, Optional.empty());
+    }
+
+    /**
+     * @param aotTraining a training run's folder: the processes record what their JVMs load and
+     *                    compile as they end, and {@link #close()} makes their AOT cache of it there
+     *                    ({@code extraction.aot}), which a packaged application keeps in its
+     *                    {@value #AOT_CACHE}
+     */
+    public ForkedExtractor(
+            ExtractionLimits limits, List<String> javaOptions, int maxProcesses, Optional<Path> aotTraining) {
         this.limits = limits;
         this.slots = new Semaphore(maxProcesses);
-        this.command = command(limits, javaOptions);
+        this.javaOptions = List.copyOf(javaOptions);
+        this.aotTraining = aotTraining.map(Path::toAbsolutePath);
+        List<String> options = new ArrayList<>(javaOptions);
+        this.aotTraining.ifPresent(folder -> {
+            options.add("-XX:AOTMode=record");
+            // %p: one configuration per process, each written as it ends.
+            options.add("-XX:AOTConfiguration=" + folder.resolve("extraction-%p.aotconf"));
+        });
+        this.command = command(limits, options);
+        this.retiring = this.aotTraining.isPresent() ? RETIRING_RECORDING : RETIRING;
         this.watchdog = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "coffre-extraction-watchdog");
             thread.setDaemon(true);
@@ -93,7 +133,7 @@ public final class ForkedExtractor implements AutoCloseable {
                 retire(child);
                 try {
                     watchdog.schedule(
-                            () -> child.process.destroyForcibly(), RETIRING.toMillis(), TimeUnit.MILLISECONDS);
+                            () -> child.process.destroyForcibly(), retiring.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (RejectedExecutionException e) {
                     child.process.destroyForcibly(); // closing: no one left to wait
                 }
@@ -193,7 +233,7 @@ public final class ForkedExtractor implements AutoCloseable {
         closed = true;
         List<Child> idleNow = List.copyOf(idle);
         idleNow.forEach(this::retire);
-        long deadline = System.nanoTime() + RETIRING.toNanos();
+        long deadline = System.nanoTime() + retiring.toNanos();
         for (Child child : idleNow) {
             try {
                 child.process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -205,6 +245,55 @@ public final class ForkedExtractor implements AutoCloseable {
         idleNow.forEach(child -> child.process.destroyForcibly());
         children.forEach(this::forget);
         watchdog.shutdownNow();
+        aotTraining.ifPresent(this::makeAotCache);
+    }
+
+    /**
+     * The processes' AOT cache, made in the training's folder from the largest configuration they
+     * recorded (the process that did the most), with their options and jars: about a minute.
+     */
+    private void makeAotCache(Path folder) {
+        try {
+            List<Path> recorded;
+            try (Stream<Path> files = Files.list(folder)) {
+                recorded = files.filter(file -> file.getFileName().toString().matches("extraction-.*\\.aotconf"))
+                        .toList();
+            }
+            Optional<Path> largest = recorded.stream().max(Comparator.comparingLong(ForkedExtractor::size));
+            if (largest.isPresent() && size(largest.get()) > 0) {
+                List<String> create = new ArrayList<>();
+                create.add(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString());
+                create.addAll(javaOptions);
+                create.add("-XX:AOTMode=create");
+                create.add("-XX:AOTConfiguration=" + largest.get());
+                create.add("-XX:AOTCache=" + folder.resolve(AOT_CACHE_FILE));
+                create.add("-cp");
+                create.add(classPath());
+                Process assembly = new ProcessBuilder(create)
+                        .redirectErrorStream(true)
+                        .redirectOutput(folder.resolve("extraction-aot.log").toFile())
+                        .start();
+                if (!assembly.waitFor(ASSEMBLY.toMillis(), TimeUnit.MILLISECONDS)) {
+                    assembly.destroyForcibly();
+                }
+            }
+            for (Path configuration : recorded) {
+                Files.deleteIfExists(configuration);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("the extraction processes' AOT cache could not be made in " + folder, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     /**
@@ -362,6 +451,7 @@ public final class ForkedExtractor implements AutoCloseable {
             command.add("-Djava.util.logging.manager=" + logManager);
         }
         command.addAll(javaOptions);
+        packagedApplication().ifPresent(app -> command.addAll(aotCache(app, javaOptions)));
         command.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
         command.add("-cp");
         command.add(classPath());
@@ -376,18 +466,52 @@ public final class ForkedExtractor implements AutoCloseable {
         return command;
     }
 
-    /** This JVM's class path, or the jars of the Quarkus fast-jar it was started from. */
+    /**
+     * {@code -XX:AOTCache} of {@code app}'s cache for these processes, when there is one and the
+     * options choose no AOT mode of their own (a training run records with
+     * {@code -XX:AOTMode=record}, which refuses a cache). A cache made from other jars is refused
+     * by the JVM, which then starts without it.
+     */
+    static List<String> aotCache(Path app, List<String> javaOptions) {
+        Path cache = app.resolve(AOT_CACHE);
+        if (javaOptions.stream().anyMatch(option -> option.startsWith("-XX:AOT")) || !Files.isRegularFile(cache)) {
+            return List.of();
+        }
+        return List.of("-XX:AOTCache=" + cache);
+    }
+
+    /** This JVM's class path, or the jars of the packaged Quarkus application it was started from. */
     static String classPath() {
+        return packagedApplication().map(ForkedExtractor::jarsOf).orElse(System.getProperty("java.class.path"));
+    }
+
+    /** The folder of the quarkus-run.jar this JVM was started from, if it was. */
+    private static Optional<Path> packagedApplication() {
         String own = System.getProperty("java.class.path");
         Path runner = Path.of(own);
         if (own.endsWith("quarkus-run.jar") && Files.isRegularFile(runner)) {
-            Path app = runner.toAbsolutePath().getParent();
-            return String.join(
-                    File.pathSeparator,
-                    app.resolve("lib/boot/*").toString(),
-                    app.resolve("lib/main/*").toString(),
-                    app.resolve("app/*").toString());
+            return Optional.of(runner.toAbsolutePath().getParent());
         }
-        return own;
+        return Optional.empty();
+    }
+
+    /**
+     * The jars of {@code app}'s {@code lib/boot}, {@code lib/main} and {@code app} folders, each
+     * folder's by name: an AOT cache holds the class path it was made with, and a wildcard's
+     * expansion follows the order in which the directory lists its files, which a copy may change.
+     */
+    static String jarsOf(Path app) {
+        List<String> jars = new ArrayList<>();
+        for (String folder : List.of("lib/boot", "lib/main", "app")) {
+            try (Stream<Path> files = Files.list(app.resolve(folder))) {
+                files.filter(file -> file.getFileName().toString().endsWith(".jar"))
+                        .map(Path::toString)
+                        .sorted()
+                        .forEach(jars::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot list the application's " + folder, e);
+            }
+        }
+        return String.join(File.pathSeparator, jars);
     }
 }

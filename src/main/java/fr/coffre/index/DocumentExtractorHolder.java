@@ -22,7 +22,8 @@ public class DocumentExtractorHolder {
                         .withMaxTextChars(config.maxTextChars())
                         .withParseTimeout(config.parseTimeout()),
                 config.processJavaOptions(),
-                config.maxProcesses().orElse(Runtime.getRuntime().availableProcessors()));
+                config.maxProcesses().orElse(Runtime.getRuntime().availableProcessors()),
+                config.aotTraining());
     }
 
     public ForkedExtractor extractor() {

@@ -2,6 +2,7 @@ package fr.coffre.index;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -36,4 +37,11 @@ public interface ExtractionConfig {
      * wait for one. One per core by default: parsing is CPU-bound.
      */
     Optional<Integer> maxProcesses();
+
+    /**
+     * Set by a training run only (`./coffre train`): the folder where each extraction process
+     * records, as it ends, what its JVM loaded and compiled ({@code -XX:AOTMode=record}), and where
+     * their AOT cache is made of it when this instance stops.
+     */
+    Optional<Path> aotTraining();
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import fr.coffre.testing.Corpus;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,6 +91,40 @@ class ForkedExtractorTest {
         assertTrue(
                 Files.size(recording) > 0,
                 "the idle process ended on its own when its input closed, and wrote its recording");
+    }
+
+    @Test
+    void theProcessesStartFromTheApplicationsCacheForThemUnlessTheirOptionsChooseAnAotMode() throws IOException {
+        Path app = tmp.resolve("quarkus-app");
+        assertEquals(List.of(), ForkedExtractor.aotCache(app, JAVA_OPTIONS), "no cache: nothing to start from");
+
+        Path cache = app.resolve(ForkedExtractor.AOT_CACHE);
+        Files.createDirectories(cache.getParent());
+        Files.write(cache, new byte[] {1});
+        assertEquals(List.of("-XX:AOTCache=" + cache), ForkedExtractor.aotCache(app, JAVA_OPTIONS));
+
+        List<String> recording = new ArrayList<>(JAVA_OPTIONS);
+        recording.add("-XX:AOTMode=record");
+        assertEquals(List.of(), ForkedExtractor.aotCache(app, recording), "a training run records, with no cache");
+    }
+
+    @Test
+    void thePackagedApplicationsJarsAreListedInAnOrderThatDoesNotDependOnTheDirectory() throws IOException {
+        Path app = tmp.resolve("quarkus-app");
+        for (String jar : List.of(
+                "app/coffre.jar", "lib/main/z.jar", "lib/main/a.jar", "lib/boot/runner.jar", "lib/main/README")) {
+            Files.createDirectories(app.resolve(jar).getParent());
+            Files.write(app.resolve(jar), new byte[] {1});
+        }
+
+        assertEquals(
+                String.join(
+                        File.pathSeparator,
+                        app.resolve("lib/boot/runner.jar").toString(),
+                        app.resolve("lib/main/a.jar").toString(),
+                        app.resolve("lib/main/z.jar").toString(),
+                        app.resolve("app/coffre.jar").toString()),
+                ForkedExtractor.jarsOf(app));
     }
 
     @Test

@@ -9,6 +9,7 @@ import fr.coffre.index.DocumentExtractorHolder;
 import fr.coffre.index.ExtractionConfig;
 import fr.coffre.roles.RolesConfig;
 import fr.coffre.testing.Corpus;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -77,6 +78,10 @@ class ExtractionReadinessCheckTest {
             }
 
             public Optional<Integer> maxProcesses() {
+                return Optional.empty();
+            }
+
+            public Optional<Path> aotTraining() {
                 return Optional.empty();
             }
         };

@@ -1,0 +1,121 @@
+package fr.coffre.index;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import fr.coffre.testing.Corpus;
+import fr.coffre.testing.Database;
+import fr.coffre.testing.KeycloakTokens;
+import fr.coffre.testing.ServiceProcess;
+import fr.coffre.testing.Submissions;
+import fr.coffre.testing.Uploads;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The extraction processes' AOT cache, against the packaged application as `./coffre train` and
+ * `./coffre up` run it: a worker in training has its extraction processes record what their JVMs
+ * load, and makes their cache of it as it stops; the next worker of that build starts its
+ * extraction processes from that cache (their JVM maps the file).
+ */
+class ExtractionAotCacheIT {
+
+    private static final int PORT = 18206;
+    private static final Map<String, String> DOCUMENTS =
+            Map.of("pdf/CR-BIO_TSH_rendition.pdf", "application/pdf", "img/OPH-CR-RTN_retinographie.jpg", "image/jpeg");
+
+    @Test
+    void aTrainedWorkerLeavesACacheThatTheNextWorkersExtractionProcessesStartFrom(@TempDir Path root) throws Exception {
+        Path app = copyOfTheBuild(root);
+        Path aot = Files.createDirectories(app.resolve("aot"));
+
+        try (ServiceProcess training = service(
+                        "aot-training", app, Map.of("COFFRE_EXTRACTION_AOT_TRAINING", aot.toString()))
+                .start()) {
+            indexAll(training);
+            // Its extraction processes record as they end, and the cache is made of it: about a minute.
+            training.stop(Duration.ofMinutes(4));
+        }
+        Path cache = aot.resolve("extraction.aot");
+        assertTrue(Files.isRegularFile(cache) && Files.size(cache) > 0, "the training left " + listing(aot));
+        try (Stream<Path> left = Files.list(aot)) {
+            assertTrue(left.noneMatch(file -> file.toString().endsWith(".aotconf")), "the recordings are gone");
+        }
+
+        try (ServiceProcess worker = service("aot-use", app, Map.of()).start()) {
+            indexAll(worker);
+            ProcessHandle extraction = worker.handle().children().findFirst().orElseThrow();
+            String mapped = Files.readString(Path.of("/proc/" + extraction.pid() + "/maps"));
+            assertTrue(mapped.contains(cache.toString()), "the extraction process maps " + cache);
+        }
+    }
+
+    private static ServiceProcess service(String name, Path app, Map<String, String> environment) {
+        List<String> command = List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-jar",
+                app.resolve("quarkus-run.jar").toString());
+        return ServiceProcess.command(name, PORT, command, app, environment);
+    }
+
+    private static void indexAll(ServiceProcess service) throws Exception {
+        for (Map.Entry<String, String> document : DOCUMENTS.entrySet()) {
+            String id = upload(service, document.getKey(), document.getValue());
+            assertEquals("INDEXED", Database.awaitConcluded(id), Database.statusReason(id));
+        }
+    }
+
+    /** target/quarkus-app with its files' times, as `./coffre up` copies it: the cache holds them. */
+    private static Path copyOfTheBuild(Path root) throws IOException {
+        Path build = Path.of("target/quarkus-app");
+        Path copy = root.resolve("quarkus-app");
+        try (Stream<Path> files = Files.walk(build)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Path target = copy.resolve(build.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else if (!file.startsWith(build.resolve("aot"))) {
+                    Files.copy(file, target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        return copy;
+    }
+
+    private static String upload(ServiceProcess service, String file, String mediaType) throws Exception {
+        Submissions body = Submissions.parts()
+                .part(
+                        "metadata",
+                        "application/json",
+                        Uploads.metadata("aot-" + UUID.randomUUID()).encode().getBytes(StandardCharsets.UTF_8))
+                .part("content", mediaType, Corpus.bytes(file));
+        HttpResponse<String> answer = service.post(
+                        "/api/v1/documents",
+                        KeycloakTokens.laboratory(),
+                        body.contentType(),
+                        new ByteArrayInputStream(body.bytes()))
+                .get(60, TimeUnit.SECONDS);
+        assertEquals(201, answer.statusCode(), answer.body());
+        return new JsonObject(answer.body()).getString("id");
+    }
+
+    private static List<Path> listing(Path folder) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.toList();
+        }
+    }
+}
