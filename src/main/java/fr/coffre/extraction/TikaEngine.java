@@ -27,7 +27,6 @@ import org.apache.tika.parser.AutoDetectParserConfig;
 import org.apache.tika.parser.ParseContext;
 import org.apache.tika.parser.Parser;
 import org.apache.tika.parser.csv.TextAndCSVParser;
-import org.apache.tika.parser.image.ImageParser;
 import org.apache.tika.parser.image.TiffParser;
 import org.apache.tika.parser.microsoft.OfficeParser;
 import org.apache.tika.parser.microsoft.OfficeParserConfig;
@@ -95,7 +94,7 @@ final class TikaEngine {
                 new OpenDocumentParser(),
                 new RTFParser(),
                 new TextAndCSVParser(),
-                new ImageParser(),
+                new ImageFileParser(),
                 new JpegHeaderParser(),
                 new TiffParser()));
         if (withArchives) {
