@@ -13,7 +13,6 @@ import org.apache.tika.parser.ParseContext;
 import org.apache.tika.parser.Parser;
 import org.apache.tika.parser.image.ImageMetadataExtractor;
 import org.apache.tika.parser.xmp.JempboxExtractor;
-import org.apache.tika.sax.XHTMLContentHandler;
 import org.xml.sax.ContentHandler;
 import org.xml.sax.SAXException;
 
@@ -50,9 +49,6 @@ final class JpegHeaderParser implements Parser {
         } finally {
             tmp.dispose();
         }
-        // An image has no text: an empty XHTML document, as Tika's image parsers give.
-        XHTMLContentHandler xhtml = new XHTMLContentHandler(handler, metadata);
-        xhtml.startDocument();
-        xhtml.endDocument();
+        ImageFileParser.emptyDocument(handler);
     }
 }

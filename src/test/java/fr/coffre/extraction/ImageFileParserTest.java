@@ -1,6 +1,7 @@
 package fr.coffre.extraction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,6 +21,7 @@ import org.apache.tika.parser.ParseContext;
 import org.apache.tika.parser.Parser;
 import org.apache.tika.parser.image.ImageParser;
 import org.apache.tika.sax.BodyContentHandler;
+import org.apache.tika.sax.ToXMLContentHandler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -82,6 +84,20 @@ class ImageFileParserTest {
 
         assertThrows(TikaException.class, () -> dimensions(new ImageParser(), truncated, "image/png"));
         assertThrows(TikaException.class, () -> dimensions(new ImageFileParser(), truncated, "image/png"));
+    }
+
+    @Test
+    void itsXhtmlCarriesNoneOfTheMetadataItGives() throws Exception {
+        Metadata metadata = new Metadata();
+        metadata.set(Metadata.CONTENT_TYPE, "image/png");
+        ToXMLContentHandler xhtml = new ToXMLContentHandler();
+
+        try (TikaInputStream in = TikaInputStream.get(Corpus.file("img/eP-MED_logo.png"))) {
+            new ImageFileParser().parse(in, xhtml, metadata, new ParseContext());
+        }
+
+        assertTrue(metadata.get("tiff:ImageWidth") != null, metadata.toString());
+        assertFalse(xhtml.toString().contains("ImageWidth"), xhtml.toString());
     }
 
     /** What Coffre keeps of an image's metadata (TikaEngine), as the parser gives it. */

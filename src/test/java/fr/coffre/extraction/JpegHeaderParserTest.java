@@ -1,6 +1,7 @@
 package fr.coffre.extraction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import fr.coffre.testing.Corpus;
 import java.awt.image.BufferedImage;
@@ -15,6 +16,7 @@ import org.apache.tika.parser.ParseContext;
 import org.apache.tika.parser.Parser;
 import org.apache.tika.parser.image.JpegParser;
 import org.apache.tika.sax.BodyContentHandler;
+import org.apache.tika.sax.ToXMLContentHandler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -36,6 +38,18 @@ class JpegHeaderParserTest {
 
         assertEquals("Fond d'oeil droit", ours.get("dc:title"));
         assertEquals(metadata(new JpegParser(), jpeg), ours);
+    }
+
+    @Test
+    void itsXhtmlCarriesNoneOfTheMetadataItGives() throws Exception {
+        byte[] jpeg = withXmpTitle(plainJpeg(), "Fond d'oeil droit");
+        Metadata metadata = new Metadata();
+        ToXMLContentHandler xhtml = new ToXMLContentHandler();
+
+        new JpegHeaderParser().parse(new ByteArrayInputStream(jpeg), xhtml, metadata, new ParseContext());
+
+        assertEquals("Fond d'oeil droit", metadata.get("dc:title"));
+        assertFalse(xhtml.toString().contains("oeil"), xhtml.toString());
     }
 
     private static Map<String, String> metadata(Parser parser, byte[] jpeg) throws Exception {
