@@ -46,8 +46,9 @@ class CoffrePushIT {
         Path journal = work.resolve("reports.coffre-push.journal");
         Path report = work.resolve("reports.coffre-push.csv");
 
-        // A slow producer quota: the server answers 429 with Retry-After between submission sets.
-        Map<String, String> quota = Map.of("COFFRE_INGEST_PRODUCER_RATE", "6", "COFFRE_INGEST_PRODUCER_BURST", "2");
+        // A slow producer quota, one document a second and two at once, for sets of three: the
+        // server answers 429 with Retry-After within a set, however slowly a busy machine sends.
+        Map<String, String> quota = Map.of("COFFRE_INGEST_PRODUCER_RATE", "1", "COFFRE_INGEST_PRODUCER_BURST", "2");
         try (ServiceProcess service = new ServiceProcess("push", 18184, List.of(), quota).start()) {
             Process first = push(service, work.resolve("first.log"), folder);
             await("the first run has journaled some documents")

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -64,12 +65,21 @@ class ExtractionAotCacheIT {
         }
     }
 
+    /**
+     * A service whose documents only it indexes: a topic and a consumer group of its own, where the
+     * other services of the test run (a worker of the shared group takes a share of the partitions)
+     * would have extracted some of them in their own processes. Its uploads' outbox rows name its
+     * topic, whichever service relays them.
+     */
     private static ServiceProcess service(String name, Path app, Map<String, String> environment) {
         List<String> command = List.of(
                 ProcessHandle.current().info().command().orElse("java"),
                 "-jar",
                 app.resolve("quarkus-run.jar").toString());
-        return ServiceProcess.command(name, PORT, command, app, environment);
+        Map<String, String> own = new HashMap<>(environment);
+        own.put("COFFRE_KAFKA_TOPICS_DOCUMENTS_STORED_NAME", "coffre.documents.stored.aot-it");
+        own.put("COFFRE_KAFKA_INDEXING_GROUP", "coffre-indexer-aot-it");
+        return ServiceProcess.command(name, PORT, command, app, own);
     }
 
     private static void indexAll(ServiceProcess service) throws Exception {
