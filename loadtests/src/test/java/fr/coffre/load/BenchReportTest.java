@@ -23,6 +23,16 @@ class BenchReportTest {
     }
 
     @Test
+    void aSteadyPhaseThatRefusedMoreThanOnePercentMissesTheKeepUpTarget() {
+        assertEquals(
+                "at 60/s, 538 of 1800 refused (42.1 docs/s accepted)",
+                BenchReport.steadyRateNotAccepted("60", 1262, 538).orElseThrow());
+        assertTrue(BenchReport.steadyRateNotAccepted("60", 1800, 0).isEmpty());
+        assertTrue(BenchReport.steadyRateNotAccepted("60", 1782, 18).isEmpty(), "1 % refused: shed at the edge");
+        assertTrue(BenchReport.steadyRateNotAccepted("60", 0, 0).isEmpty(), "no steady phase");
+    }
+
+    @Test
     void theDocsFileHasBothMarkers() throws Exception {
         String docs = Files.readString(Path.of("../docs/benchmarks.md"));
         assertTrue(docs.contains(BenchReport.ROWS_END));
