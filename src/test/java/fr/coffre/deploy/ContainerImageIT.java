@@ -10,15 +10,11 @@ import fr.coffre.testing.Corpus;
 import fr.coffre.testing.Database;
 import fr.coffre.testing.KeycloakTokens;
 import fr.coffre.testing.ServiceProcess;
-import fr.coffre.testing.Submissions;
-import fr.coffre.testing.Uploads;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayInputStream;
 import java.io.DataOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -152,8 +147,8 @@ class ContainerImageIT {
         try (ServiceProcess service = ServiceProcess.command("image", PORT, command, root.resolve("deployments"), env)
                 .start()) {
             String token = KeycloakTokens.laboratory();
-            String pdf = upload(service, token, "pdf/CR-BIO_TSH_rendition.pdf", "application/pdf");
-            String jpeg = upload(service, token, "img/OPH-CR-RTN_retinographie.jpg", "image/jpeg");
+            String pdf = service.upload(token, "pdf/CR-BIO_TSH_rendition.pdf", "application/pdf");
+            String jpeg = service.upload(token, "img/OPH-CR-RTN_retinographie.jpg", "image/jpeg");
             for (String id : List.of(pdf, jpeg)) {
                 assertEquals("INDEXED", Database.awaitConcluded(id), Database.statusReason(id));
             }
@@ -269,20 +264,6 @@ class ContainerImageIT {
             }
         }
         throw new AssertionError(name + " is not on the image's PATH " + env.get("PATH"));
-    }
-
-    private static String upload(ServiceProcess service, String token, String file, String mediaType) throws Exception {
-        Submissions body = Submissions.parts()
-                .part(
-                        "metadata",
-                        "application/json",
-                        Uploads.metadata("image-" + UUID.randomUUID()).encode().getBytes(StandardCharsets.UTF_8))
-                .part("content", mediaType, Corpus.bytes(file));
-        HttpResponse<String> answer = service.post(
-                        "/api/v1/documents", token, body.contentType(), new ByteArrayInputStream(body.bytes()))
-                .get(60, TimeUnit.SECONDS);
-        assertEquals(201, answer.statusCode(), answer.body());
-        return new JsonObject(answer.body()).getString("id");
     }
 
     private static String indexed(String column, String id) {

@@ -3,17 +3,10 @@ package fr.coffre.index;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import fr.coffre.testing.Corpus;
 import fr.coffre.testing.Database;
 import fr.coffre.testing.KeycloakTokens;
 import fr.coffre.testing.ServiceProcess;
-import fr.coffre.testing.Submissions;
-import fr.coffre.testing.Uploads;
-import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -21,8 +14,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,7 +75,7 @@ class ExtractionAotCacheIT {
 
     private static void indexAll(ServiceProcess service) throws Exception {
         for (Map.Entry<String, String> document : DOCUMENTS.entrySet()) {
-            String id = upload(service, document.getKey(), document.getValue());
+            String id = service.upload(KeycloakTokens.laboratory(), document.getKey(), document.getValue());
             assertEquals("INDEXED", Database.awaitConcluded(id), Database.statusReason(id));
         }
     }
@@ -104,23 +95,6 @@ class ExtractionAotCacheIT {
             }
         }
         return copy;
-    }
-
-    private static String upload(ServiceProcess service, String file, String mediaType) throws Exception {
-        Submissions body = Submissions.parts()
-                .part(
-                        "metadata",
-                        "application/json",
-                        Uploads.metadata("aot-" + UUID.randomUUID()).encode().getBytes(StandardCharsets.UTF_8))
-                .part("content", mediaType, Corpus.bytes(file));
-        HttpResponse<String> answer = service.post(
-                        "/api/v1/documents",
-                        KeycloakTokens.laboratory(),
-                        body.contentType(),
-                        new ByteArrayInputStream(body.bytes()))
-                .get(60, TimeUnit.SECONDS);
-        assertEquals(201, answer.statusCode(), answer.body());
-        return new JsonObject(answer.body()).getString("id");
     }
 
     private static List<Path> listing(Path folder) throws IOException {

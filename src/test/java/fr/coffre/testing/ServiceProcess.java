@@ -1,13 +1,17 @@
 package fr.coffre.testing;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -158,6 +163,26 @@ public final class ServiceProcess implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> body))
                 .build();
         return HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * Uploads a corpus file as a new document ({@code POST /api/v1/documents}, unique metadata) and
+     * answers its id; the test fails unless the service answers 201.
+     */
+    public String upload(String token, String corpusFile, String mediaType) throws Exception {
+        Submissions body = Submissions.parts()
+                .part(
+                        "metadata",
+                        "application/json",
+                        Uploads.metadata(name + "-" + UUID.randomUUID())
+                                .encode()
+                                .getBytes(StandardCharsets.UTF_8))
+                .part("content", mediaType, Corpus.bytes(corpusFile));
+        HttpResponse<String> answer = post(
+                        "/api/v1/documents", token, body.contentType(), new ByteArrayInputStream(body.bytes()))
+                .get(60, TimeUnit.SECONDS);
+        assertEquals(201, answer.statusCode(), answer.body());
+        return new JsonObject(answer.body()).getString("id");
     }
 
     /** SIGKILL: no shutdown hook, no flush, like a power cut or the OOM killer. */
