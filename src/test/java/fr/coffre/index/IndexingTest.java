@@ -185,6 +185,9 @@ class IndexingTest {
     @Test
     void aPoisonDocumentDoesNotHoldBackTheOthersAndIsDeadLetteredThenReplayed() throws Exception {
         Identifier patient = new Identifier("1.2.250.1.213.1.4.10", "279035121518989");
+        // An extraction process started first: run alone, this test saw the first one's start-up
+        // (seconds on a busy machine) outlast the poison's three attempts (3 s, then 6 s apart).
+        assertEquals("INDEXED", Database.awaitConcluded(uploadText(metadata("ahead-" + UUID.randomUUID()), "Avant")));
         // Its object is missing: every attempt fails, as if the store had lost it.
         Document poison = insertStored(patient, null, "application/pdf");
         List<String> behind = new ArrayList<>();
