@@ -20,8 +20,10 @@ import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
@@ -206,7 +208,9 @@ public class IndexingService {
         Path local = null;
         try {
             local = Files.createTempFile("coffre-index-", ".bin");
-            store.download(document.objectKey(), local);
+            try (InputStream bytes = store.open(document.objectKey())) {
+                Files.copy(bytes, local, StandardCopyOption.REPLACE_EXISTING);
+            }
             return local;
         } catch (Exception e) {
             delete(local);

@@ -10,9 +10,7 @@ import io.minio.RemoveObjectArgs;
 import io.minio.messages.Part;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,14 +31,14 @@ public class DocumentObjectStore {
     static final String SHA256_METADATA = "sha256";
 
     private final MinioAsyncClient client;
-    private final ObjectTransfers transfers;
+    private final ObjectPuts puts;
     private final ObjectStorageConfig config;
     private final PartBuffers buffers;
 
     public DocumentObjectStore(
-            MinioAsyncClient client, ObjectTransfers transfers, ObjectStorageConfig config, PartBuffers buffers) {
+            MinioAsyncClient client, ObjectPuts puts, ObjectStorageConfig config, PartBuffers buffers) {
         this.client = client;
-        this.transfers = transfers;
+        this.puts = puts;
         this.config = config;
         this.buffers = buffers;
     }
@@ -60,7 +58,7 @@ public class DocumentObjectStore {
         if (head.complete()) {
             String sha256 = head.sha256();
             metadata.put(SHA256_METADATA, sha256);
-            transfers.object(key, head.bytes(), head.length(), sha256, mediaType, metadata);
+            puts.object(key, head.bytes(), head.length(), sha256, mediaType, metadata);
             return new StoredObject(key, sha256, head.length());
         }
         uploadInParts(key, head.whole(), mediaType);
@@ -95,7 +93,7 @@ public class DocumentObjectStore {
                 if (length == 0 && number > 1) {
                     break;
                 }
-                parts.add(new Part(number, transfers.part(key, uploadId, number, buffer, length)));
+                parts.add(new Part(number, puts.part(key, uploadId, number, buffer, length)));
                 if (length < buffer.length) {
                     break;
                 }
@@ -118,11 +116,6 @@ public class DocumentObjectStore {
     public InputStream open(String key) throws Exception {
         return await(client.getObject(
                 GetObjectArgs.builder().bucket(config.bucket()).object(key).build()));
-    }
-
-    /** The object's bytes written into {@code file} (created or truncated); blocking. */
-    public void download(String key, Path file) throws IOException {
-        transfers.download(key, file);
     }
 
     /** A byte range of the object, {@code length} bytes from {@code offset}; blocking. */

@@ -10,7 +10,7 @@ import okhttp3.OkHttpClient;
 @ApplicationScoped
 public class ObjectStorageClientProducer {
 
-    /** The MinIO client's connection pool: every request but the document PUTs and the worker's GETs ({@link ObjectTransfers}). */
+    /** The MinIO client's connection pool: every request but the document PUTs ({@link ObjectPuts}). */
     @Produces
     @Singleton
     OkHttpClient objectStorageHttp(ObjectStorageConfig config) {

@@ -1,0 +1,193 @@
+package fr.coffre.storage;
+
+import io.minio.S3Escaper;
+import io.minio.Signer;
+import io.minio.Time;
+import io.minio.http.HttpUtils;
+import io.netty.buffer.Unpooled;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.ZonedDateTime;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import okhttp3.HttpUrl;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+
+/**
+ * The PUTs that carry document bytes, sent from bytes already in memory on the caller's (virtual)
+ * thread and signed by the MinIO client's own AWS Signature V4 signer. The MinIO client hashes each
+ * body again to sign it (SHA-256) and for its Content-MD5, after copying it into buffers of its own
+ * on the common pool: a quarter of the api's CPU under the bench (docs/benchmarks.md). Here a whole
+ * document is signed with the SHA-256 computed once as it arrived, which the server checks the
+ * bytes against; a part is signed with its own SHA-256 over plain HTTP, and as an unsigned payload
+ * over TLS, which protects it already (as the MinIO client does).
+ *
+ * <p>They go out through Vert.x's HTTP client, on the event loops: the bytes leave in as few writes
+ * as the socket takes, straight from the caller's array, where OkHttp copied them into 8 KiB
+ * segments and made a system call for each (docs/benchmarks.md, session 11). The request is built
+ * with OkHttp's types only to be signed.
+ */
+@ApplicationScoped
+class ObjectPuts {
+
+    private static final String UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
+    private static final Pattern ERROR_CODE = Pattern.compile("<Code>([^<]{1,100})</Code>");
+
+    /** Connections kept to the server: more concurrent PUTs wait for one rather than open more. */
+    private static final int MAX_CONNECTIONS = 64;
+
+    private final HttpClient http;
+    private final ObjectStorageConfig config;
+    private final HttpUrl bucket;
+    private final long timeoutMillis;
+
+    ObjectPuts(Vertx vertx, ObjectStorageConfig config) {
+        this.config = config;
+        this.bucket = HttpUrl.get(config.endpoint())
+                .newBuilder()
+                .addPathSegment(config.bucket())
+                .build();
+        this.timeoutMillis = config.requestTimeout().toMillis();
+        this.http = vertx.createHttpClient(
+                new HttpClientOptions()
+                        .setSsl(bucket.isHttps())
+                        .setDefaultHost(bucket.host())
+                        .setDefaultPort(bucket.port())
+                        .setConnectTimeout((int) Math.min(5_000, timeoutMillis))
+                        .setKeepAlive(true),
+                new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS));
+    }
+
+    @PreDestroy
+    void close() {
+        http.close();
+    }
+
+    /** Stores the object whole; refused by the server unless its bytes have that SHA-256. */
+    void object(String key, byte[] bytes, int length, String sha256, String mediaType, Map<String, String> metadata)
+            throws IOException {
+        Request.Builder request = new Request.Builder()
+                .url(bucket.newBuilder().addPathSegments(key).build())
+                .header("Content-Type", mediaType);
+        metadata.forEach((name, value) -> request.header("x-amz-meta-" + name, value));
+        send(request, bytes, length, sha256);
+    }
+
+    /** Stores one part of a multipart upload, and answers its ETag. */
+    String part(String key, String uploadId, int number, byte[] bytes, int length) throws IOException {
+        HttpUrl url = bucket.newBuilder()
+                .addPathSegments(key)
+                .addQueryParameter("partNumber", Integer.toString(number))
+                // Encoded as S3 signs it (the MinIO client's own escaper), not as OkHttp would.
+                .addEncodedQueryParameter("uploadId", S3Escaper.encode(uploadId))
+                .build();
+        String payload = url.isHttps() ? UNSIGNED_PAYLOAD : sha256(bytes, length);
+        String etag = send(new Request.Builder().url(url), bytes, length, payload);
+        if (etag == null) {
+            throw new IOException("Object storage answered part " + number + " without an ETag");
+        }
+        return etag;
+    }
+
+    /** Sends the PUT and answers the ETag the server gave the object or part (null if none). */
+    private String send(Request.Builder builder, byte[] bytes, int length, String payloadSha256) throws IOException {
+        // No media type on the body: it would replace the signed Content-Type header after signing.
+        Request request = builder.put(RequestBody.create(bytes, null, 0, length))
+                .header("Host", HttpUtils.getHostHeader(bucket))
+                .header("x-amz-date", ZonedDateTime.now().format(Time.AMZ_DATE_FORMAT))
+                .header("x-amz-content-sha256", payloadSha256)
+                .build();
+        Request signed;
+        try {
+            signed = Signer.signV4S3(request, config.region(), config.accessKey(), config.secretKey(), payloadSha256);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("This JVM cannot sign requests to object storage", e);
+        }
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.PUT)
+                .setURI(signed.url().encodedPath()
+                        + (signed.url().encodedQuery() == null
+                                ? ""
+                                : "?" + signed.url().encodedQuery()))
+                .setIdleTimeout(timeoutMillis);
+        signed.headers().forEach(header -> options.putHeader(header.getFirst(), header.getSecond()));
+        AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
+        CompletableFuture<String> answer = http.request(options)
+                .compose(put -> {
+                    sent.set(put);
+                    return put.send(Buffer.buffer(Unpooled.wrappedBuffer(bytes, 0, length)));
+                })
+                .compose(response -> response.body().map(body -> {
+                    if (response.statusCode() / 100 != 2) {
+                        Matcher code = ERROR_CODE.matcher(body.toString());
+                        throw new StorageRefusal("Object storage answered " + response.statusCode() + " to a PUT"
+                                + (code.find() ? " (" + code.group(1) + ")" : ""));
+                    }
+                    return response.getHeader("ETag");
+                }))
+                .toCompletionStage()
+                .toCompletableFuture();
+        try {
+            // The idle timeout ends a request whose server stops answering; this bounds the rest.
+            return answer.get(timeoutMillis + (long) length / 1024 + 5_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            reset(sent);
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while storing an object");
+        } catch (TimeoutException e) {
+            reset(sent);
+            throw new InterruptedIOException("object storage did not answer a PUT in time");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof StorageRefusal refusal) {
+                throw new IOException(refusal.getMessage());
+            }
+            // Vert.x's own failures (a closed connection, a timeout) are the store's, not the
+            // client's: described here rather than chained, so nothing takes them for the caller's.
+            throw new IOException("A PUT to object storage failed: " + e.getCause());
+        }
+    }
+
+    private static void reset(AtomicReference<HttpClientRequest> sent) {
+        HttpClientRequest request = sent.get();
+        if (request != null) {
+            request.reset();
+        }
+    }
+
+    /** The server's refusal, carried out of the client's callbacks. */
+    private static final class StorageRefusal extends RuntimeException {
+        StorageRefusal(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private static String sha256(byte[] bytes, int length) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(bytes, 0, length);
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("This JVM has no SHA-256", e);
+        }
+    }
+}
