@@ -59,7 +59,8 @@ public class IndexRepository {
 
     /** QUARANTINED or FAILED with its reason; false when the document was no longer STORED. */
     public Uni<Boolean> setAside(Document document, DocumentStatus status, String reason) {
-        return pool.withTransaction(connection -> documents.conclude(connection, document.id(), status, reason));
+        // One statement: no transaction to open and commit around it.
+        return pool.withConnection(connection -> documents.conclude(connection, document.id(), status, reason));
     }
 
     private static Uni<Void> insertEntry(

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import fr.coffre.event.DocumentStored;
 import fr.coffre.outbox.OutboxRepository;
+import fr.coffre.testing.StoredDocuments;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -15,7 +16,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
@@ -38,7 +38,7 @@ class DocumentRepositoryTest {
 
     @Test
     void aWorkerConcludesAStoredDocumentOnceWhoeverComesSecond() {
-        UUID id = stored(patient());
+        UUID id = stored(StoredDocuments.newPatient());
         assertTrue(in(c -> documents.conclude(c, id, DocumentStatus.INDEXED, null)));
         assertFalse(in(c -> documents.conclude(c, id, DocumentStatus.QUARANTINED, "too-deep")), "already concluded");
         assertEquals(DocumentStatus.INDEXED, status(id));
@@ -46,7 +46,7 @@ class DocumentRepositoryTest {
 
     @Test
     void aWorkerCannotConcludeADocumentAsAnythingButIndexedQuarantinedOrFailed() {
-        UUID id = stored(patient());
+        UUID id = stored(StoredDocuments.newPatient());
         for (DocumentStatus other : List.of(DocumentStatus.STORED, DocumentStatus.SUPERSEDED, DocumentStatus.DELETED)) {
             assertThrows(IllegalArgumentException.class, () -> documents.conclude(null, id, other, null));
         }
@@ -55,7 +55,7 @@ class DocumentRepositoryTest {
 
     @Test
     void onlyAFailedDocumentGoesBackToTheQueue() {
-        UUID id = stored(patient());
+        UUID id = stored(StoredDocuments.newPatient());
         assertFalse(in(c -> documents.requeue(c, id)), "a STORED document is not requeued");
         assertTrue(in(c -> documents.conclude(c, id, DocumentStatus.FAILED, "dead-lettered")));
         assertTrue(in(c -> documents.requeue(c, id)));
@@ -66,7 +66,7 @@ class DocumentRepositoryTest {
 
     @Test
     void aDeletedOrSupersededDocumentIsNotSupersededAgainAndADeletionHappensOnce() {
-        UUID replaced = stored(patient());
+        UUID replaced = stored(StoredDocuments.newPatient());
         assertTrue(in(c -> documents.supersede(c, replaced, UUID.randomUUID())));
         assertFalse(in(c -> documents.supersede(c, replaced, UUID.randomUUID())), "already superseded");
         assertTrue(in(c -> documents.markDeleted(c, replaced)));
@@ -77,11 +77,11 @@ class DocumentRepositoryTest {
 
     @Test
     void erasureFindsEveryDocumentOfThePatientAndTheirUnsentEventsGoWithThem() {
-        Identifier patient = patient();
-        UUID other = stored(patient());
+        Identifier patient = StoredDocuments.newPatient();
+        UUID other = stored(StoredDocuments.newPatient());
         long left = pool.withTransaction(c -> {
-                    Document first = document(patient);
-                    Document second = document(patient);
+                    Document first = StoredDocuments.of(patient);
+                    Document second = StoredDocuments.of(patient);
                     return documents
                             .insert(c, first)
                             .chain(() -> documents.insert(c, second))
@@ -116,7 +116,7 @@ class DocumentRepositoryTest {
 
     @Test
     void everyXdsFieldOfAnEntrySurvivesARoundTrip() {
-        Document plain = document(patient());
+        Document plain = StoredDocuments.of(StoredDocuments.newPatient());
         Author surgeon = new Author(
                 "810001234567",
                 "1.2.250.1.71.4.2.1",
@@ -178,42 +178,10 @@ class DocumentRepositoryTest {
         assertTrue(in(c -> documents.markDeleted(c, full.id())));
     }
 
-    private static Identifier patient() {
-        return new Identifier("1.2.250.1.213.1.4.10", "test-" + UUID.randomUUID());
-    }
-
     private UUID stored(Identifier patient) {
-        Document document = document(patient);
+        Document document = StoredDocuments.of(patient);
         pool.withTransaction(c -> documents.insert(c, document)).await().atMost(DEADLINE);
         return document.id();
-    }
-
-    private static Document document(Identifier patient) {
-        UUID id = UUID.randomUUID();
-        DocumentEntry entry = new DocumentEntry(
-                "repository-test-" + id,
-                patient,
-                new Code("11502-2", "2.16.840.1.113883.6.1", null),
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null);
-        return new Document(
-                id,
-                "test-producer",
-                entry,
-                "text/plain",
-                "0".repeat(64),
-                1,
-                "documents/test/" + id,
-                UUID.randomUUID(),
-                null,
-                DocumentStatus.STORED,
-                null,
-                DocumentRepository.now().truncatedTo(ChronoUnit.MICROS));
     }
 
     private boolean in(Function<SqlConnection, Uni<Boolean>> change) {

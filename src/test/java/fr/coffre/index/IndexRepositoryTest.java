@@ -1,0 +1,147 @@
+package fr.coffre.index;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import fr.coffre.document.Document;
+import fr.coffre.document.DocumentRepository;
+import fr.coffre.document.DocumentStatus;
+import fr.coffre.extraction.ContentKind;
+import fr.coffre.extraction.ExtractedContent;
+import fr.coffre.messaging.KafkaTopicsConfig;
+import fr.coffre.testing.Database;
+import fr.coffre.testing.StoredDocuments;
+import fr.coffre.testing.Topics;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.pgclient.PgException;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A document's end as a worker writes it: its entry, its status and its announcement commit
+ * together, and only while it is still STORED, however many deliveries of its event come.
+ */
+@QuarkusTest
+class IndexRepositoryTest {
+
+    static final Duration DEADLINE = Duration.ofSeconds(30);
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    DocumentRepository documents;
+
+    @Inject
+    IndexRepository index;
+
+    @Inject
+    KafkaTopicsConfig topics;
+
+    @Test
+    void aDocumentIsIndexedAndAnnouncedOnceHoweverOftenItsEventComes() {
+        Document document = stored();
+
+        assertTrue(indexed(document, content("Bilan thyroïdien : TSH normale.")));
+        assertFalse(
+                indexed(document, content("Bilan thyroïdien : TSH normale.")),
+                "a second delivery changes nothing, and is not an error");
+
+        String id = document.id().toString();
+        assertEquals("INDEXED", Database.status(id));
+        assertEquals(1, Database.count("SELECT count(*) FROM document_index WHERE document_id = ?::uuid", id));
+        await().atMost(DEADLINE).until(() -> Topics.relayed(id));
+        assertEquals(1, Topics.eventsAbout(topics.topics().documentsIndexed().name(), id));
+    }
+
+    @Test
+    void twoWorkersEndingTheSameDocumentAtOnceIndexItOnce() {
+        Document document = stored();
+
+        List<Boolean> results = Uni.join()
+                .all(
+                        index.index(document, content("Premier passage."), null, false),
+                        index.index(document, content("Second passage."), null, false))
+                .andFailFast()
+                .await()
+                .atMost(DEADLINE);
+
+        assertEquals(1, results.stream().filter(done -> done).count(), results.toString());
+        String id = document.id().toString();
+        assertEquals(1, Database.count("SELECT count(*) FROM document_index WHERE document_id = ?::uuid", id));
+        await().atMost(DEADLINE).until(() -> Topics.relayed(id));
+        assertEquals(1, Topics.eventsAbout(topics.topics().documentsIndexed().name(), id));
+    }
+
+    @Test
+    void aDocumentSetAsideFirstIsNeitherIndexedNorAnnounced() {
+        Document document = stored();
+        assertTrue(index.setAside(document, DocumentStatus.QUARANTINED, "too-deep")
+                .await()
+                .atMost(DEADLINE));
+
+        assertFalse(indexed(document, content("Arrivé trop tard.")));
+
+        String id = document.id().toString();
+        assertEquals("QUARANTINED", Database.status(id));
+        assertEquals(0, Database.count("SELECT count(*) FROM document_index WHERE document_id = ?::uuid", id));
+        // An announcement committed by mistake is in the outbox until it is in Kafka.
+        assertEquals(0, Database.count("SELECT count(*) FROM outbox WHERE document_id = ?::uuid", id));
+        assertEquals(0, Topics.eventsAbout(topics.topics().documentsIndexed().name(), id));
+    }
+
+    @Test
+    void anEntryPostgresqlRefusesLeavesTheDocumentStoredAndUnannounced() {
+        Document document = stored();
+
+        // PostgreSQL's text holds no NUL character: the entry fails once the status has changed.
+        PgException refused = assertThrows(PgException.class, () -> indexed(document, content("avant\u0000après")));
+
+        assertEquals("22021", refused.getSqlState(), refused.getMessage());
+        String id = document.id().toString();
+        assertEquals("STORED", Database.status(id), "the status change is rolled back with the entry");
+        assertEquals(0, Database.count("SELECT count(*) FROM outbox WHERE document_id = ?::uuid", id));
+        assertTrue(indexed(document, content("après")), "a later delivery indexes it");
+    }
+
+    private Document stored() {
+        Document document = StoredDocuments.of(StoredDocuments.newPatient());
+        pool.withTransaction(c -> documents.insert(c, document)).await().atMost(DEADLINE);
+        return document;
+    }
+
+    private boolean indexed(Document document, ExtractedContent content) {
+        return index.index(document, content, null, false).await().atMost(DEADLINE);
+    }
+
+    private static ExtractedContent content(String text) {
+        return new ExtractedContent(
+                ContentKind.TEXT,
+                "text/plain",
+                "text/plain",
+                text,
+                false,
+                null,
+                List.of(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                Map.of(),
+                List.of());
+    }
+}
