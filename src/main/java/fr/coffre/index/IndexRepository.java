@@ -99,9 +99,9 @@ public class IndexRepository {
             content.authorId() == null ? null : content.authorId().value(),
             truncate(text, MAX_EXCERPT_CHARS),
             content.textTruncated(),
-            AccentFolding.forIndexing(title == null ? "" : title),
-            AccentFolding.forIndexing(keyMetadata),
-            AccentFolding.forIndexing(truncate(text, MAX_INDEXED_CHARS))
+            title,
+            keyMetadata,
+            truncate(text, MAX_INDEXED_CHARS)
         };
         return connection
                 .preparedQuery("INSERT INTO document_index (document_id, detected_kind, detected_media_type, "
