@@ -2,6 +2,8 @@ package fr.coffre.outbox;
 
 import fr.coffre.observability.LogSafe;
 import fr.coffre.observability.Traceparent;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -16,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -42,8 +43,11 @@ public class OutboxRelay {
     private final MutinyEmitter<String> emitter;
     private final Vertx vertx;
     private final long intervalMillis;
-    private final AtomicBoolean running = new AtomicBoolean();
-    private final AtomicBoolean again = new AtomicBoolean();
+    private final Duration linger;
+    private final DistributionSummary batches;
+    private volatile LingeringTrigger trigger;
+    private boolean running;
+    private boolean again;
     private volatile Context context;
     private long timer = -1;
     private long lastFailureLog;
@@ -54,13 +58,19 @@ public class OutboxRelay {
             @Channel("outbox") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 2 * BATCH)
                     MutinyEmitter<String> emitter,
             Vertx vertx,
-            OutboxConfig config) {
+            OutboxConfig config,
+            MeterRegistry registry) {
         this.pool = pool;
         this.outbox = outbox;
         this.emitter = emitter;
         this.vertx = vertx;
         this.intervalMillis = config.pollInterval();
+        this.linger = config.linger();
         this.claim = config.claim();
+        this.batches = DistributionSummary.builder("coffre.outbox.batch")
+                .description("Events each pass of the relay sent to Kafka (passes that found none are not counted)")
+                .baseUnit("events")
+                .register(registry);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -68,6 +78,7 @@ public class OutboxRelay {
         // must not run on the request's context, which it would outlive (its callbacks there
         // switched the request's CDI context off under the thread still writing the answer).
         context = vertx.getOrCreateContext();
+        trigger = new LingeringTrigger(vertx, context, linger, this::startPass);
         timer = vertx.setPeriodic(intervalMillis, id -> wakeUp());
     }
 
@@ -77,17 +88,34 @@ public class OutboxRelay {
         }
     }
 
-    /** Relays now rather than at the next tick; a call during a pass makes it run once more. */
+    /**
+     * Relays after {@code coffre.outbox.linger} rather than at the next tick. A call while a pass is
+     * due changes nothing: that pass claims after it, so it sees the caller's committed event.
+     */
     public void wakeUp() {
-        Context relayContext = context;
-        if (relayContext == null) {
-            return; // not started yet: the first tick relays
+        LingeringTrigger relayTrigger = trigger;
+        if (relayTrigger != null) { // else not started yet: the first tick relays
+            relayTrigger.fire();
         }
-        if (!running.compareAndSet(false, true)) {
-            again.set(true);
+    }
+
+    // From here on, the relay's own context only: its single thread orders the passes.
+
+    private void startPass() {
+        if (running) {
+            again = true;
             return;
         }
-        relayContext.runOnContext(this::pass);
+        running = true;
+        pass();
+    }
+
+    private void passEnded(boolean more) {
+        running = false;
+        if (more || again) {
+            again = false;
+            startPass();
+        }
     }
 
     private void pass() {
@@ -117,14 +145,16 @@ public class OutboxRelay {
                 })
                 .subscribe()
                 .with(
-                        relayed -> {
-                            running.set(false);
-                            if (relayed == BATCH || again.getAndSet(false)) {
-                                wakeUp();
+                        relayed -> context.runOnContext(() -> {
+                            if (relayed > 0) {
+                                batches.record(relayed);
                             }
-                        },
-                        failure -> {
-                            running.set(false);
+                            passEnded(relayed == BATCH);
+                        }),
+                        failure -> context.runOnContext(() -> {
+                            // No pass follows a failure at once: the next tick tries again.
+                            running = false;
+                            again = false;
                             long now = System.currentTimeMillis();
                             if (now - lastFailureLog > 60_000) {
                                 lastFailureLog = now;
@@ -132,7 +162,7 @@ public class OutboxRelay {
                                         "Outbox relay paused, events wait in PostgreSQL: %s",
                                         LogSafe.describe(failure));
                             }
-                        });
+                        }));
     }
 
     // The trace context of the request that wrote the event travels as the record's W3C traceparent

@@ -83,6 +83,13 @@ class MetricsTest {
         assertTrue(
                 after.has("coffre_indexing_lag_records", Map.of("topic", "coffre.documents.stored")),
                 "the indexing group's lag is measured");
+        await("the relay's passes and the events they sent are counted")
+                .atMost(DEADLINE)
+                .until(() -> {
+                    PrometheusScrape now = PrometheusScrape.now();
+                    return delta(before, now, "coffre_outbox_batch_events_count", Map.of()) >= 1
+                            && delta(before, now, "coffre_outbox_batch_events_sum", Map.of()) >= 1;
+                });
         await().atMost(DEADLINE)
                 .until(() -> PrometheusScrape.now().value("coffre_documents", Map.of("status", "INDEXED")) >= 1);
         for (String status : List.of("STORED", "INDEXED", "QUARANTINED", "FAILED", "SUPERSEDED", "DELETED")) {
