@@ -32,6 +32,9 @@ public class IndexRepository {
 
     static final int MAX_EXCERPT_CHARS = 20_000;
 
+    /** search_vector_rewrite's row for V19's rewrite. */
+    static final String WORDS_WITH_DIGITS = "unaccented-words-with-digits";
+
     private final Pool pool;
     private final DocumentRepository documents;
     private final OutboxRepository outbox;
@@ -61,6 +64,54 @@ public class IndexRepository {
     public Uni<Boolean> setAside(Document document, DocumentStatus status, String reason) {
         // One statement: no transaction to open and commit around it.
         return pool.withConnection(connection -> documents.conclude(connection, document.id(), status, reason));
+    }
+
+    /**
+     * One batch of a rewrite of the stored search vectors: {@code scanned} rows read from where the
+     * last batch stopped, {@code rewritten} of them changed, {@code finished} when no row is left.
+     * Not {@code claimed} when there was nothing to do: the rewrite was finished, or another
+     * instance is running a batch of it.
+     */
+    public record RewriteBatch(boolean claimed, int scanned, int rewritten, boolean finished) {}
+
+    /**
+     * The next {@code limit} rows, in document_id order, get their search vector's lexemes with a
+     * digit unaccented (V19: the vectors written before words joined to digits were unaccented).
+     * The batch and its progress commit together; instances take turns through SKIP LOCKED.
+     */
+    public Uni<RewriteBatch> rewriteWordsWithDigits(int limit) {
+        return pool.withTransaction(connection -> connection
+                .preparedQuery("SELECT after FROM search_vector_rewrite WHERE name = $1 AND finished_at IS NULL "
+                        + "FOR UPDATE SKIP LOCKED")
+                .execute(Tuple.of(WORDS_WITH_DIGITS))
+                .chain(progress -> !progress.iterator().hasNext()
+                        ? Uni.createFrom().item(new RewriteBatch(false, 0, 0, false))
+                        : connection
+                                .preparedQuery("WITH batch AS (SELECT document_id, search FROM document_index "
+                                        + "WHERE document_id > coalesce($1::uuid, '00000000-0000-0000-0000-000000000000'::uuid) "
+                                        + "ORDER BY document_id LIMIT $2), "
+                                        + "changed AS (SELECT b.document_id, unaccent_digit_lexemes(b.search) AS search "
+                                        + "FROM batch b), "
+                                        + "rewritten AS (UPDATE document_index i SET search = c.search "
+                                        + "FROM changed c JOIN batch b USING (document_id) "
+                                        + "WHERE i.document_id = c.document_id AND c.search <> b.search RETURNING 1), "
+                                        + "progress AS (UPDATE search_vector_rewrite SET after = coalesce("
+                                        + "(SELECT document_id FROM batch ORDER BY document_id DESC LIMIT 1), after), "
+                                        + "finished_at = CASE WHEN (SELECT count(*) FROM batch) < $2 THEN now() END "
+                                        + "WHERE name = $3 RETURNING finished_at) "
+                                        + "SELECT (SELECT count(*) FROM batch) AS scanned, "
+                                        + "(SELECT count(*) FROM rewritten) AS rewritten, "
+                                        + "(SELECT finished_at IS NOT NULL FROM progress) AS finished")
+                                .execute(
+                                        Tuple.of(progress.iterator().next().getUUID("after"), limit, WORDS_WITH_DIGITS))
+                                .map(rows -> {
+                                    var row = rows.iterator().next();
+                                    return new RewriteBatch(
+                                            true,
+                                            row.getLong("scanned").intValue(),
+                                            row.getLong("rewritten").intValue(),
+                                            row.getBoolean("finished"));
+                                })));
     }
 
     private static Uni<Void> insertEntry(

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import fr.coffre.document.Identifier;
 import fr.coffre.document.Ins;
+import fr.coffre.testing.ExtractedContents;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -68,51 +68,19 @@ class ConsistencyCheckTest {
                 ConsistencyCheck.check(new ConsistencyCheck.Declared(INS_TEST, null, null), cda(List.of(), LAB_REPORT));
         ConsistencyCheck.Report pdf = ConsistencyCheck.check(
                 new ConsistencyCheck.Declared(INS_TEST, null, "application/pdf"),
-                new ExtractedContent(
-                        ContentKind.PDF,
-                        "application/pdf",
-                        "application/pdf",
-                        "texte",
-                        false,
-                        null,
-                        List.of(),
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        Map.of(),
-                        List.of()));
+                ExtractedContents.of(ContentKind.PDF, "application/pdf").build());
 
         assertEquals(Optional.of(QuarantineReason.MISSING_PATIENT_ID), cda.quarantine());
         assertTrue(pdf.consistent(), pdf.toString());
     }
 
     private static ExtractedContent cda(List<Identifier> patients, CodedValue code) {
-        return new ExtractedContent(
-                ContentKind.CDA,
-                "application/xml",
-                "application/xml",
-                "texte",
-                false,
-                "1.2.3",
-                patients,
-                code,
-                "Titre",
-                null,
-                null,
-                "N",
-                null,
-                null,
-                null,
-                null,
-                null,
-                Map.of(),
-                List.of());
+        return ExtractedContents.of(ContentKind.CDA, "application/xml")
+                .uniqueId("1.2.3")
+                .patientIds(patients)
+                .code(code)
+                .title("Titre")
+                .confidentialityCode("N")
+                .build();
     }
 }

@@ -1,0 +1,98 @@
+package fr.coffre.index;
+
+import fr.coffre.blocking.Await;
+import fr.coffre.observability.LogSafe;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.mutiny.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Brings the search vectors indexed before V19 to what indexing writes since: their words joined
+ * to digits unaccented, so that a search for "1ere" finds "1ère" in older documents too. Runs on
+ * worker instances, a batch at a time until no row is left, each batch its own short transaction;
+ * instances take turns, and a stopped rewrite resumes where it stopped. Once it has finished, what
+ * remains is a look at one row every minute.
+ */
+@ApplicationScoped
+public class SearchVectorRewrite {
+
+    private static final Logger LOG = Logger.getLogger(SearchVectorRewrite.class);
+    static final int BATCH = 500;
+    private static final long CHECK_MILLIS = 60_000;
+
+    private final IndexRepository index;
+    private final Vertx vertx;
+    private final Await await;
+    private final boolean worker;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private long timer = -1;
+
+    public SearchVectorRewrite(
+            IndexRepository index,
+            Vertx vertx,
+            Await await,
+            // A setting rather than the roles' mapping: index sits below roles.
+            @ConfigProperty(name = "coffre.role.worker", defaultValue = "true") boolean worker) {
+        this.index = index;
+        this.vertx = vertx;
+        this.await = await;
+        this.worker = worker;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (!worker) {
+            return;
+        }
+        vertx.setTimer(1, id -> runInBackground());
+        timer = vertx.setPeriodic(CHECK_MILLIS, id -> runInBackground());
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+    }
+
+    private void runInBackground() {
+        vertx.executeBlocking(this::run, false)
+                .subscribe()
+                .with(
+                        rewritten -> {},
+                        failure -> LOG.warnf(
+                                "Could not rewrite the search vectors indexed before V19; next try in a minute: %s",
+                                LogSafe.describe(failure)));
+    }
+
+    /** Blocking: batches until none is left or another instance holds the rewrite; the rows changed. */
+    public long run() {
+        if (!running.compareAndSet(false, true)) {
+            return 0;
+        }
+        try {
+            long scanned = 0;
+            long rewritten = 0;
+            while (true) {
+                IndexRepository.RewriteBatch batch = await.result(index.rewriteWordsWithDigits(BATCH));
+                if (!batch.claimed()) {
+                    return rewritten;
+                }
+                if (scanned == 0) {
+                    LOG.info("Rewriting the search vectors indexed before V19 (words joined to digits unaccented)");
+                }
+                scanned += batch.scanned();
+                rewritten += batch.rewritten();
+                if (batch.finished()) {
+                    LOG.infof("Search vectors rewritten: %d of %d rows changed", rewritten, scanned);
+                    return rewritten;
+                }
+            }
+        } finally {
+            running.set(false);
+        }
+    }
+}
