@@ -132,11 +132,17 @@ class IndexRepositoryTest {
         Document document = stored();
         assertTrue(indexed(document, content("Visite")));
         String id = document.id().toString();
-        // The vector as indexing wrote it before V19: for a text whose only accents are in words
-        // joined to digits, coffre_fr then gave what the plain French configuration gives.
-        String text = "1ère visite, 2ème-classe";
+        // The vector as indexing wrote it before V19, a title weighing A and a body D: for texts
+        // whose only accents are in words joined to digits, coffre_fr then gave what the plain
+        // French configuration gives.
+        String title = "1ère visite";
+        String body = "Patient en 2ème-classe.";
         Database.update(
-                "UPDATE document_index SET search = to_tsvector('french', ?) WHERE document_id = ?::uuid", text, id);
+                "UPDATE document_index SET search = setweight(to_tsvector('french', ?), 'A') || to_tsvector('french', ?) "
+                        + "WHERE document_id = ?::uuid",
+                title,
+                body,
+                id);
         assertFalse(found(id, "1ere"), "the gap this rewrite closes");
         Database.update("UPDATE search_vector_rewrite SET after = NULL, finished_at = NULL");
 
@@ -150,9 +156,10 @@ class IndexRepositoryTest {
                 1,
                 Database.count(
                         "SELECT count(*) FROM document_index WHERE document_id = ?::uuid "
-                                + "AND search = to_tsvector('coffre_fr', ?)",
+                                + "AND search = setweight(to_tsvector('coffre_fr', ?), 'A') || to_tsvector('coffre_fr', ?)",
                         id,
-                        text),
+                        title,
+                        body),
                 "the vector indexing writes now");
         assertTrue(found(id, "1ere"));
         assertTrue(found(id, "1ère"));
