@@ -1,6 +1,5 @@
 package fr.coffre.index;
 
-import fr.coffre.blocking.Await;
 import fr.coffre.observability.LogSafe;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -27,7 +26,6 @@ public class SearchVectorRewrite {
 
     private final IndexRepository index;
     private final Vertx vertx;
-    private final Await await;
     private final boolean worker;
     private final AtomicBoolean running = new AtomicBoolean();
     private long timer = -1;
@@ -35,12 +33,10 @@ public class SearchVectorRewrite {
     public SearchVectorRewrite(
             IndexRepository index,
             Vertx vertx,
-            Await await,
             // A setting rather than the roles' mapping: index sits below roles.
             @ConfigProperty(name = "coffre.role.worker", defaultValue = "true") boolean worker) {
         this.index = index;
         this.vertx = vertx;
-        this.await = await;
         this.worker = worker;
     }
 
@@ -48,8 +44,8 @@ public class SearchVectorRewrite {
         if (!worker) {
             return;
         }
-        vertx.setTimer(1, id -> runInBackground());
-        timer = vertx.setPeriodic(CHECK_MILLIS, id -> runInBackground());
+        start();
+        timer = vertx.setPeriodic(CHECK_MILLIS, id -> start());
     }
 
     void onStop(@Observes ShutdownEvent event) {
@@ -58,41 +54,43 @@ public class SearchVectorRewrite {
         }
     }
 
-    private void runInBackground() {
-        vertx.executeBlocking(this::run, false)
-                .subscribe()
-                .with(
-                        rewritten -> {},
-                        failure -> LOG.warnf(
-                                "Could not rewrite the search vectors indexed before V19; next try in a minute: %s",
-                                LogSafe.describe(failure)));
+    /**
+     * Starts the rewrite unless it runs already here; it goes on batch after batch without holding
+     * a thread, until no row is left or another instance holds it.
+     */
+    public void start() {
+        if (running.compareAndSet(false, true)) {
+            next(0, 0);
+        }
     }
 
-    /** Blocking: batches until none is left or another instance holds the rewrite; the rows changed. */
-    public long run() {
-        if (!running.compareAndSet(false, true)) {
-            return 0;
-        }
-        try {
-            long scanned = 0;
-            long rewritten = 0;
-            while (true) {
-                IndexRepository.RewriteBatch batch = await.result(index.rewriteWordsWithDigits(BATCH));
-                if (!batch.claimed()) {
-                    return rewritten;
-                }
-                if (scanned == 0) {
-                    LOG.info("Rewriting the search vectors indexed before V19 (words joined to digits unaccented)");
-                }
-                scanned += batch.scanned();
-                rewritten += batch.rewritten();
-                if (batch.finished()) {
-                    LOG.infof("Search vectors rewritten: %d of %d rows changed", rewritten, scanned);
-                    return rewritten;
-                }
-            }
-        } finally {
-            running.set(false);
-        }
+    private void next(long scanned, long rewritten) {
+        index.rewriteWordsWithDigits(BATCH)
+                .subscribe()
+                .with(
+                        batch -> {
+                            if (!batch.claimed()) {
+                                running.set(false);
+                                return;
+                            }
+                            if (scanned == 0) {
+                                LOG.info("Rewriting the search vectors indexed before V19 (words joined to digits"
+                                        + " unaccented)");
+                            }
+                            long nowScanned = scanned + batch.scanned();
+                            long nowRewritten = rewritten + batch.rewritten();
+                            if (batch.finished()) {
+                                running.set(false);
+                                LOG.infof("Search vectors rewritten: %d of %d rows changed", nowRewritten, nowScanned);
+                            } else {
+                                next(nowScanned, nowRewritten);
+                            }
+                        },
+                        failure -> {
+                            running.set(false);
+                            LOG.warnf(
+                                    "Could not rewrite the search vectors indexed before V19; next try in a minute: %s",
+                                    LogSafe.describe(failure));
+                        });
     }
 }
