@@ -10,6 +10,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
@@ -42,8 +43,8 @@ import okhttp3.RequestBody;
  * bytes against; a part is signed with its own SHA-256 over plain HTTP, and as an unsigned payload
  * over TLS, which protects it already (as the MinIO client does).
  *
- * <p>They go out through Vert.x's HTTP client, on the event loops: the bytes leave in as few writes
- * as the socket takes, straight from the caller's array, where OkHttp copied them into 8 KiB
+ * <p>They go out through Vert.x's HTTP client, on the event loops, from the caller's array in
+ * slices that Netty's pooled buffers hold ({@link SlicedBody}), where OkHttp copied them into 8 KiB
  * segments and made a system call for each (docs/benchmarks.md, session 11). The request is built
  * with OkHttp's types only to be signed.
  */
@@ -135,7 +136,9 @@ class ObjectPuts {
         CompletableFuture<String> answer = http.request(options)
                 .compose(put -> {
                     sent.set(put);
-                    return put.send(Buffer.buffer(Unpooled.wrappedBuffer(bytes, 0, length)));
+                    put.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(length));
+                    new SlicedBody(put, bytes, length).write();
+                    return put.response();
                 })
                 .compose(response -> response.body().map(body -> {
                     if (response.statusCode() / 100 != 2) {
@@ -171,6 +174,44 @@ class ObjectPuts {
         HttpClientRequest request = sent.get();
         if (request != null) {
             request.reset();
+        }
+    }
+
+    /**
+     * A body written in slices that Netty's pooled direct buffers hold, each once the connection
+     * takes more. To write a heap buffer Netty first copies it into a direct one from its pool; a
+     * whole body past the pool's chunk (64 KiB under Quarkus) got a new direct buffer of its own
+     * for every PUT, allocated, zeroed and freed again: a tenth of the api's CPU under the bench
+     * (docs/benchmarks.md, session 20). A slice of 32 KiB is also what Netty's per-thread caches
+     * keep.
+     */
+    private static final class SlicedBody {
+
+        private static final int SLICE = 32 * 1024;
+
+        private final HttpClientRequest put;
+        private final byte[] bytes;
+        private final int length;
+        private int offset;
+
+        SlicedBody(HttpClientRequest put, byte[] bytes, int length) {
+            this.put = put;
+            this.bytes = bytes;
+            this.length = length;
+        }
+
+        /** Runs on the request's event loop, as does the drain handler that resumes it. */
+        void write() {
+            while (offset < length && !put.writeQueueFull()) {
+                int size = Math.min(SLICE, length - offset);
+                put.write(Buffer.buffer(Unpooled.wrappedBuffer(bytes, offset, size)));
+                offset += size;
+            }
+            if (offset < length) {
+                put.drainHandler(drained -> write());
+            } else {
+                put.end();
+            }
         }
     }
 

@@ -10,7 +10,10 @@ import fr.coffre.testing.StoredObjects;
 import io.minio.MinioAsyncClient;
 import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
+import io.netty.buffer.PoolArenaMetric;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.buffer.impl.VertxByteBufAllocator;
 import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -71,6 +74,19 @@ class DocumentObjectStoreTest {
     }
 
     @Test
+    void aDocumentGoesOutThroughPooledBuffersWithoutOneAllocatedForItsWholeSize() throws Exception {
+        byte[] bytes = bytes(1_000_000, 5);
+        String key = store.newKey();
+        long before = unpooledDirectBuffers();
+
+        store.put(key, head(bytes), "application/pdf");
+
+        assertEquals(before, unpooledDirectBuffers(), "direct buffers allocated past Netty's pool");
+        assertArrayEquals(bytes, read(key));
+        store.delete(key).await().indefinitely();
+    }
+
+    @Test
     void theServerRefusesBytesThatAreNotTheOnesTheSignatureNames() throws Exception {
         byte[] bytes = bytes(1_000, 3);
         String key = store.newKey();
@@ -103,6 +119,14 @@ class DocumentObjectStoreTest {
                         .object(key)
                         .build())
                 .get(30, TimeUnit.SECONDS);
+    }
+
+    /** Vert.x's HTTP client writes through this pool; Netty allocates past its chunks outside it. */
+    private static long unpooledDirectBuffers() {
+        return ((PooledByteBufAllocator) VertxByteBufAllocator.POOLED_ALLOCATOR)
+                .metric().directArenas().stream()
+                        .mapToLong(PoolArenaMetric::numHugeAllocations)
+                        .sum();
     }
 
     private static byte[] bytes(int length, long seed) {
