@@ -181,7 +181,8 @@ class ObjectPuts {
      * A body written in slices that Netty's pooled direct buffers hold, each once the connection
      * takes more. To write a heap buffer Netty first copies it into a direct one from its pool; a
      * whole body past the pool's chunk (64 KiB under Quarkus) got a new direct buffer of its own
-     * for every PUT, allocated, zeroed and freed again: a tenth of the api's CPU under the bench
+     * for every PUT, allocated, zeroed and freed again: a tenth of the api's samples in a profile
+     * under the saturation, and native memory in proportion to the bodies in flight
      * (docs/benchmarks.md, session 20). A slice of 32 KiB is also what Netty's per-thread caches
      * keep.
      */
