@@ -36,7 +36,7 @@ class ArchitectureTest {
 
     /** Lowest first: a package may use its own layer and the ones before it, never one after. */
     static final List<Set<String>> LAYERS = List.of(
-            Set.of("problem", "observability", "blocking", "document", "extraction", "event"),
+            Set.of("problem", "observability", "blocking", "document", "extraction", "event", "scratch"),
             Set.of("storage", "outbox", "messaging"),
             Set.of("ingest", "index", "access", "mhd"),
             Set.of("api", "health", "roles"));

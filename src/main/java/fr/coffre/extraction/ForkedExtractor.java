@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import org.apache.commons.io.file.PathUtils;
 
 /**
  * Extracts in child processes ({@link ExtractionChild}), one document at a time each, so that a
@@ -42,6 +44,8 @@ import java.util.stream.Stream;
  * from the application's AOT cache for them ({@value #AOT_CACHE}) when it has one.
  */
 public final class ForkedExtractor implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(ForkedExtractor.class.getName());
 
     /** How long past the deadline the child may take to answer by itself before it is killed. */
     static final Duration GRACE = Duration.ofSeconds(2);
@@ -69,6 +73,7 @@ public final class ForkedExtractor implements AutoCloseable {
 
     private final ExtractionLimits limits;
     private final List<String> command;
+    private final Path temporaryFiles;
     private final List<String> javaOptions;
     private final Optional<Path> aotTraining;
     private final Duration retiring;
@@ -104,7 +109,22 @@ public final class ForkedExtractor implements AutoCloseable {
      */
     public ForkedExtractor(
             ExtractionLimits limits, List<String> javaOptions, int maxProcesses, Optional<Path> aotTraining) {
+        this(limits, javaOptions, maxProcesses, aotTraining, Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    /**
+     * @param temporaryFiles where each process gets a directory of its own for its temporary files
+     *                       ({@code java.io.tmpdir}), removed when it ends: a process killed at a
+     *                       deadline leaves nothing behind
+     */
+    public ForkedExtractor(
+            ExtractionLimits limits,
+            List<String> javaOptions,
+            int maxProcesses,
+            Optional<Path> aotTraining,
+            Path temporaryFiles) {
         this.limits = limits;
+        this.temporaryFiles = temporaryFiles;
         this.slots = new Semaphore(maxProcesses);
         this.javaOptions = List.copyOf(javaOptions);
         this.aotTraining = aotTraining.map(Path::toAbsolutePath);
@@ -288,6 +308,18 @@ public final class ForkedExtractor implements AutoCloseable {
         }
     }
 
+    private static void delete(Path directory) {
+        if (directory != null) {
+            try {
+                PathUtils.deleteDirectory(directory);
+            } catch (NoSuchFileException e) {
+                // Removed already, with the instance's own directory as it stopped.
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "Could not remove " + directory + ": " + e);
+            }
+        }
+    }
+
     private static long size(Path file) {
         try {
             return Files.size(file);
@@ -311,14 +343,21 @@ public final class ForkedExtractor implements AutoCloseable {
 
     private Child start() {
         Process process;
+        Path scratch = null;
         try {
-            process = new ProcessBuilder(command)
+            scratch = Files.createTempDirectory(temporaryFiles, "coffre-extraction-");
+            List<String> own = new ArrayList<>(command);
+            own.add(own.indexOf("-cp"), "-Djava.io.tmpdir=" + scratch);
+            process = new ProcessBuilder(own)
                     .redirectError(ProcessBuilder.Redirect.DISCARD)
                     .start();
         } catch (IOException e) {
+            delete(scratch);
             startFailure = "the extraction process could not start: " + e.getMessage();
             throw new ExtractionUnavailableException(startFailure);
         }
+        Path ownScratch = scratch;
+        process.onExit().whenComplete((ended, failure) -> delete(ownScratch));
         Child child = new Child(process);
         children.add(child);
         if (closed) {
@@ -452,8 +491,7 @@ public final class ForkedExtractor implements AutoCloseable {
         }
         command.addAll(javaOptions);
         packagedApplication().ifPresent(app -> command.addAll(aotCache(app, javaOptions)));
-        command.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
-        command.add("-cp");
+        command.add("-cp"); // each process's own java.io.tmpdir goes before it
         command.add(classPath());
         command.add(ExtractionChild.class.getName());
         command.add(String.valueOf(limits.maxDocumentBytes()));

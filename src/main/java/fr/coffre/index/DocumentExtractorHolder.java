@@ -2,6 +2,7 @@ package fr.coffre.index;
 
 import fr.coffre.extraction.ExtractionLimits;
 import fr.coffre.extraction.ForkedExtractor;
+import fr.coffre.scratch.ScratchDirectory;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 
@@ -15,7 +16,7 @@ public class DocumentExtractorHolder {
 
     private final ForkedExtractor extractor;
 
-    public DocumentExtractorHolder(ExtractionConfig config) {
+    public DocumentExtractorHolder(ExtractionConfig config, ScratchDirectory scratch) {
         this.extractor = new ForkedExtractor(
                 ExtractionLimits.defaults()
                         .withMaxDocumentBytes(config.maxDocumentBytes())
@@ -23,7 +24,8 @@ public class DocumentExtractorHolder {
                         .withParseTimeout(config.parseTimeout()),
                 config.processJavaOptions(),
                 config.maxProcesses().orElse(Runtime.getRuntime().availableProcessors()),
-                config.aotTraining());
+                config.aotTraining(),
+                scratch.directory());
     }
 
     public ForkedExtractor extractor() {

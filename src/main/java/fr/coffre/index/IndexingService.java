@@ -12,6 +12,7 @@ import fr.coffre.extraction.DocumentContentException;
 import fr.coffre.extraction.ExtractedContent;
 import fr.coffre.extraction.QuarantineReason;
 import fr.coffre.observability.LogSafe;
+import fr.coffre.scratch.ScratchDirectory;
 import fr.coffre.storage.DocumentObjectStore;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -21,9 +22,9 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
@@ -59,6 +60,7 @@ public class IndexingService {
     private final DocumentExtractorHolder extractor;
     private final IndexRepository index;
     private final MeterRegistry registry;
+    private final ScratchDirectory scratch;
     private final AtomicInteger inProgress = new AtomicInteger();
     private final Await await;
 
@@ -68,8 +70,10 @@ public class IndexingService {
             DocumentExtractorHolder extractor,
             IndexRepository index,
             MeterRegistry registry,
+            ScratchDirectory scratch,
             Await await) {
         this.await = await;
+        this.scratch = scratch;
         this.documents = documents;
         this.store = store;
         this.extractor = extractor;
@@ -207,9 +211,11 @@ public class IndexingService {
     private Path download(Document document) throws TransientIndexingException {
         Path local = null;
         try {
-            local = Files.createTempFile("coffre-index-", ".bin");
-            try (InputStream bytes = store.open(document.objectKey())) {
-                Files.copy(bytes, local, StandardCopyOption.REPLACE_EXISTING);
+            local = scratch.newFile("coffre-index-");
+            // Into the file made for it: Files.copy replacing it would make a new one, readable by all under umask 022.
+            try (InputStream bytes = store.open(document.objectKey());
+                    OutputStream out = Files.newOutputStream(local)) {
+                bytes.transferTo(out);
             }
             return local;
         } catch (Exception e) {

@@ -89,13 +89,16 @@ public final class FhirPayloadReader {
                     + " later.";
 
     private final Budget budget;
+    private final Path directory;
 
     public FhirPayloadReader() {
-        this(Budget.UNLIMITED);
+        this(Budget.UNLIMITED, Path.of(System.getProperty("java.io.tmpdir")));
     }
 
-    public FhirPayloadReader(Budget budget) {
+    /** @param directory where the payloads are decoded to */
+    public FhirPayloadReader(Budget budget, Path directory) {
         this.budget = budget;
+        this.directory = directory;
     }
 
     /** A decoded payload: its file, its length and its SHA-1 (what FHIR's Attachment.hash holds). */
@@ -110,6 +113,7 @@ public final class FhirPayloadReader {
         private final Map<String, Payload> payloads = new LinkedHashMap<>();
         private final long maxTotal;
         private final Budget budget;
+        private final Path directory;
         private long metadata;
         private long spooled;
         private long reserved;
@@ -124,10 +128,11 @@ public final class FhirPayloadReader {
             }
         }
 
-        Read(ObjectNode resource, long maxTotal, Budget budget) {
+        Read(ObjectNode resource, long maxTotal, Budget budget, Path directory) {
             this.resource = resource;
             this.maxTotal = maxTotal;
             this.budget = budget;
+            this.directory = directory;
         }
 
         void reserve(long bytes) {
@@ -209,7 +214,7 @@ public final class FhirPayloadReader {
             return read(bounded, maxPayload, maxTotal);
         }
         body = bounded;
-        Read read = new Read(JsonNodeFactory.instance.objectNode(), maxTotal, budget);
+        Read read = new Read(JsonNodeFactory.instance.objectNode(), maxTotal, budget, directory);
         try {
             new XmlPayloadScanner(body, read, maxPayload).scan();
             return read;
@@ -227,7 +232,7 @@ public final class FhirPayloadReader {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw invalid("The body must be one FHIR resource, a JSON object.");
             }
-            Read read = new Read(JsonNodeFactory.instance.objectNode(), maxTotal, budget);
+            Read read = new Read(JsonNodeFactory.instance.objectNode(), maxTotal, budget, directory);
             try {
                 object(parser, read.resource, "", read, maxPayload);
                 if (parser.nextToken() != null) {
@@ -303,7 +308,7 @@ public final class FhirPayloadReader {
         long leftInTotal = maxTotal - read.spooled;
         Path file;
         try {
-            file = Files.createTempFile("coffre-fhir-", ".bin");
+            file = Files.createTempFile(read.directory, "coffre-fhir-", ".bin");
         } catch (IOException e) {
             throw new SpoolFile.Failure(e).answer(read.budget);
         }

@@ -9,6 +9,7 @@ import fr.coffre.ingest.UploadAdmission;
 import fr.coffre.ingest.UploadMetrics;
 import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
+import fr.coffre.scratch.ScratchDirectory;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,13 +41,14 @@ public class SimplifiedPublication {
             IngestConfig config,
             UploadMetrics metrics,
             Fhir fhir,
-            SpoolBudget spool) {
+            SpoolBudget spool,
+            ScratchDirectory scratch) {
         this.admission = admission;
         this.ingestion = ingestion;
         this.config = config;
         this.metrics = metrics;
         this.fhir = fhir;
-        this.reader = new FhirPayloadReader(spool);
+        this.reader = new FhirPayloadReader(spool, scratch.directory());
     }
 
     public IngestionService.Outcome publish(Producer producer, InputStream body, FhirFormat format) {

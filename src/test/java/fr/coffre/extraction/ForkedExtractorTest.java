@@ -13,10 +13,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -173,6 +175,42 @@ class ForkedExtractorTest {
         }
         assertTrue(
                 FORKED.extract(big).text().length() > 10_000, "the same PDF parses in full without the short deadline");
+    }
+
+    @Test
+    void eachProcessKeepsItsTemporaryFilesInADirectoryOfItsOwnThatGoesWithItEvenWhenKilledAtTheDeadline()
+            throws IOException {
+        Path big = bigPdf();
+        Path temporaryFiles = Files.createDirectory(tmp.resolve("scratch"));
+        try (ForkedExtractor hasty = new ForkedExtractor(
+                ExtractionLimits.defaults().withParseTimeout(Duration.ofMillis(300)),
+                JAVA_OPTIONS,
+                1,
+                Optional.empty(),
+                temporaryFiles)) {
+            assertThrows(DocumentContentException.class, () -> hasty.extract(Files.createFile(tmp.resolve("e"))));
+            ProcessHandle child = hasty.processHandles().getFirst();
+            List<Path> own = list(temporaryFiles);
+            assertEquals(1, own.size(), "one directory for the one process");
+            assertTrue(
+                    child.info().commandLine().orElseThrow().contains("-Djava.io.tmpdir=" + own.getFirst() + " "),
+                    "its java.io.tmpdir");
+            // What a parse spools there (Tika's copies of embedded documents) when it is cut short.
+            Files.writeString(own.getFirst().resolve("apache-tika-1.tmp"), "an embedded document");
+
+            DocumentContentException e = assertThrows(DocumentContentException.class, () -> hasty.extract(big));
+
+            assertEquals(QuarantineReason.PARSE_TIMEOUT, e.reason());
+            await("the stopped process's directory removed")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> !Files.exists(own.getFirst()));
+        }
+    }
+
+    private static List<Path> list(Path directory) throws IOException {
+        try (Stream<Path> entries = Files.list(directory)) {
+            return entries.toList();
+        }
     }
 
     @Test

@@ -8,6 +8,7 @@ import fr.coffre.extraction.ExtractionUnavailableException;
 import fr.coffre.index.DocumentExtractorHolder;
 import fr.coffre.index.ExtractionConfig;
 import fr.coffre.roles.RolesConfig;
+import fr.coffre.scratch.ScratchDirectory;
 import fr.coffre.testing.Corpus;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,12 +16,17 @@ import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ExtractionReadinessCheckTest {
 
+    @TempDir
+    Path tmp;
+
     @Test
     void aWorkerThatExtractsIsReady() throws Exception {
-        DocumentExtractorHolder holder = new DocumentExtractorHolder(config(List.of("-XX:+UseSerialGC", "-Xmx256m")));
+        DocumentExtractorHolder holder =
+                new DocumentExtractorHolder(config(List.of("-XX:+UseSerialGC", "-Xmx256m")), new ScratchDirectory(tmp));
         try {
             holder.extractor().extract(Corpus.file("pdf/TLM-CR_rendition.pdf"));
             HealthCheckResponse response = new ExtractionReadinessCheck(holder, roles(true)).call();
@@ -33,7 +39,8 @@ class ExtractionReadinessCheckTest {
 
     @Test
     void aWorkerOnlyInstanceThatCannotStartItsExtractionProcessesIsNotReadyAndSaysWhy() {
-        DocumentExtractorHolder holder = new DocumentExtractorHolder(config(List.of("-XX:+NoSuchOptionAnywhere")));
+        DocumentExtractorHolder holder =
+                new DocumentExtractorHolder(config(List.of("-XX:+NoSuchOptionAnywhere")), new ScratchDirectory(tmp));
         try {
             ExtractionReadinessCheck worker = new ExtractionReadinessCheck(holder, roles(true));
             ExtractionReadinessCheck servingTheApi = new ExtractionReadinessCheck(holder, roles(false));

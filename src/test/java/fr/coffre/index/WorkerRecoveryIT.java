@@ -3,6 +3,7 @@ package fr.coffre.index;
 import static fr.coffre.testing.Uploads.metadata;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import fr.coffre.testing.Database;
@@ -13,15 +14,20 @@ import fr.coffre.testing.Submissions;
 import fr.coffre.testing.Topics;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The workers of the packaged service, with Kafka and then PostgreSQL stopped and started under
@@ -66,10 +72,13 @@ class WorkerRecoveryIT {
     }
 
     @Test
-    void aWorkerKilledWhileIndexingLosesNothingAndIndexesNothingTwice() throws Exception {
-        ServiceProcess service = new ServiceProcess("killed-worker", 18198, List.of(), Map.of()).start();
+    void aWorkerKilledWhileIndexingLosesNothingAndIndexesNothingTwice(@TempDir Path tmp) throws Exception {
+        ServiceProcess service =
+                new ServiceProcess("killed-worker", 18198, List.of("-Djava.io.tmpdir=" + tmp), Map.of()).start();
         try {
             List<String> accepted = upload(service, KeycloakTokens.radiology(), 12);
+            List<Path> killedOnes = scratchDirectories(tmp, service.handle().pid());
+            assertEquals(1, killedOnes.size(), "its temporary files' directory: " + killedOnes);
             service.kill(); // some documents indexed, some in the workers' hands, some not fetched yet
             service.start();
             await().atMost(DEADLINE)
@@ -78,8 +87,18 @@ class WorkerRecoveryIT {
             for (String id : accepted) {
                 assertEquals(1, Database.count("SELECT count(*) FROM document_index WHERE document_id = ?::uuid", id));
             }
+            // The killed process could not delete the documents it was extracting: the next one did.
+            assertFalse(Files.exists(killedOnes.getFirst()), "the killed process's files are removed");
+            assertEquals(1, scratchDirectories(tmp, service.handle().pid()).size());
         } finally {
             service.close();
+        }
+    }
+
+    private static List<Path> scratchDirectories(Path tmp, long pid) throws IOException {
+        try (Stream<Path> entries = Files.list(tmp)) {
+            return entries.filter(entry -> entry.getFileName().toString().startsWith("coffre-scratch-" + pid + "-"))
+                    .toList();
         }
     }
 

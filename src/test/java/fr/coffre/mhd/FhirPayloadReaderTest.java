@@ -218,7 +218,7 @@ class FhirPayloadReaderTest {
         String body = "{\"resourceType\": \"Binary\", \"data\": \""
                 + Base64.getEncoder().encodeToString(new byte[600]) + "\"}";
         Room room = new Room(1000);
-        FhirPayloadReader shared = new FhirPayloadReader(room);
+        FhirPayloadReader shared = new FhirPayloadReader(room, Path.of(System.getProperty("java.io.tmpdir")));
         long before = spooled();
 
         try (var first = shared.read(json(body), 1 << 20)) {
