@@ -8,11 +8,14 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.jboss.logging.Logger;
 
 /** Creates Coffre's topics at start when they are missing; reports drift on existing ones. */
@@ -41,10 +44,7 @@ public class KafkaTopicsInitializer {
                 missing.add(newTopic(topic));
             }
         }
-        if (!missing.isEmpty()) {
-            admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
-            missing.forEach(t -> LOG.infof("Created topic %s with %d partitions", t.name(), t.numPartitions()));
-        }
+        create(missing);
         // Topics created just now have the configured partitions, and the broker may not describe
         // them yet (UnknownTopicOrPartition right after creation): check only those that existed.
         List<KafkaTopicsConfig.Topic> present =
@@ -54,7 +54,29 @@ public class KafkaTopicsInitializer {
         }
     }
 
-    private static NewTopic newTopic(KafkaTopicsConfig.Topic topic) {
+    /**
+     * Instances that start together (an api and a worker on a new cluster) both find a topic
+     * missing: the one whose creation comes second is told it exists, and starts all the same.
+     */
+    void create(List<NewTopic> topics) throws Exception {
+        if (topics.isEmpty()) {
+            return;
+        }
+        Map<String, KafkaFuture<Void>> created = admin.createTopics(topics).values();
+        for (NewTopic topic : topics) {
+            try {
+                created.get(topic.name()).get(30, TimeUnit.SECONDS);
+                LOG.infof("Created topic %s with %d partitions", topic.name(), topic.numPartitions());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+                LOG.infof("Topic %s was created meanwhile, by another instance", topic.name());
+            }
+        }
+    }
+
+    static NewTopic newTopic(KafkaTopicsConfig.Topic topic) {
         return new NewTopic(topic.name(), topic.partitions(), topic.replicationFactor())
                 .configs(Map.of(
                         TopicConfig.RETENTION_MS_CONFIG,

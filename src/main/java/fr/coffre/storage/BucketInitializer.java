@@ -3,9 +3,11 @@ package fr.coffre.storage;
 import io.minio.BucketExistsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioAsyncClient;
+import io.minio.errors.ErrorResponseException;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
@@ -35,12 +37,29 @@ public class BucketInitializer {
                         BucketExistsArgs.builder().bucket(bucket).build())
                 .get(30, TimeUnit.SECONDS);
         if (!exists) {
+            make(bucket);
+        }
+    }
+
+    /**
+     * Instances that start together both find the bucket missing: the one whose request comes
+     * second is told the bucket is its own already, and starts all the same.
+     */
+    void make(String bucket) throws Exception {
+        try {
             client.makeBucket(MakeBucketArgs.builder()
                             .bucket(bucket)
                             .region(config.region())
                             .build())
                     .get(30, TimeUnit.SECONDS);
             LOG.infof("Created bucket %s at %s", bucket, config.endpoint());
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof ErrorResponseException s3
+                    && s3.errorResponse() != null
+                    && "BucketAlreadyOwnedByYou".equals(s3.errorResponse().code()))) {
+                throw e;
+            }
+            LOG.infof("Bucket %s was created meanwhile, by another instance", bucket);
         }
     }
 }

@@ -55,6 +55,21 @@ class KafkaTopicsInitializerTest {
         }
     }
 
+    @Test
+    void aTopicAnotherInstanceCreatedBetweenItsListingAndItsOwnRequestIsTakenAsCreated() throws Exception {
+        String name = "coffre.test.bootstrap-" + UUID.randomUUID();
+        KafkaTopicsConfig.Topic topic = topic(name, 3, Duration.ofHours(1));
+        initializer.ensureTopics(List.of(topic));
+        try {
+            // What the second of two instances starting together on a new cluster does.
+            initializer.create(List.of(KafkaTopicsInitializer.newTopic(topic(name, 7, Duration.ofHours(5)))));
+
+            assertTopic(name, 3, Duration.ofHours(1));
+        } finally {
+            admin.deleteTopics(List.of(name)).all().get(10, TimeUnit.SECONDS);
+        }
+    }
+
     private void assertTopic(String name, int partitions, Duration retention) throws Exception {
         TopicDescription description = admin.describeTopics(List.of(name))
                 .allTopicNames()

@@ -44,6 +44,20 @@ class BucketInitializerTest {
         }
     }
 
+    @Test
+    void aBucketAnotherInstanceMadeBetweenItsCheckAndItsOwnRequestIsTakenAsMade() throws Exception {
+        String bucket = "coffre-test-" + UUID.randomUUID();
+        initializer.ensureBucket(bucket);
+        try {
+            initializer.make(bucket); // what the second of two instances starting together does
+
+            assertTrue(exists(bucket));
+        } finally {
+            client.removeBucket(RemoveBucketArgs.builder().bucket(bucket).build())
+                    .get(10, TimeUnit.SECONDS);
+        }
+    }
+
     private boolean exists(String bucket) throws Exception {
         return client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())
                 .get(10, TimeUnit.SECONDS);
