@@ -409,7 +409,8 @@ public class IngestionService {
     private StoredObject writeObject(String key, Checked checked, Intake intake) {
         StoredObject stored;
         try {
-            stored = store.put(key, checked.head(), checked.mediaType());
+            stored = store.put(
+                    key, checked.head(), checked.mediaType(), checked.metadata().sha256());
         } catch (Exception e) {
             abandon(key);
             throw storeFailure(e, intake.maxSize());

@@ -12,7 +12,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -49,29 +48,37 @@ public class DocumentObjectStore {
     }
 
     /**
-     * Stores the document whose head has been read. A document that fits in its head is hashed
-     * already and goes up in one PUT with its sha256 in the object's metadata; a larger one is
-     * streamed as a multipart upload and gets its sha256 by a server-side copy at the end.
+     * Stores the document whose head has been read, with its sha256 in the object's metadata. A
+     * document that fits in its head is hashed already and goes up in one PUT. A larger one is
+     * streamed as a multipart upload, whose metadata is set as it starts: the sha256 the producer
+     * declared goes there, and only when none was declared, or the content's differs (the caller
+     * then refuses the document), does a server-side copy put the computed one, writing the whole
+     * object again. The larger the document, the more that copy costs: 90 ms for 16 MB on the
+     * local S3 server, as much as its upload.
+     *
+     * @param declaredSha256 the producer's, lower case, or null
      */
-    public StoredObject put(String key, DocumentHead head, String mediaType) throws Exception {
-        Map<String, String> metadata = new HashMap<>();
+    public StoredObject put(String key, DocumentHead head, String mediaType, String declaredSha256) throws Exception {
         if (head.complete()) {
             String sha256 = head.sha256();
-            metadata.put(SHA256_METADATA, sha256);
-            puts.object(key, head.bytes(), head.length(), sha256, mediaType, metadata);
+            puts.object(key, head.bytes(), head.length(), sha256, mediaType, Map.of(SHA256_METADATA, sha256));
             return new StoredObject(key, sha256, head.length());
         }
-        uploadInParts(key, head.whole(), mediaType);
+        uploadInParts(key, head.whole(), mediaType, declaredSha256);
         String sha256 = head.sha256();
-        metadata.put(SHA256_METADATA, sha256);
-        await(client.copyObject(CopyObjectArgs.builder()
-                .bucket(config.bucket())
-                .object(key)
-                .source(CopySource.builder().bucket(config.bucket()).object(key).build())
-                .metadataDirective(Directive.REPLACE)
-                .headers(Map.of("Content-Type", mediaType))
-                .userMetadata(metadata)
-                .build()));
+        if (!sha256.equals(declaredSha256)) {
+            await(client.copyObject(CopyObjectArgs.builder()
+                    .bucket(config.bucket())
+                    .object(key)
+                    .source(CopySource.builder()
+                            .bucket(config.bucket())
+                            .object(key)
+                            .build())
+                    .metadataDirective(Directive.REPLACE)
+                    .headers(Map.of("Content-Type", mediaType))
+                    .userMetadata(Map.of(SHA256_METADATA, sha256))
+                    .build()));
+        }
         return new StoredObject(key, sha256, head.count());
     }
 
@@ -80,9 +87,12 @@ public class DocumentObjectStore {
      * The client's own unknown-size upload reads them on the JVM's common pool, where one client
      * that stalls between two parts holds a thread every other large upload needs.
      */
-    private void uploadInParts(String key, InputStream content, String mediaType) throws Exception {
-        String uploadId = await(client.createMultipartUploadAsync(
-                        config.bucket(), config.region(), key, ImmutableMultimap.of("Content-Type", mediaType), null))
+    private void uploadInParts(String key, InputStream content, String mediaType, String declaredSha256)
+            throws Exception {
+        ImmutableMultimap<String, String> headers = declaredSha256 == null
+                ? ImmutableMultimap.of("Content-Type", mediaType)
+                : ImmutableMultimap.of("Content-Type", mediaType, "x-amz-meta-" + SHA256_METADATA, declaredSha256);
+        String uploadId = await(client.createMultipartUploadAsync(config.bucket(), config.region(), key, headers, null))
                 .result()
                 .uploadId();
         byte[] buffer = buffers.take();

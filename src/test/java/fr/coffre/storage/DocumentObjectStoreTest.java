@@ -49,7 +49,7 @@ class DocumentObjectStoreTest {
         byte[] bytes = bytes(200_000, 1);
         String key = store.newKey();
 
-        StoredObject stored = store.put(key, head(bytes), "application/pdf");
+        StoredObject stored = store.put(key, head(bytes), "application/pdf", null);
 
         assertEquals(sha256(bytes), stored.sha256());
         assertArrayEquals(bytes, read(key));
@@ -64,11 +64,41 @@ class DocumentObjectStoreTest {
         byte[] bytes = bytes(2 * buffers.size() + 12_345, 2);
         String key = store.newKey();
 
-        StoredObject stored = store.put(key, head(bytes), "image/jpeg");
+        StoredObject stored = store.put(key, head(bytes), "image/jpeg", null);
 
         assertEquals(bytes.length, stored.size());
         assertEquals(sha256(bytes), stored.sha256());
         assertArrayEquals(bytes, read(key));
+        assertEquals(sha256(bytes), stat(key).userMetadata().get(DocumentObjectStore.SHA256_METADATA));
+        store.delete(key).await().indefinitely();
+    }
+
+    @Test
+    void aDocumentLargerThanAPartWhoseSha256WasDeclaredCarriesItWithoutBeingWrittenTwice() throws Exception {
+        byte[] bytes = bytes(2 * buffers.size() + 54_321, 3);
+        String key = store.newKey();
+
+        StoredObject stored = store.put(key, head(bytes), "application/pdf", sha256(bytes));
+
+        assertEquals(sha256(bytes), stored.sha256());
+        assertArrayEquals(bytes, read(key));
+        StatObjectResponse stat = stat(key);
+        assertEquals(sha256(bytes), stat.userMetadata().get(DocumentObjectStore.SHA256_METADATA));
+        assertEquals("application/pdf", stat.contentType());
+        // A multipart upload's ETag names its parts; a server-side copy would have replaced it.
+        assertTrue(stat.etag().endsWith("-3"), stat.etag());
+        store.delete(key).await().indefinitely();
+    }
+
+    @Test
+    void aDocumentLargerThanAPartDeclaredWithAnotherSha256CarriesItsOwn() throws Exception {
+        byte[] bytes = bytes(buffers.size() + 1, 4);
+        String key = store.newKey();
+        String other = sha256(bytes(10, 4));
+
+        StoredObject stored = store.put(key, head(bytes), "application/pdf", other);
+
+        assertEquals(sha256(bytes), stored.sha256(), "what the caller compares with the declared one");
         assertEquals(sha256(bytes), stat(key).userMetadata().get(DocumentObjectStore.SHA256_METADATA));
         store.delete(key).await().indefinitely();
     }
@@ -79,7 +109,7 @@ class DocumentObjectStoreTest {
         String key = store.newKey();
         long before = unpooledDirectBuffers();
 
-        store.put(key, head(bytes), "application/pdf");
+        store.put(key, head(bytes), "application/pdf", null);
 
         assertEquals(before, unpooledDirectBuffers(), "direct buffers allocated past Netty's pool");
         assertArrayEquals(bytes, read(key));

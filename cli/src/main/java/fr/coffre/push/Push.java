@@ -202,17 +202,30 @@ public final class Push {
         return entries;
     }
 
+    /**
+     * The document's sidecar with the part that carries its bytes, and the sha256 read from the
+     * file, which the service checks against what it receives (a sidecar's own is kept: a
+     * mismatch is refused). Declared, it also spares a document larger than the service's parts
+     * a server-side copy in storage.
+     */
+    static ObjectNode manifestEntry(ObjectMapper json, Document document, String part) throws IOException {
+        ObjectNode entry = document.metadata() != null
+                ? (ObjectNode) json.readTree(document.metadata().toFile())
+                : json.createObjectNode();
+        entry.put("part", part);
+        if (!entry.has("sha256")) {
+            entry.put("sha256", document.sha256());
+        }
+        return entry;
+    }
+
     private HttpRequest request(List<Document> batch) throws IOException, InterruptedException {
         String boundary = "coffre-push-" + UUID.randomUUID();
         ArrayNode manifest = json.createArrayNode();
         List<HttpRequest.BodyPublisher> parts = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             Document document = batch.get(i);
-            ObjectNode entry = document.metadata() != null
-                    ? (ObjectNode) json.readTree(document.metadata().toFile())
-                    : json.createObjectNode();
-            entry.put("part", part(i));
-            manifest.add(entry);
+            manifest.add(manifestEntry(json, document, part(i)));
             parts.add(text("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + part(i)
                     + "\"; filename=\"" + part(i) + "\"\r\nContent-Type: " + document.mediaType() + "\r\n\r\n"));
             parts.add(HttpRequest.BodyPublishers.ofFile(document.file()));

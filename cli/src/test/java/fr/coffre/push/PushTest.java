@@ -8,8 +8,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,5 +44,26 @@ class PushTest {
         List<String> report = Files.readAllLines(dir.resolve("batch.coffre-push.csv"));
         assertEquals(3, report.size(), report.toString());
         assertTrue(report.get(1).contains(",rejected,"), report.toString());
+    }
+
+    @Test
+    void eachDocumentDeclaresTheSha256OfItsFileUnlessItsSidecarDeclaresOne(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("a.pdf"), "%PDF-1.4 a");
+        Files.writeString(dir.resolve("b.pdf"), "%PDF-1.4 b");
+        String declared = "0".repeat(64);
+        Files.writeString(dir.resolve("b.pdf" + Document.SIDECAR), "{\"sha256\": \"" + declared + "\"}");
+        List<Document> documents = Document.from(dir, List.of());
+        ObjectMapper json = new ObjectMapper();
+
+        ObjectNode a = Push.manifestEntry(json, documents.get(0), "document-0");
+        ObjectNode b = Push.manifestEntry(json, documents.get(1), "document-1");
+
+        assertEquals("document-0", a.get("part").asText());
+        assertEquals(
+                HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-256")
+                                .digest(Files.readAllBytes(dir.resolve("a.pdf")))),
+                a.get("sha256").asText());
+        assertEquals(declared, b.get("sha256").asText(), "the sidecar's, which the service refuses if it is wrong");
     }
 }

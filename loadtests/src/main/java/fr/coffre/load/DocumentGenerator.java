@@ -123,13 +123,17 @@ public final class DocumentGenerator {
         OffsetDateTime date = OffsetDateTime.ofInstant(
                 Instant.ofEpochSecond(random.nextLong(DATES_FROM, DATES_TO)), ZoneOffset.ofHours(1));
         String extension = runId + "-" + index;
-        return switch (kind) {
+        GeneratedDocument document = switch (kind) {
             case LAB_RESULT -> labResult(index, random, patient, date, extension);
             case LETTER -> letter(index, random, patient, date, extension);
             case PDF -> pdf(index, random, patient, date, extension, large);
             case IMAGE -> image(index, random, patient, date, extension, large);
             case FHIR -> fhir(index, random, patient, date, extension);
         };
+        // As coffre-push does: the service checks it, and a document larger than a part carries it
+        // from the start of its multipart upload rather than by a server-side copy at the end.
+        document.metadata().put("sha256", document.sha256());
+        return document;
     }
 
     private static DocumentKind drawKind(SplittableRandom random) {

@@ -123,6 +123,14 @@ class DocumentGeneratorTest {
     }
 
     @Test
+    void everyDocumentDeclaresTheSha256OfItsBytesAsCoffrePushDoes() {
+        for (GeneratedDocument d : documents) {
+            assertEquals(d.sha256(), d.metadata().get("sha256"), d.toString());
+        }
+        assertTrue(documents.getFirst().metadataJson().contains("\"sha256\":\"" + documents.getFirst().sha256()));
+    }
+
+    @Test
     void everyDocumentIsDistinctAndTheSameSeedGivesTheSameBytes() {
         Set<String> ids = new HashSet<>();
         Set<String> hashes = new HashSet<>();
