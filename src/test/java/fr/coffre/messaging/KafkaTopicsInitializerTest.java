@@ -1,5 +1,6 @@
 package fr.coffre.messaging;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -8,8 +9,10 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
@@ -70,15 +73,26 @@ class KafkaTopicsInitializerTest {
         }
     }
 
-    private void assertTopic(String name, int partitions, Duration retention) throws Exception {
-        TopicDescription description = admin.describeTopics(List.of(name))
-                .allTopicNames()
-                .get(10, TimeUnit.SECONDS)
-                .get(name);
-        assertEquals(partitions, description.partitions().size(), name + " partitions");
+    private void assertTopic(String name, int partitions, Duration retention) {
+        // A topic created a moment ago may not be described yet (UnknownTopicOrPartition) by the
+        // broker that answers, until the controller's metadata reaches it.
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, name);
-        Map<ConfigResource, Config> configs =
-                admin.describeConfigs(List.of(resource)).all().get(10, TimeUnit.SECONDS);
+        TopicDescription description = await("topic " + name + " described")
+                .atMost(Duration.ofSeconds(30))
+                .ignoreExceptionsInstanceOf(ExecutionException.class)
+                .until(
+                        () -> admin.describeTopics(List.of(name))
+                                .allTopicNames()
+                                .get(10, TimeUnit.SECONDS)
+                                .get(name),
+                        Objects::nonNull);
+        assertEquals(partitions, description.partitions().size(), name + " partitions");
+        Map<ConfigResource, Config> configs = await("topic " + name + " configuration described")
+                .atMost(Duration.ofSeconds(30))
+                .ignoreExceptionsInstanceOf(ExecutionException.class)
+                .until(
+                        () -> admin.describeConfigs(List.of(resource)).all().get(10, TimeUnit.SECONDS),
+                        Objects::nonNull);
         assertEquals(
                 Long.toString(retention.toMillis()),
                 configs.get(resource).get(TopicConfig.RETENTION_MS_CONFIG).value(),
