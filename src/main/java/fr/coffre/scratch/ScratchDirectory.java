@@ -38,7 +38,8 @@ public class ScratchDirectory {
 
     private static final Logger LOG = Logger.getLogger(ScratchDirectory.class);
     static final String PREFIX = "coffre-scratch-";
-    private static final Pattern NAME = Pattern.compile(Pattern.quote(PREFIX) + "(\\d+)-(\\d+)-\\d+");
+    // Numbers a long holds: a name another user made up (a shared /tmp) must not stop the start.
+    private static final Pattern NAME = Pattern.compile(Pattern.quote(PREFIX) + "(\\d{1,18})-(\\d{1,18})-\\d+");
 
     private final Path directory;
 

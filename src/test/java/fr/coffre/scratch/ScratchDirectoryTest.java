@@ -71,12 +71,14 @@ class ScratchDirectoryTest {
             Path theirs = leftBy(running.pid(), started.toEpochMilli());
             ScratchDirectory earlier = new ScratchDirectory(tmp);
             Path unrelated = Files.createDirectory(tmp.resolve(ScratchDirectory.PREFIX + "notes"));
+            Path madeUp = Files.createDirectory(tmp.resolve(ScratchDirectory.PREFIX + "9".repeat(40) + "-1-1"));
 
             ScratchDirectory later = new ScratchDirectory(tmp);
 
             assertTrue(Files.exists(theirs.resolve("coffre-index-1.bin")));
             assertTrue(Files.isDirectory(earlier.directory()), "another of this process's, a test's application");
             assertTrue(Files.isDirectory(unrelated));
+            assertTrue(Files.isDirectory(madeUp), "a name past a long's digits is no process's");
             assertNotEquals(earlier.directory(), later.directory());
         } finally {
             running.destroyForcibly().waitFor();
