@@ -98,6 +98,11 @@ public final class DocumentHead {
         return new ByteArrayInputStream(bytes, 0, length);
     }
 
+    /** What of the body follows the head: nothing when the head is {@link #complete()}. */
+    public InputStream rest() {
+        return complete ? InputStream.nullInputStream() : rest;
+    }
+
     /** The whole document: the head, then whatever of the body is left. */
     public InputStream whole() {
         return complete ? headStream() : new SequenceInputStream(headStream(), rest);

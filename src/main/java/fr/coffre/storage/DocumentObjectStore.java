@@ -10,8 +10,11 @@ import io.minio.RemoveObjectArgs;
 import io.minio.messages.Part;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -54,7 +57,8 @@ public class DocumentObjectStore {
      * declared goes there, and only when none was declared, or the content's differs (the caller
      * then refuses the document), does a server-side copy put the computed one, writing the whole
      * object again. The larger the document, the more that copy costs: 90 ms for 16 MB on the
-     * local S3 server, as much as its upload.
+     * local S3 server, as much as its upload. The head of a larger document lends its buffer to
+     * the upload's later parts: once this returns, its bytes are no longer the document's first.
      *
      * @param declaredSha256 the producer's, lower case, or null
      */
@@ -64,7 +68,7 @@ public class DocumentObjectStore {
             puts.object(key, head.bytes(), head.length(), sha256, mediaType, Map.of(SHA256_METADATA, sha256));
             return new StoredObject(key, sha256, head.length());
         }
-        uploadInParts(key, head.whole(), mediaType, declaredSha256);
+        uploadInParts(key, head, mediaType, declaredSha256);
         String sha256 = head.sha256();
         if (!sha256.equals(declaredSha256)) {
             await(client.copyObject(CopyObjectArgs.builder()
@@ -83,11 +87,15 @@ public class DocumentObjectStore {
     }
 
     /**
-     * A multipart upload whose parts are read on the caller's thread (a virtual thread per upload).
-     * The client's own unknown-size upload reads them on the JVM's common pool, where one client
-     * that stalls between two parts holds a thread every other large upload needs.
+     * A multipart upload whose parts are read on the caller's thread (a virtual thread per upload):
+     * each part is read while the ones before it are being stored, and sent off as soon as read.
+     * The head's buffer is the first part, then it and one more take turns, so that two PUTs at
+     * most are under way. Read then stored in turn, each 5 MiB part took 30 to 50 ms to read and 40
+     * to 60 ms to store on the local S3 server, one after the other (docs/benchmarks.md, session
+     * 22). The client's own unknown-size upload reads the parts on the JVM's common pool,
+     * where one client that stalls between two parts holds a thread every other large upload needs.
      */
-    private void uploadInParts(String key, InputStream content, String mediaType, String declaredSha256)
+    private void uploadInParts(String key, DocumentHead head, String mediaType, String declaredSha256)
             throws Exception {
         ImmutableMultimap<String, String> headers = declaredSha256 == null
                 ? ImmutableMultimap.of("Content-Type", mediaType)
@@ -95,22 +103,33 @@ public class DocumentObjectStore {
         String uploadId = await(client.createMultipartUploadAsync(config.bucket(), config.region(), key, headers, null))
                 .result()
                 .uploadId();
-        byte[] buffer = buffers.take();
+        byte[] other = buffers.take();
+        byte[][] turns = {head.bytes(), other};
+        InputStream rest = head.rest();
+        List<Part> parts = new ArrayList<>();
+        Deque<ObjectPuts.PendingPut> storing = new ArrayDeque<>(2);
         try {
-            List<Part> parts = new ArrayList<>();
-            for (int number = 1; ; number++) {
-                int length = content.readNBytes(buffer, 0, buffer.length);
-                if (length == 0 && number > 1) {
-                    break;
+            storing.add(puts.part(key, uploadId, 1, turns[0], head.length()));
+            for (int number = 2; ; number++) {
+                byte[] buffer = turns[(number - 1) % 2];
+                if (storing.size() == turns.length) {
+                    oldestStored(storing, parts); // its bytes are in this buffer
                 }
-                parts.add(new Part(number, puts.part(key, uploadId, number, buffer, length)));
+                int length = rest.readNBytes(buffer, 0, buffer.length);
+                if (length > 0) {
+                    storing.add(puts.part(key, uploadId, number, buffer, length));
+                }
                 if (length < buffer.length) {
                     break;
                 }
             }
+            while (!storing.isEmpty()) {
+                oldestStored(storing, parts);
+            }
             await(client.completeMultipartUploadAsync(
                     config.bucket(), config.region(), key, uploadId, parts.toArray(Part[]::new), null, null));
         } catch (Exception e) {
+            storing.forEach(ObjectPuts.PendingPut::cancel);
             try {
                 await(client.abortMultipartUploadAsync(config.bucket(), config.region(), key, uploadId, null, null));
             } catch (Exception abort) {
@@ -118,8 +137,19 @@ public class DocumentObjectStore {
             }
             throw e;
         } finally {
-            buffers.give(buffer);
+            buffers.give(other);
         }
+    }
+
+    /** Waits for the oldest PUT under way, and adds its part to those stored. */
+    private static void oldestStored(Deque<ObjectPuts.PendingPut> storing, List<Part> parts) throws IOException {
+        int number = parts.size() + 1;
+        String etag = storing.peek().answer();
+        storing.poll();
+        if (etag == null) {
+            throw new IOException("Object storage answered part " + number + " without an ETag");
+        }
+        parts.add(new Part(number, etag));
     }
 
     /** The object's bytes as they stream from the store; blocking. The caller closes the stream. */

@@ -5,6 +5,7 @@ import io.minio.Signer;
 import io.minio.Time;
 import io.minio.http.HttpUtils;
 import io.netty.buffer.Unpooled;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -27,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -56,6 +58,9 @@ class ObjectPuts {
 
     /** Connections kept to the server: more concurrent PUTs wait for one rather than open more. */
     private static final int MAX_CONNECTIONS = 64;
+
+    /** How long a cancelled PUT is given to end before its buffer goes back to the pool. */
+    private static final long CANCEL_WAIT_MILLIS = 5_000;
 
     private final HttpClient http;
     private final ObjectStorageConfig config;
@@ -94,8 +99,11 @@ class ObjectPuts {
         send(request, bytes, length, sha256);
     }
 
-    /** Stores one part of a multipart upload, and answers its ETag. */
-    String part(String key, String uploadId, int number, byte[] bytes, int length) throws IOException {
+    /**
+     * Starts storing one part of a multipart upload: the bytes are the connection's until the
+     * answer has come or {@link PendingPut#cancel()} has returned.
+     */
+    PendingPut part(String key, String uploadId, int number, byte[] bytes, int length) {
         HttpUrl url = bucket.newBuilder()
                 .addPathSegments(key)
                 .addQueryParameter("partNumber", Integer.toString(number))
@@ -103,15 +111,15 @@ class ObjectPuts {
                 .addEncodedQueryParameter("uploadId", S3Escaper.encode(uploadId))
                 .build();
         String payload = url.isHttps() ? UNSIGNED_PAYLOAD : sha256(bytes, length);
-        String etag = send(new Request.Builder().url(url), bytes, length, payload);
-        if (etag == null) {
-            throw new IOException("Object storage answered part " + number + " without an ETag");
-        }
-        return etag;
+        return start(new Request.Builder().url(url), bytes, length, payload);
     }
 
     /** Sends the PUT and answers the ETag the server gave the object or part (null if none). */
     private String send(Request.Builder builder, byte[] bytes, int length, String payloadSha256) throws IOException {
+        return start(builder, bytes, length, payloadSha256).answer();
+    }
+
+    private PendingPut start(Request.Builder builder, byte[] bytes, int length, String payloadSha256) {
         // No media type on the body: it would replace the signed Content-Type header after signing.
         Request request = builder.put(RequestBody.create(bytes, null, 0, length))
                 .header("Host", HttpUtils.getHostHeader(bucket))
@@ -132,10 +140,12 @@ class ObjectPuts {
                                 : "?" + signed.url().encodedQuery()))
                 .setIdleTimeout(timeoutMillis);
         signed.headers().forEach(header -> options.putHeader(header.getFirst(), header.getSecond()));
-        AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
-        CompletableFuture<String> answer = http.request(options)
+        PendingPut pending = new PendingPut(timeoutMillis + (long) length / 1024 + 5_000);
+        pending.answer = http.request(options)
                 .compose(put -> {
-                    sent.set(put);
+                    if (!pending.sending(put)) {
+                        return Future.failedFuture(new StorageRefusal("cancelled"));
+                    }
                     put.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(length));
                     new SlicedBody(put, bytes, length).write();
                     return put.response();
@@ -150,30 +160,75 @@ class ObjectPuts {
                 }))
                 .toCompletionStage()
                 .toCompletableFuture();
-        try {
-            // The idle timeout ends a request whose server stops answering; this bounds the rest.
-            return answer.get(timeoutMillis + (long) length / 1024 + 5_000, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            reset(sent);
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while storing an object");
-        } catch (TimeoutException e) {
-            reset(sent);
-            throw new InterruptedIOException("object storage did not answer a PUT in time");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof StorageRefusal refusal) {
-                throw new IOException(refusal.getMessage());
-            }
-            // Vert.x's own failures (a closed connection, a timeout) are the store's, not the
-            // client's: described here rather than chained, so nothing takes them for the caller's.
-            throw new IOException("A PUT to object storage failed: " + e.getCause());
-        }
+        return pending;
     }
 
-    private static void reset(AtomicReference<HttpClientRequest> sent) {
-        HttpClientRequest request = sent.get();
-        if (request != null) {
-            request.reset();
+    /** A PUT under way, whose answer the caller awaits on its own thread. */
+    static final class PendingPut {
+
+        private final long waitMillis;
+        private final AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
+        private final AtomicBoolean cancelled = new AtomicBoolean();
+        private CompletableFuture<String> answer;
+
+        private PendingPut(long waitMillis) {
+            this.waitMillis = waitMillis;
+        }
+
+        /** False when cancelled before the request had a connection: then it is reset unsent. */
+        private boolean sending(HttpClientRequest put) {
+            sent.set(put);
+            if (cancelled.get()) {
+                put.reset();
+                return false;
+            }
+            return true;
+        }
+
+        /** True once the server has answered, or the PUT has failed. */
+        boolean answered() {
+            return answer.isDone();
+        }
+
+        /** The ETag the server gave the object or part (null if none), once it has answered. */
+        String answer() throws IOException {
+            try {
+                // The idle timeout ends a request whose server stops answering; this bounds the rest.
+                return answer.get(waitMillis, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                cancel();
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while storing an object");
+            } catch (TimeoutException e) {
+                cancel();
+                throw new InterruptedIOException("object storage did not answer a PUT in time");
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof StorageRefusal refusal) {
+                    throw new IOException(refusal.getMessage());
+                }
+                // Vert.x's own failures (a closed connection, a timeout) are the store's, not the
+                // client's: described here rather than chained, so nothing takes them for the caller's.
+                throw new IOException("A PUT to object storage failed: " + e.getCause());
+            }
+        }
+
+        /**
+         * Ends the PUT, sent or not, and waits a little for the connection to let go of its
+         * bytes: the caller then gives their buffer to another upload.
+         */
+        void cancel() {
+            cancelled.set(true);
+            HttpClientRequest request = sent.get();
+            if (request != null) {
+                request.reset();
+            }
+            try {
+                answer.get(CANCEL_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                // ended, or left to the idle timeout
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -13,15 +13,19 @@ import io.minio.StatObjectResponse;
 import io.netty.buffer.PoolArenaMetric;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.impl.VertxByteBufAllocator;
 import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +47,9 @@ class DocumentObjectStoreTest {
 
     @Inject
     ObjectStorageConfig storage;
+
+    @Inject
+    Vertx vertx;
 
     @Test
     void aDocumentInOnePutIsStoredWithItsSha256AndMediaType() throws Exception {
@@ -104,6 +111,63 @@ class DocumentObjectStoreTest {
     }
 
     @Test
+    void theNextPartIsReadWhileTheOneBeforeIsBeingStored() throws Exception {
+        byte[] bytes = bytes(3 * buffers.size() + 1_000, 6);
+        String key = store.newKey();
+        RecordingPuts recording = new RecordingPuts();
+        List<Boolean> firstAnswered = new CopyOnWriteArrayList<>();
+        InputStream body = new ByteArrayInputStream(bytes) {
+            @Override
+            public synchronized int read(byte[] into, int offset, int length) {
+                if (!recording.started.isEmpty() && firstAnswered.isEmpty()) {
+                    firstAnswered.add(recording.started.get(0).answered());
+                }
+                return super.read(into, offset, length);
+            }
+        };
+        try {
+            StoredObject stored = new DocumentObjectStore(s3, recording, storage, buffers)
+                    .put(key, DocumentHead.read(body, buffers, Long.MAX_VALUE), "application/pdf", null);
+
+            assertEquals(sha256(bytes), stored.sha256());
+            assertArrayEquals(bytes, read(key), "each buffer reused only once its part was stored");
+            assertEquals(4, recording.started.size(), "parts");
+            assertEquals(List.of(false), firstAnswered, "the first part answered when the second began to be read");
+        } finally {
+            recording.close();
+            store.delete(key).await().indefinitely();
+        }
+    }
+
+    @Test
+    void aBodyThatFailsWhileAPartIsBeingStoredLeavesNoObject() throws Exception {
+        byte[] bytes = bytes(3 * buffers.size(), 7);
+        String key = store.newKey();
+        int failAt = 2 * buffers.size() + buffers.size() / 2;
+        InputStream body = new ByteArrayInputStream(bytes) {
+            @Override
+            public synchronized int read(byte[] into, int offset, int length) {
+                if (pos >= failAt) {
+                    throw new UncheckedIOException(new IOException("the producer went away"));
+                }
+                return super.read(into, offset, Math.min(length, failAt - pos));
+            }
+        };
+
+        UncheckedIOException failed = assertThrows(
+                UncheckedIOException.class,
+                () -> store.put(key, DocumentHead.read(body, buffers, Long.MAX_VALUE), "application/pdf", null));
+
+        assertEquals("the producer went away", failed.getCause().getMessage());
+        assertFalse(StoredObjects.exists(key), "nothing is stored");
+        byte[] other = bytes(buffers.size() + 10, 8);
+        String next = store.newKey();
+        store.put(next, head(other), "application/pdf", null);
+        assertArrayEquals(other, read(next), "the buffers it gave back serve the next upload");
+        store.delete(next).await().indefinitely();
+    }
+
+    @Test
     void aDocumentGoesOutThroughPooledBuffersWithoutOneAllocatedForItsWholeSize() throws Exception {
         byte[] bytes = bytes(1_000_000, 5);
         String key = store.newKey();
@@ -131,6 +195,23 @@ class DocumentObjectStoreTest {
                 refused.getMessage().matches("Object storage answered 400 to a PUT( \\(XAmzContentSHA256Mismatch\\))?"),
                 refused.getMessage());
         assertFalse(StoredObjects.exists(key), "nothing is stored");
+    }
+
+    /** The store's own PUTs, each part's kept to be looked at. */
+    private class RecordingPuts extends ObjectPuts {
+
+        final List<PendingPut> started = new CopyOnWriteArrayList<>();
+
+        RecordingPuts() {
+            super(vertx, storage);
+        }
+
+        @Override
+        PendingPut part(String key, String uploadId, int number, byte[] bytes, int length) {
+            PendingPut put = super.part(key, uploadId, number, bytes, length);
+            started.add(put);
+            return put;
+        }
     }
 
     private DocumentHead head(byte[] bytes) throws IOException {
