@@ -55,7 +55,7 @@ public class UploadAdmission {
         this.config = config;
         this.quota = new ProducerQuota(
                 quotas, await, config.producerRate(), config.producerBurst(), config.producerQuotaLease());
-        // Each upload holds its head buffer, and a large one also the store client's part buffer.
+        // Each upload holds its head buffer, and a large one also the part read while the head is stored.
         this.bytesPerUpload = 2L * storage.partSize();
         this.documents = documents;
         this.vertx = vertx;

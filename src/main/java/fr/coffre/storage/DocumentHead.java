@@ -4,12 +4,11 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
-import java.io.SequenceInputStream;
 
 /**
  * The first bytes of a document, read before anything is stored so that its type, header and
  * patient can be checked first. It holds at most one upload part, never the whole of a larger
- * document: {@link #whole()} streams the head followed by the rest of the body.
+ * document: {@link #rest()} streams what follows it.
  */
 public final class DocumentHead {
 
@@ -103,12 +102,7 @@ public final class DocumentHead {
         return complete ? InputStream.nullInputStream() : rest;
     }
 
-    /** The whole document: the head, then whatever of the body is left. */
-    public InputStream whole() {
-        return complete ? headStream() : new SequenceInputStream(headStream(), rest);
-    }
-
-    /** Bytes read from the body so far; the size once {@link #whole()} has been read to its end. */
+    /** Bytes read from the body so far; the size once {@link #rest()} has been read to its end. */
     public long count() {
         return hashing.count();
     }

@@ -90,10 +90,11 @@ public class DocumentObjectStore {
      * A multipart upload whose parts are read on the caller's thread (a virtual thread per upload):
      * each part is read while the ones before it are being stored, and sent off as soon as read.
      * The head's buffer is the first part, then it and one more take turns, so that two PUTs at
-     * most are under way. Read then stored in turn, each 5 MiB part took 30 to 50 ms to read and 40
-     * to 60 ms to store on the local S3 server, one after the other (docs/benchmarks.md, session
-     * 22). The client's own unknown-size upload reads the parts on the JVM's common pool,
-     * where one client that stalls between two parts holds a thread every other large upload needs.
+     * most are under way. Read then stored in turn, each part cost its reading (25 to 58 ms for 5 MiB
+     * on the bench's machine) plus its storing (30 to 110 ms), and the large documents' uploads made
+     * the p99 at 20 documents/s (docs/benchmarks.md, sessions 21 and 22). The client's own
+     * unknown-size upload reads the parts on the JVM's common pool, where one client that stalls
+     * between two parts holds a thread every other large upload needs.
      */
     private void uploadInParts(String key, DocumentHead head, String mediaType, String declaredSha256)
             throws Exception {
