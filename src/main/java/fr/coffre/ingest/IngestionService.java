@@ -218,37 +218,32 @@ public class IngestionService {
             SubmissionSlot slot,
             Intake intake) {
         String key = store.newKey();
-        if (checked.head().complete()) {
-            // Most documents are new: the lookup of an earlier one and the record of the object
-            // about to be written go to PostgreSQL together, one wait instead of two.
-            Optional<Document> live = await.result(Uni.combine()
+        DocumentObjectStore.Upload upload = beginUpload(key, checked, intake);
+        // Most documents are new: the lookup of an earlier one and the record of the object about
+        // to be written go to PostgreSQL together, one wait instead of two, while the store creates
+        // the multipart upload of a larger document.
+        Optional<Document> live;
+        try {
+            live = await.result(Uni.combine()
                     .all()
                     .unis(findLive(producer, checked.metadata()), pendingObjects.record(key))
                     .with((found, recorded) -> found));
-            Optional<Outcome> known;
-            try {
-                known = judge(
-                        live,
-                        checked.metadata().entry().uniqueId(),
-                        checked.metadata().replaces(),
-                        checked.head().sha256());
-            } catch (RuntimeException e) {
-                forgetRecord(key);
-                throw e;
-            }
+        } catch (RuntimeException e) {
+            upload.abandon();
+            throw e;
+        }
+        if (checked.head().complete()) {
+            Optional<Outcome> known = judge(live, checked, checked.head().sha256(), () -> forgetRecord(key));
             if (known.isPresent()) {
-                forgetRecord(key);
                 return new Staged(null, known.get(), slot);
             }
-        } else {
-            await.result(pendingObjects.record(key));
         }
-        StoredObject stored = writeObject(key, checked, intake);
+        StoredObject stored = writeObject(upload, key, checked, intake);
         if (!checked.head().complete()) {
-            // Only now is the whole document's hash known.
-            Optional<Outcome> known = deduplicate(producer, checked.metadata(), stored.sha256());
+            // Only now is the whole document's hash known. A live document committed since the
+            // lookup makes the commit a retry: its unique id is taken.
+            Optional<Outcome> known = judge(live, checked, stored.sha256(), () -> discard(key));
             if (known.isPresent()) {
-                discard(stored.key());
                 return new Staged(null, known.get(), slot);
             }
         }
@@ -402,15 +397,24 @@ public class IngestionService {
         }
     }
 
+    /** The object's upload begun, none of its bytes sent: they may be only once it is recorded as pending. */
+    private DocumentObjectStore.Upload beginUpload(String key, Checked checked, Intake intake) {
+        try {
+            return store.begin(
+                    key, checked.head(), checked.mediaType(), checked.metadata().sha256());
+        } catch (Exception e) {
+            throw storeFailure(e, intake.maxSize());
+        }
+    }
+
     /**
      * Write the object, already recorded as pending (so a crash leaves it to the sweeper): streamed
      * to object storage hashed on the way, then checked against a declared hash.
      */
-    private StoredObject writeObject(String key, Checked checked, Intake intake) {
+    private StoredObject writeObject(DocumentObjectStore.Upload upload, String key, Checked checked, Intake intake) {
         StoredObject stored;
         try {
-            stored = store.put(
-                    key, checked.head(), checked.mediaType(), checked.metadata().sha256());
+            stored = upload.write();
         } catch (Exception e) {
             abandon(key);
             throw storeFailure(e, intake.maxSize());
@@ -551,11 +555,6 @@ public class IngestionService {
                 config.retryAfter());
     }
 
-    /** Deduplicate: the outcome when this producer already has a live document under this unique id. */
-    private Optional<Outcome> deduplicate(Producer producer, ResolvedMetadata metadata, String sha256) {
-        return existing(producer, metadata.entry().uniqueId(), metadata.replaces(), sha256);
-    }
-
     /**
      * The same bytes are a retry (200 with the original), other bytes a conflict unless they
      * replace it.
@@ -566,6 +565,28 @@ public class IngestionService {
 
     private Uni<Optional<Document>> findLive(Producer producer, ResolvedMetadata metadata) {
         return documents.findLive(producer.id(), metadata.entry().uniqueId());
+    }
+
+    /**
+     * {@link #judge(Optional, String, UUID, String)} for a checked document, whose object is not
+     * to be kept when it repeats the live one or is refused: {@code forget} lets it go.
+     */
+    private static Optional<Outcome> judge(Optional<Document> live, Checked checked, String sha256, Runnable forget) {
+        Optional<Outcome> known;
+        try {
+            known = judge(
+                    live,
+                    checked.metadata().entry().uniqueId(),
+                    checked.metadata().replaces(),
+                    sha256);
+        } catch (RuntimeException e) {
+            forget.run();
+            throw e;
+        }
+        if (known.isPresent()) {
+            forget.run();
+        }
+        return known;
     }
 
     /** What the live document under the same unique id, if any, makes of a new one with these bytes. */

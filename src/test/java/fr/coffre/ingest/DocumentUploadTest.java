@@ -18,6 +18,7 @@ import fr.coffre.testing.Corpus;
 import fr.coffre.testing.Database;
 import fr.coffre.testing.KeycloakTokens;
 import fr.coffre.testing.StalledRequest;
+import fr.coffre.testing.StoredObjects;
 import fr.coffre.testing.Submissions;
 import fr.coffre.testing.Uploads;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -227,6 +228,62 @@ class DocumentUploadTest {
                 .body("status", equalTo(409));
         assertEquals(1, countLive(uniqueId));
         assertEquals(0, Database.count("SELECT count(*) FROM pending_object WHERE created_at >= ?", before));
+    }
+
+    @Test
+    void aRetriedLargeUploadReturnsTheOriginalAndKeepsNoSecondObject() {
+        Instant before = Instant.now().minusMillis(1);
+        List<String> earlier = StoredObjects.keysModifiedSince(before);
+        String uniqueId = uniqueId();
+        byte[] large = largePdf(1);
+        String id = upload(hospital, metadata(uniqueId), large, "application/pdf")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        upload(hospital, metadata(uniqueId), large, "application/pdf")
+                .then()
+                .statusCode(200)
+                .body("id", equalTo(id));
+        assertEquals(1, countLive(uniqueId));
+        assertEquals(
+                0, Database.count("SELECT count(*) FROM pending_object WHERE created_at >= ?", Timestamp.from(before)));
+        assertEquals(1, objectsWrittenSince(before, earlier), "the retry's object is deleted");
+    }
+
+    @Test
+    void theSameUniqueIdWithOtherLargeBytesIsAConflictThatKeepsNothingOfThem() {
+        Instant before = Instant.now().minusMillis(1);
+        List<String> earlier = StoredObjects.keysModifiedSince(before);
+        String uniqueId = uniqueId();
+        upload(hospital, metadata(uniqueId), largePdf(2), "application/pdf")
+                .then()
+                .statusCode(201);
+        upload(hospital, metadata(uniqueId), largePdf(3), "application/pdf")
+                .then()
+                .statusCode(409)
+                .body("type", equalTo("https://coffre.example/problems/unique-id-conflict"));
+        assertEquals(1, countLive(uniqueId));
+        // Refused once its bytes were stored (its hash is known only then): deleted at once, not
+        // left to the sweeper.
+        assertEquals(
+                0, Database.count("SELECT count(*) FROM pending_object WHERE created_at >= ?", Timestamp.from(before)));
+        assertEquals(1, objectsWrittenSince(before, earlier));
+    }
+
+    /** Objects written since then, but for those listed already (the listing is a second lenient). */
+    private static int objectsWrittenSince(Instant since, List<String> earlier) {
+        List<String> written = new ArrayList<>(StoredObjects.keysModifiedSince(since));
+        written.removeAll(earlier);
+        return written.size();
+    }
+
+    /** A PDF's head, then zeros up to past the first storage part (5 MiB), its last byte {@code seed}. */
+    private static byte[] largePdf(int seed) {
+        byte[] content = new byte[6 * 1024 * 1024];
+        System.arraycopy(Corpus.bytes(PDF), 0, content, 0, 1024);
+        content[content.length - 1] = (byte) seed;
+        return content;
     }
 
     @Test

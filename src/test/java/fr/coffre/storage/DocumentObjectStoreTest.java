@@ -1,5 +1,6 @@
 package fr.coffre.storage;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,6 +11,7 @@ import fr.coffre.testing.StoredObjects;
 import io.minio.MinioAsyncClient;
 import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
+import io.minio.messages.Upload;
 import io.netty.buffer.PoolArenaMetric;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.quarkus.test.junit.QuarkusTest;
@@ -21,6 +23,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -108,6 +111,34 @@ class DocumentObjectStoreTest {
         assertEquals(sha256(bytes), stored.sha256(), "what the caller compares with the declared one");
         assertEquals(sha256(bytes), stat(key).userMetadata().get(DocumentObjectStore.SHA256_METADATA));
         store.delete(key).await().indefinitely();
+    }
+
+    @Test
+    void aLargerDocumentsMultipartUploadIsCreatedAsItsUploadBeginsBeforeAnyOfItsBytesAreSent() throws Exception {
+        byte[] bytes = bytes(buffers.size() + 777, 9);
+        String key = store.newKey();
+
+        DocumentObjectStore.Upload upload = store.begin(key, head(bytes), "application/pdf", sha256(bytes));
+
+        // Created while the caller does its own round trips: write() has not been called.
+        await().atMost(Duration.ofSeconds(10)).until(() -> uploadsOf(key).size() == 1);
+        assertFalse(StoredObjects.exists(key), "no object before its bytes are written");
+        StoredObject stored = upload.write();
+        assertEquals(sha256(bytes), stored.sha256());
+        assertArrayEquals(bytes, read(key));
+        assertEquals(List.of(), uploadsOf(key), "the multipart upload completed");
+        store.delete(key).await().indefinitely();
+    }
+
+    @Test
+    void anUploadBegunThenAbandonedLeavesNeitherObjectNorMultipartUpload() throws Exception {
+        byte[] bytes = bytes(buffers.size() + 10, 10);
+        String key = store.newKey();
+
+        store.begin(key, head(bytes), "application/pdf", null).abandon();
+
+        assertEquals(List.of(), uploadsOf(key));
+        assertFalse(StoredObjects.exists(key));
     }
 
     @Test
@@ -258,5 +289,17 @@ class DocumentObjectStoreTest {
 
     private static String sha256(byte[] bytes) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    /** The multipart uploads under way for that key. */
+    private List<String> uploadsOf(String key) throws Exception {
+        return s3
+                .listMultipartUploadsAsync(storage.bucket(), null, null, null, null, null, key, null, null, null)
+                .get(10, TimeUnit.SECONDS)
+                .result()
+                .uploads()
+                .stream()
+                .map(Upload::uploadId)
+                .toList();
     }
 }
