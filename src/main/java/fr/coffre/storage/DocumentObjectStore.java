@@ -176,7 +176,7 @@ public class DocumentObjectStore {
         List<Part> parts = new ArrayList<>();
         Deque<ObjectPuts.PendingPut> storing = new ArrayDeque<>(2);
         try {
-            storing.add(puts.part(key, uploadId, 1, turns[0], head.length()));
+            storing.add(puts.part(key, uploadId, 1, turns[0], head.length(), head.partSha256()));
             for (int number = 2; ; number++) {
                 byte[] buffer = turns[(number - 1) % 2];
                 if (storing.size() == turns.length) {
@@ -184,7 +184,7 @@ public class DocumentObjectStore {
                 }
                 int length = rest.readNBytes(buffer, 0, buffer.length);
                 if (length > 0) {
-                    storing.add(puts.part(key, uploadId, number, buffer, length));
+                    storing.add(puts.part(key, uploadId, number, buffer, length, null));
                 }
                 if (length < buffer.length) {
                     break;

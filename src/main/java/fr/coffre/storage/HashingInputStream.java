@@ -56,6 +56,15 @@ public final class HashingInputStream extends FilterInputStream {
         return count;
     }
 
+    /** The hex SHA-256 of what has been read so far; the stream may be read further. */
+    public String sha256SoFar() {
+        try {
+            return HexFormat.of().formatHex(((MessageDigest) digest.clone()).digest());
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("The JDK's SHA-256 can be cloned", e);
+        }
+    }
+
     /** The hex SHA-256 of everything read; once asked, the stream must not be read further. */
     public String sha256() {
         if (sha256 == null) {

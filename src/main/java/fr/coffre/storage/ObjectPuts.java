@@ -102,15 +102,17 @@ class ObjectPuts {
     /**
      * Starts storing one part of a multipart upload: the bytes are the connection's until the
      * answer has come or {@link PendingPut#cancel()} has returned.
+     *
+     * @param sha256 the part's SHA-256 when it is known already, or null
      */
-    PendingPut part(String key, String uploadId, int number, byte[] bytes, int length) {
+    PendingPut part(String key, String uploadId, int number, byte[] bytes, int length, String sha256) {
         HttpUrl url = bucket.newBuilder()
                 .addPathSegments(key)
                 .addQueryParameter("partNumber", Integer.toString(number))
                 // Encoded as S3 signs it (the MinIO client's own escaper), not as OkHttp would.
                 .addEncodedQueryParameter("uploadId", S3Escaper.encode(uploadId))
                 .build();
-        String payload = url.isHttps() ? UNSIGNED_PAYLOAD : sha256(bytes, length);
+        String payload = url.isHttps() ? UNSIGNED_PAYLOAD : sha256 != null ? sha256 : sha256(bytes, length);
         return start(new Request.Builder().url(url), bytes, length, payload);
     }
 

@@ -44,6 +44,10 @@ class DocumentHeadTest {
         assertEquals(expectedHead, head.length());
         assertArrayEquals(Arrays.copyOf(document, expectedHead), Arrays.copyOf(head.bytes(), head.length()));
         assertEquals(size <= HEAD_SIZE, head.complete(), "complete only when nothing is left");
+        assertEquals(
+                head.complete() ? null : sha256(Arrays.copyOf(document, HEAD_SIZE)),
+                head.partSha256(),
+                "the first part's own hash, for a document that goes on");
         try (InputStream whole = new SequenceInputStream(head.headStream(), head.rest())) {
             assertArrayEquals(document, whole.readAllBytes());
         }

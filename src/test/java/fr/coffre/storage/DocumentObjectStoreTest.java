@@ -248,8 +248,8 @@ class DocumentObjectStoreTest {
         }
 
         @Override
-        PendingPut part(String key, String uploadId, int number, byte[] bytes, int length) {
-            PendingPut put = super.part(key, uploadId, number, bytes, length);
+        PendingPut part(String key, String uploadId, int number, byte[] bytes, int length, String sha256) {
+            PendingPut put = super.part(key, uploadId, number, bytes, length, sha256);
             started.add(put);
             return put;
         }
