@@ -87,8 +87,11 @@ final class TikaEngine {
     TikaEngine(ExtractionLimits limits, boolean withArchives) {
         this.limits = limits;
         this.detector = TikaConfig.getDefaultConfig().getDetector();
+        // Its configuration is set once: passed with each parse, Tika copies it by reflection each time.
+        PDFParser pdf = new DocumentFontsPdfParser();
+        pdf.setPDFParserConfig(pdfConfig());
         List<Parser> parsers = new ArrayList<>(List.of(
-                new PDFParser(),
+                pdf,
                 new OOXMLParser(),
                 new OfficeParser(),
                 new OpenDocumentParser(),
@@ -170,7 +173,6 @@ final class TikaEngine {
         LimitedEmbeddedExtractor embedded = new LimitedEmbeddedExtractor(context, warnings);
         context.set(Parser.class, parser);
         context.set(EmbeddedDocumentExtractor.class, embedded);
-        context.set(PDFParserConfig.class, pdfConfig());
         context.set(OfficeParserConfig.class, officeConfig());
         TextHandler handler = new TextHandler(keepText ? text : null, embedded);
         try {
