@@ -82,7 +82,7 @@ public final class ExtractionChild {
      * warnings had walked the stack for their caller's name (1 % of these processes' CPU in a
      * profile of the worker's drain).
      */
-    static void quietLogging() {
+    public static void quietLogging() {
         Logger root = Logger.getLogger("");
         root.setLevel(Level.OFF);
         for (Handler handler : root.getHandlers()) {

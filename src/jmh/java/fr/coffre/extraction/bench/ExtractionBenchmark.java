@@ -2,6 +2,7 @@ package fr.coffre.extraction.bench;
 
 import fr.coffre.extraction.DocumentExtractor;
 import fr.coffre.extraction.ExtractedContent;
+import fr.coffre.extraction.ExtractionChild;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,6 +54,8 @@ public class ExtractionBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
+        // As the extraction processes run: left on, fontbox builds its debug strings for every font.
+        ExtractionChild.quietLogging();
         Path corpus = Path.of(System.getProperty("coffre.corpus", "../shared/corpus"));
         extractor = new DocumentExtractor();
         file = switch (kind) {
