@@ -22,6 +22,7 @@ import org.apache.tika.extractor.ParsingEmbeddedDocumentExtractor;
 import org.apache.tika.io.TikaInputStream;
 import org.apache.tika.metadata.Metadata;
 import org.apache.tika.metadata.TikaCoreProperties;
+import org.apache.tika.mime.MediaType;
 import org.apache.tika.parser.AutoDetectParser;
 import org.apache.tika.parser.AutoDetectParserConfig;
 import org.apache.tika.parser.ParseContext;
@@ -103,7 +104,7 @@ final class TikaEngine {
         if (withArchives) {
             parsers.add(new PackageParser());
         }
-        this.parser = new AutoDetectParser(detector, parsers.toArray(Parser[]::new));
+        this.parser = new ParsersMappedOnce(detector, parsers.toArray(Parser[]::new));
         // Tika wraps every handler in a SecureContentHandler built from this: past a million
         // characters of output, more than 100 characters per input byte is a bomb; XHTML nested
         // deeper than 100 elements is refused.
@@ -409,6 +410,28 @@ final class TikaEngine {
             if (violation != null) {
                 throw new SAXException(violation.getMessage());
             }
+        }
+    }
+
+    /**
+     * Tika's auto-detecting parser, its map from media type to parser built once: Tika builds it
+     * again for each parse (and each embedded document) from every parser's supported types, 1 to
+     * 4 % of a parse (docs/benchmarks.md, session 23). The parsers here support the same types
+     * whatever the parse.
+     */
+    static final class ParsersMappedOnce extends AutoDetectParser {
+
+        private final Map<MediaType, Parser> byType;
+
+        ParsersMappedOnce(Detector detector, Parser... parsers) {
+            super(detector, parsers);
+            this.byType = Map.copyOf(super.getParsers(new ParseContext()));
+        }
+
+        @Override
+        public Map<MediaType, Parser> getParsers(ParseContext context) {
+            // Null while Tika's own constructor runs.
+            return byType != null ? byType : super.getParsers(context);
         }
     }
 }
