@@ -54,7 +54,7 @@ final class Payloads {
         long budget = limits.maxEmbeddedBytes();
         // A payload that expands (compression) past its budget is a bomb.
         try (OutputStream out = new BoundedOutputStream(
-                Files.newOutputStream(file),
+                NewFileOutput.open(file),
                 budget,
                 () -> new DocumentContentException(
                         QuarantineReason.ZIP_BOMB, where + " decodes to more than " + budget + " bytes"))) {

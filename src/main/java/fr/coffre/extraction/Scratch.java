@@ -27,7 +27,7 @@ final class Scratch implements AutoCloseable {
     Path spool(InputStream in, long maxBytes, QuarantineReason reason, String what) throws IOException {
         Path file = newFile();
         BoundedInputStream bounded = new BoundedInputStream(in, maxBytes);
-        try (OutputStream out = Files.newOutputStream(file)) {
+        try (OutputStream out = NewFileOutput.open(file)) {
             byte[] buffer = new byte[COPY_BUFFER];
             int n;
             while ((n = bounded.read(buffer)) >= 0) {

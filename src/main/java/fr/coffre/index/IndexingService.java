@@ -10,6 +10,7 @@ import fr.coffre.extraction.ConsistencyCheck;
 import fr.coffre.extraction.ContentKind;
 import fr.coffre.extraction.DocumentContentException;
 import fr.coffre.extraction.ExtractedContent;
+import fr.coffre.extraction.NewFileOutput;
 import fr.coffre.extraction.QuarantineReason;
 import fr.coffre.observability.LogSafe;
 import fr.coffre.scratch.ScratchDirectory;
@@ -214,7 +215,7 @@ public class IndexingService {
             local = scratch.newFile("coffre-index-");
             // Into the file made for it: Files.copy replacing it would make a new one, readable by all under umask 022.
             try (InputStream bytes = store.open(document.objectKey());
-                    OutputStream out = Files.newOutputStream(local)) {
+                    OutputStream out = NewFileOutput.open(local)) {
                 bytes.transferTo(out);
             }
             return local;

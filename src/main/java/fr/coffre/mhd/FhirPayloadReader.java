@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import fr.coffre.extraction.BoundedOutputStream;
+import fr.coffre.extraction.NewFileOutput;
 import fr.coffre.observability.LogSafe;
 import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
@@ -314,7 +315,7 @@ public final class FhirPayloadReader {
         }
         OutputStream disk;
         try {
-            disk = Files.newOutputStream(file);
+            disk = NewFileOutput.open(file);
         } catch (IOException e) {
             Files.deleteIfExists(file);
             throw new SpoolFile.Failure(e).answer(read.budget);
