@@ -18,6 +18,7 @@ import java.io.InterruptedIOException;
 import java.net.SocketException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -30,6 +31,14 @@ public class ProblemResponses {
 
     private static final Logger LOG = Logger.getLogger(ProblemResponses.class);
     private static final Duration DEPENDENCY_RETRY_AFTER = Duration.ofSeconds(5);
+    private static final List<String> SQL_CLIENT_CONNECTION_LOST = List.of(
+            // a statement sent on a connection the server has just closed
+            "Connection is not active now",
+            // a statement in flight when the server closed the connection without a word (killed)
+            "Pending requests failed to be sent due to connection has been closed",
+            // no pooled connection came free in time, for a statement ("Timeout waiting for
+            // connection") or a transaction ("Timeout"): each waits on a server that was killed or restarts
+            "Timeout");
 
     public static Response toResponse(ProblemException e) {
         Response.ResponseBuilder builder =
@@ -140,18 +149,11 @@ public class ProblemResponses {
                     && (pg.getSqlState().startsWith("57P") || pg.getSqlState().startsWith("08"))) {
                 return true;
             }
-            // The SQL client's own failure for a statement sent on a connection the server has
-            // just closed (it has no class of its own; found by the fault campaign as a 500).
+            // The SQL client's own failures for a connection lost, which have no class of their own
+            // (each found by the fault campaign as a 500).
             if ((t instanceof NoStackTraceThrowable || t instanceof VertxException)
                     && t.getMessage() != null
-                    && t.getMessage().startsWith("Connection is not active now")) {
-                return true;
-            }
-            // The SQL pool's own failure when no connection came free in time: every connection
-            // waits on a server that was killed or restarts (a 500 in the fault campaign's CI run).
-            if (t instanceof VertxException
-                    && t.getMessage() != null
-                    && t.getMessage().startsWith("Timeout waiting for connection")) {
+                    && SQL_CLIENT_CONNECTION_LOST.stream().anyMatch(t.getMessage()::startsWith)) {
                 return true;
             }
             if (t.getCause() == t) {

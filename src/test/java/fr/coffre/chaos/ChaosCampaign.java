@@ -566,8 +566,18 @@ public final class ChaosCampaign {
                                 .append('.')
                                 .append(frame.getString("method"));
                     }
+                    // Each level of the redacted chain is named by its message: the cause's class
+                    // and safe message, which a CI failure needs to say why.
+                    StringBuilder causes = new StringBuilder();
+                    for (JsonObject cause = failure.getJsonObject("causedBy", new JsonObject())
+                                    .getJsonObject("exception");
+                            cause != null;
+                            cause = cause.getJsonObject("causedBy", new JsonObject())
+                                    .getJsonObject("exception")) {
+                        causes.append(" <- ").append(cause.getString("message"));
+                    }
                     logged.add(log.getFileName() + " logged " + failure.getString("exceptionType") + ": "
-                            + failure.getString("message") + at);
+                            + failure.getString("message") + causes + at);
                 }
             }
         }

@@ -46,6 +46,15 @@ class ProblemResponsesTest {
     }
 
     @Test
+    void aStatementTheSqlClientCouldNotSendBeforeTheServerClosedTheConnectionIsUnavailableNotAnError() {
+        // Vert.x's message for statements still queued on a connection that ends without an error.
+        assertEquals(
+                "dependency-unavailable",
+                ProblemResponses.slugOf(new CompletionException(new NoStackTraceThrowable(
+                        "Pending requests failed to be sent due to connection has been closed."))));
+    }
+
+    @Test
     void noPooledConnectionComingFreeInTimeIsUnavailableNotAnError() {
         assertEquals(
                 "dependency-unavailable",

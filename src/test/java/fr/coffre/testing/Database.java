@@ -1,5 +1,6 @@
 package fr.coffre.testing;
 
+import io.vertx.pgclient.PgConnectOptions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -16,7 +17,21 @@ public final class Database {
     private Database() {}
 
     public static Connection connect() throws SQLException {
-        return connect(Integer.parseInt(env("COFFRE_PG_PORT", "55432")));
+        return connect(port());
+    }
+
+    public static int port() {
+        return Integer.parseInt(env("COFFRE_PG_PORT", "55432"));
+    }
+
+    /** The options of the service's own client for the same database on {@code port} of the host. */
+    public static PgConnectOptions reactive(int port) {
+        return new PgConnectOptions()
+                .setHost(env("COFFRE_PG_HOST", "127.0.0.1"))
+                .setPort(port)
+                .setDatabase(env("COFFRE_PG_DB", "coffre"))
+                .setUser(env("COFFRE_PG_USER", "coffre"))
+                .setPassword(env("COFFRE_PG_PASSWORD", "coffre-local"));
     }
 
     /** The same database and credentials on another server of the same host (a restored copy). */

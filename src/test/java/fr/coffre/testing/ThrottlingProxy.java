@@ -7,6 +7,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -22,6 +24,7 @@ public final class ThrottlingProxy implements AutoCloseable {
     private final long bytesPerSecond;
     private final long uploadBytesPerSecond;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
 
     public ThrottlingProxy(int targetPort, long bytesPerSecond) throws IOException {
         this(targetPort, bytesPerSecond, Long.MAX_VALUE);
@@ -46,6 +49,8 @@ public final class ThrottlingProxy implements AutoCloseable {
                 Socket client = server.accept();
                 Socket target = new Socket();
                 target.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort));
+                open.add(client);
+                open.add(target);
                 threads.submit(() ->
                         copy(client.getInputStream(), target.getOutputStream(), uploadBytesPerSecond, client, target));
                 threads.submit(
@@ -56,7 +61,7 @@ public final class ThrottlingProxy implements AutoCloseable {
         }
     }
 
-    private static Void copy(InputStream in, OutputStream out, long rate, Socket a, Socket b) throws IOException {
+    private Void copy(InputStream in, OutputStream out, long rate, Socket a, Socket b) throws IOException {
         byte[] buffer = new byte[8192];
         long due = System.nanoTime();
         try (a;
@@ -76,8 +81,21 @@ public final class ThrottlingProxy implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            open.remove(a);
+            open.remove(b);
         }
         return null;
+    }
+
+    /**
+     * Closes every connection through the proxy on both sides, as a server that dies does: its
+     * clients read the end of the stream, with no error from the server before it.
+     */
+    public void dropConnections() throws IOException {
+        for (Socket socket : open) {
+            socket.close();
+        }
     }
 
     @Override
