@@ -24,6 +24,14 @@ public final class StoredObjects {
 
     private StoredObjects() {}
 
+    public static int port() {
+        return Integer.parseInt(System.getenv().getOrDefault("COFFRE_S3_PORT", "59000"));
+    }
+
+    public static MinioClient client() {
+        return CLIENT;
+    }
+
     public static boolean exists(String key) {
         try {
             CLIENT.statObject(

@@ -25,6 +25,7 @@ public final class ThrottlingProxy implements AutoCloseable {
     private final long uploadBytesPerSecond;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean held;
 
     public ThrottlingProxy(int targetPort, long bytesPerSecond) throws IOException {
         this(targetPort, bytesPerSecond, Long.MAX_VALUE);
@@ -51,17 +52,23 @@ public final class ThrottlingProxy implements AutoCloseable {
                 target.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort));
                 open.add(client);
                 open.add(target);
+                threads.submit(() -> copy(
+                        client.getInputStream(),
+                        target.getOutputStream(),
+                        uploadBytesPerSecond,
+                        false,
+                        client,
+                        target));
                 threads.submit(() ->
-                        copy(client.getInputStream(), target.getOutputStream(), uploadBytesPerSecond, client, target));
-                threads.submit(
-                        () -> copy(target.getInputStream(), client.getOutputStream(), bytesPerSecond, client, target));
+                        copy(target.getInputStream(), client.getOutputStream(), bytesPerSecond, true, client, target));
             } catch (IOException e) {
                 return; // closed
             }
         }
     }
 
-    private Void copy(InputStream in, OutputStream out, long rate, Socket a, Socket b) throws IOException {
+    private Void copy(InputStream in, OutputStream out, long rate, boolean fromServer, Socket a, Socket b)
+            throws IOException {
         byte[] buffer = new byte[8192];
         long due = System.nanoTime();
         try (a;
@@ -76,6 +83,9 @@ public final class ThrottlingProxy implements AutoCloseable {
                         Thread.sleep(early / 1_000_000, (int) (early % 1_000_000));
                     }
                 }
+                while (fromServer && held) {
+                    Thread.sleep(5);
+                }
                 out.write(buffer, 0, n);
                 out.flush();
             }
@@ -86,6 +96,18 @@ public final class ThrottlingProxy implements AutoCloseable {
             open.remove(b);
         }
         return null;
+    }
+
+    /**
+     * Holds what the server sends from now on, as a server that hangs mid-answer would, until
+     * {@link #release()}: nothing is lost, and requests still reach the server.
+     */
+    public void hold() {
+        held = true;
+    }
+
+    public void release() {
+        held = false;
     }
 
     /**
