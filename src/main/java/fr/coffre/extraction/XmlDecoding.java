@@ -24,6 +24,9 @@ final class XmlDecoding {
     /** The XML declaration is short; allow for generous whitespace inside it. */
     private static final int PROLOG_WINDOW = 1024;
 
+    /** Read from the source at a time: four of the decoder's 8 KiB refills per system call on a file. */
+    private static final int READ_BUFFER = 32 * 1024;
+
     private static final Pattern DECLARED_ENCODING =
             Pattern.compile("\\A<\\?xml\\s[^?>]*?encoding\\s*=\\s*([\"'])([A-Za-z][A-Za-z0-9._:-]*)\\1");
 
@@ -32,7 +35,14 @@ final class XmlDecoding {
     private XmlDecoding() {}
 
     static Decoded open(InputStream raw) throws IOException {
-        BufferedInputStream in = new BufferedInputStream(raw, PROLOG_WINDOW * 8);
+        BufferedInputStream in = new BufferedInputStream(raw, READ_BUFFER) {
+            // The decoder asks before each refill whether more bytes are ready; a file would answer
+            // with a system call each time (2 % of a CDA's extraction), for an answer it can do without.
+            @Override
+            public synchronized int available() {
+                return count - pos;
+            }
+        };
         in.mark(PROLOG_WINDOW);
         byte[] head = in.readNBytes(PROLOG_WINDOW);
         in.reset();
