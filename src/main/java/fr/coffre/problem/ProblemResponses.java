@@ -34,7 +34,7 @@ public class ProblemResponses {
     private static final List<String> SQL_CLIENT_CONNECTION_LOST = List.of(
             // a statement sent on a connection the server has just closed
             "Connection is not active now",
-            // a statement in flight when the server closed the connection without a word (killed)
+            // statements still queued on a connection the server closed without a word (killed)
             "Pending requests failed to be sent due to connection has been closed",
             // no pooled connection came free in time, for a statement ("Timeout waiting for
             // connection") or a transaction ("Timeout"): each waits on a server that was killed or restarts
