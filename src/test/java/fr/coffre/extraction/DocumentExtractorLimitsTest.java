@@ -3,6 +3,7 @@ package fr.coffre.extraction;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Random;
@@ -297,18 +299,35 @@ class DocumentExtractorLimitsTest {
         try (PDDocument document = pdfWithPages(400)) {
             document.save(big.toFile());
         }
-        try (DocumentExtractor hasty =
-                new DocumentExtractor(ExtractionLimits.defaults().withParseTimeout(Duration.ofMillis(100)))) {
-            long start = System.nanoTime();
-            DocumentContentException e = assertThrows(DocumentContentException.class, () -> hasty.extract(big));
-            long elapsed = (System.nanoTime() - start) / 1_000_000;
-
-            assertEquals(QuarantineReason.PARSE_TIMEOUT, e.reason());
-            assertTrue(elapsed < 1_000, "abandoned at the deadline, not when the parse ends: " + elapsed + " ms");
-            awaitNoAbandonedParse(hasty);
-        }
+        // Parsed in full first: PDFBox's classes and the file are then loaded, so the short deadline
+        // below is spent parsing, which is what makes it a parse timeout and not a slowed parse.
         ExtractedContent whole = EXTRACTOR.extract(big);
         assertTrue(whole.text().length() > 10_000, "the same PDF parses in full without the short deadline");
+
+        try (DocumentExtractor hasty =
+                new DocumentExtractor(ExtractionLimits.defaults().withParseTimeout(Duration.ofMillis(100)))) {
+            List<String> slowed = new ArrayList<>();
+            DocumentContentException e = null;
+            // A machine too busy to give the parse a quarter of its deadline gets a retry, not a
+            // verdict (ExtractionSlowedException); the worker retries it, and so does this test.
+            while (e == null && slowed.size() < 5) {
+                long start = System.nanoTime();
+                try {
+                    hasty.extract(big);
+                    throw new AssertionError("the 400-page PDF was parsed within 100 ms");
+                } catch (ExtractionSlowedException busy) {
+                    slowed.add(busy.getMessage());
+                } catch (DocumentContentException timedOut) {
+                    e = timedOut;
+                }
+                long elapsed = (System.nanoTime() - start) / 1_000_000;
+                assertTrue(elapsed < 1_000, "abandoned at the deadline, not when the parse ends: " + elapsed + " ms");
+                awaitNoAbandonedParse(hasty);
+            }
+
+            assertNotNull(e, "never given the CPU for a quarter of the deadline: " + slowed);
+            assertEquals(QuarantineReason.PARSE_TIMEOUT, e.reason());
+        }
     }
 
     @Test
