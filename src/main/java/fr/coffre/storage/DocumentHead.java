@@ -40,7 +40,7 @@ public final class DocumentHead {
 
     /**
      * Reads up to one part ({@link PartBuffers#size()}) of the body: into a pooled head buffer, then
-     * a pooled part when it does not fit. The caller {@link #release()}s the head once nothing reads
+     * into the next size up each time it does not fit. The caller {@link #release()}s the head once nothing reads
      * its bytes any more.
      */
     public static DocumentHead read(InputStream body, PartBuffers buffers, long maxSize) throws IOException {
@@ -50,11 +50,8 @@ public final class DocumentHead {
         byte[] bytes = buffers.takeHead();
         try {
             int length = rest.readNBytes(bytes, 0, bytes.length);
-            if (length == bytes.length && bytes.length < headSize) {
-                byte[] part = buffers.take();
-                System.arraycopy(bytes, 0, part, 0, length);
-                buffers.give(bytes);
-                bytes = part;
+            while (length == bytes.length && bytes.length < headSize) {
+                bytes = buffers.grow(bytes, length);
                 length += rest.readNBytes(bytes, length, bytes.length - length);
             }
             boolean complete = true;

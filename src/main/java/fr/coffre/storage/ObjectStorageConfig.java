@@ -30,6 +30,10 @@ public interface ObjectStorageConfig {
     @WithDefault("4")
     int pooledPartBuffers();
 
+    /** Buffers of 1 MiB (for documents larger than a head) kept between uploads rather than allocated for each. */
+    @WithDefault("8")
+    int pooledMiddleBuffers();
+
     /** Head buffers (256 KiB) kept between uploads rather than allocated for each. */
     @WithDefault("16")
     int pooledHeadBuffers();

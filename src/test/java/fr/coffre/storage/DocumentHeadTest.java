@@ -2,8 +2,8 @@ package fr.coffre.storage;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -12,6 +12,7 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -28,6 +29,9 @@ class DocumentHeadTest {
                 PartBuffers.HEAD,
                 PartBuffers.HEAD + 1,
                 300_000,
+                PartBuffers.MIDDLE - 1,
+                PartBuffers.MIDDLE,
+                PartBuffers.MIDDLE + 1,
                 HEAD_SIZE - 1,
                 HEAD_SIZE,
                 HEAD_SIZE + 1,
@@ -37,7 +41,7 @@ class DocumentHeadTest {
         byte[] document = new byte[size];
         new Random(size).nextBytes(document);
 
-        PartBuffers buffers = new PartBuffers(HEAD_SIZE, 2, 2);
+        PartBuffers buffers = new PartBuffers(HEAD_SIZE, 2, 2, 2);
         DocumentHead head = DocumentHead.read(new ByteArrayInputStream(document), buffers, Long.MAX_VALUE);
 
         int expectedHead = Math.min(size, HEAD_SIZE);
@@ -54,16 +58,48 @@ class DocumentHeadTest {
         assertEquals(size, head.count());
         assertEquals(sha256(document), head.sha256());
 
+        // The smallest size that holds it, or that it fills without reaching its end: a document
+        // of exactly a head's size is read on into a middle buffer to learn that it ends there.
+        int tier =
+                size < PartBuffers.HEAD ? PartBuffers.HEAD : size < PartBuffers.MIDDLE ? PartBuffers.MIDDLE : HEAD_SIZE;
+        assertEquals(tier, head.bytes().length, "the buffer's size");
         head.release();
         head.release();
-        // A document that fills the head buffer may go on: it is read on into a part.
-        if (size >= PartBuffers.HEAD) {
-            assertTrue(head.bytes() == buffers.take(), "a head that fills the head buffer holds a part, given back");
-            assertFalse(head.bytes() == buffers.take(), "given back once, however often released");
-        } else {
-            assertTrue(head.bytes() == buffers.takeHead(), "a small head is a head buffer, given back");
-            assertFalse(head.bytes() == buffers.takeHead(), "given back once, however often released");
+        assertSame(head.bytes(), takeOfSize(buffers, tier), "given back");
+        assertNotSame(head.bytes(), takeOfSize(buffers, tier), "given back once, however often released");
+    }
+
+    @Test
+    void onlyThePartSizedBufferIsNotGrownFurther() {
+        PartBuffers buffers = new PartBuffers(HEAD_SIZE, 1, 1, 1);
+        byte[] head = buffers.takeHead();
+        head[7] = 42;
+
+        byte[] middle = buffers.grow(head, 8);
+        byte[] part = buffers.grow(middle, 8);
+
+        assertEquals(PartBuffers.MIDDLE, middle.length);
+        assertEquals(HEAD_SIZE, part.length);
+        assertEquals(42, part[7], "what the smaller one held is copied");
+        assertSame(part, buffers.grow(part, 8));
+        assertSame(head, buffers.takeHead(), "each smaller one given back");
+        assertSame(middle, buffers.grow(new byte[PartBuffers.HEAD], 0));
+    }
+
+    @Test
+    void aSmallPartSizeCapsEverySize() {
+        PartBuffers buffers = new PartBuffers(100_000, 1, 1, 1);
+        byte[] head = buffers.takeHead();
+
+        assertEquals(100_000, head.length);
+        assertSame(head, buffers.grow(head, head.length), "already a whole part");
+    }
+
+    private static byte[] takeOfSize(PartBuffers buffers, int size) {
+        if (size == PartBuffers.HEAD) {
+            return buffers.takeHead();
         }
+        return size == PartBuffers.MIDDLE ? buffers.grow(new byte[PartBuffers.HEAD], 0) : buffers.take();
     }
 
     private static String sha256(byte[] bytes) throws Exception {
