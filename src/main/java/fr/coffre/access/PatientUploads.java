@@ -10,7 +10,6 @@ import fr.coffre.ingest.IngestionService;
 import fr.coffre.ingest.Intake;
 import fr.coffre.ingest.Producer;
 import fr.coffre.ingest.SingleUpload;
-import fr.coffre.ingest.UploadAdmission;
 import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -53,7 +52,6 @@ public class PatientUploads {
                 self,
                 self,
                 body,
-                UploadAdmission.UNKNOWN_LENGTH, // patients' uploads are counted, not their bytes
                 contentType,
                 declared -> {
                     DocumentEntry entry = declared.entry();

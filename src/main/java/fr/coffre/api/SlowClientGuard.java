@@ -1,11 +1,9 @@
 package fr.coffre.api;
 
 import fr.coffre.ingest.IngestConfig;
-import fr.coffre.ingest.UploadAdmission;
 import fr.coffre.problem.Problem;
 import fr.coffre.problem.ProblemType;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -47,7 +45,7 @@ public class SlowClientGuard {
         RequestBodyStream body = new RequestBodyStream(
                 request, limit == null ? 0 : limit, config.bodyIdleTimeout().multipliedBy(2));
         Pace pace = new Pace(System::nanoTime, config.bodyIdleTimeout().toNanos(), config.minUploadRate());
-        Guarded guarded = new Guarded(body, pace, declaredLength(request));
+        Guarded guarded = new Guarded(body, pace);
         guarded.timer = vertx.setPeriodic(CHECK_EVERY_MILLIS, id -> {
             if (pace.tooSlow()) {
                 vertx.cancelTimer(id);
@@ -55,19 +53,6 @@ public class SlowClientGuard {
             }
         });
         return guarded;
-    }
-
-    // Chunked, absent or unreadable: unknown. HTTP/1.1 ignores a length sent with chunked encoding.
-    private static long declaredLength(HttpServerRequest request) {
-        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (length == null || request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null) {
-            return UploadAdmission.UNKNOWN_LENGTH;
-        }
-        try {
-            return Math.max(UploadAdmission.UNKNOWN_LENGTH, Long.parseLong(length.trim()));
-        } catch (NumberFormatException e) {
-            return UploadAdmission.UNKNOWN_LENGTH;
-        }
     }
 
     private void refuse(HttpServerRequest request) {
@@ -92,12 +77,10 @@ public class SlowClientGuard {
 
         private final RequestBodyStream body;
         private final InputStream stream;
-        private final long declaredLength;
         private long timer = -1;
 
-        Guarded(RequestBodyStream body, Pace pace, long declaredLength) {
+        Guarded(RequestBodyStream body, Pace pace) {
             this.body = body;
-            this.declaredLength = declaredLength;
             this.stream = new FilterInputStream(body) {
                 @Override
                 public int read() throws IOException {
@@ -127,11 +110,6 @@ public class SlowClientGuard {
 
         public InputStream stream() {
             return stream;
-        }
-
-        /** The body's Content-Length, or {@link UploadAdmission#UNKNOWN_LENGTH}. */
-        public long declaredLength() {
-            return declaredLength;
         }
 
         @Override

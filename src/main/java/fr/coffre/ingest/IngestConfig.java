@@ -44,10 +44,7 @@ public interface IngestConfig {
     @WithDefault("32")
     int maxInFlightUploads();
 
-    /**
-     * Bytes of upload buffers held at once by one instance, each upload counted by its declared
-     * length; past it, 503 with Retry-After.
-     */
+    /** Bytes of upload buffers held at once by one instance; past it, 503 with Retry-After. */
     @WithDefault("167772160")
     long maxInFlightBytes();
 

@@ -32,19 +32,17 @@ public class SingleUpload {
 
     /**
      * @param admittedAs whose share of the instance and rate it takes
-     * @param declaredLength the body's Content-Length, or {@link UploadAdmission#UNKNOWN_LENGTH}
      * @param adjust     what the channel imposes on the declared metadata (the patient's own INS...)
      */
     public IngestionService.Outcome receive(
             Producer producer,
             Producer admittedAs,
             InputStream body,
-            long declaredLength,
             String contentType,
             UnaryOperator<DocumentMetadata> adjust,
             Intake intake) {
         try {
-            return receiveCounted(producer, admittedAs, body, declaredLength, contentType, adjust, intake);
+            return receiveCounted(producer, admittedAs, body, contentType, adjust, intake);
         } catch (RuntimeException e) {
             metrics.rejection(e);
             throw e;
@@ -55,11 +53,10 @@ public class SingleUpload {
             Producer producer,
             Producer admittedAs,
             InputStream body,
-            long declaredLength,
             String contentType,
             UnaryOperator<DocumentMetadata> adjust,
             Intake intake) {
-        try (var permit = admission.admit(admittedAs, intake.patientAuthored(), declaredLength)) {
+        try (var permit = admission.admit(admittedAs, intake.patientAuthored())) {
             MultipartStream multipart = new MultipartStream(body, contentType);
             var part = multipart.next().orElseThrow(() -> malformed("The request has no parts."));
             DocumentMetadata metadata = DocumentMetadata.NONE;

@@ -6,7 +6,7 @@ import fr.coffre.observability.LogSafe;
 import fr.coffre.observability.Sampler;
 import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
-import fr.coffre.storage.PartBuffers;
+import fr.coffre.storage.ObjectStorageConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -32,7 +32,7 @@ public class UploadAdmission {
     private static final Logger LOG = Logger.getLogger(UploadAdmission.class);
 
     private final IngestConfig config;
-    private final PartBuffers buffers;
+    private final long bytesPerUpload;
     private final DocumentRepository documents;
     private final Vertx vertx;
     private final AtomicLong uploads = new AtomicLong();
@@ -46,7 +46,7 @@ public class UploadAdmission {
 
     public UploadAdmission(
             IngestConfig config,
-            PartBuffers buffers,
+            ObjectStorageConfig storage,
             DocumentRepository documents,
             ProducerQuotaRepository quotas,
             Await await,
@@ -55,7 +55,8 @@ public class UploadAdmission {
         this.config = config;
         this.quota = new ProducerQuota(
                 quotas, await, config.producerRate(), config.producerBurst(), config.producerQuotaLease());
-        this.buffers = buffers;
+        // Each upload holds its head buffer, and a large one also the part read while the head is stored.
+        this.bytesPerUpload = 2L * storage.partSize();
         this.documents = documents;
         this.vertx = vertx;
         Gauge.builder("coffre.uploads.in.flight", uploads, AtomicLong::get)
@@ -96,26 +97,13 @@ public class UploadAdmission {
         }
     }
 
-    /** The length of a body sent without one (chunked): it may take the largest share of buffers. */
-    public static final long UNKNOWN_LENGTH = -1;
-
-    /**
-     * A producer's upload of unknown length: a permit to hold while it runs; closing it frees its
-     * share of the instance.
-     */
+    /** A producer's upload: a permit to hold while it runs; closing it frees its share of the instance. */
     public Permit admit(Producer producer) {
-        return admit(producer, false, UNKNOWN_LENGTH);
+        return admit(producer, false);
     }
 
-    /**
-     * A permit for an upload by a producer or, with {@code patient}, by a patient for their own
-     * record. A producer's upload takes the buffer bytes its body's declared length needs (a head's
-     * worth for most documents), so that the bytes limit counts what uploads hold, not what the
-     * largest might: when every upload was counted at two parts, sixteen small ones at once were
-     * refused as if they held 160 MiB (docs/benchmarks.md, session 27). Patients' uploads have
-     * their own count instead.
-     */
-    public Permit admit(Producer producer, boolean patient, long declaredLength) {
+    /** A permit for an upload by a producer or, with {@code patient}, by a patient for their own record. */
+    public Permit admit(Producer producer, boolean patient) {
         if (backlog.get() > config.maxBacklog()) {
             throw ProblemException.retryLater(
                     ProblemType.OVERLOADED,
@@ -140,18 +128,17 @@ public class UploadAdmission {
             }
             return () -> releasePatient(producer);
         }
-        long held = buffers.heldFor(declaredLength);
         if (uploads.incrementAndGet() > config.maxInFlightUploads()
-                | bytes.addAndGet(held) > config.maxInFlightBytes()
+                | bytes.addAndGet(bytesPerUpload) > config.maxInFlightBytes()
                 | mine > config.maxInFlightPerProducer()) {
-            release(producer, held);
+            release(producer);
             throw overloaded(
                     mine > config.maxInFlightPerProducer()
                             ? "Your organisation has " + config.maxInFlightPerProducer()
                                     + " uploads under way on this instance"
                             : "This instance is handling as many uploads as it may");
         }
-        return () -> release(producer, held);
+        return () -> release(producer);
     }
 
     private ProblemException overloaded(String why) {
@@ -174,9 +161,9 @@ public class UploadAdmission {
         }
     }
 
-    private void release(Producer producer, long held) {
+    private void release(Producer producer) {
         uploads.decrementAndGet();
-        bytes.addAndGet(-held);
+        bytes.addAndGet(-bytesPerUpload);
         leave(producer);
     }
 

@@ -52,23 +52,6 @@ public class PartBuffers {
         return size;
     }
 
-    /**
-     * The buffer bytes an upload whose body is {@code length} bytes long holds at most: the
-     * smallest size its document fits in, or two parts for one larger than a part (its head and the
-     * part read while the head is stored). A negative length is unknown, and taken as the largest.
-     */
-    public long heldFor(long length) {
-        if (length < 0 || length > size) {
-            return 2L * size;
-        }
-        // The body's framing makes the document shorter than the body: one that fills a size is
-        // never grown past it.
-        if (length <= headSize) {
-            return headSize;
-        }
-        return length <= middleSize ? middleSize : size;
-    }
-
     public byte[] take() {
         return take(idle, size);
     }

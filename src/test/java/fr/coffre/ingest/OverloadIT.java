@@ -69,44 +69,6 @@ class OverloadIT {
     }
 
     @Test
-    void eachUploadTakesTheBufferBytesItsDeclaredLengthNeedsAndOneWithoutALengthTheMost() throws Exception {
-        // Two parts and a half: room for one upload of unknown length, or for many small ones.
-        long limit = 2L * 5 * 1024 * 1024 + 512 * 1024;
-        try (ServiceProcess service = new ServiceProcess(
-                        "buffer-bytes",
-                        18207,
-                        List.of(),
-                        Map.of(
-                                "COFFRE_INGEST_MAX_IN_FLIGHT_BYTES",
-                                Long.toString(limit),
-                                "COFFRE_INGEST_BODY_IDLE_TIMEOUT",
-                                STALL))
-                .start()) {
-            String token = KeycloakTokens.hospital();
-            List<StalledRequest> stalled = new ArrayList<>();
-            try {
-                // Each declares a length under a head's size: all three are admitted...
-                for (int i = 0; i < 3; i++) {
-                    stalled.add(stall(service, "/api/v1/documents", token));
-                }
-                awaitInFlight(service, "producer", 3);
-                // ...and a chunked body (ServiceProcess.post streams one), which could need two parts, no longer fits.
-                HttpResponse<String> refused = post(service, "/api/v1/documents", token);
-                assertEquals(503, refused.statusCode(), refused.body());
-                assertRefusal(refused, "https://coffre.example/problems/overloaded");
-            } finally {
-                for (StalledRequest request : stalled) {
-                    request.close();
-                }
-            }
-            awaitInFlight(service, "producer", 0);
-            HttpResponse<String> accepted = post(service, "/api/v1/documents", token);
-            assertEquals(
-                    201, accepted.statusCode(), "the bytes the small ones held are given back: " + accepted.body());
-        }
-    }
-
-    @Test
     void aClientThatStopsSendingGets408AndItsPlaceBack() throws Exception {
         try (ServiceProcess service = new ServiceProcess(
                         "silent-client", 18186, List.of(), Map.of("COFFRE_INGEST_BODY_IDLE_TIMEOUT", "PT2S"))
