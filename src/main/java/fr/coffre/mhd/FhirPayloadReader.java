@@ -21,6 +21,7 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
@@ -44,6 +45,8 @@ public final class FhirPayloadReader {
 
     /** Metadata are small: any string but a payload longer than this is refused. */
     static final int MAX_STRING = 1 << 20;
+
+    static final int MAX_DECIMAL_SCALE = 1000;
 
     /**
      * And so are all of them together, which are held in memory: past this many characters of
@@ -287,12 +290,25 @@ public final class FhirPayloadReader {
                 yield array;
             }
             case VALUE_STRING -> JsonNodeFactory.instance.textNode(parser.getText());
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> JsonNodeFactory.instance.numberNode(parser.getDecimalValue());
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> JsonNodeFactory.instance.numberNode(decimal(parser, path));
             case VALUE_TRUE -> JsonNodeFactory.instance.booleanNode(true);
             case VALUE_FALSE -> JsonNodeFactory.instance.booleanNode(false);
             case VALUE_NULL -> JsonNodeFactory.instance.nullNode();
             default -> throw invalid("Unexpected JSON at " + path + ".");
         };
+    }
+
+    // An exponent of millions of digits is refused by the parser, one of thousands would be written out whole later.
+    private static BigDecimal decimal(JsonParser parser, String path) throws IOException {
+        try {
+            BigDecimal number = parser.getDecimalValue();
+            if (Math.abs((long) number.scale()) <= MAX_DECIMAL_SCALE) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // Refused below, as a number past the scale.
+        }
+        throw invalid("The number at " + path + " is beyond what a FHIR decimal holds.");
     }
 
     /** What writes a payload's decoded bytes, and says how many it wrote. */

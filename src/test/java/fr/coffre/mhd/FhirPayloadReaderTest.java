@@ -59,6 +59,22 @@ class FhirPayloadReaderTest {
     }
 
     @Test
+    void aNumberPastWhatADecimalHoldsIsRefusedAsMalformed() {
+        // Found by FhirPayloadFuzzTest: the first exponent made the parser throw a NumberFormatException.
+        for (String number : List.of("1e999999279035121518989", "1e5000", "1e-5000")) {
+            String body = "{\"resourceType\": \"DocumentReference\", \"content\": [{\"attachment\": {\"size\": "
+                    + number + "}}]}";
+
+            ProblemException e = assertThrows(ProblemException.class, () -> reader.read(json(body), 1 << 20), number);
+
+            assertEquals(400, e.problem().status(), number);
+            assertTrue(
+                    e.problem().detail().contains("/content/0/attachment/size"),
+                    e.problem().detail());
+        }
+    }
+
+    @Test
     void aTemporaryFileThatCannotBeWrittenIsTheInstancesFailureNotTheRequests() throws Exception {
         // /dev/full answers every write with "no space left on device", as a full disk does.
         var full = new FhirPayloadReader.SpoolFile(Files.newOutputStream(Path.of("/dev/full")));
