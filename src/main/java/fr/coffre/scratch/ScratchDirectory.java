@@ -130,7 +130,8 @@ public class ScratchDirectory {
     private static boolean abandoned(Path directory) {
         Path lockFile = directory.resolve(LOCK);
         try {
-            if (!Files.exists(lockFile, LinkOption.NOFOLLOW_LINKS)) {
+            // Not "does not exist": another user's directory cannot be looked into, and is not ours to judge by age.
+            if (Files.notExists(lockFile, LinkOption.NOFOLLOW_LINKS)) {
                 Instant changed = Files.getLastModifiedTime(directory, LinkOption.NOFOLLOW_LINKS)
                         .toInstant();
                 return changed.isBefore(Instant.now().minus(UNLOCKED_GRACE));
