@@ -26,8 +26,13 @@ public interface ObjectStorageConfig {
     @WithDefault("5242880")
     int partSize();
 
-    /** Part-sized buffers kept between large uploads rather than allocated for each ({@link PartBuffers}). */
-    @WithDefault("4")
+    /**
+     * Part-sized buffers kept between large uploads rather than allocated for each ({@link PartBuffers}).
+     * With four, the bench's mix needed more at once every few young collections: each new one
+     * outlived its collection and went to the old generation, 98 % of all the api promoted
+     * (docs/benchmarks.md, session 29).
+     */
+    @WithDefault("8")
     int pooledPartBuffers();
 
     /** Buffers of 1 MiB (for documents larger than a head) kept between uploads rather than allocated for each. */
