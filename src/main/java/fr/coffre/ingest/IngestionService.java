@@ -380,7 +380,8 @@ public class IngestionService {
             if (head.length() == 0) {
                 throw new ProblemException(ProblemType.EMPTY_DOCUMENT, "The document has no bytes.");
             }
-            var sniffed = ContentSniffer.sniff(head.bytes(), head.length());
+            var sniffed =
+                    ContentSniffer.sniff(head.bytes().first(), head.bytes().firstLength());
             String mediaType =
                     MediaTypePolicy.essence(declared.mediaType() != null ? declared.mediaType() : partContentType);
             ContentKind kind = MediaTypePolicy.check(mediaType, sniffed);

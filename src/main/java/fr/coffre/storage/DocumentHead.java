@@ -1,6 +1,5 @@
 package fr.coffre.storage;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
@@ -14,49 +13,35 @@ public final class DocumentHead {
 
     private final HashingInputStream hashing;
     private final InputStream rest;
-    private final byte[] bytes;
+    private final PartBytes bytes;
     private final int length;
     private final boolean complete;
     private final String partSha256;
-    private final PartBuffers pool;
     private boolean released;
 
     private DocumentHead(
-            HashingInputStream hashing,
-            InputStream rest,
-            byte[] bytes,
-            int length,
-            boolean complete,
-            String partSha256,
-            PartBuffers pool) {
-        this.pool = pool;
+            HashingInputStream hashing, InputStream rest, PartBytes bytes, boolean complete, String partSha256) {
         this.partSha256 = partSha256;
         this.hashing = hashing;
         this.rest = rest;
         this.bytes = bytes;
-        this.length = length;
+        this.length = bytes.length();
         this.complete = complete;
     }
 
     /**
-     * Reads up to one part ({@link PartBuffers#size()}) of the body: into a pooled head buffer, then
-     * into the next size up each time it does not fit. The caller {@link #release()}s the head once nothing reads
-     * its bytes any more.
+     * Reads up to one part ({@link PartBuffers#size()}) of the body, into as many pooled blocks as
+     * it fills. The caller {@link #release()}s the head once nothing reads its bytes any more.
      */
     public static DocumentHead read(InputStream body, PartBuffers buffers, long maxSize) throws IOException {
-        int headSize = buffers.size();
         HashingInputStream hashing = new HashingInputStream(body, maxSize);
         PushbackInputStream rest = new PushbackInputStream(hashing, 1);
-        byte[] bytes = buffers.takeHead();
+        PartBytes bytes = buffers.part();
         try {
-            int length = rest.readNBytes(bytes, 0, bytes.length);
-            while (length == bytes.length && bytes.length < headSize) {
-                bytes = buffers.grow(bytes, length);
-                length += rest.readNBytes(bytes, length, bytes.length - length);
-            }
+            int length = bytes.fill(rest);
             boolean complete = true;
             String partSha256 = null;
-            if (length == headSize) {
+            if (length == buffers.size()) {
                 // Taken before the next byte is: the head is the first part of a larger document,
                 // whose signature names this hash, and hashing the part again costs 4 ms per 5 MiB.
                 partSha256 = hashing.sha256SoFar();
@@ -66,28 +51,30 @@ public final class DocumentHead {
                     complete = false;
                 }
             }
-            return new DocumentHead(hashing, rest, bytes, length, complete, complete ? null : partSha256, buffers);
+            return new DocumentHead(hashing, rest, bytes, complete, complete ? null : partSha256);
         } catch (IOException | RuntimeException e) {
-            buffers.give(bytes);
+            bytes.release();
             throw e;
         }
     }
 
     /**
-     * Gives its buffer back to the pool, once: given twice, two uploads would share it. The head
+     * Gives its blocks back to the pool, once: given twice, two uploads would share them. The head
      * must not be read afterwards.
      */
     public void release() {
         if (!released) {
             released = true;
-            pool.give(bytes);
+            bytes.release();
         }
     }
 
-    public byte[] bytes() {
+    /** The head's bytes; once the upload of a larger document has used them for its later parts, no longer its first. */
+    public PartBytes bytes() {
         return bytes;
     }
 
+    /** The bytes read into the head. */
     public int length() {
         return length;
     }
@@ -103,7 +90,7 @@ public final class DocumentHead {
     }
 
     public InputStream headStream() {
-        return new ByteArrayInputStream(bytes, 0, length);
+        return bytes.stream();
     }
 
     /** What of the body follows the head: nothing when the head is {@link #complete()}. */

@@ -121,7 +121,7 @@ public class DocumentObjectStore {
         public StoredObject write() throws Exception {
             if (created == null) {
                 String sha256 = head.sha256();
-                puts.object(key, head.bytes(), head.length(), sha256, mediaType, Map.of(SHA256_METADATA, sha256));
+                puts.object(key, head.bytes(), sha256, mediaType, Map.of(SHA256_METADATA, sha256));
                 return new StoredObject(key, sha256, head.length());
             }
             uploadInParts(key, head, await(created).result().uploadId());
@@ -170,23 +170,23 @@ public class DocumentObjectStore {
      * between two parts holds a thread every other large upload needs.
      */
     private void uploadInParts(String key, DocumentHead head, String uploadId) throws Exception {
-        byte[] other = buffers.take();
-        byte[][] turns = {head.bytes(), other};
+        PartBytes other = buffers.part();
+        PartBytes[] turns = {head.bytes(), other};
         InputStream rest = head.rest();
         List<Part> parts = new ArrayList<>();
         Deque<ObjectPuts.PendingPut> storing = new ArrayDeque<>(2);
         try {
-            storing.add(puts.part(key, uploadId, 1, turns[0], head.length(), head.partSha256()));
+            storing.add(puts.part(key, uploadId, 1, turns[0], head.partSha256()));
             for (int number = 2; ; number++) {
-                byte[] buffer = turns[(number - 1) % 2];
+                PartBytes buffer = turns[(number - 1) % 2];
                 if (storing.size() == turns.length) {
                     oldestStored(storing, parts); // its bytes are in this buffer
                 }
-                int length = rest.readNBytes(buffer, 0, buffer.length);
+                int length = buffer.fill(rest);
                 if (length > 0) {
-                    storing.add(puts.part(key, uploadId, number, buffer, length, null));
+                    storing.add(puts.part(key, uploadId, number, buffer, null));
                 }
-                if (length < buffer.length) {
+                if (length < buffers.size()) {
                     break;
                 }
             }
@@ -204,7 +204,7 @@ public class DocumentObjectStore {
             }
             throw e;
         } finally {
-            buffers.give(other);
+            other.release();
         }
     }
 

@@ -45,7 +45,7 @@ import okhttp3.RequestBody;
  * bytes against; a part is signed with its own SHA-256 over plain HTTP, and as an unsigned payload
  * over TLS, which protects it already (as the MinIO client does).
  *
- * <p>They go out through Vert.x's HTTP client, on the event loops, from the caller's array in
+ * <p>They go out through Vert.x's HTTP client, on the event loops, from the caller's blocks in
  * slices that Netty's pooled buffers hold ({@link SlicedBody}), where OkHttp copied them into 8 KiB
  * segments and made a system call for each (docs/benchmarks.md, session 11). The request is built
  * with OkHttp's types only to be signed.
@@ -55,6 +55,12 @@ class ObjectPuts {
 
     private static final String UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
     private static final Pattern ERROR_CODE = Pattern.compile("<Code>([^<]{1,100})</Code>");
+
+    /**
+     * The body of the requests built to be signed, never sent: the signature covers the payload's
+     * hash, given apart. No media type on it: it would replace the signed Content-Type header.
+     */
+    private static final RequestBody SIGNED_ONLY = RequestBody.create(new byte[0], null);
 
     /** Connections kept to the server: more concurrent PUTs wait for one rather than open more. */
     private static final int MAX_CONNECTIONS = 64;
@@ -90,13 +96,13 @@ class ObjectPuts {
     }
 
     /** Stores the object whole; refused by the server unless its bytes have that SHA-256. */
-    void object(String key, byte[] bytes, int length, String sha256, String mediaType, Map<String, String> metadata)
+    void object(String key, PartBytes bytes, String sha256, String mediaType, Map<String, String> metadata)
             throws IOException {
         Request.Builder request = new Request.Builder()
                 .url(bucket.newBuilder().addPathSegments(key).build())
                 .header("Content-Type", mediaType);
         metadata.forEach((name, value) -> request.header("x-amz-meta-" + name, value));
-        send(request, bytes, length, sha256);
+        send(request, bytes, sha256);
     }
 
     /**
@@ -105,25 +111,25 @@ class ObjectPuts {
      *
      * @param sha256 the part's SHA-256 when it is known already, or null
      */
-    PendingPut part(String key, String uploadId, int number, byte[] bytes, int length, String sha256) {
+    PendingPut part(String key, String uploadId, int number, PartBytes bytes, String sha256) {
         HttpUrl url = bucket.newBuilder()
                 .addPathSegments(key)
                 .addQueryParameter("partNumber", Integer.toString(number))
                 // Encoded as S3 signs it (the MinIO client's own escaper), not as OkHttp would.
                 .addEncodedQueryParameter("uploadId", S3Escaper.encode(uploadId))
                 .build();
-        String payload = url.isHttps() ? UNSIGNED_PAYLOAD : sha256 != null ? sha256 : sha256(bytes, length);
-        return start(new Request.Builder().url(url), bytes, length, payload);
+        String payload = url.isHttps() ? UNSIGNED_PAYLOAD : sha256 != null ? sha256 : sha256(bytes);
+        return start(new Request.Builder().url(url), bytes, payload);
     }
 
     /** Sends the PUT and answers the ETag the server gave the object or part (null if none). */
-    private String send(Request.Builder builder, byte[] bytes, int length, String payloadSha256) throws IOException {
-        return start(builder, bytes, length, payloadSha256).answer();
+    private String send(Request.Builder builder, PartBytes bytes, String payloadSha256) throws IOException {
+        return start(builder, bytes, payloadSha256).answer();
     }
 
-    private PendingPut start(Request.Builder builder, byte[] bytes, int length, String payloadSha256) {
-        // No media type on the body: it would replace the signed Content-Type header after signing.
-        Request request = builder.put(RequestBody.create(bytes, null, 0, length))
+    private PendingPut start(Request.Builder builder, PartBytes bytes, String payloadSha256) {
+        int length = bytes.length();
+        Request request = builder.put(SIGNED_ONLY)
                 .header("Host", HttpUtils.getHostHeader(bucket))
                 .header("x-amz-date", ZonedDateTime.now().format(Time.AMZ_DATE_FORMAT))
                 .header("x-amz-content-sha256", payloadSha256)
@@ -149,7 +155,7 @@ class ObjectPuts {
                         return Future.failedFuture(new StorageRefusal("cancelled"));
                     }
                     put.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(length));
-                    new SlicedBody(put, bytes, length).write();
+                    new SlicedBody(put, bytes).write();
                     return put.response();
                 })
                 .compose(response -> response.body().map(body -> {
@@ -248,24 +254,28 @@ class ObjectPuts {
         private static final int SLICE = 32 * 1024;
 
         private final HttpClientRequest put;
-        private final byte[] bytes;
-        private final int length;
+        private final PartBytes bytes;
+        private int block;
         private int offset;
 
-        SlicedBody(HttpClientRequest put, byte[] bytes, int length) {
+        SlicedBody(HttpClientRequest put, PartBytes bytes) {
             this.put = put;
             this.bytes = bytes;
-            this.length = length;
         }
 
         /** Runs on the request's event loop, as does the drain handler that resumes it. */
         void write() {
-            while (offset < length && !put.writeQueueFull()) {
-                int size = Math.min(SLICE, length - offset);
-                put.write(Buffer.buffer(Unpooled.wrappedBuffer(bytes, offset, size)));
+            while (block < bytes.blockCount() && !put.writeQueueFull()) {
+                int end = bytes.lengthOf(block);
+                int size = Math.min(SLICE, end - offset);
+                put.write(Buffer.buffer(Unpooled.wrappedBuffer(bytes.block(block), offset, size)));
                 offset += size;
+                if (offset == end) {
+                    block++;
+                    offset = 0;
+                }
             }
-            if (offset < length) {
+            if (block < bytes.blockCount()) {
                 put.drainHandler(drained -> write());
             } else {
                 put.end();
@@ -280,10 +290,10 @@ class ObjectPuts {
         }
     }
 
-    private static String sha256(byte[] bytes, int length) {
+    private static String sha256(PartBytes bytes) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update(bytes, 0, length);
+            bytes.digest(digest);
             return HexFormat.of().formatHex(digest.digest());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("This JVM has no SHA-256", e);

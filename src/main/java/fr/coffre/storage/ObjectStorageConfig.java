@@ -27,21 +27,11 @@ public interface ObjectStorageConfig {
     int partSize();
 
     /**
-     * Part-sized buffers kept between large uploads rather than allocated for each ({@link PartBuffers}).
-     * With four, the bench's mix needed more at once every few young collections: each new one
-     * outlived its collection and went to the old generation, 98 % of all the api promoted
-     * (docs/benchmarks.md, session 29).
+     * Blocks of 256 KiB, the memory uploads hold their parts in ({@link PartBuffers}), kept between
+     * uploads rather than allocated for each: 32 MiB of the heap once a burst has needed them.
      */
-    @WithDefault("8")
-    int pooledPartBuffers();
-
-    /** Buffers of 1 MiB (for documents larger than a head) kept between uploads rather than allocated for each. */
-    @WithDefault("8")
-    int pooledMiddleBuffers();
-
-    /** Head buffers (256 KiB) kept between uploads rather than allocated for each. */
-    @WithDefault("16")
-    int pooledHeadBuffers();
+    @WithDefault("128")
+    int pooledBlocks();
 
     /**
      * How long a request to object storage may wait for the server's next bytes (and for a

@@ -2,54 +2,48 @@ package fr.coffre.storage;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class DocumentHeadTest {
 
-    private static final int HEAD_SIZE = 5 * 1024 * 1024;
+    private static final int PART = 5 * 1024 * 1024;
+    private static final int BLOCK = PartBuffers.BLOCK;
 
     @ParameterizedTest(name = "{0} bytes")
     @ValueSource(
-            ints = {
-                0,
-                1,
-                PartBuffers.HEAD - 1,
-                PartBuffers.HEAD,
-                PartBuffers.HEAD + 1,
-                300_000,
-                PartBuffers.MIDDLE - 1,
-                PartBuffers.MIDDLE,
-                PartBuffers.MIDDLE + 1,
-                HEAD_SIZE - 1,
-                HEAD_SIZE,
-                HEAD_SIZE + 1,
-                HEAD_SIZE + 700_000
-            })
-    void theHeadHoldsThePartThatFitsAndTheRestStreamsEveryOtherByteOnce(int size) throws Exception {
+            ints = {0, 1, BLOCK - 1, BLOCK, BLOCK + 1, 300_000, 3 * BLOCK, PART - 1, PART, PART + 1, PART + 700_000})
+    void theHeadHoldsThePartThatFitsInTheBlocksItFillsAndTheRestStreamsEveryOtherByteOnce(int size) throws Exception {
         byte[] document = new byte[size];
         new Random(size).nextBytes(document);
 
-        PartBuffers buffers = new PartBuffers(HEAD_SIZE, 2, 2, 2);
+        PartBuffers buffers = new PartBuffers(PART, 64);
         DocumentHead head = DocumentHead.read(new ByteArrayInputStream(document), buffers, Long.MAX_VALUE);
 
-        int expectedHead = Math.min(size, HEAD_SIZE);
+        int expectedHead = Math.min(size, PART);
         assertEquals(expectedHead, head.length());
-        assertArrayEquals(Arrays.copyOf(document, expectedHead), Arrays.copyOf(head.bytes(), head.length()));
-        assertEquals(size <= HEAD_SIZE, head.complete(), "complete only when nothing is left");
+        assertArrayEquals(
+                Arrays.copyOf(document, expectedHead), head.headStream().readAllBytes());
+        assertEquals(size <= PART, head.complete(), "complete only when nothing is left");
         assertEquals(
-                head.complete() ? null : sha256(Arrays.copyOf(document, HEAD_SIZE)),
+                head.complete() ? null : sha256(Arrays.copyOf(document, PART)),
                 head.partSha256(),
                 "the first part's own hash, for a document that goes on");
         try (InputStream whole = new SequenceInputStream(head.headStream(), head.rest())) {
@@ -58,48 +52,81 @@ class DocumentHeadTest {
         assertEquals(size, head.count());
         assertEquals(sha256(document), head.sha256());
 
-        // The smallest size that holds it, or that it fills without reaching its end: a document
-        // of exactly a head's size is read on into a middle buffer to learn that it ends there.
-        int tier =
-                size < PartBuffers.HEAD ? PartBuffers.HEAD : size < PartBuffers.MIDDLE ? PartBuffers.MIDDLE : HEAD_SIZE;
-        assertEquals(tier, head.bytes().length, "the buffer's size");
+        // As many blocks as the head's bytes fill, none taken for an end that falls on a block's boundary.
+        int blocks = (expectedHead + BLOCK - 1) / BLOCK;
+        assertEquals(blocks, head.bytes().blockCount(), "the blocks held");
+        Set<byte[]> held = blocksOf(head.bytes());
         head.release();
         head.release();
-        assertSame(head.bytes(), takeOfSize(buffers, tier), "given back");
-        assertNotSame(head.bytes(), takeOfSize(buffers, tier), "given back once, however often released");
-    }
-
-    @Test
-    void onlyThePartSizedBufferIsNotGrownFurther() {
-        PartBuffers buffers = new PartBuffers(HEAD_SIZE, 1, 1, 1);
-        byte[] head = buffers.takeHead();
-        head[7] = 42;
-
-        byte[] middle = buffers.grow(head, 8);
-        byte[] part = buffers.grow(middle, 8);
-
-        assertEquals(PartBuffers.MIDDLE, middle.length);
-        assertEquals(HEAD_SIZE, part.length);
-        assertEquals(42, part[7], "what the smaller one held is copied");
-        assertSame(part, buffers.grow(part, 8));
-        assertSame(head, buffers.takeHead(), "each smaller one given back");
-        assertSame(middle, buffers.grow(new byte[PartBuffers.HEAD], 0));
-    }
-
-    @Test
-    void aSmallPartSizeCapsEverySize() {
-        PartBuffers buffers = new PartBuffers(100_000, 1, 1, 1);
-        byte[] head = buffers.takeHead();
-
-        assertEquals(100_000, head.length);
-        assertSame(head, buffers.grow(head, head.length), "already a whole part");
-    }
-
-    private static byte[] takeOfSize(PartBuffers buffers, int size) {
-        if (size == PartBuffers.HEAD) {
-            return buffers.takeHead();
+        Set<byte[]> takenAgain = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (int i = 0; i < blocks; i++) {
+            takenAgain.add(buffers.take());
         }
-        return size == PartBuffers.MIDDLE ? buffers.grow(new byte[PartBuffers.HEAD], 0) : buffers.take();
+        assertEquals(held, takenAgain, "each given back");
+        assertFalse(held.contains(buffers.take()), "given back once, however often released");
+    }
+
+    @Test
+    void aPartFilledAgainKeepsTheBlocksItNeedsAndGivesBackTheOthers() throws Exception {
+        PartBuffers buffers = new PartBuffers(PART, 64);
+        PartBytes part = buffers.part();
+        byte[] first = new byte[PART];
+        byte[] second = new byte[2 * BLOCK + 10];
+        new Random(1).nextBytes(first);
+        new Random(2).nextBytes(second);
+
+        assertEquals(PART, part.fill(new ByteArrayInputStream(first)));
+        List<byte[]> blocks = new ArrayList<>();
+        for (int i = 0; i < part.blockCount(); i++) {
+            blocks.add(part.block(i));
+        }
+        assertEquals(second.length, part.fill(new ByteArrayInputStream(second)));
+
+        assertEquals(3, part.blockCount());
+        for (int i = 0; i < 3; i++) {
+            assertSame(blocks.get(i), part.block(i), "kept in its place");
+        }
+        assertArrayEquals(second, part.stream().readAllBytes());
+        assertEquals(10, part.lengthOf(2));
+        assertArrayEquals(Arrays.copyOf(second, BLOCK), Arrays.copyOf(part.first(), part.firstLength()));
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        part.digest(digest);
+        assertEquals(sha256(second), HexFormat.of().formatHex(digest.digest()));
+        assertTrue(blocks.subList(3, blocks.size()).contains(buffers.take()), "the others given back");
+    }
+
+    @Test
+    void aSmallPartSizeCapsTheBlocksSize() throws Exception {
+        PartBuffers buffers = new PartBuffers(100_000, 4);
+        PartBytes part = buffers.part();
+
+        assertEquals(100_000, part.fill(new ByteArrayInputStream(new byte[250_000])));
+        assertEquals(1, part.blockCount());
+        assertEquals(100_000, part.block(0).length);
+    }
+
+    @Test
+    void thePoolKeepsNoMoreBlocksThanItsCount() {
+        PartBuffers buffers = new PartBuffers(PART, 2);
+        byte[] a = buffers.take();
+        byte[] b = buffers.take();
+        byte[] c = buffers.take();
+        buffers.give(a);
+        buffers.give(b);
+        buffers.give(c);
+
+        assertSame(a, buffers.take());
+        assertSame(b, buffers.take());
+        byte[] next = buffers.take();
+        assertFalse(next == a || next == b || next == c, "the third was left to the collector");
+    }
+
+    private static Set<byte[]> blocksOf(PartBytes part) {
+        Set<byte[]> blocks = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (int i = 0; i < part.blockCount(); i++) {
+            blocks.add(part.block(i));
+        }
+        return blocks;
     }
 
     private static String sha256(byte[] bytes) throws Exception {
