@@ -54,7 +54,7 @@ public final class BenchReport {
             // The fixed rate ran on its own, after the drain: its figures are in their own file.
             Properties latency = load(out.resolve("latency.properties"));
             latency.stringPropertyNames().stream()
-                    .filter(key -> key.startsWith("latency."))
+                    .filter(key -> key.startsWith("latency.") || key.startsWith("leadIn."))
                     .forEach(key -> acceptance.setProperty(key, latency.getProperty(key)));
         }
         Properties cpu = load(out.resolve("cpu.properties"));
@@ -150,8 +150,8 @@ public final class BenchReport {
                 ceilingObjects, ceilingSeconds, ceiling.getProperty("failures", "0")));
         lines.add(String.format(Locale.ROOT, "(2) acceptance through Coffre: %7.1f docs/s  %7.1f MB/s  p50 %d p95 %d p99 %d ms  (%d accepted in %.0f s, %d failed)",
                 acceptRate, acceptMBs, saturation[0], saturation[1], saturation[2], accepted, acceptSeconds, failed));
-        lines.add(String.format(Locale.ROOT, "    at %s docs/s (open model):  p50 %d p95 %d p99 %d ms  (%d accepted, %d failed)",
-                latencyRate, fixedRate[0], fixedRate[1], fixedRate[2], latencyAccepted, latencyFailed));
+        lines.add(String.format(Locale.ROOT, "    at %s docs/s (open model):  p50 %d p95 %d p99 %d ms  (%d accepted, %d failed%s)",
+                latencyRate, fixedRate[0], fixedRate[1], fixedRate[2], latencyAccepted, latencyFailed, leadIn(acceptance)));
         lines.add(String.format(Locale.ROOT, "    ratio acceptance / ceiling: %.2f", ratio));
         lines.add(String.format(Locale.ROOT, "(3) end to end: %d INDEXED of %d (%d still STORED, %d quarantined or failed): %.1f docs/s sustained; lag p50 %.2f s, p99 %.2f s, max %.2f s",
                 e2e.indexed, e2e.total, e2e.pending, e2e.refused, e2e.indexedRate(), e2e.lagP50, e2e.lagP99, e2e.lagMax));
@@ -162,8 +162,9 @@ public final class BenchReport {
         long steadyAccepted = Long.parseLong(steadyPhase.getProperty("latency.accepted", "0"));
         long steadyRefused = Long.parseLong(steadyPhase.getProperty("latency.failed", "0"));
         if (steady != null) {
-            lines.add(String.format(Locale.ROOT, "    at %s docs/s, both roles running: %d accepted, %d refused; %d INDEXED of %d, lag p50 %.2f s, p99 %.2f s, max %.2f s",
-                    trim(steadyRate), steadyAccepted, steadyRefused, steady.indexed, steady.total, steady.lagP50, steady.lagP99, steady.lagMax));
+            lines.add(String.format(Locale.ROOT, "    at %s docs/s, both roles running: %d accepted, %d refused%s; %d INDEXED of %d, lag p50 %.2f s, p99 %.2f s, max %.2f s",
+                    trim(steadyRate), steadyAccepted, steadyRefused, leadIn(steadyPhase), steady.indexed, steady.total,
+                    steady.lagP50, steady.lagP99, steady.lagMax));
         }
         lines.add(String.format(Locale.ROOT, "(4) CPU: %.1f ms per accepted document (%s); %.1f ms per indexed document (%s)",
                 msPerAccepted, split ? "api process alone, over the saturation" : "the one process over the acceptance phases, indexing included",
@@ -398,6 +399,19 @@ public final class BenchReport {
         return Optional.of(String.format(
                 Locale.ROOT, "at %s/s, %d of %d refused (%.1f docs/s accepted)", rate, refused, sent,
                 accepted * Double.parseDouble(rate) / sent));
+    }
+
+    /**
+     * What a fixed rate's lead-in (BenchSimulation) sent before its measured seconds, none of it
+     * counted in the phase's figures: said all the same, refusals included.
+     */
+    static String leadIn(Properties phase) {
+        String accepted = phase.getProperty("leadIn.accepted");
+        if (accepted == null) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "; after a lead-in of %s s at that rate, not counted: %s accepted, %s refused",
+                phase.getProperty("leadIn.seconds", "?"), accepted, phase.getProperty("leadIn.failed", "0"));
     }
 
     /** Inserts a row just above the marker line, keeping every earlier row. */

@@ -33,6 +33,16 @@ class BenchReportTest {
     }
 
     @Test
+    void aLeadInIsReportedApartFromThePhaseItPrecedes() {
+        var phase = new java.util.Properties();
+        assertEquals("", BenchReport.leadIn(phase), "no lead-in, nothing said");
+        phase.setProperty("leadIn.seconds", "10");
+        phase.setProperty("leadIn.accepted", "583");
+        phase.setProperty("leadIn.failed", "17");
+        assertEquals("; after a lead-in of 10 s at that rate, not counted: 583 accepted, 17 refused", BenchReport.leadIn(phase));
+    }
+
+    @Test
     void theDocsFileHasBothMarkers() throws Exception {
         String docs = Files.readString(Path.of("../docs/benchmarks.md"));
         assertTrue(docs.contains(BenchReport.ROWS_END));

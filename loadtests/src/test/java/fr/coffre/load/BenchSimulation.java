@@ -3,6 +3,7 @@ package fr.coffre.load;
 import static io.gatling.javaapi.core.CoreDsl.constantConcurrentUsers;
 import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.details;
+import static io.gatling.javaapi.core.CoreDsl.nothingFor;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 
 import io.gatling.javaapi.core.Assertion;
@@ -29,8 +30,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * realistic mix after the other, for {@code -Daccept.seconds} (60): the closed model of the
  * ceiling measurement, with the same documents in the same order;</li>
  * <li>latency: an open arrival rate of {@code -Dlatency.rate} documents/s (20) for
- * {@code -Dlatency.seconds} (30).</li>
+ * {@code -Dlatency.seconds} (30), after {@code -Dlead-in.seconds} (0) of the same rate whose
+ * documents and answers are not counted.</li>
  * </ol>
+ * The lead-in is for a fixed rate run in a Gatling JVM of its own: that JVM's start takes a core
+ * or more of the machine the service runs on for its first seconds, and what the phase then
+ * measured was the load generator's start as much as the service. Its documents come from a
+ * stream of their own ({@code lead-in-<stream>}, outside the run's {@code …-bench-} documents),
+ * so that no figure of the run counts them, but the service indexes them as it would any: the
+ * measured seconds start with indexing already under way at that rate.
  * Counts and bytes of the accepted documents go to {@code -Dbench.out}/{@code -Dphase.out}
  * (acceptance.properties); latency percentiles come from Gatling's own statistics, by request name.
  * The warm-up runs the saturation alone, under its own stream of documents ({@code -Dstream=warmup},
@@ -41,16 +49,20 @@ public class BenchSimulation extends Simulation {
 
     static final String SATURATION = "upload (saturation)";
     static final String LATENCY = "upload (fixed rate)";
+    static final String LEAD_IN = "upload (lead-in, not counted)";
 
     private final Tokens tokens = Tokens.forProducers();
-    private final Iterator<Map<String, Object>> documents = Coffre.uploads(Coffre.generator(Settings.string("stream", "bench")), null, null);
+    private final String stream = Settings.string("stream", "bench");
+    private final Iterator<Map<String, Object>> documents = Coffre.uploads(Coffre.generator(stream), null, null);
     private final int concurrency = Settings.integer("concurrency", 8);
     private final int acceptSeconds = Settings.integer("accept.seconds", 60);
     private final double latencyRate = Settings.decimal("latency.rate", 20);
     private final int latencySeconds = Settings.integer("latency.seconds", 30);
+    private final int leadInSeconds = latencySeconds > 0 ? Settings.integer("lead-in.seconds", 0) : 0;
 
     private final Phase saturation = new Phase();
     private final Phase latency = new Phase();
+    private final Phase leadIn = new Phase();
 
     /** What one phase accepted, and when its first request started and its last answer came. */
     static final class Phase {
@@ -103,20 +115,32 @@ public class BenchSimulation extends Simulation {
 
     {
         // Either phase may be left out (0 s): the bench runs them apart when the roles run apart.
-        PopulationBuilder population;
+        List<PopulationBuilder> population;
         if (acceptSeconds == 0) {
-            population = fixedRate.injectOpen(constantUsersPerSec(latencyRate).during(latencySeconds));
+            population = atFixedRate();
         } else {
-            population = saturated.injectClosed(constantConcurrentUsers(concurrency).during(acceptSeconds));
-            if (latencySeconds > 0) {
-                population = population.andThen(
-                        fixedRate.injectOpen(constantUsersPerSec(latencyRate).during(latencySeconds)));
-            }
+            PopulationBuilder saturation = saturated.injectClosed(constantConcurrentUsers(concurrency).during(acceptSeconds));
+            population = List.of(latencySeconds > 0 ? saturation.andThen(atFixedRate()) : saturation);
         }
         setUp(population)
                 .protocols(Coffre.protocol())
                 // The latency target, at 20 documents/s; errors are counted, not hidden.
                 .assertions(assertions());
+    }
+
+    /**
+     * The fixed rate, and its lead-in at the same rate alongside it: the measured arrivals start
+     * as the lead-in's stop, so that the service sees one rate throughout.
+     */
+    private List<PopulationBuilder> atFixedRate() {
+        if (leadInSeconds == 0) {
+            return List.of(fixedRate.injectOpen(constantUsersPerSec(latencyRate).during(latencySeconds)));
+        }
+        ScenarioBuilder leadInRate = scenario("Lead-in")
+                .exec(leadIn.upload(LEAD_IN, tokens, Coffre.uploads(Coffre.generator("lead-in-" + stream), null, null)));
+        return List.of(
+                leadInRate.injectOpen(constantUsersPerSec(latencyRate).during(leadInSeconds)),
+                fixedRate.injectOpen(nothingFor(leadInSeconds), constantUsersPerSec(latencyRate).during(latencySeconds)));
     }
 
     private List<Assertion> assertions() {
@@ -141,6 +165,10 @@ public class BenchSimulation extends Simulation {
         out.setProperty("latency.rate", Double.toString(latencyRate));
         saturation.write(out, "saturation");
         latency.write(out, "latency");
+        if (leadInSeconds > 0) {
+            leadIn.write(out, "leadIn");
+            out.setProperty("leadIn.seconds", Integer.toString(leadInSeconds));
+        }
         Path dir = Path.of(Settings.string("bench.out", "target/bench/" + Settings.runId()));
         try {
             Files.createDirectories(dir);
