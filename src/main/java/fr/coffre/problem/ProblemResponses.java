@@ -1,6 +1,7 @@
 package fr.coffre.problem;
 
 import fr.coffre.observability.LogSafe;
+import io.netty.channel.unix.Errors;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -137,6 +138,8 @@ public class ProblemResponses {
     static boolean dependencyUnreachable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SocketException // refused, reset: a server that died or restarts
+                    // The same on the native transport (epoll), whose reads and writes fail so.
+                    || t instanceof Errors.NativeIoException
                     || t instanceof InterruptedIOException // a socket or call timeout: the server hangs
                     || t instanceof TimeoutException
                     || t instanceof ClosedConnectionException

@@ -2,6 +2,8 @@ package fr.coffre.problem;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.unix.Errors;
 import io.vertx.core.VertxException;
 import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.pgclient.PgException;
@@ -19,6 +21,17 @@ class ProblemResponsesTest {
                 "dependency-unavailable",
                 ProblemResponses.slugOf(new CompletionException(new SocketException("Connection reset"))));
         assertEquals("dependency-unavailable", ProblemResponses.slugOf(new SocketTimeoutException("timeout")));
+    }
+
+    @Test
+    void aConnectionResetOnTheNativeTransportIsUnavailableNotAnError() {
+        // Its errors' text comes from the native library, which the service loads at start.
+        Epoll.ensureAvailability();
+        assertEquals(
+                "dependency-unavailable",
+                ProblemResponses.slugOf(
+                        new CompletionException(Errors.newConnectionResetException("recvAddress", -104))),
+                "PostgreSQL killed under a query, as the fault campaign found it: a 500 before");
     }
 
     @Test
