@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +35,7 @@ class BenchReportTest {
 
     @Test
     void aLeadInIsReportedApartFromThePhaseItPrecedes() {
-        var phase = new java.util.Properties();
+        var phase = new Properties();
         assertEquals("", BenchReport.leadIn(phase), "no lead-in, nothing said");
         phase.setProperty("leadIn.seconds", "10");
         phase.setProperty("leadIn.accepted", "583");
