@@ -150,8 +150,11 @@ public final class BenchReport {
                 ceilingObjects, ceilingSeconds, ceiling.getProperty("failures", "0")));
         lines.add(String.format(Locale.ROOT, "(2) acceptance through Coffre: %7.1f docs/s  %7.1f MB/s  p50 %d p95 %d p99 %d ms  (%d accepted in %.0f s, %d failed)",
                 acceptRate, acceptMBs, saturation[0], saturation[1], saturation[2], accepted, acceptSeconds, failed));
+        refusals(acceptance, "saturation", "in the saturation").ifPresent(lines::add);
         lines.add(String.format(Locale.ROOT, "    at %s docs/s (open model):  p50 %d p95 %d p99 %d ms  (%d accepted, %d failed%s)",
                 latencyRate, fixedRate[0], fixedRate[1], fixedRate[2], latencyAccepted, latencyFailed, leadIn(acceptance)));
+        refusals(acceptance, "latency", "at " + latencyRate + "/s").ifPresent(lines::add);
+        refusals(acceptance, "leadIn", "in its lead-in").ifPresent(lines::add);
         lines.add(String.format(Locale.ROOT, "    ratio acceptance / ceiling: %.2f", ratio));
         lines.add(String.format(Locale.ROOT, "(3) end to end: %d INDEXED of %d (%d still STORED, %d quarantined or failed): %.1f docs/s sustained; lag p50 %.2f s, p99 %.2f s, max %.2f s",
                 e2e.indexed, e2e.total, e2e.pending, e2e.refused, e2e.indexedRate(), e2e.lagP50, e2e.lagP99, e2e.lagMax));
@@ -165,6 +168,8 @@ public final class BenchReport {
             lines.add(String.format(Locale.ROOT, "    at %s docs/s, both roles running: %d accepted, %d refused%s; %d INDEXED of %d, lag p50 %.2f s, p99 %.2f s, max %.2f s",
                     trim(steadyRate), steadyAccepted, steadyRefused, leadIn(steadyPhase), steady.indexed, steady.total,
                     steady.lagP50, steady.lagP99, steady.lagMax));
+            refusals(steadyPhase, "latency", "at " + trim(steadyRate) + "/s").ifPresent(lines::add);
+            refusals(steadyPhase, "leadIn", "in its lead-in").ifPresent(lines::add);
         }
         lines.add(String.format(Locale.ROOT, "(4) CPU: %.1f ms per accepted document (%s); %.1f ms per indexed document (%s)",
                 msPerAccepted, split ? "api process alone, over the saturation" : "the one process over the acceptance phases, indexing included",
@@ -412,6 +417,12 @@ public final class BenchReport {
         }
         return String.format(Locale.ROOT, "; after a lead-in of %s s at that rate, not counted: %s accepted, %s refused",
                 phase.getProperty("leadIn.seconds", "?"), accepted, phase.getProperty("leadIn.failed", "0"));
+    }
+
+    /** Why a phase's uploads were refused ({@link Refusals}), when any were. */
+    static Optional<String> refusals(Properties phase, String prefix, String when) {
+        String why = phase.getProperty(prefix + ".refusals");
+        return why == null || why.isEmpty() ? Optional.empty() : Optional.of("    refused " + when + ": " + why);
     }
 
     /** Inserts a row just above the marker line, keeping every earlier row. */

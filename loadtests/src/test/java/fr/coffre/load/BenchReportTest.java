@@ -44,6 +44,18 @@ class BenchReportTest {
     }
 
     @Test
+    void aPhaseWithRefusalsSaysWhyAndOneWithoutSaysNothing() {
+        var phase = new Properties();
+        phase.setProperty("latency.failed", "0");
+        assertTrue(BenchReport.refusals(phase, "latency", "at 60/s").isEmpty());
+        phase.setProperty("latency.failed", "15");
+        phase.setProperty("latency.refusals", "15× 503 This instance is handling as many uploads as it may; retry later.");
+        assertEquals(
+                "    refused at 60/s: 15× 503 This instance is handling as many uploads as it may; retry later.",
+                BenchReport.refusals(phase, "latency", "at 60/s").orElseThrow());
+    }
+
+    @Test
     void theDocsFileHasBothMarkers() throws Exception {
         String docs = Files.readString(Path.of("../docs/benchmarks.md"));
         assertTrue(docs.contains(BenchReport.ROWS_END));

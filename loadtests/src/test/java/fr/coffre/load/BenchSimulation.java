@@ -68,6 +68,7 @@ public class BenchSimulation extends Simulation {
     static final class Phase {
         final AtomicLong accepted = new AtomicLong();
         final AtomicLong failed = new AtomicLong();
+        final Refusals refusals = new Refusals();
         final AtomicLong bytes = new AtomicLong();
         final AtomicLong first = new AtomicLong(Long.MAX_VALUE);
         final AtomicLong last = new AtomicLong();
@@ -87,18 +88,24 @@ public class BenchSimulation extends Simulation {
         private Session count(Session session) {
             if (session.isFailed()) {
                 failed.incrementAndGet();
+                refusals.add(
+                        session.contains("status") ? session.getInt("status") : null,
+                        session.contains("answer") ? session.getString("answer") : null);
             } else {
                 accepted.incrementAndGet();
                 bytes.addAndGet(session.getInt("size"));
                 latencies.add((System.nanoTime() - session.getLong("sentAt")) / 1_000_000);
             }
             last.accumulateAndGet(System.currentTimeMillis(), Math::max);
-            return session.remove("body");
+            return session.removeAll("body", "answer", "status");
         }
 
         void write(Properties out, String prefix) {
             out.setProperty(prefix + ".accepted", Long.toString(accepted.get()));
             out.setProperty(prefix + ".failed", Long.toString(failed.get()));
+            if (failed.get() > 0) {
+                out.setProperty(prefix + ".refusals", refusals.summary());
+            }
             out.setProperty(prefix + ".bytes", Long.toString(bytes.get()));
             out.setProperty(prefix + ".startMillis", Long.toString(first.get() == Long.MAX_VALUE ? 0 : first.get()));
             out.setProperty(prefix + ".endMillis", Long.toString(last.get()));

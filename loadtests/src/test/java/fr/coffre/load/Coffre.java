@@ -1,6 +1,7 @@
 package fr.coffre.load;
 
 import static io.gatling.javaapi.core.CoreDsl.ByteArrayBody;
+import static io.gatling.javaapi.core.CoreDsl.bodyString;
 import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.jsonPath;
@@ -91,6 +92,9 @@ final class Coffre {
                 .header("Authorization", session -> tokens.bearer(session.getString("producer")))
                 .header("Content-Type", "#{contentType}")
                 .body(ByteArrayBody(session -> session.<byte[]>get("body")))
+                // Kept for a refused upload's reason (Refusals): saved before the checks that may fail.
+                .check(status().saveAs("status"))
+                .check(bodyString().saveAs("answer"))
                 .check(status().in(200, 201))
                 .check(jsonPath("$.id").saveAs("documentId"));
     }
