@@ -128,15 +128,21 @@ public class UploadAdmission {
             }
             return () -> releasePatient(producer);
         }
-        if (uploads.incrementAndGet() > config.maxInFlightUploads()
-                | bytes.addAndGet(bytesPerUpload) > config.maxInFlightBytes()
-                | mine > config.maxInFlightPerProducer()) {
+        boolean tooMany = uploads.incrementAndGet() > config.maxInFlightUploads();
+        boolean tooManyBytes = bytes.addAndGet(bytesPerUpload) > config.maxInFlightBytes();
+        boolean producerFull = mine > config.maxInFlightPerProducer();
+        if (tooMany | tooManyBytes | producerFull) {
             release(producer);
+            // Each limit named apart: an operator (or a load tester) then knows which setting held.
             throw overloaded(
-                    mine > config.maxInFlightPerProducer()
+                    producerFull
                             ? "Your organisation has " + config.maxInFlightPerProducer()
                                     + " uploads under way on this instance"
-                            : "This instance is handling as many uploads as it may");
+                            : tooMany
+                                    ? "This instance is handling as many uploads as it may"
+                                    : "This instance holds as many upload buffers as it may ("
+                                            + config.maxInFlightBytes() / bytesPerUpload + " uploads of up to "
+                                            + bytesPerUpload / (1024 * 1024) + " MiB each)");
         }
         return () -> release(producer);
     }

@@ -56,6 +56,9 @@ class OverloadIT {
                 HttpResponse<String> refused = post(service, "/api/v1/documents", token);
                 assertEquals(503, refused.statusCode(), refused.body());
                 assertRefusal(refused, "https://coffre.example/problems/overloaded");
+                assertEquals(
+                        "This instance is handling as many uploads as it may; retry later.",
+                        new JsonObject(refused.body()).getString("detail"));
             } finally {
                 for (StalledRequest request : stalled) {
                     request.close();
@@ -65,6 +68,37 @@ class OverloadIT {
             awaitInFlight(service, "producer", 0);
             HttpResponse<String> accepted = post(service, "/api/v1/documents", token);
             assertEquals(201, accepted.statusCode(), accepted.body());
+        }
+    }
+
+    @Test
+    void uploadsBeyondTheInstanceBufferBytesAreRefusedNamingThatLimit() throws Exception {
+        // Room for the buffers of two uploads (two parts of 5 MiB each), and for ten uploads by count.
+        try (ServiceProcess service = new ServiceProcess(
+                        "buffer-bytes",
+                        18202,
+                        List.of(),
+                        Map.of(
+                                "COFFRE_INGEST_MAX_IN_FLIGHT_BYTES",
+                                Long.toString(2L * 2 * 5 * 1024 * 1024),
+                                "COFFRE_MAX_IN_FLIGHT_UPLOADS",
+                                "10",
+                                "COFFRE_INGEST_BODY_IDLE_TIMEOUT",
+                                STALL))
+                .start()) {
+            String token = KeycloakTokens.radiology();
+            try (StalledRequest first = stall(service, "/api/v1/documents", token);
+                    StalledRequest second = stall(service, "/api/v1/documents", token)) {
+                awaitInFlight(service, "producer", 2);
+                HttpResponse<String> refused = post(service, "/api/v1/documents", token);
+                assertEquals(503, refused.statusCode(), refused.body());
+                assertRefusal(refused, "https://coffre.example/problems/overloaded");
+                assertEquals(
+                        "This instance holds as many upload buffers as it may (2 uploads of up to 10 MiB each);"
+                                + " retry later.",
+                        new JsonObject(refused.body()).getString("detail"));
+            }
+            awaitInFlight(service, "producer", 0);
         }
     }
 
