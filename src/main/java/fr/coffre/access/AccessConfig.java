@@ -7,7 +7,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** Who among professionals reads what: the DMP's rules, as this deployment sets them. */
+/**
+ * Who among professionals reads what: the DMP's rules, as this deployment sets them; and how long
+ * a caller's verified token is trusted again without being verified.
+ */
 @ConfigMapping(prefix = "coffre.access")
 public interface AccessConfig {
 
@@ -31,4 +34,15 @@ public interface AccessConfig {
      * (dmp-access-matrix.tsv), to replace it.
      */
     Optional<Path> matrix();
+
+    /**
+     * How long the identity made of a verified bearer token serves again for the same token without
+     * verifying it anew, never past the token's expiry. {@code PT0S} verifies every request's token.
+     */
+    @WithDefault("PT1M")
+    Duration verifiedTokenReuse();
+
+    /** How many verified tokens are kept at most for {@link #verifiedTokenReuse()}. */
+    @WithDefault("1000")
+    int maxVerifiedTokens();
 }
