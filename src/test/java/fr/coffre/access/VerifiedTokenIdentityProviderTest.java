@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -206,7 +207,7 @@ class VerifiedTokenIdentityProviderTest {
 
     /** Verifies a token when it knows when that token expires; refuses any other. */
     final class StandInOidc implements IdentityProvider<TokenAuthenticationRequest> {
-        final Map<String, Long> expiresAt = new java.util.HashMap<>();
+        final Map<String, Long> expiresAt = new HashMap<>();
         final List<String> asked = new ArrayList<>();
 
         @Override
