@@ -15,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.InstantSource;
+import org.eclipse.microprofile.jwt.Claims;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
@@ -98,9 +99,10 @@ public class VerifiedTokenIdentityProvider implements IdentityProvider<TokenAuth
         if (reuseMillis <= 0 || identity == null || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
             return;
         }
-        long expiresMillis = jwt.getExpirationTime() * 1000;
-        if (expiresMillis > 0) {
-            verified.keep(token, copy(identity, null, null), Math.min(expiresMillis, now + reuseMillis), now);
+        // read as a claim: getExpirationTime() unboxes it, and fails on a token without one
+        if (jwt.getClaim(Claims.exp.name()) instanceof Number exp && exp.longValue() > 0) {
+            long until = Math.min(exp.longValue() * 1000, now + reuseMillis);
+            verified.keep(token, copy(identity, null, null), until, now);
         }
     }
 

@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -116,6 +117,17 @@ class VerifiedTokenIdentityProviderTest {
     }
 
     @Test
+    void aTokenWithoutExpiryIsVerifiedEveryTime() {
+        VerifiedTokenIdentityProvider provider = provider(Duration.ofMinutes(1), 10);
+        oidc.withoutExpiry.add("timeless");
+
+        authenticate(provider, "timeless", null);
+        authenticate(provider, "timeless", null);
+
+        assertEquals(List.of("timeless", "timeless"), oidc.asked);
+    }
+
+    @Test
     void noReuseVerifiesEveryRequestsToken() {
         VerifiedTokenIdentityProvider provider = provider(Duration.ZERO, 10);
         oidc.expiresAt.put("token-a", START / 1000 + 300);
@@ -205,9 +217,10 @@ class VerifiedTokenIdentityProviderTest {
                 });
     }
 
-    /** Verifies a token when it knows when that token expires; refuses any other. */
+    /** Verifies a token when it knows when that token expires, or that it has none; refuses any other. */
     final class StandInOidc implements IdentityProvider<TokenAuthenticationRequest> {
         final Map<String, Long> expiresAt = new HashMap<>();
+        final Set<String> withoutExpiry = new HashSet<>();
         final List<String> asked = new ArrayList<>();
 
         @Override
@@ -221,7 +234,7 @@ class VerifiedTokenIdentityProviderTest {
             String token = request.getToken().getToken();
             asked.add(token);
             Long exp = expiresAt.get(token);
-            if (exp == null) {
+            if (exp == null && !withoutExpiry.contains(token)) {
                 return Uni.createFrom().failure(new AuthenticationFailedException("refused"));
             }
             QuarkusSecurityIdentity.Builder builder = QuarkusSecurityIdentity.builder()
@@ -238,16 +251,16 @@ class VerifiedTokenIdentityProviderTest {
         }
     }
 
-    record Jwt(String getName, long exp) implements JsonWebToken {
+    record Jwt(String getName, Long exp) implements JsonWebToken {
         @Override
         public Set<String> getClaimNames() {
-            return Set.of("exp");
+            return exp == null ? Set.of() : Set.of("exp");
         }
 
         @Override
         @SuppressWarnings("unchecked")
         public <T> T getClaim(String claimName) {
-            return "exp".equals(claimName) ? (T) Long.valueOf(exp) : null;
+            return "exp".equals(claimName) ? (T) exp : null;
         }
     }
 
