@@ -65,4 +65,33 @@ class SchemaMigrationsTest {
         unindexed.forEach(row -> keys.add(row.getString("foreign_key")));
         assertEquals(List.of(), keys, "foreign keys without an index on their columns");
     }
+
+    /**
+     * An index whose keys begin another's, under the same predicate, serves no query the other does
+     * not, and every insert and every change of an indexed or predicate column writes both.
+     */
+    @Test
+    void noIndexRepeatsTheStartOfAnother() {
+        var repeated = pool.query("""
+                        SELECT a.indexrelid::regclass::text || ' repeats ' || b.indexrelid::regclass::text AS pair
+                        FROM pg_index a
+                        JOIN pg_index b ON b.indrelid = a.indrelid AND b.indexrelid <> a.indexrelid
+                        JOIN pg_class ca ON ca.oid = a.indexrelid
+                        JOIN pg_class cb ON cb.oid = b.indexrelid
+                        WHERE ca.relnamespace = 'public'::regnamespace
+                        AND NOT a.indisunique
+                        AND ca.relam = cb.relam
+                        AND a.indexprs IS NULL AND b.indexprs IS NULL
+                        AND coalesce(pg_get_expr(a.indpred, a.indrelid), '')
+                            = coalesce(pg_get_expr(b.indpred, b.indrelid), '')
+                        AND a.indnkeyatts <= b.indnkeyatts
+                        AND (a.indkey::int2[])[0:a.indnkeyatts - 1] = (b.indkey::int2[])[0:a.indnkeyatts - 1]
+                        AND (a.indoption::int2[])[0:a.indnkeyatts - 1] = (b.indoption::int2[])[0:a.indnkeyatts - 1]
+                        AND (a.indclass::oid[])[0:a.indnkeyatts - 1] = (b.indclass::oid[])[0:a.indnkeyatts - 1]
+                        AND (a.indnkeyatts < b.indnkeyatts OR b.indisunique OR a.indexrelid > b.indexrelid)
+                        ORDER BY 1""").execute().await().atMost(Duration.ofSeconds(10));
+        List<String> pairs = new ArrayList<>();
+        repeated.forEach(row -> pairs.add(row.getString("pair")));
+        assertEquals(List.of(), pairs, "indexes that repeat the start of another");
+    }
 }
