@@ -187,15 +187,20 @@ public final class BenchReport {
                 split ? " (api), " + human(workerRssKb) + " (worker)" : "", children, human(childrenRssKb)));
         Path samplesFile = out.resolve("cpu-samples.tsv");
         if (Files.exists(samplesFile)) {
-            List<String> names = new ArrayList<>();
-            List<MachineCpu.Sample> samples = MachineCpu.read(Files.readAllLines(samplesFile), names);
-            var atCeiling = MachineCpu.between(samples, names,
-                    Long.parseLong(ceiling.getProperty("startMillis", "0")), Long.parseLong(ceiling.getProperty("endMillis", "0")));
-            var atSaturation = MachineCpu.between(samples, names,
-                    Long.parseLong(acceptance.getProperty("saturation.startMillis", "0")),
-                    Long.parseLong(acceptance.getProperty("saturation.endMillis", "0")));
-            lines.add("(5) the machine's CPU, ms per document: ceiling: " + MachineCpu.perDocument(atCeiling, ceilingObjects, clkTck));
-            lines.add("    saturation: " + MachineCpu.perDocument(atSaturation, accepted, clkTck));
+            lines.addAll(machineLines(
+                    Files.readAllLines(samplesFile),
+                    clkTck,
+                    new Window(
+                            Long.parseLong(ceiling.getProperty("startMillis", "0")),
+                            Long.parseLong(ceiling.getProperty("endMillis", "0")),
+                            ceilingObjects),
+                    new Window(
+                            Long.parseLong(acceptance.getProperty("saturation.startMillis", "0")),
+                            Long.parseLong(acceptance.getProperty("saturation.endMillis", "0")),
+                            accepted),
+                    split
+                            ? new Window(ticks(cpu, "drain.startMillis"), ticks(cpu, "drain.endMillis"), drain.indexed)
+                            : null));
         }
 
         List<String> missed = new ArrayList<>();
@@ -249,6 +254,31 @@ public final class BenchReport {
      * own stream, {@code …-bench-rate-n} when it runs apart, left out), and over how long: from the
      * first to the last indexed, so that a resumed worker's time to rejoin its group is not counted.
      */
+    /** A phase of the run: from, to (epoch millis) and the documents it handled. */
+    record Window(long fromMillis, long toMillis, long documents) {}
+
+    /**
+     * Line (5): the machine's CPU per document, process by process, over the ceiling, the
+     * saturation and, when the roles run apart, the drain, whose target is the whole machine's too:
+     * the worker with its extraction processes, and the servers each indexed document costs.
+     */
+    static List<String> machineLines(List<String> samplesFile, long clkTck, Window ceiling, Window saturation, Window drain) {
+        List<String> names = new ArrayList<>();
+        List<MachineCpu.Sample> samples = MachineCpu.read(samplesFile, names);
+        List<String> lines = new ArrayList<>();
+        lines.add("(5) the machine's CPU, ms per document: ceiling: " + perDocument(samples, names, clkTck, ceiling));
+        lines.add("    saturation: " + perDocument(samples, names, clkTck, saturation));
+        if (drain != null) {
+            lines.add("    drain: " + perDocument(samples, names, clkTck, drain));
+        }
+        return lines;
+    }
+
+    private static String perDocument(List<MachineCpu.Sample> samples, List<String> names, long clkTck, Window window) {
+        return MachineCpu.perDocument(
+                MachineCpu.between(samples, names, window.fromMillis(), window.toMillis()), window.documents(), clkTck);
+    }
+
     static Drain drain(Connection db, String prefix, long sinceMillis, long untilMillis) throws SQLException {
         String sql = """
                 SELECT count(*), extract(epoch FROM max(updated_at) - min(updated_at))

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,5 +86,29 @@ class BenchReportTest {
         GatlingReport stats = GatlingReport.read(dir, "upload (saturation)").orElseThrow();
         assertEquals(new GatlingReport(1204, 1200, 4, 80, 95, 180, 240, 900), stats);
         assertTrue(GatlingReport.read(dir, "upload (fixed rate)").isEmpty());
+    }
+
+    @Test
+    void aSplitRunSaysWhereTheMachineWentWhileTheWorkerDrainedAndAOneProcessRunDoesNot() {
+        var samples = List.of(
+                "millis\tbusy\ttotal\tapi\tworker",
+                "1000\t0\t0\t0\t0",
+                "2000\t100\t200\t60\t0",
+                "3000\t300\t400\t160\t0",
+                "4000\t480\t600\t160\t150");
+        var ceiling = new BenchReport.Window(1000, 2000, 10);
+        var saturation = new BenchReport.Window(2000, 3000, 20);
+        var drain = new BenchReport.Window(3000, 4000, 30);
+
+        var split = BenchReport.machineLines(samples, 100, ceiling, saturation, drain);
+        assertEquals(3, split.size());
+        // 180 busy ticks for 30 documents, 150 of them the worker's (its extraction processes included): 10 ms a tick.
+        assertEquals(
+                "    drain: worker 50.0, the rest (load generator, system) 10.0; total 60.0 ms per document;"
+                        + " machine 10 % idle",
+                split.get(2));
+
+        var oneProcess = BenchReport.machineLines(samples, 100, ceiling, saturation, null);
+        assertEquals(split.subList(0, 2), oneProcess);
     }
 }
