@@ -159,7 +159,7 @@ public final class BenchReport {
         lines.add(String.format(Locale.ROOT, "(3) end to end: %d INDEXED of %d (%d still STORED, %d quarantined or failed): %.1f docs/s sustained; lag p50 %.2f s, p99 %.2f s, max %.2f s",
                 e2e.indexed, e2e.total, e2e.pending, e2e.refused, e2e.indexedRate(), e2e.lagP50, e2e.lagP99, e2e.lagMax));
         lines.add(String.format(Locale.ROOT, "    drain after acceptance: %d documents in %.1f s, %.1f docs/s",
-                drain.indexed, drain.seconds, drain.rate()));
+                drain.indexed, drain.seconds(), drain.rate()));
         Properties steadyPhase = steady == null ? new Properties() : load(out.resolve("steady.properties"));
         double steadyRate = Double.parseDouble(steadyPhase.getProperty("latency.rate", "0"));
         long steadyAccepted = Long.parseLong(steadyPhase.getProperty("latency.accepted", "0"));
@@ -199,7 +199,9 @@ public final class BenchReport {
                             Long.parseLong(acceptance.getProperty("saturation.endMillis", "0")),
                             accepted),
                     split
-                            ? new Window(ticks(cpu, "drain.startMillis"), ticks(cpu, "drain.endMillis"), drain.indexed)
+                            // From the first document indexed to the last, as the drain's rate: not
+                            // the worker's return to its consumer group after its stop.
+                            ? new Window(drain.firstMillis(), drain.lastMillis(), drain.indexed())
                             : null));
         }
 
@@ -243,9 +245,14 @@ public final class BenchReport {
         }
     }
 
-    record Drain(long indexed, double seconds) {
+    /** Documents indexed, and the times of the first and the last of them (epoch millis). */
+    record Drain(long indexed, long firstMillis, long lastMillis) {
+        double seconds() {
+            return (lastMillis - firstMillis) / 1000.0;
+        }
+
         double rate() {
-            return seconds > 0 ? indexed / seconds : 0;
+            return seconds() > 0 ? indexed / seconds() : 0;
         }
     }
 
@@ -281,7 +288,8 @@ public final class BenchReport {
 
     static Drain drain(Connection db, String prefix, long sinceMillis, long untilMillis) throws SQLException {
         String sql = """
-                SELECT count(*), extract(epoch FROM max(updated_at) - min(updated_at))
+                SELECT count(*), coalesce(floor(extract(epoch FROM min(updated_at)) * 1000), 0),
+                       coalesce(floor(extract(epoch FROM max(updated_at)) * 1000), 0)
                 FROM document
                 WHERE left(split_part(unique_id, '^', 2), length(?)) = ? AND status = 'INDEXED'
                   AND left(split_part(unique_id, '^', 2), length(?)) <> ?
@@ -296,7 +304,7 @@ public final class BenchReport {
             statement.setLong(6, Math.min(untilMillis, 9_000_000_000_000L));
             try (ResultSet rs = statement.executeQuery()) {
                 rs.next();
-                return new Drain(rs.getLong(1), rs.getDouble(2));
+                return new Drain(rs.getLong(1), rs.getLong(2), rs.getLong(3));
             }
         }
     }
