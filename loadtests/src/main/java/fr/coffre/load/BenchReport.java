@@ -256,11 +256,6 @@ public final class BenchReport {
         }
     }
 
-    /**
-     * What was indexed of the run's saturation and fixed rate after an instant (the fixed rate's
-     * own stream, {@code …-bench-rate-n} when it runs apart, left out), and over how long: from the
-     * first to the last indexed, so that a resumed worker's time to rejoin its group is not counted.
-     */
     /** A phase of the run: from, to (epoch millis) and the documents it handled. */
     record Window(long fromMillis, long toMillis, long documents) {}
 
@@ -286,6 +281,11 @@ public final class BenchReport {
                 MachineCpu.between(samples, names, window.fromMillis(), window.toMillis()), window.documents(), clkTck);
     }
 
+    /**
+     * What was indexed of the run's saturation and fixed rate after an instant (the fixed rate's
+     * own stream, {@code …-bench-rate-n} when it runs apart, left out), and over how long: from the
+     * first to the last indexed, so that a resumed worker's time to rejoin its group is not counted.
+     */
     static Drain drain(Connection db, String prefix, long sinceMillis, long untilMillis) throws SQLException {
         String sql = """
                 SELECT count(*), coalesce(floor(extract(epoch FROM min(updated_at)) * 1000), 0),
