@@ -14,6 +14,7 @@ import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.InputStream;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 
@@ -46,12 +47,13 @@ public class PatientUploads {
         this.upload = upload;
     }
 
-    public DocumentView add(Identifier patient, InputStream body, String contentType) {
+    public DocumentView add(Identifier patient, InputStream body, OptionalLong bodyLength, String contentType) {
         Producer self = Producer.patient(patient);
         IngestionService.Outcome outcome = upload.receive(
                 self,
                 self,
                 body,
+                bodyLength,
                 contentType,
                 declared -> {
                     DocumentEntry entry = declared.entry();

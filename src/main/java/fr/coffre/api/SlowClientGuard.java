@@ -4,6 +4,7 @@ import fr.coffre.ingest.IngestConfig;
 import fr.coffre.problem.Problem;
 import fr.coffre.problem.ProblemType;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -12,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.OptionalLong;
 import java.util.function.LongSupplier;
 import org.jboss.resteasy.reactive.server.vertx.VertxInputStream;
 
@@ -45,7 +47,7 @@ public class SlowClientGuard {
         RequestBodyStream body = new RequestBodyStream(
                 request, limit == null ? 0 : limit, config.bodyIdleTimeout().multipliedBy(2));
         Pace pace = new Pace(System::nanoTime, config.bodyIdleTimeout().toNanos(), config.minUploadRate());
-        Guarded guarded = new Guarded(body, pace);
+        Guarded guarded = new Guarded(body, pace, declaredLength(request));
         guarded.timer = vertx.setPeriodic(CHECK_EVERY_MILLIS, id -> {
             if (pace.tooSlow()) {
                 vertx.cancelTimer(id);
@@ -53,6 +55,23 @@ public class SlowClientGuard {
             }
         });
         return guarded;
+    }
+
+    // A chunked body's length is known only at its end, and an encoded one (were the server to
+    // decompress bodies) may grow past what it declares.
+    private static OptionalLong declaredLength(HttpServerRequest request) {
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        String encoding = request.getHeader(HttpHeaders.CONTENT_ENCODING);
+        if (length == null
+                || request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null
+                || (encoding != null && !encoding.equalsIgnoreCase("identity"))) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(Long.parseLong(length.trim()));
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
     }
 
     private void refuse(HttpServerRequest request) {
@@ -77,10 +96,12 @@ public class SlowClientGuard {
 
         private final RequestBodyStream body;
         private final InputStream stream;
+        private final OptionalLong length;
         private long timer = -1;
 
-        Guarded(RequestBodyStream body, Pace pace) {
+        Guarded(RequestBodyStream body, Pace pace, OptionalLong length) {
             this.body = body;
+            this.length = length;
             this.stream = new FilterInputStream(body) {
                 @Override
                 public int read() throws IOException {
@@ -110,6 +131,11 @@ public class SlowClientGuard {
 
         public InputStream stream() {
             return stream;
+        }
+
+        /** The body's length as the request declares it (Content-Length), unless it comes chunked. */
+        public OptionalLong length() {
+            return length;
         }
 
         @Override

@@ -5,6 +5,7 @@ import fr.coffre.problem.ProblemType;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.OptionalLong;
 import java.util.function.UnaryOperator;
 
 /**
@@ -32,17 +33,19 @@ public class SingleUpload {
 
     /**
      * @param admittedAs whose share of the instance and rate it takes
+     * @param bodyLength the request body's declared length, when it has one: what admission counts it for
      * @param adjust     what the channel imposes on the declared metadata (the patient's own INS...)
      */
     public IngestionService.Outcome receive(
             Producer producer,
             Producer admittedAs,
             InputStream body,
+            OptionalLong bodyLength,
             String contentType,
             UnaryOperator<DocumentMetadata> adjust,
             Intake intake) {
         try {
-            return receiveCounted(producer, admittedAs, body, contentType, adjust, intake);
+            return receiveCounted(producer, admittedAs, body, bodyLength, contentType, adjust, intake);
         } catch (RuntimeException e) {
             metrics.rejection(e);
             throw e;
@@ -53,10 +56,11 @@ public class SingleUpload {
             Producer producer,
             Producer admittedAs,
             InputStream body,
+            OptionalLong bodyLength,
             String contentType,
             UnaryOperator<DocumentMetadata> adjust,
             Intake intake) {
-        try (var permit = admission.admit(admittedAs, intake.patientAuthored())) {
+        try (var permit = admission.admit(admittedAs, intake.patientAuthored(), bodyLength)) {
             MultipartStream multipart = new MultipartStream(body, contentType);
             var part = multipart.next().orElseThrow(() -> malformed("The request has no parts."));
             DocumentMetadata metadata = DocumentMetadata.NONE;

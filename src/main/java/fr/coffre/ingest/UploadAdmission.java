@@ -6,7 +6,7 @@ import fr.coffre.observability.LogSafe;
 import fr.coffre.observability.Sampler;
 import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
-import fr.coffre.storage.ObjectStorageConfig;
+import fr.coffre.storage.PartBuffers;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -15,6 +15,7 @@ import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
@@ -32,7 +33,7 @@ public class UploadAdmission {
     private static final Logger LOG = Logger.getLogger(UploadAdmission.class);
 
     private final IngestConfig config;
-    private final long bytesPerUpload;
+    private final PartBuffers buffers;
     private final DocumentRepository documents;
     private final Vertx vertx;
     private final AtomicLong uploads = new AtomicLong();
@@ -46,7 +47,7 @@ public class UploadAdmission {
 
     public UploadAdmission(
             IngestConfig config,
-            ObjectStorageConfig storage,
+            PartBuffers buffers,
             DocumentRepository documents,
             ProducerQuotaRepository quotas,
             Await await,
@@ -55,8 +56,7 @@ public class UploadAdmission {
         this.config = config;
         this.quota = new ProducerQuota(
                 quotas, await, config.producerRate(), config.producerBurst(), config.producerQuotaLease());
-        // Each upload holds its head buffer, and a large one also the part read while the head is stored.
-        this.bytesPerUpload = 2L * storage.partSize();
+        this.buffers = buffers;
         this.documents = documents;
         this.vertx = vertx;
         Gauge.builder("coffre.uploads.in.flight", uploads, AtomicLong::get)
@@ -97,13 +97,18 @@ public class UploadAdmission {
         }
     }
 
-    /** A producer's upload: a permit to hold while it runs; closing it frees its share of the instance. */
-    public Permit admit(Producer producer) {
-        return admit(producer, false);
+    /**
+     * A producer's upload: a permit to hold while it runs; closing it frees its share of the instance.
+     *
+     * @param bodyLength the request body's length when the request declares it (Content-Length):
+     *     the upload is counted for the buffers a body that long may fill, not for the largest
+     */
+    public Permit admit(Producer producer, OptionalLong bodyLength) {
+        return admit(producer, false, bodyLength);
     }
 
     /** A permit for an upload by a producer or, with {@code patient}, by a patient for their own record. */
-    public Permit admit(Producer producer, boolean patient) {
+    public Permit admit(Producer producer, boolean patient, OptionalLong bodyLength) {
         if (backlog.get() > config.maxBacklog()) {
             throw ProblemException.retryLater(
                     ProblemType.OVERLOADED,
@@ -128,11 +133,12 @@ public class UploadAdmission {
             }
             return () -> releasePatient(producer);
         }
+        long held = buffers.heldAtMostBy(bodyLength);
         boolean tooMany = uploads.incrementAndGet() > config.maxInFlightUploads();
-        boolean tooManyBytes = bytes.addAndGet(bytesPerUpload) > config.maxInFlightBytes();
+        boolean tooManyBytes = bytes.addAndGet(held) > config.maxInFlightBytes();
         boolean producerFull = mine > config.maxInFlightPerProducer();
         if (tooMany | tooManyBytes | producerFull) {
-            release(producer);
+            release(producer, held);
             // Each limit named apart: an operator (or a load tester) then knows which setting held.
             throw overloaded(
                     producerFull
@@ -141,10 +147,13 @@ public class UploadAdmission {
                             : tooMany
                                     ? "This instance is handling as many uploads as it may"
                                     : "This instance holds as many upload buffers as it may ("
-                                            + config.maxInFlightBytes() / bytesPerUpload + " uploads of up to "
-                                            + bytesPerUpload / (1024 * 1024) + " MiB each)");
+                                            + size(config.maxInFlightBytes()) + "; this upload "
+                                            + (bodyLength.isPresent()
+                                                    ? "of " + bodyLength.getAsLong() + " bytes"
+                                                    : "of undeclared length")
+                                            + " would hold up to " + size(held) + ")");
         }
-        return () -> release(producer);
+        return () -> release(producer, held);
     }
 
     private ProblemException overloaded(String why) {
@@ -167,9 +176,14 @@ public class UploadAdmission {
         }
     }
 
-    private void release(Producer producer) {
+    // Whole blocks of 256 KiB, or whole parts.
+    private static String size(long bytes) {
+        return bytes % (1024 * 1024) == 0 ? bytes / (1024 * 1024) + " MiB" : bytes / 1024 + " KiB";
+    }
+
+    private void release(Producer producer, long held) {
         uploads.decrementAndGet();
-        bytes.addAndGet(-bytesPerUpload);
+        bytes.addAndGet(-held);
         leave(producer);
     }
 

@@ -17,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
 
@@ -54,10 +55,10 @@ public class BundlePublication {
     }
 
     /** The transaction-response, each entry answered in request order. */
-    public Bundle publish(Producer producer, InputStream body, FhirFormat format) {
+    public Bundle publish(Producer producer, InputStream body, OptionalLong bodyLength, FhirFormat format) {
         long started = System.nanoTime();
         // One document may be as large as allowed; all of a bundle's together, no larger.
-        try (var permit = admission.admit(producer);
+        try (var permit = admission.admit(producer, bodyLength);
                 FhirPayloadReader.Read read =
                         reader.read(body, config.maxDocumentSize(), config.maxDocumentSize(), format)) {
             if (!"Bundle".equals(read.resourceType())) {

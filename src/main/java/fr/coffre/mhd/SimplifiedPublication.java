@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.OptionalLong;
 import org.hl7.fhir.r4.model.DocumentReference;
 
 /**
@@ -51,8 +52,9 @@ public class SimplifiedPublication {
         this.reader = new FhirPayloadReader(spool, scratch.directory());
     }
 
-    public IngestionService.Outcome publish(Producer producer, InputStream body, FhirFormat format) {
-        try (var permit = admission.admit(producer);
+    public IngestionService.Outcome publish(
+            Producer producer, InputStream body, OptionalLong bodyLength, FhirFormat format) {
+        try (var permit = admission.admit(producer, bodyLength);
                 FhirPayloadReader.Read read =
                         reader.read(body, config.maxDocumentSize(), config.maxDocumentSize(), format)) {
             if (!"DocumentReference".equals(read.resourceType())) {

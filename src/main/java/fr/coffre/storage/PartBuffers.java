@@ -2,6 +2,7 @@ package fr.coffre.storage;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.OptionalLong;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
@@ -41,6 +42,19 @@ public class PartBuffers {
     /** The most one part holds: one upload part. */
     public int size() {
         return size;
+    }
+
+    /**
+     * The most that one upload's parts hold at once, for a body of that length when it is known:
+     * the head, and for a document larger than a part also the part read while the head is stored.
+     * A body of at most a part holds only the blocks its bytes fill, and holds them in the head.
+     */
+    public long heldAtMostBy(OptionalLong bodyLength) {
+        if (bodyLength.isEmpty() || bodyLength.getAsLong() > size) {
+            return 2L * size;
+        }
+        long blocks = Math.max(1, (bodyLength.getAsLong() + blockSize - 1) / blockSize);
+        return blocks * blockSize;
     }
 
     /** A part holding nothing yet, for {@link PartBytes#fill}. */

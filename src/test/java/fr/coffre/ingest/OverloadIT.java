@@ -36,6 +36,8 @@ class OverloadIT {
     static final String PDF = "pdf/CR-BIO_TSH_rendition.pdf";
     /** Stalled clients in these tests stay stalled as long as the test needs them. */
     static final String STALL = "PT5M";
+    /** The object store's part size, as configured by default. */
+    static final int PART = 5 * 1024 * 1024;
 
     @Test
     void uploadsBeyondTheInstanceCapacityAreRefusedAtOnce() throws Exception {
@@ -72,31 +74,48 @@ class OverloadIT {
     }
 
     @Test
-    void uploadsBeyondTheInstanceBufferBytesAreRefusedNamingThatLimit() throws Exception {
-        // Room for the buffers of two uploads (two parts of 5 MiB each), and for ten uploads by count.
+    void uploadsBeyondTheInstanceBufferBytesAreRefusedNamingThatLimitEachCountedForWhatItsLengthMayFill()
+            throws Exception {
+        // Room for the buffers of two uploads larger than a part (two parts of 5 MiB each), and for ten by count.
         try (ServiceProcess service = new ServiceProcess(
                         "buffer-bytes",
                         18202,
                         List.of(),
                         Map.of(
                                 "COFFRE_INGEST_MAX_IN_FLIGHT_BYTES",
-                                Long.toString(2L * 2 * 5 * 1024 * 1024),
+                                Long.toString(2L * 2 * PART),
                                 "COFFRE_MAX_IN_FLIGHT_UPLOADS",
                                 "10",
                                 "COFFRE_INGEST_BODY_IDLE_TIMEOUT",
                                 STALL))
                 .start()) {
             String token = KeycloakTokens.radiology();
-            try (StalledRequest first = stall(service, "/api/v1/documents", token);
-                    StalledRequest second = stall(service, "/api/v1/documents", token)) {
-                awaitInFlight(service, "producer", 2);
-                HttpResponse<String> refused = post(service, "/api/v1/documents", token);
-                assertEquals(503, refused.statusCode(), refused.body());
-                assertRefusal(refused, "https://coffre.example/problems/overloaded");
-                assertEquals(
-                        "This instance holds as many upload buffers as it may (2 uploads of up to 10 MiB each);"
-                                + " retry later.",
-                        new JsonObject(refused.body()).getString("detail"));
+            try (StalledRequest large = stall(service, "/api/v1/documents", token, PART + 1)) {
+                try (StalledRequest secondLarge = stall(service, "/api/v1/documents", token, PART + 1)) {
+                    awaitInFlight(service, "producer", 2);
+                    HttpResponse<String> chunked = post(service, "/api/v1/documents", token);
+                    assertEquals(503, chunked.statusCode(), chunked.body());
+                    assertRefusal(chunked, "https://coffre.example/problems/overloaded");
+                    assertEquals(
+                            "This instance holds as many upload buffers as it may (20 MiB; this upload of undeclared"
+                                    + " length would hold up to 10 MiB); retry later.",
+                            new JsonObject(chunked.body()).getString("detail"));
+                    HttpResponse<String> declared = postDeclaringItsLength(service, "/api/v1/documents", token);
+                    assertEquals(503, declared.statusCode(), declared.body());
+                    String detail = new JsonObject(declared.body()).getString("detail");
+                    assertTrue(
+                            detail.matches("This instance holds as many upload buffers as it may \\(20 MiB; this"
+                                    + " upload of \\d+ bytes would hold up to 256 KiB\\); retry later\\."),
+                            detail);
+                }
+                awaitInFlight(service, "producer", 1);
+                // The PDF's upload declares less than a block: each holds one block of 256 KiB, not two parts.
+                try (StalledRequest small = stall(service, "/api/v1/documents", token);
+                        StalledRequest secondSmall = stall(service, "/api/v1/documents", token)) {
+                    awaitInFlight(service, "producer", 3);
+                    HttpResponse<String> accepted = postDeclaringItsLength(service, "/api/v1/documents", token);
+                    assertEquals(201, accepted.statusCode(), accepted.body());
+                }
             }
             awaitInFlight(service, "producer", 0);
         }
@@ -227,11 +246,23 @@ class OverloadIT {
 
     /** An upload whose client sends its headers and five bytes of content, then nothing. */
     static StalledRequest stall(ServiceProcess service, String path, String token) throws Exception {
+        return stall(service, path, token, -1);
+    }
+
+    /** A stalled upload whose Content-Length declares {@code declared} bytes, or its body's length when negative. */
+    static StalledRequest stall(ServiceProcess service, String path, String token, long declared) throws Exception {
         Submissions upload = uploadTo(path);
         byte[] body = upload.bytes();
         byte[] pdf = Corpus.bytes(PDF);
         int content = Collections.indexOfSubList(Bytes.asList(body), Bytes.asList(Arrays.copyOf(pdf, 16)));
-        return new StalledRequest(service.port(), path, token, upload.contentType(), body, content + 5);
+        return new StalledRequest(
+                service.port(),
+                path,
+                token,
+                upload.contentType(),
+                body,
+                content + 5,
+                declared < 0 ? body.length : declared);
     }
 
     /** A patient's upload has no metadata: the document is filed under the patient's own INS. */
@@ -245,6 +276,12 @@ class OverloadIT {
         Submissions upload = uploadTo(path);
         return service.post(path, token, upload.contentType(), new ByteArrayInputStream(upload.bytes()))
                 .get(30, TimeUnit.SECONDS);
+    }
+
+    static HttpResponse<String> postDeclaringItsLength(ServiceProcess service, String path, String token)
+            throws Exception {
+        Submissions upload = uploadTo(path);
+        return service.post(path, token, upload.contentType(), upload.bytes()).get(30, TimeUnit.SECONDS);
     }
 
     static void awaitInFlight(ServiceProcess service, String caller, int count) {

@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.HexFormat;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -55,6 +56,9 @@ class DocumentHeadTest {
         // As many blocks as the head's bytes fill, none taken for an end that falls on a block's boundary.
         int blocks = (expectedHead + BLOCK - 1) / BLOCK;
         assertEquals(blocks, head.bytes().blockCount(), "the blocks held");
+        assertTrue(
+                (long) blocks * BLOCK <= buffers.heldAtMostBy(OptionalLong.of(size)),
+                "no more than admission counts for a body of that length");
         Set<byte[]> held = blocksOf(head.bytes());
         head.release();
         head.release();
@@ -64,6 +68,17 @@ class DocumentHeadTest {
         }
         assertEquals(held, takenAgain, "each given back");
         assertFalse(held.contains(buffers.take()), "given back once, however often released");
+    }
+
+    @Test
+    void admissionCountsABodyOfUnknownLengthOrLargerThanAPartForTwoPartsAndASmallerOneForTheBlocksItFills() {
+        PartBuffers buffers = new PartBuffers(PART, 64);
+
+        assertEquals(2L * PART, buffers.heldAtMostBy(OptionalLong.empty()), "a chunked body may be any size");
+        assertEquals(2L * PART, buffers.heldAtMostBy(OptionalLong.of(PART + 1)));
+        assertEquals(PART, buffers.heldAtMostBy(OptionalLong.of(PART)));
+        assertEquals(BLOCK, buffers.heldAtMostBy(OptionalLong.of(163_000)), "the mix's average document");
+        assertEquals(2L * BLOCK, buffers.heldAtMostBy(OptionalLong.of(BLOCK + 1)));
     }
 
     @Test

@@ -154,13 +154,24 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /** Sends a body as it is read from {@code body}, as a producer's system streams a file. */
+    /** A POST whose body comes chunked, of a length the server learns only at its end. */
     public CompletableFuture<HttpResponse<String>> post(
             String path, String token, String contentType, InputStream body) {
+        return post(path, token, contentType, HttpRequest.BodyPublishers.ofInputStream(() -> body));
+    }
+
+    /** A POST that declares its body's length (Content-Length), as most clients' uploads do. */
+    public CompletableFuture<HttpResponse<String>> post(String path, String token, String contentType, byte[] body) {
+        return post(path, token, contentType, HttpRequest.BodyPublishers.ofByteArray(body));
+    }
+
+    private CompletableFuture<HttpResponse<String>> post(
+            String path, String token, String contentType, HttpRequest.BodyPublisher body) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", contentType)
                 .timeout(Duration.ofMinutes(5))
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> body))
+                .POST(body)
                 .build();
         return HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofString());
     }

@@ -19,10 +19,16 @@ public final class StalledRequest implements AutoCloseable {
 
     public StalledRequest(int port, String path, String token, String contentType, byte[] body, int sent)
             throws IOException {
+        this(port, path, token, contentType, body, sent, body.length);
+    }
+
+    /** As above, with a Content-Length of {@code declared} bytes: a body announced larger than it is. */
+    public StalledRequest(int port, String path, String token, String contentType, byte[] body, int sent, long declared)
+            throws IOException {
         socket = new Socket(InetAddress.getLoopbackAddress(), port);
         OutputStream out = socket.getOutputStream();
         out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nAuthorization: Bearer " + token
-                        + "\r\nContent-Type: " + contentType + "\r\nContent-Length: " + body.length + "\r\n\r\n")
+                        + "\r\nContent-Type: " + contentType + "\r\nContent-Length: " + declared + "\r\n\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1));
         out.write(body, 0, sent);
         out.flush();

@@ -333,7 +333,7 @@ public class FhirResource {
             @QueryParam("_format") String format, @Context HttpHeaders headers, @Context RoutingContext routing) {
         Bundle answer;
         try (var guarded = guard.watch(routing)) {
-            answer = bundles.publish(producers.current(), guarded.stream(), bodyFormat(headers));
+            answer = bundles.publish(producers.current(), guarded.stream(), guarded.length(), bodyFormat(headers));
         }
         return resource(answer, format, headers, Response.Status.OK, bodyFormat(headers));
     }
@@ -356,7 +356,7 @@ public class FhirResource {
             @Context RoutingContext routing) {
         IngestionService.Outcome outcome;
         try (var guarded = guard.watch(routing)) {
-            outcome = publication.publish(producers.current(), guarded.stream(), bodyFormat(headers));
+            outcome = publication.publish(producers.current(), guarded.stream(), guarded.length(), bodyFormat(headers));
         }
         Document document = outcome.document();
         URI base = base(uri);

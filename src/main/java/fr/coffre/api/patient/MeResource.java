@@ -194,7 +194,7 @@ public class MeResource {
             @HeaderParam("Content-Type") String contentType, @Context UriInfo uri, @Context RoutingContext routing) {
         DocumentView created;
         try (var guarded = guard.watch(routing)) {
-            created = uploads.add(caller.patient(), guarded.stream(), contentType);
+            created = uploads.add(caller.patient(), guarded.stream(), guarded.length(), contentType);
         }
         return Response.created(
                         uri.getBaseUriBuilder().path("api/v1/me/documents/{id}").build(created.id()))

@@ -114,7 +114,13 @@ public class DocumentResource {
         IngestionService.Outcome outcome;
         try (var guarded = guard.watch(routing)) {
             outcome = singleUpload.receive(
-                    producer, producer, guarded.stream(), contentType, declared -> declared, Intake.producer(config));
+                    producer,
+                    producer,
+                    guarded.stream(),
+                    guarded.length(),
+                    contentType,
+                    declared -> declared,
+                    Intake.producer(config));
         }
         DocumentView view = DocumentView.of(outcome.document());
         if (outcome.created()) {

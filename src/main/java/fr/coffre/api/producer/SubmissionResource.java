@@ -35,6 +35,7 @@ import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -108,16 +109,16 @@ public class SubmissionResource {
     public Response submit(
             @HeaderParam("Content-Type") String contentType, @Context UriInfo uri, @Context RoutingContext routing) {
         try (var guarded = guard.watch(routing)) {
-            return receive(guarded.stream(), contentType, uri);
+            return receive(guarded.stream(), guarded.length(), contentType, uri);
         } catch (RuntimeException e) {
             metrics.rejection(e);
             throw e;
         }
     }
 
-    private Response receive(InputStream body, String contentType, UriInfo uri) {
+    private Response receive(InputStream body, OptionalLong bodyLength, String contentType, UriInfo uri) {
         Producer producer = identity.current();
-        try (var permit = admission.admit(producer)) {
+        try (var permit = admission.admit(producer, bodyLength)) {
             UUID id = service.receive(producer, new MultipartStream(body, contentType));
             SubmissionView view = await.result(submissions.find(id, producer.id()))
                     .orElseThrow(() -> new IllegalStateException("submission " + id + " vanished"));
