@@ -68,7 +68,8 @@ public class SlowClientGuard {
             return OptionalLong.empty();
         }
         try {
-            return OptionalLong.of(Long.parseLong(length.trim()));
+            long declared = Long.parseLong(length.trim());
+            return declared < 0 ? OptionalLong.empty() : OptionalLong.of(declared);
         } catch (NumberFormatException e) {
             return OptionalLong.empty();
         }
@@ -133,7 +134,7 @@ public class SlowClientGuard {
             return stream;
         }
 
-        /** The body's length as the request declares it (Content-Length), unless it comes chunked. */
+        /** The body's length as the request declares it (Content-Length), unless it comes chunked or encoded. */
         public OptionalLong length() {
             return length;
         }
