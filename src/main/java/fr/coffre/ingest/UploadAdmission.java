@@ -67,6 +67,11 @@ public class UploadAdmission {
                 .description("Uploads this instance is reading now, by who sends them")
                 .tag("caller", "patient")
                 .register(registry);
+        Gauge.builder("coffre.upload.buffers.counted", bytes, AtomicLong::get)
+                .description("Bytes of upload buffers the producers' uploads in flight are counted for, against "
+                        + "coffre.ingest.max-in-flight-bytes")
+                .baseUnit("bytes")
+                .register(registry);
     }
 
     void onStart(@Observes StartupEvent event) {

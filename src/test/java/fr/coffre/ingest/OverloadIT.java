@@ -38,6 +38,8 @@ class OverloadIT {
     static final String STALL = "PT5M";
     /** The object store's part size, as configured by default. */
     static final int PART = 5 * 1024 * 1024;
+    /** The blocks that parts are held in (storage.PartBuffers). */
+    static final int BLOCK = 256 * 1024;
 
     @Test
     void uploadsBeyondTheInstanceCapacityAreRefusedAtOnce() throws Exception {
@@ -93,6 +95,7 @@ class OverloadIT {
             try (StalledRequest large = stall(service, "/api/v1/documents", token, PART + 1)) {
                 try (StalledRequest secondLarge = stall(service, "/api/v1/documents", token, PART + 1)) {
                     awaitInFlight(service, "producer", 2);
+                    awaitBuffersCounted(service, 2L * 2 * PART);
                     HttpResponse<String> chunked = post(service, "/api/v1/documents", token);
                     assertEquals(503, chunked.statusCode(), chunked.body());
                     assertRefusal(chunked, "https://coffre.example/problems/overloaded");
@@ -113,11 +116,13 @@ class OverloadIT {
                 try (StalledRequest small = stall(service, "/api/v1/documents", token);
                         StalledRequest secondSmall = stall(service, "/api/v1/documents", token)) {
                     awaitInFlight(service, "producer", 3);
+                    awaitBuffersCounted(service, 2L * PART + 2 * BLOCK);
                     HttpResponse<String> accepted = postDeclaringItsLength(service, "/api/v1/documents", token);
                     assertEquals(201, accepted.statusCode(), accepted.body());
                 }
             }
             awaitInFlight(service, "producer", 0);
+            awaitBuffersCounted(service, 0);
         }
     }
 
@@ -282,6 +287,15 @@ class OverloadIT {
             throws Exception {
         Submissions upload = uploadTo(path);
         return service.post(path, token, upload.contentType(), upload.bytes()).get(30, TimeUnit.SECONDS);
+    }
+
+    /** The buffer bytes the producers' uploads in flight are counted for, as the metrics say. */
+    static void awaitBuffersCounted(ServiceProcess service, long bytes) {
+        await("upload buffers counted")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> PrometheusScrape.of(service.managementUrl())
+                                .value("coffre_upload_buffers_counted_bytes", Map.of())
+                        == bytes);
     }
 
     static void awaitInFlight(ServiceProcess service, String caller, int count) {
