@@ -44,7 +44,11 @@ public interface IngestConfig {
     @WithDefault("32")
     int maxInFlightUploads();
 
-    /** Bytes of upload buffers held at once by one instance; past it, 503 with Retry-After. */
+    /**
+     * Bytes of upload buffers one instance's producer uploads may be counted for at once; past it,
+     * 503 with Retry-After. Each counts for what its declared length may fill
+     * ({@link fr.coffre.storage.PartBuffers#heldAtMostBy}).
+     */
     @WithDefault("167772160")
     long maxInFlightBytes();
 
