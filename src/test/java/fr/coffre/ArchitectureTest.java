@@ -36,7 +36,7 @@ class ArchitectureTest {
 
     /** Lowest first: a package may use its own layer and the ones before it, never one after. */
     static final List<Set<String>> LAYERS = List.of(
-            Set.of("problem", "observability", "blocking", "document", "extraction", "event", "scratch"),
+            Set.of("problem", "observability", "blocking", "database", "document", "extraction", "event", "scratch"),
             Set.of("storage", "outbox", "messaging"),
             Set.of("ingest", "index", "access", "mhd"),
             Set.of("api", "health", "roles"));
@@ -83,6 +83,19 @@ class ArchitectureTest {
                 }
             }
         }
+    }
+
+    @Test
+    void transactionsAreOpenedOneWay() {
+        // Transactions sends BEGIN with the first statements; the SQL client's own waits for its answer.
+        List<String> elsewhere = new ArrayList<>();
+        for (Path file : javaFiles(MAIN)) {
+            String code = STRING.matcher(read(file)).replaceAll("\"\"");
+            if (code.contains(".withTransaction(")) {
+                elsewhere.add(file.toString());
+            }
+        }
+        assertEquals(List.of(), elsewhere, "transactions are opened through database.Transactions");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package fr.coffre.access;
 
+import fr.coffre.database.Transactions;
 import fr.coffre.document.ErasureRepository;
 import fr.coffre.document.Identifier;
 import io.smallrye.mutiny.Uni;
@@ -29,10 +30,12 @@ public class CareTeamRepository {
             String organisation, DeclaredBy declaredBy, OffsetDateTime declaredAt, OffsetDateTime endsAt) {}
 
     private final Pool pool;
+    private final Transactions transactions;
     private final ErasureRepository erasures;
 
-    public CareTeamRepository(Pool pool, ErasureRepository erasures) {
+    public CareTeamRepository(Pool pool, Transactions transactions, ErasureRepository erasures) {
         this.pool = pool;
+        this.transactions = transactions;
         this.erasures = erasures;
     }
 
@@ -51,7 +54,7 @@ public class CareTeamRepository {
      * ended) is theirs: a producer neither shortens, extends nor revives it; false then.
      */
     public Uni<Boolean> declareByProducer(Identifier patient, String organisation, OffsetDateTime endsAt) {
-        return pool.withTransaction(connection -> erasures.admitDocument(connection, patient)
+        return transactions.run(connection -> erasures.admitDocument(connection, patient)
                 .chain(() -> connection
                         .preparedQuery("INSERT INTO care_team (patient_system, patient_id, organisation_id, "
                                 + "declared_by, ends_at) VALUES ($1, $2, $3, 'producer', $4) ON CONFLICT "

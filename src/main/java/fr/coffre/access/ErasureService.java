@@ -1,6 +1,7 @@
 package fr.coffre.access;
 
 import fr.coffre.blocking.Await;
+import fr.coffre.database.Transactions;
 import fr.coffre.document.DocumentRepository;
 import fr.coffre.document.DocumentRepository.PatientDocuments;
 import fr.coffre.document.ErasureRepository;
@@ -12,7 +13,6 @@ import fr.coffre.outbox.OutboxRepository;
 import fr.coffre.storage.DocumentObjectStore;
 import fr.coffre.storage.PendingObjectRepository;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.List;
@@ -33,7 +33,7 @@ public class ErasureService {
 
     private static final Logger LOG = Logger.getLogger(ErasureService.class);
 
-    private final Pool pool;
+    private final Transactions transactions;
     private final DocumentRepository documents;
     private final ErasureRepository erasures;
     private final SubmissionRepository submissions;
@@ -49,7 +49,7 @@ public class ErasureService {
     private final Await await;
 
     public ErasureService(
-            Pool pool,
+            Transactions transactions,
             DocumentRepository documents,
             ErasureRepository erasures,
             SubmissionRepository submissions,
@@ -64,7 +64,7 @@ public class ErasureService {
             DocumentObjectStore store,
             Await await) {
         this.await = await;
-        this.pool = pool;
+        this.transactions = transactions;
         this.documents = documents;
         this.erasures = erasures;
         this.submissions = submissions;
@@ -88,7 +88,7 @@ public class ErasureService {
      */
     public Erased erase(Identifier patient) {
         AtomicReference<Instant> at = new AtomicReference<>();
-        PatientDocuments erased = await.result(pool.withTransaction(connection -> erasures.lockForErasure(
+        PatientDocuments erased = await.result(transactions.run(connection -> erasures.lockForErasure(
                         connection, patient)
                 .chain(() -> documents.lockAllOf(connection, patient))
                 .call(found -> pending.handOver(connection, found.objectKeys()))

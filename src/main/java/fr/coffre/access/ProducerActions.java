@@ -1,12 +1,12 @@
 package fr.coffre.access;
 
+import fr.coffre.database.Transactions;
 import fr.coffre.document.Document;
 import fr.coffre.document.DocumentRepository;
 import fr.coffre.document.DocumentStatus;
 import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -21,12 +21,12 @@ import java.util.function.Function;
 @ApplicationScoped
 public class ProducerActions {
 
-    private final Pool pool;
+    private final Transactions transactions;
     private final DocumentRepository documents;
     private final AccessLogRepository accessLog;
 
-    public ProducerActions(Pool pool, DocumentRepository documents, AccessLogRepository accessLog) {
-        this.pool = pool;
+    public ProducerActions(Transactions transactions, DocumentRepository documents, AccessLogRepository accessLog) {
+        this.transactions = transactions;
         this.documents = documents;
         this.accessLog = accessLog;
     }
@@ -66,7 +66,7 @@ public class ProducerActions {
 
     private Uni<Void> change(UUID id, Reader producer, String action, Function<SqlConnection, Uni<Void>> update) {
         return own(id, producer, false)
-                .chain(d -> pool.withTransaction(connection -> update.apply(connection)
+                .chain(d -> transactions.run(connection -> update.apply(connection)
                         .chain(() -> accessLog.record(
                                 connection,
                                 List.of(new AccessLogRepository.Entry(

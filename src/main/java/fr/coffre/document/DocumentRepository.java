@@ -1,5 +1,6 @@
 package fr.coffre.document;
 
+import fr.coffre.database.Transactions;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -34,9 +35,11 @@ public class DocumentRepository {
                     + "language_code, legal_authenticator, reference_ids, set_id, version_number, confidentiality_codes";
 
     private final Pool pool;
+    private final Transactions transactions;
 
-    public DocumentRepository(Pool pool) {
+    public DocumentRepository(Pool pool, Transactions transactions) {
         this.pool = pool;
+        this.transactions = transactions;
     }
 
     public Uni<Optional<Document>> findById(UUID id) {
@@ -89,7 +92,7 @@ public class DocumentRepository {
      * others skip it), so that they stay few.
      */
     public Uni<Map<DocumentStatus, Long>> countByStatus() {
-        return pool.withTransaction(connection -> connection
+        return transactions.run(connection -> connection
                 .query("WITH moved AS (DELETE FROM document_count_change"
                         + " WHERE pg_try_advisory_xact_lock(hashtextextended('document_count_total', 0))"
                         + " RETURNING status, delta)"

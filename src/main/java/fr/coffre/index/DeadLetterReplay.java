@@ -1,6 +1,7 @@
 package fr.coffre.index;
 
 import fr.coffre.blocking.Await;
+import fr.coffre.database.Transactions;
 import fr.coffre.document.DocumentRepository;
 import fr.coffre.event.DocumentStored;
 import fr.coffre.event.EventCodec;
@@ -12,7 +13,6 @@ import fr.coffre.observability.Traceparent;
 import fr.coffre.outbox.OutboxRelay;
 import fr.coffre.outbox.OutboxRepository;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +40,7 @@ public class DeadLetterReplay {
     static final String GROUP = "coffre-dead-letter-replay";
     private static final Duration DEADLINE = Duration.ofMinutes(2);
 
-    private final Pool pool;
+    private final Transactions transactions;
     private final DocumentRepository documents;
     private final OutboxRepository outbox;
     private final OutboxRelay relay;
@@ -50,7 +50,7 @@ public class DeadLetterReplay {
     private final Await await;
 
     public DeadLetterReplay(
-            Pool pool,
+            Transactions transactions,
             DocumentRepository documents,
             OutboxRepository outbox,
             OutboxRelay relay,
@@ -58,7 +58,7 @@ public class DeadLetterReplay {
             KafkaConnection kafka,
             Await await) {
         this.await = await;
-        this.pool = pool;
+        this.transactions = transactions;
         this.documents = documents;
         this.outbox = outbox;
         this.relay = relay;
@@ -124,7 +124,7 @@ public class DeadLetterReplay {
     // The replayed document goes on in its own trace, the one its upload started.
     private boolean requeue(DocumentStored stored, ConsumerRecord<String, String> record) {
         String traceparent = Redelivery.text(record.headers(), Traceparent.HEADER);
-        return await.result(pool.withTransaction(connection -> documents
+        return await.result(transactions.run(connection -> documents
                 .requeue(connection, stored.documentId())
                 .call(again -> again
                         ? outbox.append(connection, storedTopic, record.key(), stored, traceparent)

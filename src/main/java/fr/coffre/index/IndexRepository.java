@@ -1,5 +1,6 @@
 package fr.coffre.index;
 
+import fr.coffre.database.Transactions;
 import fr.coffre.document.Document;
 import fr.coffre.document.DocumentEntry;
 import fr.coffre.document.DocumentRepository;
@@ -36,12 +37,19 @@ public class IndexRepository {
     static final String WORDS_WITH_DIGITS = "unaccented-words-with-digits";
 
     private final Pool pool;
+    private final Transactions transactions;
     private final DocumentRepository documents;
     private final OutboxRepository outbox;
     private final String indexedTopic;
 
-    public IndexRepository(Pool pool, DocumentRepository documents, OutboxRepository outbox, KafkaTopicsConfig topics) {
+    public IndexRepository(
+            Pool pool,
+            Transactions transactions,
+            DocumentRepository documents,
+            OutboxRepository outbox,
+            KafkaTopicsConfig topics) {
         this.pool = pool;
+        this.transactions = transactions;
         this.documents = documents;
         this.outbox = outbox;
         this.indexedTopic = topics.topics().documentsIndexed().name();
@@ -51,12 +59,16 @@ public class IndexRepository {
     public Uni<Boolean> index(Document document, ExtractedContent content, String note, boolean typeMismatch) {
         // Taken on the worker's thread: consumers of the announcement continue the indexing's trace.
         String traceparent = Traceparent.current();
-        return pool.withTransaction(connection -> documents
+        return transactions.run(connection -> documents
                 .conclude(connection, document.id(), DocumentStatus.INDEXED, note)
                 .chain(concluded -> !concluded
                         ? Uni.createFrom().item(false)
-                        : insertEntry(connection, document, content, typeMismatch)
-                                .chain(() -> announce(connection, document, DocumentStatus.INDEXED, traceparent))
+                        // Sent together: PostgreSQL runs them in this order, one round trip for both.
+                        : Uni.join()
+                                .all(
+                                        insertEntry(connection, document, content, typeMismatch),
+                                        announce(connection, document, DocumentStatus.INDEXED, traceparent))
+                                .andFailFast()
                                 .replaceWith(true)));
     }
 
@@ -80,7 +92,7 @@ public class IndexRepository {
      * The batch and its progress commit together; instances take turns through SKIP LOCKED.
      */
     public Uni<RewriteBatch> rewriteWordsWithDigits(int limit) {
-        return pool.withTransaction(connection -> connection
+        return transactions.run(connection -> connection
                 .preparedQuery("SELECT after FROM search_vector_rewrite WHERE name = $1 AND finished_at IS NULL "
                         + "FOR UPDATE SKIP LOCKED")
                 .execute(Tuple.of(WORDS_WITH_DIGITS))

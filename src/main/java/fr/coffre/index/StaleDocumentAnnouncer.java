@@ -1,6 +1,7 @@
 package fr.coffre.index;
 
 import fr.coffre.blocking.Await;
+import fr.coffre.database.Transactions;
 import fr.coffre.document.Document;
 import fr.coffre.document.DocumentRepository;
 import fr.coffre.document.PatientKey;
@@ -13,7 +14,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
@@ -34,7 +34,7 @@ public class StaleDocumentAnnouncer {
     private static final Logger LOG = Logger.getLogger(StaleDocumentAnnouncer.class);
     static final int BATCH = 500;
 
-    private final Pool pool;
+    private final Transactions transactions;
     private final DocumentRepository documents;
     private final OutboxRepository outbox;
     private final OutboxRelay relay;
@@ -46,7 +46,7 @@ public class StaleDocumentAnnouncer {
     private long timer = -1;
 
     public StaleDocumentAnnouncer(
-            Pool pool,
+            Transactions transactions,
             DocumentRepository documents,
             OutboxRepository outbox,
             OutboxRelay relay,
@@ -56,7 +56,7 @@ public class StaleDocumentAnnouncer {
             IndexingConfig config,
             // A setting rather than the roles' mapping: index sits below roles.
             @ConfigProperty(name = "coffre.role.worker", defaultValue = "true") boolean worker) {
-        this.pool = pool;
+        this.transactions = transactions;
         this.documents = documents;
         this.outbox = outbox;
         this.relay = relay;
@@ -89,7 +89,7 @@ public class StaleDocumentAnnouncer {
 
     /** Blocking; how many documents were announced again. */
     public int announce(Duration olderThan) {
-        List<Document> stale = await.result(pool.withTransaction(connection -> documents
+        List<Document> stale = await.result(transactions.run(connection -> documents
                 .claimStale(connection, olderThan, BATCH)
                 .call(found -> found.isEmpty()
                         ? Uni.createFrom().voidItem()

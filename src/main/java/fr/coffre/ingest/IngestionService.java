@@ -1,6 +1,7 @@
 package fr.coffre.ingest;
 
 import fr.coffre.blocking.Await;
+import fr.coffre.database.Transactions;
 import fr.coffre.document.Document;
 import fr.coffre.document.DocumentRepository;
 import fr.coffre.document.DocumentStatus;
@@ -32,7 +33,6 @@ import io.opentelemetry.context.Scope;
 import io.smallrye.mutiny.CompositeException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpClosedException;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -70,7 +70,7 @@ public class IngestionService {
     private final OutboxRelay relay;
     private final ContentInspector inspector;
     private final SubmissionRepository submissions;
-    private final Pool pool;
+    private final Transactions transactions;
     private final String storedTopic;
     private final UploadMetrics metrics;
     private final Tracer tracer;
@@ -87,7 +87,7 @@ public class IngestionService {
             OutboxRelay relay,
             ContentInspector inspector,
             SubmissionRepository submissions,
-            Pool pool,
+            Transactions transactions,
             KafkaTopicsConfig topics,
             UploadMetrics metrics,
             Tracer tracer,
@@ -102,7 +102,7 @@ public class IngestionService {
         this.relay = relay;
         this.inspector = inspector;
         this.submissions = submissions;
-        this.pool = pool;
+        this.transactions = transactions;
         this.storedTopic = topics.topics().documentsStored().name();
         this.metrics = metrics;
         this.tracer = tracer;
@@ -315,7 +315,7 @@ public class IngestionService {
                 staged.stream().map(Staged::commit).filter(c -> c != null).toList();
         String traceparent = Traceparent.current();
         try {
-            await.result(pool.withTransaction(connection -> submissions
+            await.result(transactions.run(connection -> submissions
                     .recordSet(connection, submissionId, producer.id(), staged.size(), set)
                     .chain(() -> {
                         Uni<Void> done = Uni.createFrom().voidItem();
@@ -623,7 +623,7 @@ public class IngestionService {
     private Uni<Void> transaction(Producer producer, Commit commit) {
         // Taken here, on the request's thread: the worker that indexes the document continues this trace.
         String traceparent = Traceparent.current();
-        return pool.withTransaction(connection -> writes(connection, producer, commit, traceparent));
+        return transactions.run(connection -> writes(connection, producer, commit, traceparent));
     }
 
     /** One document's writes in its transaction: the replaced one first, then all the rest pipelined. */

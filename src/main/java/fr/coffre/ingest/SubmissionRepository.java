@@ -50,12 +50,20 @@ public class SubmissionRepository {
     }
 
     /** In the document's own transaction: a single upload's set is created with its only document. */
-    public Uni<Void> recordCreated(SqlClient client, SubmissionSlot slot, Document document) {
-        return client.preparedQuery("INSERT INTO submission (id, producer_id, state, expected_count, completed_at) "
-                        + "VALUES ($1, $2, 'COMPLETE', 1, now()) ON CONFLICT (id) DO NOTHING")
-                .execute(Tuple.of(slot.submissionId(), document.producerId()))
-                .chain(() ->
-                        insertEntry(client, slot, document.entry().uniqueId(), Outcome.created, document.id(), null));
+    public Uni<Void> recordCreated(SqlConnection connection, SubmissionSlot slot, Document document) {
+        // Sent together: PostgreSQL runs them in this order, the set before the entry that refers to it.
+        return Uni.join()
+                .all(
+                        connection
+                                .preparedQuery(
+                                        "INSERT INTO submission (id, producer_id, state, expected_count, "
+                                                + "completed_at) VALUES ($1, $2, 'COMPLETE', 1, now()) ON CONFLICT (id) DO NOTHING")
+                                .execute(Tuple.of(slot.submissionId(), document.producerId()))
+                                .replaceWithVoid(),
+                        insertEntry(
+                                connection, slot, document.entry().uniqueId(), Outcome.created, document.id(), null))
+                .andFailFast()
+                .replaceWithVoid();
     }
 
     /** In the transaction of a set whose documents commit together: the set, complete, with its metadata. */

@@ -1,12 +1,12 @@
 package fr.coffre.storage;
 
 import fr.coffre.blocking.Await;
+import fr.coffre.database.Transactions;
 import fr.coffre.observability.LogSafe;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
@@ -27,7 +27,7 @@ public class OrphanObjectSweeper {
     private final DocumentObjectStore store;
     private final ObjectStorageConfig config;
     private final Vertx vertx;
-    private final Pool pool;
+    private final Transactions transactions;
     private final Await await;
     private long timer = -1;
 
@@ -36,11 +36,11 @@ public class OrphanObjectSweeper {
             DocumentObjectStore store,
             ObjectStorageConfig config,
             Vertx vertx,
-            Pool pool,
+            Transactions transactions,
             Await await) {
         this.await = await;
         this.pending = pending;
-        this.pool = pool;
+        this.transactions = transactions;
         this.store = store;
         this.config = config;
         this.vertx = vertx;
@@ -68,13 +68,12 @@ public class OrphanObjectSweeper {
         for (String key : keys) {
             // The record stays locked while its object is deleted, so a late commit of the same
             // object waits, then finds the record gone and fails instead of pointing at nothing.
-            boolean swept =
-                    await.result(pool.withTransaction(connection -> pending.lockIfStale(connection, key, olderThan)
-                            .chain(stale -> !stale
-                                    ? Uni.createFrom().item(false)
-                                    : store.delete(key)
-                                            .chain(() -> pending.forget(connection, key))
-                                            .replaceWith(true))));
+            boolean swept = await.result(transactions.run(connection -> pending.lockIfStale(connection, key, olderThan)
+                    .chain(stale -> !stale
+                            ? Uni.createFrom().item(false)
+                            : store.delete(key)
+                                    .chain(() -> pending.forget(connection, key))
+                                    .replaceWith(true))));
             deleted += swept ? 1 : 0;
         }
         if (deleted > 0) {
