@@ -4,6 +4,8 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -24,6 +26,26 @@ public class Transactions {
 
     public Transactions(Pool pool) {
         this.pool = pool;
+    }
+
+    /**
+     * BEGIN, the statements and COMMIT sent together: one round trip for the whole transaction.
+     * Each of the {@link Uni}s must send its statements when it is subscribed, none waiting for
+     * another's answer, and fail only when one of them fails: a refusal made by the service's own
+     * code after reading an answer would come after the COMMIT. A failed statement aborts
+     * PostgreSQL's transaction, and the COMMIT then ends it as a rollback: the statements after it
+     * fail with SQLSTATE 25P02.
+     *
+     * @return a {@link io.smallrye.mutiny.CompositeException} of the failures, in the statements' order
+     */
+    public Uni<Void> runTogether(Function<SqlConnection, List<Uni<Void>>> statements) {
+        return pool.withConnection(connection -> {
+            List<Uni<Void>> all = new ArrayList<>();
+            all.add(connection.query("BEGIN").execute().replaceWithVoid());
+            all.addAll(statements.apply(connection));
+            all.add(connection.query("COMMIT").execute().replaceWithVoid());
+            return Uni.join().all(all).andCollectFailures().replaceWithVoid();
+        });
     }
 
     public <T> Uni<T> run(Function<SqlConnection, Uni<T>> work) {

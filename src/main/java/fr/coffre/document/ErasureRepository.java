@@ -7,8 +7,10 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,7 +25,11 @@ public class ErasureRepository {
     /** An erasure as the patient can see it afterwards: when, how many documents, reopened since. */
     public record Erasure(Instant erasedAt, int erasedDocuments, Instant reopenedAt) {}
 
+    /** The lock's key for a patient's key; V21's admit_document takes the same, shared. */
     private static final String LOCK_KEY = "hashtextextended($1, 0)";
+
+    /** admit_document's refusal. */
+    private static final String RECORD_CLOSED = "CF001";
 
     private final Pool pool;
 
@@ -33,30 +39,20 @@ public class ErasureRepository {
 
     /**
      * In a document's commit transaction, before its row: waits for an erasure of the patient under
-     * way, then fails with {@code record-closed} if their record is closed. Two statements, sent
-     * with the commit's others: the check's snapshot is taken once the lock is held.
+     * way, then fails with {@code record-closed} if their record is closed. One statement that
+     * fails (V21's {@code admit_document}), so that the commit's COMMIT may be sent with it.
      */
     public Uni<Void> admitDocument(SqlConnection connection, Identifier patient) {
-        String key = PatientKey.of(patient);
-        Uni<Void> lock = connection
-                .preparedQuery("SELECT pg_advisory_xact_lock_shared(" + LOCK_KEY + ")")
-                .execute(Tuple.of(key))
+        return connection
+                .preparedQuery("SELECT admit_document($1)")
+                .execute(Tuple.of(PatientKey.of(patient)))
+                .onFailure(e -> e instanceof PgException pg && RECORD_CLOSED.equals(pg.getSqlState()))
+                .transform(e -> new ProblemException(
+                        ProblemType.RECORD_CLOSED,
+                        "The patient closed their record on "
+                                + Instant.EPOCH.plus(Long.parseLong(((PgException) e).getDetail()), ChronoUnit.MICROS)
+                                + "; it accepts no document until the patient reopens it. Nothing was kept."))
                 .replaceWithVoid();
-        Uni<Void> open = connection
-                .preparedQuery(
-                        "SELECT max(erased_at) AS closed_at FROM erasure WHERE patient_key = $1 AND reopened_at IS NULL")
-                .execute(Tuple.of(key))
-                .invoke(rows -> {
-                    var closedAt = rows.iterator().next().getOffsetDateTime("closed_at");
-                    if (closedAt != null) {
-                        throw new ProblemException(
-                                ProblemType.RECORD_CLOSED,
-                                "The patient closed their record on " + closedAt.toInstant()
-                                        + "; it accepts no document until the patient reopens it. Nothing was kept.");
-                    }
-                })
-                .replaceWithVoid();
-        return Uni.join().all(lock, open).andFailFast().replaceWithVoid();
     }
 
     /** First in an erasure's transaction: waits for the commits under way, holds off new ones. */

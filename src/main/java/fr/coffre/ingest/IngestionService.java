@@ -623,6 +623,13 @@ public class IngestionService {
     private Uni<Void> transaction(Producer producer, Commit commit) {
         // Taken here, on the request's thread: the worker that indexes the document continues this trace.
         String traceparent = Traceparent.current();
+        if (commit.document().replaces() == null) {
+            // Most uploads: the whole transaction in one round trip.
+            return transactions
+                    .runTogether(connection -> statements(connection, producer, commit, traceparent))
+                    .onFailure(CompositeException.class)
+                    .transform(failure -> firstCause((CompositeException) failure));
+        }
         return transactions.run(connection -> writes(connection, producer, commit, traceparent));
     }
 
@@ -636,33 +643,35 @@ public class IngestionService {
                         .invoke(previous -> ReplacementRule.check(producer.id(), previous, document))
                         .chain(previous -> documents.supersede(connection, document.replaces(), document.id()))
                         .replaceWithVoid();
-        return superseded.chain(() -> {
-            // Sent one after the other without waiting for each answer: the connection pipelines
-            // them and PostgreSQL runs them in this order, one round trip instead of seven.
-            List<Uni<Void>> writes = new ArrayList<>();
-            writes.add(erasures.admitDocument(connection, document.patient()));
-            writes.add(documents.insert(connection, document));
-            // The DMP's labels give the visibility the producer or the patient could also set.
-            boolean withheld = commit.withheld() || VisibilityLabel.INVISIBLE_PATIENT.on(document.entry());
-            boolean hidden = VisibilityLabel.MASQUE_PS.on(document.entry());
-            if (withheld || commit.patientAuthored() || hidden) {
-                writes.add(documents.setFlags(connection, document.id(), withheld, commit.patientAuthored(), hidden));
-            }
-            writes.add(submissions.recordCreated(connection, commit.slot(), document));
-            writes.add(outbox.append(
-                    connection,
-                    storedTopic,
-                    PatientKey.of(document.patient()),
-                    DocumentStored.of(document),
-                    traceparent));
-            writes.add(pendingObjects.forget(connection, document.objectKey()));
-            return Uni.join()
-                    .all(writes)
-                    .andCollectFailures()
-                    .onFailure(CompositeException.class)
-                    .transform(failure -> firstCause((CompositeException) failure))
-                    .replaceWithVoid();
-        });
+        return superseded.chain(() -> Uni.join()
+                .all(statements(connection, producer, commit, traceparent))
+                .andCollectFailures()
+                .onFailure(CompositeException.class)
+                .transform(failure -> firstCause((CompositeException) failure))
+                .replaceWithVoid());
+    }
+
+    /**
+     * The statements that write a new document, each sent when subscribed without waiting for the
+     * answers before it: the connection pipelines them and PostgreSQL runs them in this order. Each
+     * fails only when its statement does (see {@link Transactions#runTogether}).
+     */
+    private List<Uni<Void>> statements(SqlConnection connection, Producer producer, Commit commit, String traceparent) {
+        Document document = commit.document();
+        List<Uni<Void>> writes = new ArrayList<>();
+        writes.add(erasures.admitDocument(connection, document.patient()));
+        writes.add(documents.insert(connection, document));
+        // The DMP's labels give the visibility the producer or the patient could also set.
+        boolean withheld = commit.withheld() || VisibilityLabel.INVISIBLE_PATIENT.on(document.entry());
+        boolean hidden = VisibilityLabel.MASQUE_PS.on(document.entry());
+        if (withheld || commit.patientAuthored() || hidden) {
+            writes.add(documents.setFlags(connection, document.id(), withheld, commit.patientAuthored(), hidden));
+        }
+        writes.add(submissions.recordCreated(connection, commit.slot(), document));
+        writes.add(outbox.append(
+                connection, storedTopic, PatientKey.of(document.patient()), DocumentStored.of(document), traceparent));
+        writes.add(pendingObjects.forget(connection, document.objectKey()));
+        return writes;
     }
 
     /**

@@ -4,6 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,6 +13,9 @@ import java.util.List;
 /** Objects written whose document is not committed yet (see V2__pending_objects.sql). */
 @ApplicationScoped
 public class PendingObjectRepository {
+
+    /** forget_pending_object's refusal. */
+    private static final String SWEPT = "CF002";
 
     private final Pool pool;
 
@@ -29,17 +33,15 @@ public class PendingObjectRepository {
     /**
      * In the transaction that commits the object's document. Fails if the record is gone: the
      * sweeper took the object for an orphan (an upload slower than the grace period), and a row
-     * must never point at a deleted object.
+     * must never point at a deleted object. One statement that fails (V21's
+     * {@code forget_pending_object}), so that the commit's COMMIT may be sent with it.
      */
     public Uni<Void> forget(SqlConnection connection, String objectKey) {
         return connection
-                .preparedQuery("DELETE FROM pending_object WHERE object_key = $1")
+                .preparedQuery("SELECT forget_pending_object($1)")
                 .execute(Tuple.of(objectKey))
-                .invoke(rows -> {
-                    if (rows.rowCount() != 1) {
-                        throw new ObjectSweptException(objectKey);
-                    }
-                })
+                .onFailure(e -> e instanceof PgException pg && SWEPT.equals(pg.getSqlState()))
+                .transform(e -> new ObjectSweptException(objectKey))
                 .replaceWithVoid();
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.CompositeException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -11,6 +12,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -99,6 +101,51 @@ class TransactionsTest {
             // In a transaction left open (or aborted) the insert would not be visible elsewhere.
             pool.withConnection(connection -> record(connection, key)).await().atMost(DEADLINE);
             assertEquals(1, recorded(key));
+        }
+    }
+
+    @Test
+    void statementsSentWithTheirCommitAreCommittedTogether() {
+        String first = "transactions-test/" + UUID.randomUUID();
+        String second = "transactions-test/" + UUID.randomUUID();
+        transactions
+                .runTogether(connection -> List.of(
+                        record(connection, first).replaceWithVoid(),
+                        record(connection, second).replaceWithVoid()))
+                .await()
+                .atMost(DEADLINE);
+        assertEquals(1, recorded(first));
+        assertEquals(1, recorded(second));
+    }
+
+    @Test
+    void aStatementThatFailsBeforeItsCommitRollsBackTheWholeTransaction() {
+        for (int i = 0; i < 40; i++) { // more than the pool's connections: each one is used again below
+            String key = "transactions-test/" + UUID.randomUUID();
+            String after = "transactions-test/" + UUID.randomUUID();
+            CompositeException failures = assertThrows(
+                    CompositeException.class,
+                    () -> transactions
+                            .runTogether(connection -> List.of(
+                                    record(connection, key).replaceWithVoid(),
+                                    record(connection, key).replaceWithVoid(),
+                                    record(connection, after).replaceWithVoid()))
+                            .await()
+                            .atMost(DEADLINE));
+            assertEquals(
+                    List.of("23505", "25P02"),
+                    failures.getCauses().stream()
+                            .map(f -> ((PgException) f).getSqlState())
+                            .toList(),
+                    "the duplicate key, then the statement after it in the aborted transaction");
+            assertEquals(0, recorded(key), "the insert before the failure is rolled back");
+            assertEquals(0, recorded(after));
+        }
+        String key = "transactions-test/" + UUID.randomUUID();
+        for (int i = 0; i < 40; i++) {
+            String next = key + "/" + i;
+            pool.withConnection(connection -> record(connection, next)).await().atMost(DEADLINE);
+            assertEquals(1, recorded(next), "no connection is left in a transaction");
         }
     }
 
