@@ -2,6 +2,7 @@ package fr.coffre.access;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
@@ -18,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -57,18 +59,23 @@ class ErasureTest {
     void aClosedRecordRefusesNewDocumentsUntilThePatientReopensIt() {
         upload("erasure-" + UUID.randomUUID()).then().statusCode(201);
 
-        int erased = given().auth()
+        var erasure = given().auth()
                 .oauth2(camille)
                 .delete("/api/v1/me")
                 .then()
                 .statusCode(200)
                 .body("erasedAt", notNullValue())
-                .extract()
-                .path("erasedDocuments");
+                .extract();
+        int erased = erasure.path("erasedDocuments");
+        Instant erasedAt = Instant.parse(erasure.path("erasedAt"));
 
         var pendingBefore = new HashSet<>(Database.strings("SELECT object_key FROM pending_object"));
         String refusedId = "erasure-" + UUID.randomUUID();
-        upload(refusedId).then().statusCode(409).body("type", equalTo("https://coffre.example/problems/record-closed"));
+        upload(refusedId)
+                .then()
+                .statusCode(409)
+                .body("type", equalTo("https://coffre.example/problems/record-closed"))
+                .body("detail", containsString("closed their record on " + erasedAt + ";"));
         assertEquals(0, Database.count("SELECT count(*) FROM document WHERE unique_id = ?", refusedId));
         assertEquals(
                 pendingBefore,
