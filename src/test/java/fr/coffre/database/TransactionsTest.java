@@ -55,14 +55,7 @@ class TransactionsTest {
     @Test
     void aStatementThatFailsRollsBackThoseBeforeIt() {
         String key = "transactions-test/" + UUID.randomUUID();
-        assertThrows(
-                PgException.class,
-                () -> transactions
-                        .run(connection -> Uni.join()
-                                .all(record(connection, key), record(connection, key))
-                                .andFailFast())
-                        .await()
-                        .atMost(DEADLINE));
+        recordTwiceInOneTransaction(key);
         assertEquals(0, recorded(key), "the first insert is rolled back with the second, a duplicate key");
     }
 
@@ -86,15 +79,7 @@ class TransactionsTest {
     void theConnectionGoesBackToThePoolWithNoTransactionOpen() {
         int size = 40; // more than the pool's connections, so that each one is used again
         for (int i = 0; i < size; i++) {
-            String key = "transactions-test/" + UUID.randomUUID();
-            assertThrows(
-                    PgException.class,
-                    () -> transactions
-                            .run(connection -> Uni.join()
-                                    .all(record(connection, key), record(connection, key))
-                                    .andFailFast())
-                            .await()
-                            .atMost(DEADLINE));
+            recordTwiceInOneTransaction("transactions-test/" + UUID.randomUUID());
         }
         for (int i = 0; i < size; i++) {
             String key = "transactions-test/" + UUID.randomUUID();
@@ -147,6 +132,18 @@ class TransactionsTest {
             pool.withConnection(connection -> record(connection, next)).await().atMost(DEADLINE);
             assertEquals(1, recorded(next), "no connection is left in a transaction");
         }
+    }
+
+    /** A transaction that inserts the same key twice, and fails on the second insert. */
+    private void recordTwiceInOneTransaction(String key) {
+        assertThrows(
+                PgException.class,
+                () -> transactions
+                        .run(connection -> Uni.join()
+                                .all(record(connection, key), record(connection, key))
+                                .andFailFast())
+                        .await()
+                        .atMost(DEADLINE));
     }
 
     private static Uni<Long> txid(SqlConnection connection) {
