@@ -26,7 +26,8 @@ import java.util.Properties;
  * <p>System properties: bench.out (which holds ceiling, acceptance and cpu .properties), run.id,
  * gatling.report (the report folder), service.pid (the api process, or the one process),
  * worker.pid (when the roles run apart), clk.tck (100), drain.seconds (60), record, commit, machine,
- * aot.cache (not empty when the processes ran from an AOT cache).
+ * aot.cache (not empty when the processes ran from an AOT cache), warmup.seconds and warmup.default
+ * (the warm-up's uploads, and the bench's default for the run's duration).
  * Exits with {@value #MISSED_TARGET} when a target of issue 13 is missed, after recording the row.
  * PostgreSQL from COFFRE_PG_HOST, COFFRE_PG_PORT, COFFRE_PG_DB, COFFRE_PG_USER, COFFRE_PG_PASSWORD.
  */
@@ -138,10 +139,11 @@ public final class BenchReport {
         long peakRssKb = Math.max(apiRssKb, workerRssKb);
         String concurrency = acceptance.getProperty("concurrency", "?");
         String latencyRate = trim(Double.parseDouble(acceptance.getProperty("latency.rate", "0")));
-        // Started from an AOT cache of their own training run (loadtests/bench --train), as
-        // `./coffre up` starts the service once one is made: a row says which it measured.
-        String mode = (split ? "api + worker processes" : "one process")
-                + (Settings.string("aot.cache", "").isEmpty() ? "" : ", AOT cache");
+        String mode = mode(
+                split,
+                !Settings.string("aot.cache", "").isEmpty(),
+                Settings.integer("warmup.seconds", 0),
+                Settings.integer("warmup.default", 0));
 
         List<String> lines = new ArrayList<>();
         lines.add("run " + Settings.runId() + " (documents " + prefix + "*), concurrency " + concurrency + ", " + mode);
@@ -427,6 +429,18 @@ public final class BenchReport {
             }
         }
         return -1;
+    }
+
+    /**
+     * What a row measured: the processes, whether they started from an AOT cache of their own
+     * training run (loadtests/bench --train, as `./coffre up` starts the service once one is made),
+     * and the warm-up when it is not the default, since a longer one leaves the JIT less to do in
+     * the measured phases than the rows around it had.
+     */
+    static String mode(boolean split, boolean aotCache, int warmupSeconds, int defaultWarmupSeconds) {
+        return (split ? "api + worker processes" : "one process")
+                + (aotCache ? ", AOT cache" : "")
+                + (warmupSeconds != defaultWarmupSeconds ? ", warm-up " + warmupSeconds + " s" : "");
     }
 
     /**

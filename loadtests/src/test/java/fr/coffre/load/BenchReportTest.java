@@ -25,6 +25,13 @@ class BenchReportTest {
     }
 
     @Test
+    void aRowNamesItsWarmUpOnlyWhenItIsNotTheDefault() {
+        assertEquals("api + worker processes, AOT cache", BenchReport.mode(true, true, 150, 150));
+        assertEquals("api + worker processes, AOT cache, warm-up 300 s", BenchReport.mode(true, true, 300, 150));
+        assertEquals("one process, warm-up 0 s", BenchReport.mode(false, false, 0, 150));
+    }
+
+    @Test
     void aSteadyPhaseThatRefusedMoreThanOnePercentMissesTheKeepUpTarget() {
         assertEquals(
                 "at 60/s, 538 of 1800 refused (42.1 docs/s accepted)",
