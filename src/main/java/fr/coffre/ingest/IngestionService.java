@@ -19,6 +19,7 @@ import fr.coffre.outbox.OutboxRelay;
 import fr.coffre.outbox.OutboxRepository;
 import fr.coffre.problem.ProblemException;
 import fr.coffre.problem.ProblemType;
+import fr.coffre.storage.DeclaredHashMismatchException;
 import fr.coffre.storage.DocumentHead;
 import fr.coffre.storage.DocumentObjectStore;
 import fr.coffre.storage.HashingInputStream.SizeLimitExceededException;
@@ -232,7 +233,8 @@ public class IngestionService {
             upload.abandon();
             throw e;
         }
-        if (checked.head().complete()) {
+        if (checked.head().complete() && live.isPresent()) {
+            // Hashed only then: a new document's bytes go to object storage under its declared hash.
             Optional<Outcome> known = judge(live, checked, checked.head().sha256(), () -> forgetRecord(key));
             if (known.isPresent()) {
                 return new Staged(null, known.get(), slot);
@@ -409,25 +411,23 @@ public class IngestionService {
     }
 
     /**
-     * Write the object, already recorded as pending (so a crash leaves it to the sweeper): streamed
-     * to object storage hashed on the way, then checked against a declared hash.
+     * Write the object, already recorded as pending (so a crash leaves it to the sweeper): a
+     * declared hash is checked by object storage for a document that fits in its head, against
+     * the one computed on the way for a larger one.
      */
     private StoredObject writeObject(DocumentObjectStore.Upload upload, String key, Checked checked, Intake intake) {
-        StoredObject stored;
         try {
-            stored = upload.write();
+            return upload.write();
+        } catch (DeclaredHashMismatchException e) {
+            discard(key);
+            throw new ProblemException(
+                    ProblemType.HASH_MISMATCH,
+                    "The content's sha256 is " + e.actual() + ", not the declared "
+                            + checked.metadata().sha256() + ".");
         } catch (Exception e) {
             abandon(key);
             throw storeFailure(e, intake.maxSize());
         }
-        String declared = checked.metadata().sha256();
-        if (declared != null && !declared.equalsIgnoreCase(stored.sha256())) {
-            discard(key);
-            throw new ProblemException(
-                    ProblemType.HASH_MISMATCH,
-                    "The content's sha256 is " + stored.sha256() + ", not the declared " + declared + ".");
-        }
-        return stored;
     }
 
     /**

@@ -12,21 +12,20 @@ import java.io.PushbackInputStream;
 public final class DocumentHead {
 
     private final HashingInputStream hashing;
-    private final InputStream rest;
     private final PartBytes bytes;
     private final int length;
     private final boolean complete;
     private final String partSha256;
+    private boolean hashed;
     private boolean released;
 
-    private DocumentHead(
-            HashingInputStream hashing, InputStream rest, PartBytes bytes, boolean complete, String partSha256) {
-        this.partSha256 = partSha256;
+    private DocumentHead(HashingInputStream hashing, PartBytes bytes, boolean complete, String partSha256) {
         this.hashing = hashing;
-        this.rest = rest;
         this.bytes = bytes;
         this.length = bytes.length();
         this.complete = complete;
+        this.partSha256 = partSha256;
+        this.hashed = !complete;
     }
 
     /**
@@ -34,24 +33,27 @@ public final class DocumentHead {
      * it fills. The caller {@link #release()}s the head once nothing reads its bytes any more.
      */
     public static DocumentHead read(InputStream body, PartBuffers buffers, long maxSize) throws IOException {
-        HashingInputStream hashing = new HashingInputStream(body, maxSize);
-        PushbackInputStream rest = new PushbackInputStream(hashing, 1);
+        PushbackInputStream source = new PushbackInputStream(body, 1);
+        HashingInputStream hashing = new HashingInputStream(source, maxSize);
         PartBytes bytes = buffers.part();
         try {
-            int length = bytes.fill(rest);
+            int length = bytes.fill(hashing);
             boolean complete = true;
-            String partSha256 = null;
             if (length == buffers.size()) {
-                // Taken before the next byte is: the head is the first part of a larger document,
-                // whose signature names this hash, and hashing the part again costs 4 ms per 5 MiB.
-                partSha256 = hashing.sha256SoFar();
-                int next = rest.read();
+                int next = source.read();
                 if (next >= 0) {
-                    rest.unread(next);
+                    source.unread(next);
                     complete = false;
                 }
             }
-            return new DocumentHead(hashing, rest, bytes, complete, complete ? null : partSha256);
+            String partSha256 = null;
+            if (!complete) {
+                // The first part of a larger document, whose signature names this hash: taken as the
+                // document's own goes on over the rest, where hashing the part again costs 4 ms per 5 MiB.
+                hashing.startHashing(bytes);
+                partSha256 = hashing.sha256SoFar();
+            }
+            return new DocumentHead(hashing, bytes, complete, partSha256);
         } catch (IOException | RuntimeException e) {
             bytes.release();
             throw e;
@@ -95,7 +97,7 @@ public final class DocumentHead {
 
     /** What of the body follows the head: nothing when the head is {@link #complete()}. */
     public InputStream rest() {
-        return complete ? InputStream.nullInputStream() : rest;
+        return complete ? InputStream.nullInputStream() : hashing;
     }
 
     /** Bytes read from the body so far; the size once {@link #rest()} has been read to its end. */
@@ -103,8 +105,19 @@ public final class DocumentHead {
         return hashing.count();
     }
 
-    /** The SHA-256 of the body, once it has been read to its end (at once for a complete head). */
+    /**
+     * The SHA-256 of the body, once it has been read to its end. A complete head is hashed only
+     * when this is first asked, before its release: most documents declare their hash, which
+     * object storage checks their bytes against, and need no other (docs/benchmarks.md, session 37).
+     */
     public String sha256() {
+        if (!hashed) {
+            if (released) {
+                throw new IllegalStateException("a head's bytes are hashed before they are released");
+            }
+            hashing.startHashing(bytes);
+            hashed = true;
+        }
         return hashing.sha256();
     }
 }

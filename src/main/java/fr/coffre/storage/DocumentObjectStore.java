@@ -109,24 +109,39 @@ public class DocumentObjectStore {
         }
 
         /**
-         * Stores the document. One that fits in its head is hashed already and goes up in one PUT.
-         * A larger one is streamed as a multipart upload, whose metadata was set as it began: the
-         * sha256 the producer declared goes there, and only when none was declared, or the
-         * content's differs (the caller then refuses the document), does a server-side copy put the
-         * computed one, writing the whole object again. The larger the document, the more that copy
-         * costs: 90 ms for 16 MB on the local S3 server, as much as its upload. The head of a larger
-         * document lends its buffer to the upload's later parts: once this returns, its bytes are
-         * no longer the document's first.
+         * Stores the document. One that fits in its head goes up in one PUT, signed with the sha256
+         * its producer declared, which the server checks its bytes against: the head is hashed here
+         * only when none was declared, or when the server refuses the bytes. A larger one is
+         * streamed as a multipart upload, hashed as it goes, whose metadata was set as it began: the
+         * sha256 the producer declared goes there, and only when none was declared does a
+         * server-side copy put the computed one, writing the whole object again (90 ms for 16 MB on
+         * the local S3 server, as much as its upload). The head of a larger document lends its
+         * buffer to the upload's later parts: once this returns, its bytes are no longer the
+         * document's first.
+         *
+         * @throws DeclaredHashMismatchException when the bytes are not those whose sha256 was
+         *     declared: the server refused them, or the multipart upload stored them, and the
+         *     caller deletes the object
          */
         public StoredObject write() throws Exception {
             if (created == null) {
-                String sha256 = head.sha256();
-                puts.object(key, head.bytes(), sha256, mediaType, Map.of(SHA256_METADATA, sha256));
+                String sha256 = declaredSha256 != null ? declaredSha256 : head.sha256();
+                try {
+                    puts.object(key, head.bytes(), sha256, mediaType, Map.of(SHA256_METADATA, sha256));
+                } catch (IOException e) {
+                    if (declaredSha256 != null && !declaredSha256.equals(head.sha256())) {
+                        throw new DeclaredHashMismatchException(head.sha256());
+                    }
+                    throw e;
+                }
                 return new StoredObject(key, sha256, head.length());
             }
             uploadInParts(key, head, await(created).result().uploadId());
             String sha256 = head.sha256();
-            if (!sha256.equals(declaredSha256)) {
+            if (declaredSha256 != null && !sha256.equals(declaredSha256)) {
+                throw new DeclaredHashMismatchException(sha256);
+            }
+            if (declaredSha256 == null) {
                 await(client.copyObject(CopyObjectArgs.builder()
                         .bucket(config.bucket())
                         .object(key)

@@ -1,5 +1,7 @@
 package fr.coffre.chaos;
 
+import static fr.coffre.testing.Uploads.sha256;
+
 import fr.coffre.testing.Corpus;
 import fr.coffre.testing.Database;
 import fr.coffre.testing.KeycloakTokens;
@@ -18,8 +20,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -31,7 +31,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -654,14 +653,6 @@ public final class ChaosCampaign {
                 return reader.read(rows);
             }
         } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

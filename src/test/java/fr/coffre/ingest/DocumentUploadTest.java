@@ -416,10 +416,14 @@ class DocumentUploadTest {
     @Test
     void aWrongDeclaredSha256IsRefusedAndNothingKept() {
         String uniqueId = uniqueId();
-        upload(hospital, metadata(uniqueId).put("sha256", "0".repeat(64)), Corpus.bytes(PDF), "application/pdf")
+        byte[] pdf = Corpus.bytes(PDF);
+        upload(hospital, metadata(uniqueId).put("sha256", "0".repeat(64)), pdf, "application/pdf")
                 .then()
                 .statusCode(422)
-                .body("type", equalTo("https://coffre.example/problems/hash-mismatch"));
+                .body("type", equalTo("https://coffre.example/problems/hash-mismatch"))
+                .body(
+                        "detail",
+                        containsString("The content's sha256 is " + Uploads.sha256(pdf) + ", not the declared"));
         assertEquals(0, countLive(uniqueId));
     }
 

@@ -1,9 +1,11 @@
 package fr.coffre.storage;
 
+import static fr.coffre.testing.Uploads.sha256;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -68,6 +70,24 @@ class DocumentHeadTest {
         }
         assertEquals(held, takenAgain, "each given back");
         assertFalse(held.contains(buffers.take()), "given back once, however often released");
+    }
+
+    @Test
+    void aCompleteHeadIsHashedBeforeItsReleaseOrNotAtAll() throws Exception {
+        byte[] document = new byte[300_000];
+        new Random(7).nextBytes(document);
+        PartBuffers buffers = new PartBuffers(PART, 64);
+
+        DocumentHead hashed = DocumentHead.read(new ByteArrayInputStream(document), buffers, Long.MAX_VALUE);
+        String sha256 = hashed.sha256();
+        hashed.release();
+        assertEquals(sha256(document), sha256);
+        assertEquals(sha256, hashed.sha256(), "kept once taken");
+
+        DocumentHead released = DocumentHead.read(new ByteArrayInputStream(document), buffers, Long.MAX_VALUE);
+        released.release();
+        // Its blocks may hold another upload's bytes by now: no hash rather than a wrong one.
+        assertThrows(IllegalStateException.class, released::sha256);
     }
 
     @Test
@@ -142,9 +162,5 @@ class DocumentHeadTest {
             blocks.add(part.block(i));
         }
         return blocks;
-    }
-
-    private static String sha256(byte[] bytes) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 }

@@ -1,5 +1,6 @@
 package fr.coffre.storage;
 
+import static fr.coffre.testing.Uploads.sha256;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,9 +23,7 @@ import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -101,16 +100,43 @@ class DocumentObjectStoreTest {
     }
 
     @Test
-    void aDocumentLargerThanAPartDeclaredWithAnotherSha256CarriesItsOwn() throws Exception {
+    void aDocumentLargerThanAPartDeclaredWithAnotherSha256IsRefusedWithItsOwnOnceUploaded() throws Exception {
         byte[] bytes = bytes(buffers.size() + 1, 4);
         String key = store.newKey();
         String other = sha256(bytes(10, 4));
 
-        StoredObject stored = store.put(key, head(bytes), "application/pdf", other);
+        DeclaredHashMismatchException refused = assertThrows(
+                DeclaredHashMismatchException.class, () -> store.put(key, head(bytes), "application/pdf", other));
 
-        assertEquals(sha256(bytes), stored.sha256(), "what the caller compares with the declared one");
+        assertEquals(sha256(bytes), refused.actual(), "what the caller tells the producer");
+        assertTrue(StoredObjects.exists(key), "stored, for the caller to delete");
+        store.delete(key).await().indefinitely();
+    }
+
+    @Test
+    void aDocumentThatFitsInItsHeadGoesUpUnderItsDeclaredSha256() throws Exception {
+        byte[] bytes = bytes(300_000, 5);
+        String key = store.newKey();
+
+        StoredObject stored = store.put(key, head(bytes), "application/pdf", sha256(bytes));
+
+        assertEquals(sha256(bytes), stored.sha256());
+        assertArrayEquals(bytes, read(key));
         assertEquals(sha256(bytes), stat(key).userMetadata().get(DocumentObjectStore.SHA256_METADATA));
         store.delete(key).await().indefinitely();
+    }
+
+    @Test
+    void aDocumentThatFitsInItsHeadDeclaredWithAnotherSha256IsRefusedByTheServerWithItsOwn() throws Exception {
+        byte[] bytes = bytes(300_000, 6);
+        String key = store.newKey();
+        String other = sha256(bytes(300_000, 7));
+
+        DeclaredHashMismatchException refused = assertThrows(
+                DeclaredHashMismatchException.class, () -> store.put(key, head(bytes), "application/pdf", other));
+
+        assertEquals(sha256(bytes), refused.actual());
+        assertFalse(StoredObjects.exists(key), "nothing is stored");
     }
 
     @Test
@@ -291,10 +317,6 @@ class DocumentObjectStoreTest {
         byte[] bytes = new byte[length];
         new Random(seed).nextBytes(bytes);
         return bytes;
-    }
-
-    private static String sha256(byte[] bytes) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
     /** The multipart uploads under way for that key. */

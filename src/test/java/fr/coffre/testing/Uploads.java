@@ -4,6 +4,9 @@ import static io.restassured.RestAssured.given;
 
 import io.restassured.response.Response;
 import io.vertx.core.json.JsonObject;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /** Sends documents to the upload endpoint the way a producer's system does. */
 public final class Uploads {
@@ -35,5 +38,14 @@ public final class Uploads {
         return request.multiPart("content", "document", content, mediaType)
                 .when()
                 .post("/api/v1/documents");
+    }
+
+    /** The hex SHA-256 a producer declares with these bytes. */
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
