@@ -18,7 +18,6 @@ public class RoleConfigSource implements ConfigSource {
     public static final String API = "api";
     public static final String WORKER = "worker";
     static final String[] WORKER_CHANNELS = {"indexing", "indexing-retries"};
-    static final String EVENT_LOOPS = "quarkus.vertx.event-loops-pool-size";
 
     private final Map<String, String> properties;
 
@@ -39,19 +38,13 @@ public class RoleConfigSource implements ConfigSource {
         for (String channel : WORKER_CHANNELS) {
             derived.put("mp.messaging.incoming." + channel + ".enabled", String.valueOf(roles.contains(WORKER)));
         }
-        int cores = Runtime.getRuntime().availableProcessors();
         // One indexing thread per core unless told otherwise: parsing is CPU-bound.
-        String concurrency = System.getenv().getOrDefault("COFFRE_INDEXING_CONCURRENCY", String.valueOf(cores));
+        String concurrency = System.getenv()
+                .getOrDefault(
+                        "COFFRE_INDEXING_CONCURRENCY",
+                        String.valueOf(Runtime.getRuntime().availableProcessors()));
         derived.put("smallrye.messaging.worker.indexing.max-concurrency", concurrency);
-        // One event loop per two cores rather than Quarkus's two per core: about half of an upload's
-        // CPU runs on the virtual threads' carriers (one per core), so more loops only add threads
-        // that wake each other (docs/benchmarks.md, issue 13, session 39).
-        derived.put(EVENT_LOOPS, String.valueOf(eventLoops(cores)));
         this.properties = Map.copyOf(derived);
-    }
-
-    static int eventLoops(int cores) {
-        return Math.max(1, cores / 2);
     }
 
     @Override

@@ -44,17 +44,6 @@ class RoleConfigSourceTest {
     }
 
     @Test
-    void oneEventLoopPerTwoCoresAndAtLeastOne() {
-        assertEquals(1, RoleConfigSource.eventLoops(1));
-        assertEquals(1, RoleConfigSource.eventLoops(2));
-        assertEquals(2, RoleConfigSource.eventLoops(5));
-        assertEquals(8, RoleConfigSource.eventLoops(16));
-        String expected =
-                String.valueOf(RoleConfigSource.eventLoops(Runtime.getRuntime().availableProcessors()));
-        assertEquals(expected, new RoleConfigSource().getValue("quarkus.vertx.event-loops-pool-size"));
-    }
-
-    @Test
     void anUnknownRoleStopsTheStart() {
         System.setProperty("coffre.roles", "api,indexer");
         assertThrows(IllegalArgumentException.class, RoleConfigSource::new);
