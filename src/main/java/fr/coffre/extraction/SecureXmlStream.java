@@ -1,11 +1,14 @@
 package fr.coffre.extraction;
 
-import com.fasterxml.aalto.stax.InputFactoryImpl;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import javax.xml.stream.Location;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
@@ -21,29 +24,40 @@ import javax.xml.stream.XMLStreamReader;
  */
 final class SecureXmlStream implements AutoCloseable {
 
+    /** The JDK's own depth check stays as a backstop just above ours, so ours reports first. */
+    private static final String JDK_MAX_ELEMENT_DEPTH = "jdk.xml.maxElementDepth";
+
     /**
-     * Aalto, not the JDK's parser: it took 40 % less CPU on the corpus's CDAs read through the
-     * same strict decoder (docs/benchmarks.md, session 41). Its factories are thread-safe once
-     * configured, so one serves every document.
+     * Factories kept between documents, by depth limit: making and configuring one for each
+     * document cost about 24 of the 372 µs a CDA of the corpus took to check (docs/benchmarks.md,
+     * session 12). Each still makes a new reader for each document (the JDK reuses one only when
+     * asked to, and is not here), and keeps its last one until its next use: a few kilobytes of
+     * buffers. A factory serves one reader at a time.
      */
-    private static final XMLInputFactory FACTORY = factory();
+    private static final Map<Integer, Queue<XMLInputFactory>> IDLE = new ConcurrentHashMap<>();
+
+    private static final int KEPT = 16;
 
     private final XMLStreamReader reader;
+    private final XMLInputFactory factory;
     private final BoundedInputStream bounded;
     private final Charset charset;
     private final int maxDepth;
     private final long maxBytes;
     private final String what;
     private int depth;
+    private boolean failed;
 
     private SecureXmlStream(
             XMLStreamReader reader,
+            XMLInputFactory factory,
             BoundedInputStream bounded,
             Charset charset,
             int maxDepth,
             long maxBytes,
             String what) {
         this.reader = reader;
+        this.factory = factory;
         this.bounded = bounded;
         this.charset = charset;
         this.maxDepth = maxDepth;
@@ -62,17 +76,22 @@ final class SecureXmlStream implements AutoCloseable {
         } catch (IOException e) {
             throw failure(e, bounded, null, maxBytes, what);
         }
+        Queue<XMLInputFactory> idle = IDLE.computeIfAbsent(maxDepth, depth -> new ConcurrentLinkedQueue<>());
+        XMLInputFactory factory = idle.poll();
+        if (factory == null) {
+            factory = factory(maxDepth);
+        }
         try {
-            XMLStreamReader reader = FACTORY.createXMLStreamReader(decoded.reader());
-            return new SecureXmlStream(reader, bounded, decoded.charset(), maxDepth, maxBytes, what);
+            XMLStreamReader reader = factory.createXMLStreamReader(decoded.reader());
+            return new SecureXmlStream(reader, factory, bounded, decoded.charset(), maxDepth, maxBytes, what);
         } catch (XMLStreamException e) {
             throw failure(e, bounded, decoded.charset(), maxBytes, what);
         }
     }
 
-    private static XMLInputFactory factory() {
-        // Named, not looked up: whatever else is on the class path, the settings below are Aalto's.
-        XMLInputFactory factory = new InputFactoryImpl();
+    private static XMLInputFactory factory(int maxDepth) {
+        // The JDK's built-in implementation, whatever else is on the class path.
+        XMLInputFactory factory = XMLInputFactory.newDefaultFactory();
         factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
         factory.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
@@ -81,6 +100,7 @@ final class SecureXmlStream implements AutoCloseable {
         factory.setXMLResolver((publicId, systemId, baseUri, namespace) -> {
             throw new XMLStreamException("external resources are not allowed");
         });
+        factory.setProperty(JDK_MAX_ELEMENT_DEPTH, maxDepth + 1);
         return factory;
     }
 
@@ -92,12 +112,22 @@ final class SecureXmlStream implements AutoCloseable {
         try {
             return reader.hasNext();
         } catch (XMLStreamException e) {
+            failed = true;
             throw failure(e, bounded, charset, maxBytes, what);
         }
     }
 
     /** The next event, after the security checks. */
     int next() {
+        try {
+            return checked();
+        } catch (RuntimeException e) {
+            failed = true;
+            throw e;
+        }
+    }
+
+    private int checked() {
         int event;
         try {
             event = reader.next();
@@ -138,6 +168,12 @@ final class SecureXmlStream implements AutoCloseable {
             reader.close();
         } catch (XMLStreamException e) {
             // nothing left to release: the caller owns the input stream
+            failed = true;
+        }
+        // A reader that failed is not reused: its factory is left to the collector.
+        Queue<XMLInputFactory> idle = IDLE.get(maxDepth);
+        if (!failed && idle.size() < KEPT) {
+            idle.offer(factory);
         }
     }
 
