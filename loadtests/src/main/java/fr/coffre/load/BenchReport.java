@@ -158,8 +158,8 @@ public final class BenchReport {
         refusals(acceptance, "latency", "at " + latencyRate + "/s").ifPresent(lines::add);
         refusals(acceptance, "leadIn", "in its lead-in").ifPresent(lines::add);
         lines.add(String.format(Locale.ROOT, "    ratio acceptance / ceiling: %.2f", ratio));
-        lines.add(String.format(Locale.ROOT, "(3) end to end: %d INDEXED of %d (%d still STORED, %d quarantined or failed): %.1f docs/s sustained; lag p50 %.2f s, p99 %.2f s, max %.2f s",
-                e2e.indexed, e2e.total, e2e.pending, e2e.refused, e2e.indexedRate(), e2e.lagP50, e2e.lagP99, e2e.lagMax));
+        lines.add(String.format(Locale.ROOT, "(3) end to end: %d INDEXED of %d (%d still STORED, %d quarantined or failed; %d index entries for the INDEXED): %.1f docs/s sustained; lag p50 %.2f s, p99 %.2f s, max %.2f s",
+                e2e.indexed, e2e.total, e2e.pending, e2e.refused, e2e.entries, e2e.indexedRate(), e2e.lagP50, e2e.lagP99, e2e.lagMax));
         lines.add(String.format(Locale.ROOT, "    drain after acceptance: %d documents in %.1f s, %.1f docs/s",
                 drain.indexed, drain.seconds(), drain.rate()));
         Properties steadyPhase = steady == null ? new Properties() : load(out.resolve("steady.properties"));
@@ -212,6 +212,7 @@ public final class BenchReport {
         if (fixedRate[2] > TARGET_P99_AT_FIXED_RATE_MS) missed.add("p99 at " + latencyRate + "/s " + fixedRate[2] + " ms > 250 ms");
         if (peakRssKb > TARGET_PEAK_RSS_KB) missed.add("peak RSS " + human(peakRssKb) + " > 512 MiB");
         if (e2e.pending > 0 || e2e.total < documents) missed.add(e2e.pending + " documents not indexed after the drain");
+        notIndexedOnce(e2e).ifPresent(missed::add);
         if (steady != null && (steady.pending > 0 || !(steady.lagP99 <= TARGET_LAG_P99_AT_STEADY_SECONDS))) {
             missed.add(String.format(Locale.ROOT, "lag p99 at %s/s %.1f s > 5 s%s", trim(steadyRate), steady.lagP99,
                     steady.pending > 0 ? " (" + steady.pending + " not indexed)" : ""));
@@ -340,8 +341,9 @@ public final class BenchReport {
             Long.parseLong(acceptance.getProperty(phase + ".client.p99", "0"))};
     }
 
-    record EndToEnd(long total, long indexed, long pending, long refused, double spanSeconds, double lagP50,
-            double lagP99, double lagMax) {
+    /** {@code entries}: index entries of the INDEXED documents, one each when indexing did its job once. */
+    record EndToEnd(long total, long indexed, long pending, long refused, long entries, double spanSeconds,
+            double lagP50, double lagP99, double lagMax) {
         double indexedRate() {
             return spanSeconds > 0 ? indexed / spanSeconds : 0;
         }
@@ -350,25 +352,27 @@ public final class BenchReport {
     static EndToEnd endToEnd(Connection db, String prefix) throws SQLException {
         String sql = """
                 SELECT count(*),
-                       count(*) FILTER (WHERE status = 'INDEXED'),
-                       count(*) FILTER (WHERE status = 'STORED'),
-                       count(*) FILTER (WHERE status IN ('QUARANTINED', 'FAILED')),
-                       extract(epoch FROM max(updated_at) FILTER (WHERE status = 'INDEXED') - min(received_at)),
-                       percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM updated_at - received_at))
-                           FILTER (WHERE status = 'INDEXED'),
-                       percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM updated_at - received_at))
-                           FILTER (WHERE status = 'INDEXED'),
-                       max(extract(epoch FROM updated_at - received_at)) FILTER (WHERE status = 'INDEXED')
-                FROM document
-                WHERE left(split_part(unique_id, '^', 2), length(?)) = ?
+                       count(*) FILTER (WHERE d.status = 'INDEXED'),
+                       count(*) FILTER (WHERE d.status = 'STORED'),
+                       count(*) FILTER (WHERE d.status IN ('QUARANTINED', 'FAILED')),
+                       count(i.document_id) FILTER (WHERE d.status = 'INDEXED'),
+                       extract(epoch FROM max(d.updated_at) FILTER (WHERE d.status = 'INDEXED') - min(d.received_at)),
+                       percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM d.updated_at - d.received_at))
+                           FILTER (WHERE d.status = 'INDEXED'),
+                       percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM d.updated_at - d.received_at))
+                           FILTER (WHERE d.status = 'INDEXED'),
+                       max(extract(epoch FROM d.updated_at - d.received_at)) FILTER (WHERE d.status = 'INDEXED')
+                FROM document d
+                LEFT JOIN document_index i ON i.document_id = d.id
+                WHERE left(split_part(d.unique_id, '^', 2), length(?)) = ?
                 """;
         try (PreparedStatement statement = db.prepareStatement(sql)) {
             statement.setString(1, prefix);
             statement.setString(2, prefix);
             try (ResultSet rs = statement.executeQuery()) {
                 rs.next();
-                return new EndToEnd(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getDouble(5),
-                        rs.getDouble(6), rs.getDouble(7), rs.getDouble(8));
+                return new EndToEnd(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                        rs.getDouble(6), rs.getDouble(7), rs.getDouble(8), rs.getDouble(9));
             }
         }
     }
@@ -448,6 +452,19 @@ public final class BenchReport {
      * more than 1 % of what it sent (503 or 429, the service shedding load) measured its lag at a
      * lower rate than it names, and misses that target whatever the lag.
      */
+    /**
+     * Issue 13's "every document is indexed exactly once": an index entry per INDEXED document.
+     * More than one cannot be (document_index's key is the document); none would be a document
+     * marked INDEXED by a transaction that did not write its entry.
+     */
+    static Optional<String> notIndexedOnce(EndToEnd e2e) {
+        if (e2e.entries() == e2e.indexed()) {
+            return Optional.empty();
+        }
+        return Optional.of(String.format(
+                Locale.ROOT, "%d INDEXED documents without their index entry", e2e.indexed() - e2e.entries()));
+    }
+
     static Optional<String> steadyRateNotAccepted(String rate, long accepted, long refused) {
         long sent = accepted + refused;
         if (sent == 0 || refused * 100 <= sent) {

@@ -42,6 +42,16 @@ class BenchReportTest {
     }
 
     @Test
+    void anIndexedDocumentWithoutItsIndexEntryMissesTheExactlyOnceTarget() {
+        assertEquals(
+                "2 INDEXED documents without their index entry",
+                BenchReport.notIndexedOnce(new BenchReport.EndToEnd(100, 98, 2, 0, 96, 10, 1, 2, 3))
+                        .orElseThrow());
+        assertTrue(BenchReport.notIndexedOnce(new BenchReport.EndToEnd(100, 98, 2, 0, 98, 10, 1, 2, 3))
+                .isEmpty());
+    }
+
+    @Test
     void aLeadInIsReportedApartFromThePhaseItPrecedes() {
         var phase = new Properties();
         assertEquals("", BenchReport.leadIn(phase), "no lead-in, nothing said");
