@@ -448,11 +448,6 @@ public final class BenchReport {
     }
 
     /**
-     * Issue 13 asks that indexing keep up with a steady rate accepted: a steady phase that refused
-     * more than 1 % of what it sent (503 or 429, the service shedding load) measured its lag at a
-     * lower rate than it names, and misses that target whatever the lag.
-     */
-    /**
      * Issue 13's "every document is indexed exactly once": an index entry per INDEXED document.
      * More than one cannot be (document_index's key is the document); none would be a document
      * marked INDEXED by a transaction that did not write its entry.
@@ -465,6 +460,11 @@ public final class BenchReport {
                 Locale.ROOT, "%d INDEXED documents without their index entry", e2e.indexed() - e2e.entries()));
     }
 
+    /**
+     * Issue 13 asks that indexing keep up with a steady rate accepted: a steady phase that refused
+     * more than 1 % of what it sent (503 or 429, the service shedding load) measured its lag at a
+     * lower rate than it names, and misses that target whatever the lag.
+     */
     static Optional<String> steadyRateNotAccepted(String rate, long accepted, long refused) {
         long sent = accepted + refused;
         if (sent == 0 || refused * 100 <= sent) {
